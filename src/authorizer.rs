@@ -1,0 +1,265 @@
+//! The API Gateway Lambda REQUEST authorizer's view of a token: the IAM policy, the scalar-only
+//! `context`, and the identity source of a `$connect` event. Shared by `verify --authorizer`
+//! and the local emulator's WebSocket API, so both answer the same.
+
+use serde_json::{Map, Value, json};
+
+/// Where API Gateway takes the token from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IdentitySource {
+    /// `route.request.header.NAME` (case-insensitive), value `Bearer <token>`.
+    Header(String),
+    /// `route.request.querystring.NAME`, the raw token.
+    Query(String),
+}
+
+impl IdentitySource {
+    /// `header:Authorization` or `query:NAME`.
+    pub fn parse(text: &str) -> Result<IdentitySource, String> {
+        match text.split_once(':') {
+            Some(("header", name)) if !name.is_empty() => Ok(IdentitySource::Header(name.into())),
+            Some(("query", name)) if !name.is_empty() => Ok(IdentitySource::Query(name.into())),
+            _ => Err(format!(
+                "identity source {text:?} is not header:NAME or query:NAME"
+            )),
+        }
+    }
+}
+
+impl Default for IdentitySource {
+    fn default() -> Self {
+        IdentitySource::Header("Authorization".into())
+    }
+}
+
+/// The parts of an API Gateway `$connect` authorizer event this tool reads.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ConnectEvent {
+    #[serde(default)]
+    pub headers: Option<Map<String, Value>>,
+    #[serde(default)]
+    pub multi_value_headers: Option<Map<String, Value>>,
+    #[serde(default)]
+    pub query_string_parameters: Option<Map<String, Value>>,
+    #[serde(default)]
+    pub multi_value_query_string_parameters: Option<Map<String, Value>>,
+    #[serde(default)]
+    pub method_arn: Option<String>,
+}
+
+/// Why no token could be taken from an event: API Gateway answers 401 without calling the
+/// authorizer's verification.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum MissingIdentity {
+    #[error("the event has no {0} header")]
+    NoHeader(String),
+    #[error("the {0} header is not \"Bearer <token>\"")]
+    NotBearer(String),
+    #[error("the event has no {0} query parameter")]
+    NoQuery(String),
+}
+
+impl ConnectEvent {
+    /// The token named by `source`.
+    pub fn token(&self, source: &IdentitySource) -> Result<String, MissingIdentity> {
+        match source {
+            IdentitySource::Header(name) => {
+                let value = first_of_list(find_ci(self.headers.as_ref(), name))
+                    .or_else(|| first_of_list(find_ci(self.multi_value_headers.as_ref(), name)))
+                    .filter(|v| !v.is_empty())
+                    .ok_or_else(|| MissingIdentity::NoHeader(name.clone()))?;
+                bearer_token(&value)
+                    .map(str::to_string)
+                    .ok_or_else(|| MissingIdentity::NotBearer(name.clone()))
+            }
+            IdentitySource::Query(name) => {
+                first_of_list(find_exact(self.query_string_parameters.as_ref(), name))
+                    .or_else(|| {
+                        first_of_list(find_exact(
+                            self.multi_value_query_string_parameters.as_ref(),
+                            name,
+                        ))
+                    })
+                    .filter(|v| !v.is_empty())
+                    .ok_or_else(|| MissingIdentity::NoQuery(name.clone()))
+            }
+        }
+    }
+}
+
+/// The token of an `Authorization: Bearer <token>` value (scheme case-insensitive).
+pub fn bearer_token(value: &str) -> Option<&str> {
+    let rest = crate::jwt::strip_prefix_ci(value.trim(), "bearer ")?.trim();
+    (!rest.is_empty()).then_some(rest)
+}
+
+fn find_ci(map: Option<&Map<String, Value>>, name: &str) -> Option<Value> {
+    map?.iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case(name))
+        .and_then(|(_, v)| value_text_or_list(v.clone()))
+}
+
+fn find_exact(map: Option<&Map<String, Value>>, name: &str) -> Option<Value> {
+    map?.get(name).cloned().and_then(value_text_or_list)
+}
+
+fn value_text_or_list(v: Value) -> Option<Value> {
+    match v {
+        Value::String(_) | Value::Array(_) => Some(v),
+        _ => None,
+    }
+}
+
+fn first_of_list(v: Option<Value>) -> Option<String> {
+    match v? {
+        Value::Array(items) => items.first().and_then(Value::as_str).map(str::to_string),
+        Value::String(s) => Some(s),
+        _ => None,
+    }
+}
+
+/// Inputs of the policy besides the claims.
+#[derive(Debug, Clone, Default)]
+pub struct PolicyOptions {
+    /// The `Resource` of the statement.
+    pub method_arn: String,
+    /// Overrides the principal taken from the claims.
+    pub principal_id: Option<String>,
+    /// `--context KEY=VALUE` entries, added after the claims.
+    pub extra_context: Vec<(String, String)>,
+}
+
+/// The default resource: any API and stage of the region, route `$connect`.
+pub fn default_method_arn(region: Option<&str>) -> String {
+    format!(
+        "arn:aws:execute-api:{}:*:*/*/$connect",
+        region.unwrap_or("*")
+    )
+}
+
+/// `username` (access token), `cognito:username` (ID token), else `sub`.
+pub fn principal_of(claims: &Map<String, Value>) -> String {
+    ["username", "cognito:username", "sub"]
+        .iter()
+        .find_map(|k| claims.get(*k).and_then(Value::as_str))
+        .unwrap_or("unknown")
+        .to_string()
+}
+
+/// The authorizer's answer for a verified token.
+pub fn allow(claims: &Map<String, Value>, options: &PolicyOptions) -> Value {
+    policy("Allow", claims, options)
+}
+
+/// The answer for a token that failed, with `--effect deny-on-invalid`.
+pub fn deny(claims: Option<&Map<String, Value>>, options: &PolicyOptions) -> Value {
+    let empty = Map::new();
+    let claims = claims.unwrap_or(&empty);
+    let mut answer = policy("Deny", &empty, options);
+    answer["principalId"] = Value::String(
+        options
+            .principal_id
+            .clone()
+            .unwrap_or_else(|| principal_of(claims)),
+    );
+    answer
+}
+
+fn policy(effect: &str, claims: &Map<String, Value>, options: &PolicyOptions) -> Value {
+    let principal = options
+        .principal_id
+        .clone()
+        .unwrap_or_else(|| principal_of(claims));
+    let mut context = flatten_context(claims);
+    for (k, v) in &options.extra_context {
+        context.insert(k.clone(), Value::String(v.clone()));
+    }
+    json!({
+        "principalId": principal,
+        "policyDocument": {
+            "Version": "2012-10-17",
+            "Statement": [{
+                "Action": "execute-api:Invoke",
+                "Effect": effect,
+                "Resource": options.method_arn,
+            }]
+        },
+        "context": context,
+    })
+}
+
+/// Claims as API Gateway accepts them in `context`: strings, numbers and booleans only.
+/// Arrays of scalars are joined with commas; objects and other arrays become JSON strings;
+/// nulls are dropped.
+pub fn flatten_context(claims: &Map<String, Value>) -> Map<String, Value> {
+    claims
+        .iter()
+        .filter_map(|(k, v)| {
+            let flat = match v {
+                Value::Null => return None,
+                Value::String(_) | Value::Number(_) | Value::Bool(_) => v.clone(),
+                Value::Array(items) if items.iter().all(|i| !i.is_array() && !i.is_object()) => {
+                    Value::String(
+                        items
+                            .iter()
+                            .map(|i| match i {
+                                Value::String(s) => s.clone(),
+                                other => other.to_string(),
+                            })
+                            .collect::<Vec<_>>()
+                            .join(","),
+                    )
+                }
+                other => Value::String(other.to_string()),
+            };
+            Some((k.clone(), flat))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn context_is_scalar_only() {
+        let claims = json!({
+            "sub": "s", "exp": 5, "email_verified": true,
+            "cognito:groups": ["admin", "dev"], "address": {"city": "x"}, "n": null
+        });
+        let ctx = flatten_context(claims.as_object().unwrap());
+        assert_eq!(
+            Value::Object(ctx),
+            json!({"sub": "s", "exp": 5, "email_verified": true,
+                   "cognito:groups": "admin,dev", "address": "{\"city\":\"x\"}"})
+        );
+    }
+
+    #[test]
+    fn tokens_from_events() {
+        let ev: ConnectEvent = serde_json::from_value(json!({
+            "headers": {"authorization": "Bearer abc"},
+            "queryStringParameters": {"token": "qq"},
+            "methodArn": "arn:aws:execute-api:us-east-1:1:api/prod/$connect"
+        }))
+        .unwrap();
+        assert_eq!(ev.token(&IdentitySource::default()).unwrap(), "abc");
+        assert_eq!(
+            ev.token(&IdentitySource::Query("token".into())).unwrap(),
+            "qq"
+        );
+        assert_eq!(
+            ev.token(&IdentitySource::Query("t".into())).unwrap_err(),
+            MissingIdentity::NoQuery("t".into())
+        );
+        let ev: ConnectEvent = serde_json::from_value(json!({
+            "multiValueHeaders": {"Authorization": ["abc"]}
+        }))
+        .unwrap();
+        assert_eq!(
+            ev.token(&IdentitySource::default()).unwrap_err(),
+            MissingIdentity::NotBearer("Authorization".into())
+        );
+    }
+}

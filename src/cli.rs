@@ -1,0 +1,232 @@
+//! The command line: the single source for `--help`, the completions in `completions/` and the
+//! README's flag lists. Doc comments here are the help text.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::config::Overrides;
+use crate::jwt::TokenUse;
+
+/// Log in to Amazon Cognito, verify its JWTs as an API Gateway authorizer does, and open
+/// authenticated WebSocket sessions.
+#[derive(Debug, Parser)]
+#[command(
+    name = "cwsauth",
+    version,
+    propagate_version = true,
+    max_term_width = 100
+)]
+pub struct Cli {
+    /// The profile to use from the config file.
+    #[arg(
+        long,
+        global = true,
+        env = "CWSAUTH_PROFILE",
+        default_value = "default"
+    )]
+    pub profile: String,
+
+    /// Log what happens on stderr (-v: steps and HTTP exchanges, -vv: more); secrets redacted.
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Write or show a profile in the config file.
+    Configure(ConfigureArgs),
+    /// Print a token's header and claims without verifying it.
+    Decode(DecodeArgs),
+    /// Verify a token exactly as a Cognito JWT authorizer does.
+    Verify(VerifyArgs),
+    /// Print a shell completion script.
+    Completions(CompletionsArgs),
+}
+
+/// Profile keys that a command can override; each wins over the config file and env.
+#[derive(Debug, Clone, Default, Args)]
+#[command(next_help_heading = "Profile overrides")]
+pub struct ProfileArgs {
+    /// AWS region of the user pool (derived from the pool id when absent).
+    #[arg(long, value_name = "REGION")]
+    pub region: Option<String>,
+    /// Cognito user pool id, e.g. us-east-1_AbCdEf123.
+    #[arg(long, value_name = "ID")]
+    pub user_pool_id: Option<String>,
+    /// Issuer (iss) to pin; default https://cognito-idp.{region}.amazonaws.com/{pool}.
+    #[arg(long, value_name = "URL")]
+    pub issuer: Option<String>,
+    /// JWKS URL or file; default {issuer}/.well-known/jwks.json.
+    #[arg(long, visible_alias = "jwks", value_name = "URL|FILE")]
+    pub jwks_uri: Option<String>,
+    /// Base URL of the Cognito JSON API; default https://cognito-idp.{region}.amazonaws.com.
+    #[arg(long, value_name = "URL")]
+    pub idp_endpoint: Option<String>,
+}
+
+impl ProfileArgs {
+    pub fn overrides(&self) -> Overrides {
+        let mut o = Overrides::default();
+        o.set("region", self.region.clone());
+        o.set("user_pool_id", self.user_pool_id.clone());
+        o.set("issuer", self.issuer.clone());
+        o.set("jwks_uri", self.jwks_uri.clone());
+        o.set("idp_endpoint", self.idp_endpoint.clone());
+        o
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct ConfigureArgs {
+    /// Print the resolved profile with the source of each value, and change nothing.
+    #[arg(long, conflicts_with_all = ["discover"])]
+    pub show: bool,
+    /// With --show, print JSON.
+    #[arg(long, requires = "show")]
+    pub json: bool,
+    /// Fill issuer, jwks_uri and domain from {issuer}/.well-known/openid-configuration.
+    #[arg(long)]
+    pub discover: bool,
+    /// App client id.
+    #[arg(long, value_name = "ID")]
+    pub client_id: Option<String>,
+    /// Hosted UI domain: abc123.auth.us-east-1.amazoncognito.com, a custom domain, or a URL.
+    #[arg(long, value_name = "DOMAIN")]
+    pub domain: Option<String>,
+    /// Callback URL registered on the app client (repeatable; tried in order).
+    #[arg(long, value_name = "URL")]
+    pub redirect_uri: Vec<String>,
+    /// Scopes to request at login, space-separated.
+    #[arg(long, value_name = "SCOPES")]
+    pub scopes: Option<String>,
+    /// Default WebSocket URL for `connect`.
+    #[arg(long, value_name = "URL")]
+    pub ws_url: Option<String>,
+    /// Token store: keyring or file.
+    #[arg(long, value_name = "STORE")]
+    pub store: Option<String>,
+    #[command(flatten)]
+    pub profile: ProfileArgs,
+}
+
+/// Where a token comes from.
+#[derive(Debug, Clone, Args)]
+pub struct TokenInput {
+    /// The token; `-` or a pipe reads stdin. `Bearer …` and `Authorization: Bearer …` are fine.
+    #[arg(value_name = "TOKEN|-")]
+    pub token: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct DecodeArgs {
+    #[command(flatten)]
+    pub input: TokenInput,
+    /// Print one JSON object instead of the report.
+    #[arg(long)]
+    pub json: bool,
+    /// Evaluate relative times at this Unix time instead of now.
+    #[arg(long, value_name = "EPOCH")]
+    pub now: Option<i64>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Effect {
+    /// An invalid token gets the authorizer's `Unauthorized` (API Gateway answers 401).
+    Unauthorized,
+    /// An invalid token gets a Deny policy (API Gateway answers 403).
+    DenyOnInvalid,
+}
+
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    #[command(flatten)]
+    pub input: TokenInput,
+    /// Which token is accepted.
+    #[arg(long, value_enum, default_value = "access", value_name = "USE")]
+    pub token_use: TokenUse,
+    /// Accepted app client id (repeatable); default the profile's client_id.
+    #[arg(long, value_name = "ID")]
+    pub client_id: Vec<String>,
+    /// Require one of these scopes (repeatable).
+    #[arg(long, value_name = "SCOPE")]
+    pub scope: Vec<String>,
+    /// Require membership in one of these groups (repeatable; cognito:groups).
+    #[arg(long, value_name = "GROUP")]
+    pub group: Vec<String>,
+    /// Seconds of clock skew allowed on exp and nbf.
+    #[arg(long, default_value_t = 0, value_name = "SECS")]
+    pub leeway: u64,
+    /// Evaluate at this Unix time instead of now.
+    #[arg(long, value_name = "EPOCH")]
+    pub now: Option<i64>,
+    /// Print {valid, error, header, claims} as JSON.
+    #[arg(long)]
+    pub json: bool,
+
+    /// Print what a Lambda REQUEST authorizer returns: the policy and context.
+    #[arg(long, help_heading = "Authorizer")]
+    pub authorizer: bool,
+    /// Resource of the policy; default the event's methodArn or arn:aws:execute-api:{region}:*:*/*/$connect.
+    #[arg(long, value_name = "ARN", help_heading = "Authorizer")]
+    pub method_arn: Option<String>,
+    /// Add KEY=VALUE to the context (repeatable).
+    #[arg(long, value_name = "KEY=VALUE", value_parser = parse_key_value, help_heading = "Authorizer")]
+    pub context: Vec<(String, String)>,
+    /// principalId of the policy; default the token's username (or sub).
+    #[arg(long, value_name = "ID", help_heading = "Authorizer")]
+    pub principal_id: Option<String>,
+    /// What an invalid token gets.
+    #[arg(
+        long,
+        value_enum,
+        default_value = "unauthorized",
+        help_heading = "Authorizer"
+    )]
+    pub effect: Effect,
+    /// Replay an API Gateway $connect authorizer event (JSON) and take the token from it.
+    #[arg(
+        long,
+        value_name = "FILE",
+        help_heading = "Authorizer",
+        conflicts_with = "token"
+    )]
+    pub event: Option<PathBuf>,
+    /// Where the event carries the token: header:NAME or query:NAME.
+    #[arg(
+        long,
+        default_value = "header:Authorization",
+        value_name = "SOURCE",
+        help_heading = "Authorizer"
+    )]
+    pub identity_source: String,
+
+    #[command(flatten)]
+    pub profile: ProfileArgs,
+}
+
+fn parse_key_value(text: &str) -> Result<(String, String), String> {
+    match text.split_once('=') {
+        Some((k, v)) if !k.is_empty() => Ok((k.to_string(), v.to_string())),
+        _ => Err(format!("{text:?} is not KEY=VALUE")),
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn cli_is_consistent() {
+        use clap::CommandFactory;
+        super::Cli::command().debug_assert();
+    }
+}

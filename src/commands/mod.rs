@@ -1,0 +1,59 @@
+//! One function per subcommand: read the CLI, resolve the profile, call the domain module,
+//! print. Each returns the exit code; errors go back to `main`.
+
+mod completions;
+mod configure;
+mod decode;
+mod verify;
+
+use std::io::{IsTerminal, Read};
+
+use crate::cli::{Cli, Command, TokenInput};
+use crate::config::{Home, Overrides, Profile};
+use crate::{Error, ExitCode, Result};
+
+pub fn run(cli: Cli) -> Result<ExitCode> {
+    let home = Home::from_env();
+    match cli.command {
+        Command::Configure(args) => configure::run(&home, &cli.profile, args),
+        Command::Decode(args) => decode::run(args),
+        Command::Verify(args) => verify::run(&home, &cli.profile, args),
+        Command::Completions(args) => completions::run(args),
+    }
+}
+
+/// Resolves the selected profile with a command's flag overrides.
+pub(crate) fn profile(home: &Home, name: &str, overrides: &Overrides) -> Result<Profile> {
+    Ok(crate::config::resolve(home, name, overrides)?)
+}
+
+/// Most a token read from stdin may be; more is refused as too large later anyway.
+const MAX_STDIN: u64 = 1024 * 1024;
+
+/// The token from the argument, or stdin for `-` or a pipe, with pasted prefixes stripped.
+pub(crate) fn read_token(input: &TokenInput) -> Result<String> {
+    let raw = match input.token.as_deref() {
+        Some("-") => read_stdin()?,
+        Some(token) => token.to_string(),
+        None if !std::io::stdin().is_terminal() => read_stdin()?,
+        None => {
+            return Err(Error::Usage(
+                "no token given: pass it as an argument, or pipe it in (`-` reads stdin)".into(),
+            ));
+        }
+    };
+    let token = crate::jwt::strip_token(&raw);
+    if token.is_empty() {
+        return Err(Error::Usage("the token is empty".into()));
+    }
+    Ok(token.to_string())
+}
+
+fn read_stdin() -> Result<String> {
+    let mut text = String::new();
+    std::io::stdin()
+        .take(MAX_STDIN)
+        .read_to_string(&mut text)
+        .map_err(|e| Error::Usage(format!("cannot read the token from stdin: {e}")))?;
+    Ok(text)
+}

@@ -1,0 +1,287 @@
+//! `cwsauth verify`: the authorizer's checks on one token, as a report, JSON, or the
+//! authorizer's own answer (`--authorizer`).
+
+use serde_json::{Value, json};
+
+use crate::authorizer::{self, ConnectEvent, IdentitySource, PolicyOptions};
+use crate::cli::{Effect, VerifyArgs};
+use crate::config::{Home, Profile, Source};
+use crate::error::verify_exit_code;
+use crate::jwt::{self, Checks, ErrorKind, JwksCache, JwksSource, Rejection, Verified};
+use crate::output::{self, warn};
+use crate::sanitize::{for_terminal, json_line, json_pretty};
+use crate::timefmt::now_epoch;
+use crate::{Error, ExitCode, Result};
+
+pub fn run(home: &Home, profile_name: &str, args: VerifyArgs) -> Result<ExitCode> {
+    let profile = super::profile(home, profile_name, &args.profile.overrides())?;
+    let (token, event) = match &args.event {
+        Some(path) => {
+            let event = read_event(path)?;
+            let source = IdentitySource::parse(&args.identity_source).map_err(Error::Usage)?;
+            match event.token(&source) {
+                Ok(token) => (token, Some(event)),
+                Err(missing) => {
+                    // API Gateway answers 401 without calling the authorizer.
+                    output::notice(&format!("unauthorized: {missing}"));
+                    output::println("Unauthorized")?;
+                    return Ok(ExitCode::Rejected);
+                }
+            }
+        }
+        None => (super::read_token(&args.input)?, None),
+    };
+    let now = args.now.unwrap_or_else(now_epoch);
+    let outcome = verify_token(home, &profile, &token, &args, now)?;
+
+    if args.authorizer {
+        return authorizer_answer(&profile, &args, event.as_ref(), outcome);
+    }
+    match outcome {
+        Ok(verified) => {
+            if args.json {
+                let doc = json!({"valid": true, "error": null, "header": verified.header, "claims": verified.claims});
+                output::println(&json_line(&doc))?;
+            } else {
+                output::println(&valid_report(&verified, now))?;
+            }
+            Ok(ExitCode::Success)
+        }
+        Err(rejection) => {
+            let code = verify_exit_code(rejection.error.kind);
+            if args.json {
+                let doc = json!({
+                    "valid": false,
+                    "error": rejection.error,
+                    "header": rejection.header,
+                    "claims": rejection.claims,
+                });
+                output::println(&json_line(&doc))?;
+            } else if rejection.error.kind == ErrorKind::JwksUnavailable {
+                return Err(rejection.error.into());
+            } else {
+                output::println(&invalid_report(&rejection))?;
+            }
+            Ok(code)
+        }
+    }
+}
+
+/// Verifies with the profile's pinned issuer and keys, or the token's own Cognito issuer
+/// (with a warning) when nothing is pinned.
+fn verify_token(
+    home: &Home,
+    profile: &Profile,
+    token: &str,
+    args: &VerifyArgs,
+    now: i64,
+) -> Result<std::result::Result<Verified, Rejection>> {
+    let issuer = match profile.get("issuer") {
+        Some(issuer) => issuer.to_string(),
+        None => match jwt::decode(token) {
+            Err(error) => {
+                return Ok(Err(Rejection {
+                    error,
+                    header: None,
+                    claims: None,
+                }));
+            }
+            Ok(decoded) => {
+                let iss = decoded
+                    .claims
+                    .get("iss")
+                    .and_then(Value::as_str)
+                    .unwrap_or("");
+                if !is_cognito_issuer(iss) {
+                    return Err(Error::Usage(
+                        "no issuer pinned and the token's iss is not a Cognito user pool: pass --user-pool-id or --issuer, or set user_pool_id in the profile".into(),
+                    ));
+                }
+                warn(&format!(
+                    "no issuer pinned; trusting the token's own issuer {}: anyone can sign tokens with a pool of their own, so pin it with --user-pool-id or --issuer",
+                    for_terminal(iss)
+                ));
+                iss.to_string()
+            }
+        },
+    };
+    let client_ids = if args.client_id.is_empty() {
+        profile
+            .get("client_id")
+            .map(str::to_string)
+            .into_iter()
+            .collect()
+    } else {
+        args.client_id.clone()
+    };
+    if client_ids.is_empty() {
+        warn("no app client id to check: pass --client-id or set client_id in the profile");
+    }
+    let checks = Checks {
+        issuer: issuer.clone(),
+        client_ids,
+        token_use: args.token_use,
+        scopes: args.scope.clone(),
+        groups: args.group.clone(),
+        leeway: args.leeway,
+    };
+    // An explicit jwks_uri wins; a derived one follows the issuer actually used.
+    let jwks = match profile.setting("jwks_uri") {
+        Some(s) if !matches!(s.source, Source::Derived(_)) => s.values[0].clone(),
+        _ => format!("{issuer}/.well-known/jwks.json"),
+    };
+    let result = match JwksSource::parse(&jwks) {
+        JwksSource::File(path) => match jwt::jwks::load_file(&path) {
+            Ok(keys) => jwt::verify(token, &checks, &keys, now),
+            Err(error) => Err(Rejection {
+                error,
+                header: None,
+                claims: None,
+            }),
+        },
+        JwksSource::Url(url) => match JwksCache::new(url, Some(&home.cache_dir().join("jwks"))) {
+            Ok(cache) => jwt::verify(token, &checks, &cache, now),
+            Err(error) => Err(Rejection {
+                error,
+                header: None,
+                claims: None,
+            }),
+        },
+    };
+    Ok(result)
+}
+
+/// `https://cognito-idp.{region}.amazonaws.com/{region}_{id}`: the only issuer form trusted
+/// from the token itself.
+fn is_cognito_issuer(iss: &str) -> bool {
+    let Some(rest) = iss.strip_prefix("https://cognito-idp.") else {
+        return false;
+    };
+    let Some((region, pool)) = rest.split_once(".amazonaws.com/") else {
+        return false;
+    };
+    let region_ok = !region.is_empty()
+        && region
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    let pool_ok = pool.split_once('_').is_some_and(|(r, id)| {
+        r == region && !id.is_empty() && id.bytes().all(|b| b.is_ascii_alphanumeric())
+    });
+    region_ok && pool_ok
+}
+
+fn read_event(path: &std::path::Path) -> Result<ConnectEvent> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| Error::Usage(format!("cannot read event file {}: {e}", path.display())))?;
+    serde_json::from_str(&text).map_err(|e| {
+        Error::Usage(format!(
+            "event file {} is not an API Gateway authorizer event: {e}",
+            path.display()
+        ))
+    })
+}
+
+fn authorizer_answer(
+    profile: &Profile,
+    args: &VerifyArgs,
+    event: Option<&ConnectEvent>,
+    outcome: std::result::Result<Verified, Rejection>,
+) -> Result<ExitCode> {
+    let options = PolicyOptions {
+        method_arn: args
+            .method_arn
+            .clone()
+            .or_else(|| event.and_then(|e| e.method_arn.clone()))
+            .unwrap_or_else(|| authorizer::default_method_arn(profile.get("region"))),
+        principal_id: args.principal_id.clone(),
+        extra_context: args.context.clone(),
+    };
+    match outcome {
+        Ok(verified) => {
+            output::println(&json_pretty(&authorizer::allow(&verified.claims, &options)))?;
+            Ok(ExitCode::Success)
+        }
+        Err(rejection) if rejection.error.kind == ErrorKind::JwksUnavailable => {
+            Err(rejection.error.into())
+        }
+        Err(rejection) => {
+            output::notice(&format!(
+                "unauthorized: {}",
+                for_terminal(&rejection.error.to_string())
+            ));
+            match args.effect {
+                Effect::Unauthorized => output::println("Unauthorized")?,
+                Effect::DenyOnInvalid => output::println(&json_pretty(&authorizer::deny(
+                    rejection.claims.as_ref(),
+                    &options,
+                )))?,
+            }
+            Ok(ExitCode::Rejected)
+        }
+    }
+}
+
+fn valid_report(v: &Verified, now: i64) -> String {
+    let claim = |name: &str| v.claims.get(name).map(shown).unwrap_or_default();
+    let token_use = v.claim_str("token_use").unwrap_or("");
+    let mut lines = vec![format!(
+        "VALID {} token",
+        if token_use == "id" { "ID" } else { "access" }
+    )];
+    let mut row = |label: &str, value: String| {
+        if !value.is_empty() {
+            lines.push(format!("  {label:<10} {}", for_terminal(&value)));
+        }
+    };
+    row(
+        "principal",
+        format!(
+            "{} (sub {})",
+            authorizer::principal_of(&v.claims),
+            claim("sub")
+        ),
+    );
+    row(
+        "client",
+        if token_use == "id" {
+            claim("aud")
+        } else {
+            claim("client_id")
+        },
+    );
+    row("issuer", claim("iss"));
+    row("scopes", claim("scope"));
+    row("groups", claim("cognito:groups"));
+    let mut text = lines.join("\n");
+    text.push('\n');
+    text.push_str(&super::decode::time_lines(&v.claims, now));
+    text.trim_end().to_string()
+}
+
+fn invalid_report(r: &Rejection) -> String {
+    let e = &r.error;
+    let mut text = format!("INVALID {}: {}", e.kind.as_str(), for_terminal(&e.message));
+    if let Some(expected) = &e.expected {
+        text.push_str(&format!("\n  expected   {}", for_terminal(expected)));
+    }
+    if let Some(actual) = &e.actual {
+        text.push_str(&format!("\n  actual     {}", for_terminal(actual)));
+    }
+    if let Some(claims) = &r.claims {
+        let principal = authorizer::principal_of(claims);
+        text.push_str(&format!("\n  principal  {}", for_terminal(&principal)));
+    }
+    text
+}
+
+fn shown(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        Value::Array(items) => items
+            .iter()
+            .map(|i| i.as_str().map_or_else(|| i.to_string(), str::to_string))
+            .collect::<Vec<_>>()
+            .join(", "),
+        other => other.to_string(),
+    }
+}

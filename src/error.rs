@@ -1,0 +1,49 @@
+//! The library's error type. `main.rs` prints it as one line (`cwsauth: …`) and exits with
+//! [`Error::exit_code`]; nothing here prints.
+
+use crate::config::ConfigError;
+use crate::exit_codes::ExitCode;
+use crate::jwt::{ErrorKind, VerifyError};
+
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A wrong command line or input the user can fix.
+    #[error("{0}")]
+    Usage(String),
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    /// A rejected token. Its report was already printed, so `main` prints nothing more.
+    #[error("{0}")]
+    Rejected(String),
+    /// The network or the file system failed.
+    #[error("{0}")]
+    Network(String),
+    #[error(transparent)]
+    Verify(#[from] VerifyError),
+    /// Already reported on stderr; only the exit code is left to give.
+    #[error("")]
+    Reported(ExitCode),
+}
+
+impl Error {
+    pub fn exit_code(&self) -> ExitCode {
+        match self {
+            Error::Usage(_) | Error::Config(_) => ExitCode::Usage,
+            Error::Rejected(_) => ExitCode::Rejected,
+            Error::Network(_) => ExitCode::Network,
+            Error::Verify(e) => verify_exit_code(e.kind),
+            Error::Reported(code) => *code,
+        }
+    }
+}
+
+/// `jwks_unavailable` is the network's fault; every other kind rejects the token.
+pub fn verify_exit_code(kind: ErrorKind) -> ExitCode {
+    match kind {
+        ErrorKind::JwksUnavailable => ExitCode::Network,
+        _ => ExitCode::Rejected,
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;

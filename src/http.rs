@@ -1,0 +1,60 @@
+//! The project's one HTTP client (reqwest on rustls), built only when a command needs the
+//! network, so warm paths never load TLS roots.
+
+use std::time::Duration;
+
+/// Connect and whole-request timeouts: a stuck endpoint must fail, not hang.
+pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
+
+fn user_agent() -> String {
+    format!("cwsauth/{}", env!("CARGO_PKG_VERSION"))
+}
+
+/// A blocking client for synchronous commands (JWKS fetch, token refresh).
+pub fn blocking_client() -> reqwest::blocking::Client {
+    reqwest::blocking::Client::builder()
+        .user_agent(user_agent())
+        .connect_timeout(CONNECT_TIMEOUT)
+        .timeout(REQUEST_TIMEOUT)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap_or_else(|_| reqwest::blocking::Client::new())
+}
+
+/// An async client for code already inside a runtime.
+pub fn async_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .user_agent(user_agent())
+        .connect_timeout(CONNECT_TIMEOUT)
+        .timeout(REQUEST_TIMEOUT)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap_or_else(|_| reqwest::Client::new())
+}
+
+/// True for `localhost`, 127.0.0.0/8 and ::1.
+pub fn is_loopback(url: &url::Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    }
+}
+
+/// An error and its causes on one line: "error sending request: connection refused".
+pub fn error_chain(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        let cause_text = cause.to_string();
+        if !text.contains(&cause_text) {
+            text.push_str(": ");
+            text.push_str(&cause_text);
+        }
+        source = cause.source();
+    }
+    // reqwest puts the URL in its messages; the URL may carry a code or token in its query.
+    crate::redacted::redact_params(&text)
+}
