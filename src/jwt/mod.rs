@@ -2,6 +2,7 @@
 //! Never prints or logs a token; errors carry claim values, not the token.
 
 pub mod jwks;
+pub mod signing;
 pub mod verify;
 
 use base64::Engine;
