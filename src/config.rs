@@ -392,7 +392,7 @@ impl ConfigFile {
         }
         let mut root = toml::Table::new();
         root.insert("profiles".into(), toml::Value::Table(profiles));
-        let text = toml::to_string_pretty(&root).unwrap_or_default();
+        let text = toml::to_string(&root).unwrap_or_default();
         crate::fsutil::write_atomic(&self.path, text.as_bytes(), 0o600).map_err(|source| {
             ConfigError::Unwritable {
                 path: self.path.clone(),

@@ -11,8 +11,18 @@ fn user_agent() -> String {
     format!("cwsauth/{}", env!("CARGO_PKG_VERSION"))
 }
 
+/// Installs aws-lc-rs as the process's rustls provider (the only one compiled in); every TLS
+/// user (reqwest, the WebSocket client) calls this before building a config.
+pub fn install_tls_provider() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
+    });
+}
+
 /// A blocking client for synchronous commands (JWKS fetch, token refresh).
 pub fn blocking_client() -> reqwest::blocking::Client {
+    install_tls_provider();
     reqwest::blocking::Client::builder()
         .user_agent(user_agent())
         .connect_timeout(CONNECT_TIMEOUT)
@@ -24,6 +34,7 @@ pub fn blocking_client() -> reqwest::blocking::Client {
 
 /// An async client for code already inside a runtime.
 pub fn async_client() -> reqwest::Client {
+    install_tls_provider();
     reqwest::Client::builder()
         .user_agent(user_agent())
         .connect_timeout(CONNECT_TIMEOUT)

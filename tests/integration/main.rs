@@ -1,1 +1,7 @@
-//! End-to-end tests of the `cwsauth` binary.
+//! End-to-end tests of the `cwsauth` binary: one test binary, one module per command.
+
+mod common;
+mod completions;
+mod configure;
+mod decode;
+mod verify;

@@ -1,0 +1,212 @@
+//! `cwsauth configure`: writing profiles, showing sources, discovery, and bad config files.
+
+use serde_json::json;
+
+use crate::common::*;
+
+#[test]
+fn configure_writes_and_show_names_sources() {
+    let cli = Cli::new();
+    cli.run(&[
+        "configure",
+        "--user-pool-id",
+        POOL,
+        "--client-id",
+        CLIENT,
+        "--domain",
+        "myapp",
+    ])
+    .expect(0);
+    cli.run(&[
+        "configure",
+        "--profile",
+        "dev",
+        "--user-pool-id",
+        "eu-west-1_Dev",
+        "--client-id",
+        "c2",
+        "--redirect-uri",
+        "http://localhost:3000",
+        "--redirect-uri",
+        "http://localhost:3001",
+    ])
+    .expect(0);
+    let text = std::fs::read_to_string(cli.home.path().join("config.toml")).unwrap();
+    assert_eq!(
+        text,
+        format!(
+            "[profiles.default]\nuser_pool_id = \"{POOL}\"\nclient_id = \"{CLIENT}\"\ndomain = \"myapp\"\n\n[profiles.dev]\nuser_pool_id = \"eu-west-1_Dev\"\nclient_id = \"c2\"\nredirect_uri = [\"http://localhost:3000\", \"http://localhost:3001\"]\n"
+        )
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(cli.home.path().join("config.toml"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+
+    let run = cli
+        .command(&["configure", "--show", "--json", "--region", "ap-south-1"])
+        .env("CWSAUTH_CLIENT_SECRET", "s3cr3t")
+        .output()
+        .unwrap();
+    assert_eq!(run.status.code(), Some(0));
+    let doc: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+    assert!(!String::from_utf8_lossy(&run.stdout).contains("s3cr3t"));
+    assert_eq!(doc["profile"], "default");
+    assert_eq!(doc["in_file"], true);
+    let v = &doc["values"];
+    assert_eq!(
+        v["region"],
+        json!({"value": "ap-south-1", "source": "flag"})
+    );
+    assert_eq!(v["user_pool_id"], json!({"value": POOL, "source": "file"}));
+    assert_eq!(
+        v["client_secret"],
+        json!({"value": "(redacted)", "source": "env CWSAUTH_CLIENT_SECRET"})
+    );
+    assert_eq!(
+        v["issuer"],
+        json!({"value": format!("https://cognito-idp.ap-south-1.amazonaws.com/{POOL}"), "source": "derived from region and user_pool_id"})
+    );
+    assert_eq!(v["jwks_uri"]["source"], "derived from issuer");
+    assert_eq!(
+        v["redirect_uri"],
+        json!({"value": "http://localhost:3000", "source": "default"})
+    );
+    assert_eq!(v["ws_url"], serde_json::Value::Null);
+
+    let run = cli.run(&["configure", "--show", "--profile", "dev"]);
+    run.expect(0);
+    let out = run.stdout();
+    assert!(
+        out.starts_with(&format!(
+            "profile dev ({})\n",
+            cli.home.path().join("config.toml").display()
+        )),
+        "{out}"
+    );
+    assert!(
+        out.lines().any(|l| l.starts_with("  region ")
+            && l.ends_with("derived from user_pool_id")
+            && l.contains("eu-west-1")),
+        "{out}"
+    );
+    assert!(
+        out.lines().any(|l| l.starts_with("  redirect_uri ")
+            && l.contains("http://localhost:3000 http://localhost:3001")
+            && l.ends_with("file")),
+        "{out}"
+    );
+}
+
+#[test]
+fn bad_config_files_name_file_line_and_key() {
+    let cli = Cli::new();
+    let path = cli.home.path().join("config.toml");
+    cli.write_config("[profiles.default]\nclient_id = \"c\"\nregion = 42\n");
+    let run = cli.run(&["verify", "x.y.z"]);
+    run.expect(2);
+    assert_eq!(
+        run.stderr(),
+        format!(
+            "cwsauth: config file {}, line 3: region: invalid type: integer `42`, expected a string\n",
+            path.display()
+        )
+    );
+    cli.write_config("[profiles.default]\nclient_idd = \"c\"\n");
+    let run = cli.run(&["configure", "--show"]);
+    run.expect(2);
+    assert!(
+        run.stderr().starts_with(&format!(
+            "cwsauth: config file {}, line 2: client_idd: unknown field `client_idd`",
+            path.display()
+        )),
+        "{}",
+        run.stderr()
+    );
+    cli.write_config("[profiles.default\n");
+    let run = cli.run(&["configure", "--show"]);
+    run.expect(2);
+    assert!(
+        run.stderr().starts_with(&format!(
+            "cwsauth: config file {}, line 1: ",
+            path.display()
+        )),
+        "{}",
+        run.stderr()
+    );
+    assert_eq!(run.stderr().lines().count(), 1);
+}
+
+#[test]
+fn unknown_profile_and_empty_configure() {
+    let cli = Cli::new();
+    let run = cli.run(&["configure", "--show", "--profile", "nope"]);
+    run.expect(2);
+    assert_eq!(
+        run.stderr(),
+        format!(
+            "cwsauth: profile nope is not in {}: create it with `cwsauth configure --profile nope --user-pool-id … --client-id …`\n",
+            cli.home.path().join("config.toml").display()
+        )
+    );
+    let run = cli
+        .command(&["configure", "--show"])
+        .env("CWSAUTH_PROFILE", "nope")
+        .output()
+        .unwrap();
+    assert_eq!(run.status.code(), Some(2));
+    let run = cli.run(&["configure"]);
+    run.expect(2);
+    assert!(run.stderr().starts_with("cwsauth: nothing to configure"));
+    let run = cli.run(&["configure", "--store", "cloud"]);
+    run.expect(2);
+}
+
+#[test]
+fn discover_fills_endpoints() {
+    let server = JwksServer::start(&[]);
+    let issuer = server.base();
+    server.serve(&json!({
+        "issuer": issuer,
+        "jwks_uri": format!("{issuer}/.well-known/jwks.json"),
+        "authorization_endpoint": "http://127.0.0.1:1/oauth2/authorize",
+        "token_endpoint": "http://127.0.0.1:1/oauth2/token",
+    }));
+    let cli = Cli::new();
+    cli.run(&[
+        "configure",
+        "--issuer",
+        &issuer,
+        "--client-id",
+        CLIENT,
+        "--discover",
+    ])
+    .expect(0);
+    let run = cli.run(&["configure", "--show", "--json"]);
+    let v = &run.json()["values"];
+    assert_eq!(
+        v["jwks_uri"],
+        json!({"value": format!("{issuer}/.well-known/jwks.json"), "source": "file"})
+    );
+    assert_eq!(
+        v["domain"],
+        json!({"value": "http://127.0.0.1:1", "source": "file"})
+    );
+    assert_eq!(server.hits(), 1);
+
+    // A document for another issuer is refused and nothing is written.
+    let cli = Cli::new();
+    let run = cli.run(&["configure", "--issuer", &format!("{issuer}x"), "--discover"]);
+    run.expect(3);
+    assert!(
+        run.stderr().contains("failed: HTTP 200") || run.stderr().contains("is for issuer"),
+        "{}",
+        run.stderr()
+    );
+    assert!(!cli.home.path().join("config.toml").exists());
+}
