@@ -1,0 +1,92 @@
+//! The hot paths of `verify`: decoding, verifying with warm keys, loading the JWKS cache from
+//! disk, and building the authorizer's policy. Run with `cargo bench`.
+
+use std::hint::black_box;
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use cwsauth::authorizer::{PolicyOptions, allow};
+use cwsauth::jwt::signing::{SigningKey, jwks_document};
+use cwsauth::jwt::{self, Checks, JwksCache, KeySet, TokenUse, jwks::KeySource};
+use serde_json::json;
+
+const ISSUER: &str = "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Bench1234";
+
+/// An access token with Cognito's claim set.
+fn token(key: &SigningKey) -> String {
+    key.sign(&json!({
+        "sub": "5f2c7a1e-0000-4000-8000-000000000001",
+        "cognito:groups": ["admin", "dev"],
+        "iss": ISSUER,
+        "version": 2,
+        "client_id": "benchclient1234567890",
+        "origin_jti": "11111111-2222-3333-4444-555555555555",
+        "event_id": "66666666-7777-8888-9999-000000000000",
+        "token_use": "access",
+        "scope": "openid email profile",
+        "auth_time": 1_800_000_000,
+        "exp": 4_000_000_000i64,
+        "iat": 1_800_000_000,
+        "jti": "aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee",
+        "username": "alice",
+    }))
+}
+
+fn checks() -> Checks {
+    Checks {
+        issuer: ISSUER.into(),
+        client_ids: vec!["benchclient1234567890".into()],
+        token_use: TokenUse::Access,
+        ..Default::default()
+    }
+}
+
+fn benches(c: &mut Criterion) {
+    let key = SigningKey::generate("bench-kid").unwrap();
+    let token = token(&key);
+    let keys = KeySet::from_value(&jwks_document(&[&key])).unwrap();
+    let checks = checks();
+
+    c.bench_function("decode", |b| {
+        b.iter(|| jwt::decode(black_box(&token)).unwrap())
+    });
+    c.bench_function("verify_warm_rs256_2048", |b| {
+        b.iter(|| jwt::verify(black_box(&token), &checks, &keys, 1_900_000_000).unwrap())
+    });
+
+    // Fill a disk cache once through a loopback server, then time loading it.
+    let server = tiny_http::Server::http("127.0.0.1:0").unwrap();
+    let url = format!(
+        "http://{}/us-east-1_Bench1234/.well-known/jwks.json",
+        server.server_addr().to_ip().unwrap()
+    );
+    let body = jwks_document(&[&key]).to_string();
+    let serve = std::thread::spawn(move || {
+        if let Ok(request) = server.recv() {
+            let _ = request.respond(tiny_http::Response::from_string(body));
+        }
+    });
+    let dir = tempfile::tempdir().unwrap();
+    JwksCache::new(url.clone(), Some(dir.path()))
+        .unwrap()
+        .key("bench-kid")
+        .unwrap();
+    serve.join().unwrap();
+    c.bench_function("jwks_cache_load_from_disk", |b| {
+        b.iter(|| {
+            let cache = JwksCache::new(url.clone(), Some(dir.path())).unwrap();
+            cache.key(black_box("bench-kid")).unwrap()
+        })
+    });
+
+    let verified = jwt::verify(&token, &checks, &keys, 1_900_000_000).unwrap();
+    let options = PolicyOptions {
+        method_arn: "arn:aws:execute-api:us-east-1:123456789012:abc/prod/$connect".into(),
+        ..Default::default()
+    };
+    c.bench_function("authorizer_policy", |b| {
+        b.iter(|| serde_json::to_string(&allow(black_box(&verified.claims), &options)).unwrap())
+    });
+}
+
+criterion_group!(verify, benches);
+criterion_main!(verify);
