@@ -5,7 +5,7 @@ use std::time::Duration;
 
 /// Connect and whole-request timeouts: a stuck endpoint must fail, not hang.
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
-pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(5);
 
 fn user_agent() -> String {
     format!("cwsauth/{}", env!("CARGO_PKG_VERSION"))

@@ -322,8 +322,7 @@ fn check(
 fn check_claim_types(claims: &Map<String, Value>) -> Result<(), VerifyError> {
     for name in ["exp", "nbf", "iat", "auth_time"] {
         if let Some(v) = claims.get(name)
-            && !v.is_i64()
-            && !v.is_u64()
+            && !v.is_number()
         {
             return Err(type_error(name, "a number of seconds", v));
         }
@@ -361,6 +360,8 @@ fn number(claims: &Map<String, Value>, name: &str) -> Option<i64> {
     claims.get(name).and_then(|v| {
         v.as_i64()
             .or_else(|| v.as_u64().map(|u| u.min(i64::MAX as u64) as i64))
+            // NumericDate may have a fraction (RFC 7519 §2); the cast saturates.
+            .or_else(|| v.as_f64().map(|f| f.floor() as i64))
     })
 }
 
