@@ -4,6 +4,8 @@
 
 use serde_json::{Map, Value, json};
 
+use crate::jwt::{Rejection, Verified};
+
 /// Where API Gateway takes the token from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum IdentitySource {
@@ -187,6 +189,59 @@ fn policy(effect: &str, claims: &Map<String, Value>, options: &PolicyOptions) ->
         },
         "context": context,
     })
+}
+
+/// What API Gateway makes of the authorizer's answer.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Decision {
+    /// An Allow policy: the connection is accepted and the context reaches the backend.
+    Allow(Value),
+    /// A Deny policy (API Gateway answers 403 Forbidden), with the reason.
+    Deny(Value, String),
+    /// The authorizer failed the request (API Gateway answers 401 Unauthorized), with the reason.
+    Unauthorized(String),
+}
+
+/// The authorizer's decision on a verification result: `cwsauth verify --authorizer` and the
+/// emulator's WebSocket API both decide here. A verified user outside `required_groups` (when
+/// any are given) is denied by policy; an invalid token is `Unauthorized`, or denied when
+/// `deny_on_invalid`.
+pub fn decide(
+    result: &Result<Verified, Rejection>,
+    options: &PolicyOptions,
+    deny_on_invalid: bool,
+    required_groups: &[String],
+) -> Decision {
+    match result {
+        Ok(verified) => {
+            let groups = verified
+                .claims
+                .get("cognito:groups")
+                .and_then(Value::as_array)
+                .map(|g| g.iter().filter_map(Value::as_str).collect::<Vec<_>>())
+                .unwrap_or_default();
+            if !required_groups.is_empty()
+                && !groups
+                    .iter()
+                    .any(|g| required_groups.iter().any(|r| r == g))
+            {
+                let reason = format!(
+                    "the user is in none of the required groups ({})",
+                    required_groups.join(", ")
+                );
+                return Decision::Deny(deny(Some(&verified.claims), options), reason);
+            }
+            Decision::Allow(allow(&verified.claims, options))
+        }
+        Err(rejection) => {
+            let reason = rejection.error.to_string();
+            if deny_on_invalid {
+                Decision::Deny(deny(rejection.claims.as_ref(), options), reason)
+            } else {
+                Decision::Unauthorized(reason)
+            }
+        }
+    }
 }
 
 /// Claims as API Gateway accepts them in `context`: strings, numbers and booleans only.

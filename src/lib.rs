@@ -38,6 +38,7 @@
 
 pub mod authorizer;
 pub mod cli;
+pub mod cognito;
 pub mod commands;
 pub mod config;
 pub mod error;

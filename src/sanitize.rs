@@ -77,6 +77,25 @@ fn is_dangerous_in_json(c: char) -> bool {
     c != '\n' && is_dangerous(c)
 }
 
+/// Text safe inside HTML element content and quoted attributes.
+pub fn html(text: &str) -> Cow<'_, str> {
+    if !text.contains(['<', '>', '&', '"', '\'']) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -87,6 +106,15 @@ mod tests {
         assert_eq!(for_terminal("a\x1b[2Jb"), "a\\x1b[2Jb");
         assert_eq!(for_terminal("evil\u{202e}txt"), "evil\\u{202e}txt");
         assert_eq!(for_terminal_multiline("a\nb\x07"), "a\nb\\x07");
+    }
+
+    #[test]
+    fn html_is_escaped() {
+        assert_eq!(
+            html("<b>\"x\" & 'y'</b>"),
+            "&lt;b&gt;&quot;x&quot; &amp; &#39;y&#39;&lt;/b&gt;"
+        );
+        assert_eq!(html("plain"), "plain");
     }
 
     #[test]

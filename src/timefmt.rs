@@ -52,6 +52,27 @@ pub fn relative(claim: &str, epoch: i64, now: i64) -> String {
     }
 }
 
+/// Parses `90`, `90s`, `5m`, `1h`, `2d` or `500ms`.
+pub fn parse_duration(text: &str) -> Result<std::time::Duration, String> {
+    let text = text.trim();
+    let split = text
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let n: u64 = number
+        .parse()
+        .map_err(|_| format!("{text:?} is not a duration such as 30s, 5m or 1h"))?;
+    let secs = |mult: u64| std::time::Duration::from_secs(n.saturating_mul(mult));
+    match unit {
+        "" | "s" => Ok(secs(1)),
+        "ms" => Ok(std::time::Duration::from_millis(n)),
+        "m" => Ok(secs(60)),
+        "h" => Ok(secs(3600)),
+        "d" => Ok(secs(86_400)),
+        _ => Err(format!("{text:?} is not a duration such as 30s, 5m or 1h")),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -64,5 +85,9 @@ mod tests {
         assert_eq!(relative("exp", 1000, 1000 + 3 * 3600), "expired 3h ago");
         assert_eq!(relative("iat", 1000, 1090), "1m 30s ago");
         assert_eq!(span(2 * 86_400 + 4 * 3600 + 7), "2d 4h");
+        assert_eq!(parse_duration("90").unwrap().as_secs(), 90);
+        assert_eq!(parse_duration("5m").unwrap().as_secs(), 300);
+        assert_eq!(parse_duration("250ms").unwrap().as_millis(), 250);
+        assert!(parse_duration("5 min").is_err());
     }
 }

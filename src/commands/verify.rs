@@ -3,7 +3,7 @@
 
 use serde_json::{Value, json};
 
-use crate::authorizer::{self, ConnectEvent, IdentitySource, PolicyOptions};
+use crate::authorizer::{self, ConnectEvent, Decision, IdentitySource, PolicyOptions};
 use crate::cli::{Effect, VerifyArgs};
 use crate::config::{Home, Profile, Source};
 use crate::error::verify_exit_code;
@@ -196,26 +196,25 @@ fn authorizer_answer(
         principal_id: args.principal_id.clone(),
         extra_context: args.context.clone(),
     };
-    match outcome {
-        Ok(verified) => {
-            output::println(&json_pretty(&authorizer::allow(&verified.claims, &options)))?;
+    if let Err(rejection) = &outcome
+        && rejection.error.kind == ErrorKind::JwksUnavailable
+    {
+        return Err(rejection.error.clone().into());
+    }
+    let deny_on_invalid = args.effect == Effect::DenyOnInvalid;
+    match authorizer::decide(&outcome, &options, deny_on_invalid, &[]) {
+        Decision::Allow(policy) => {
+            output::println(&json_pretty(&policy))?;
             Ok(ExitCode::Success)
         }
-        Err(rejection) if rejection.error.kind == ErrorKind::JwksUnavailable => {
-            Err(rejection.error.into())
+        Decision::Deny(policy, reason) => {
+            output::notice(&format!("unauthorized: {}", for_terminal(&reason)));
+            output::println(&json_pretty(&policy))?;
+            Ok(ExitCode::Rejected)
         }
-        Err(rejection) => {
-            output::notice(&format!(
-                "unauthorized: {}",
-                for_terminal(&rejection.error.to_string())
-            ));
-            match args.effect {
-                Effect::Unauthorized => output::println("Unauthorized")?,
-                Effect::DenyOnInvalid => output::println(&json_pretty(&authorizer::deny(
-                    rejection.claims.as_ref(),
-                    &options,
-                )))?,
-            }
+        Decision::Unauthorized(reason) => {
+            output::notice(&format!("unauthorized: {}", for_terminal(&reason)));
+            output::println("Unauthorized")?;
             Ok(ExitCode::Rejected)
         }
     }
