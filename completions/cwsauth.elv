@@ -28,6 +28,7 @@ set edit:completion:arg-completer[cwsauth] = {|@words|
             cand configure 'Write or show a profile in the config file'
             cand decode 'Print a token''s header and claims without verifying it'
             cand verify 'Verify a token exactly as a Cognito JWT authorizer does'
+            cand local 'Run a local Cognito user pool and API Gateway WebSocket API on 127.0.0.1'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -95,6 +96,26 @@ set edit:completion:arg-completer[cwsauth] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'cwsauth;local'= {
+            cand --port 'Port to listen on (0 picks a free one)'
+            cand --bind 'Address to listen on; anything but loopback exposes the emulator to the network'
+            cand --user 'A user of the pool (repeatable); without any, user demo with password Demo-Passw0rd!'
+            cand --token-ttl 'Lifetime of access and ID tokens (e.g. 1h, 5m, 30s)'
+            cand --callback-url 'Another callback (and sign-out) URL for the app clients, besides http://localhost:3000'
+            cand --identity-source 'Where the WebSocket API''s authorizer takes the token: header:NAME or query:NAME'
+            cand --require-group 'Deny (403) WebSocket connections of users outside this group (repeatable)'
+            cand --idle-timeout 'Close WebSocket connections idle this long (API Gateway: 10m)'
+            cand --max-connection-time 'Close WebSocket connections after this long (API Gateway: 2h)'
+            cand --write-profile 'Write profile NAME (public client) and NAME-m2m (confidential client) for this instance'
+            cand --profile 'The profile to use from the config file'
+            cand --persist 'Keep the signing keys under CWSAUTH_HOME so tokens stay valid across restarts'
+            cand -v 'Log what happens on stderr (-v: steps and HTTP exchanges, -vv: more); secrets redacted'
+            cand --verbose 'Log what happens on stderr (-v: steps and HTTP exchanges, -vv: more); secrets redacted'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'cwsauth;completions'= {
             cand --profile 'The profile to use from the config file'
             cand -v 'Log what happens on stderr (-v: steps and HTTP exchanges, -vv: more); secrets redacted'
@@ -108,6 +129,7 @@ set edit:completion:arg-completer[cwsauth] = {|@words|
             cand configure 'Write or show a profile in the config file'
             cand decode 'Print a token''s header and claims without verifying it'
             cand verify 'Verify a token exactly as a Cognito JWT authorizer does'
+            cand local 'Run a local Cognito user pool and API Gateway WebSocket API on 127.0.0.1'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -116,6 +138,8 @@ set edit:completion:arg-completer[cwsauth] = {|@words|
         &'cwsauth;help;decode'= {
         }
         &'cwsauth;help;verify'= {
+        }
+        &'cwsauth;help;local'= {
         }
         &'cwsauth;help;completions'= {
         }

@@ -31,6 +31,7 @@ complete -c cwsauth -n "__fish_cwsauth_needs_command" -s V -l version -d 'Print 
 complete -c cwsauth -n "__fish_cwsauth_needs_command" -f -a "configure" -d 'Write or show a profile in the config file'
 complete -c cwsauth -n "__fish_cwsauth_needs_command" -f -a "decode" -d 'Print a token\'s header and claims without verifying it'
 complete -c cwsauth -n "__fish_cwsauth_needs_command" -f -a "verify" -d 'Verify a token exactly as a Cognito JWT authorizer does'
+complete -c cwsauth -n "__fish_cwsauth_needs_command" -f -a "local" -d 'Run a local Cognito user pool and API Gateway WebSocket API on 127.0.0.1'
 complete -c cwsauth -n "__fish_cwsauth_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c cwsauth -n "__fish_cwsauth_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand configure" -l client-id -d 'App client id' -r
@@ -83,12 +84,28 @@ complete -c cwsauth -n "__fish_cwsauth_using_subcommand verify" -l authorizer -d
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand verify" -s v -l verbose -d 'Log what happens on stderr (-v: steps and HTTP exchanges, -vv: more); secrets redacted'
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand verify" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand verify" -s V -l version -d 'Print version'
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand local" -l port -d 'Port to listen on (0 picks a free one)' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand local" -l bind -d 'Address to listen on; anything but loopback exposes the emulator to the network' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand local" -l user -d 'A user of the pool (repeatable); without any, user demo with password Demo-Passw0rd!' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand local" -l token-ttl -d 'Lifetime of access and ID tokens (e.g. 1h, 5m, 30s)' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand local" -l callback-url -d 'Another callback (and sign-out) URL for the app clients, besides http://localhost:3000' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand local" -l identity-source -d 'Where the WebSocket API\'s authorizer takes the token: header:NAME or query:NAME' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand local" -l require-group -d 'Deny (403) WebSocket connections of users outside this group (repeatable)' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand local" -l idle-timeout -d 'Close WebSocket connections idle this long (API Gateway: 10m)' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand local" -l max-connection-time -d 'Close WebSocket connections after this long (API Gateway: 2h)' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand local" -l write-profile -d 'Write profile NAME (public client) and NAME-m2m (confidential client) for this instance' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand local" -l profile -d 'The profile to use from the config file' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand local" -l persist -d 'Keep the signing keys under CWSAUTH_HOME so tokens stay valid across restarts'
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand local" -s v -l verbose -d 'Log what happens on stderr (-v: steps and HTTP exchanges, -vv: more); secrets redacted'
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand local" -s h -l help -d 'Print help'
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand local" -s V -l version -d 'Print version'
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand completions" -l profile -d 'The profile to use from the config file' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand completions" -s v -l verbose -d 'Log what happens on stderr (-v: steps and HTTP exchanges, -vv: more); secrets redacted'
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c cwsauth -n "__fish_cwsauth_using_subcommand help; and not __fish_seen_subcommand_from configure decode verify completions help" -f -a "configure" -d 'Write or show a profile in the config file'
-complete -c cwsauth -n "__fish_cwsauth_using_subcommand help; and not __fish_seen_subcommand_from configure decode verify completions help" -f -a "decode" -d 'Print a token\'s header and claims without verifying it'
-complete -c cwsauth -n "__fish_cwsauth_using_subcommand help; and not __fish_seen_subcommand_from configure decode verify completions help" -f -a "verify" -d 'Verify a token exactly as a Cognito JWT authorizer does'
-complete -c cwsauth -n "__fish_cwsauth_using_subcommand help; and not __fish_seen_subcommand_from configure decode verify completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c cwsauth -n "__fish_cwsauth_using_subcommand help; and not __fish_seen_subcommand_from configure decode verify completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand help; and not __fish_seen_subcommand_from configure decode verify local completions help" -f -a "configure" -d 'Write or show a profile in the config file'
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand help; and not __fish_seen_subcommand_from configure decode verify local completions help" -f -a "decode" -d 'Print a token\'s header and claims without verifying it'
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand help; and not __fish_seen_subcommand_from configure decode verify local completions help" -f -a "verify" -d 'Verify a token exactly as a Cognito JWT authorizer does'
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand help; and not __fish_seen_subcommand_from configure decode verify local completions help" -f -a "local" -d 'Run a local Cognito user pool and API Gateway WebSocket API on 127.0.0.1'
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand help; and not __fish_seen_subcommand_from configure decode verify local completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand help; and not __fish_seen_subcommand_from configure decode verify local completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

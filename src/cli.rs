@@ -43,6 +43,8 @@ pub enum Command {
     Decode(DecodeArgs),
     /// Verify a token exactly as a Cognito JWT authorizer does.
     Verify(VerifyArgs),
+    /// Run a local Cognito user pool and API Gateway WebSocket API on 127.0.0.1.
+    Local(LocalArgs),
     /// Print a shell completion script.
     Completions(CompletionsArgs),
 }
@@ -213,6 +215,43 @@ fn parse_key_value(text: &str) -> Result<(String, String), String> {
         Some((k, v)) if !k.is_empty() => Ok((k.to_string(), v.to_string())),
         _ => Err(format!("{text:?} is not KEY=VALUE")),
     }
+}
+
+#[derive(Debug, Args)]
+pub struct LocalArgs {
+    /// Port to listen on (0 picks a free one).
+    #[arg(long, default_value_t = 9911)]
+    pub port: u16,
+    /// Address to listen on; anything but loopback exposes the emulator to the network.
+    #[arg(long, default_value = "127.0.0.1", value_name = "ADDR")]
+    pub bind: std::net::IpAddr,
+    /// A user of the pool (repeatable); without any, user demo with password Demo-Passw0rd!.
+    #[arg(long, value_name = "NAME:PASSWORD[:GROUP,…]", value_parser = crate::local::UserSpec::parse)]
+    pub user: Vec<crate::local::UserSpec>,
+    /// Lifetime of access and ID tokens (e.g. 1h, 5m, 30s).
+    #[arg(long, default_value = "1h", value_name = "DURATION", value_parser = crate::timefmt::parse_duration)]
+    pub token_ttl: std::time::Duration,
+    /// Another callback (and sign-out) URL for the app clients, besides http://localhost:3000.
+    #[arg(long, value_name = "URL")]
+    pub callback_url: Vec<String>,
+    /// Where the WebSocket API's authorizer takes the token: header:NAME or query:NAME.
+    #[arg(long, default_value = "header:Authorization", value_name = "SOURCE", value_parser = crate::authorizer::IdentitySource::parse)]
+    pub identity_source: crate::authorizer::IdentitySource,
+    /// Deny (403) WebSocket connections of users outside this group (repeatable).
+    #[arg(long, value_name = "GROUP")]
+    pub require_group: Vec<String>,
+    /// Close WebSocket connections idle this long (API Gateway: 10m).
+    #[arg(long, default_value = "10m", value_name = "DURATION", value_parser = crate::timefmt::parse_duration)]
+    pub idle_timeout: std::time::Duration,
+    /// Close WebSocket connections after this long (API Gateway: 2h).
+    #[arg(long, default_value = "2h", value_name = "DURATION", value_parser = crate::timefmt::parse_duration)]
+    pub max_connection_time: std::time::Duration,
+    /// Keep the signing keys under CWSAUTH_HOME so tokens stay valid across restarts.
+    #[arg(long)]
+    pub persist: bool,
+    /// Write profile NAME (public client) and NAME-m2m (confidential client) for this instance.
+    #[arg(long, value_name = "NAME")]
+    pub write_profile: Option<String>,
 }
 
 #[derive(Debug, Args)]

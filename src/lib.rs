@@ -46,6 +46,7 @@ pub mod exit_codes;
 pub mod fsutil;
 pub mod http;
 pub mod jwt;
+pub mod local;
 pub mod output;
 pub mod redacted;
 pub mod sanitize;

@@ -42,7 +42,13 @@ pub fn span(seconds: u64) -> String {
 pub fn relative(claim: &str, epoch: i64, now: i64) -> String {
     let delta = epoch - now;
     let amount = span(delta.unsigned_abs());
-    match (claim, delta >= 0) {
+    // Zero counts as past for issue times ("0s ago") and as future for expiry.
+    let future = if matches!(claim, "exp" | "nbf") {
+        delta >= 0
+    } else {
+        delta > 0
+    };
+    match (claim, future) {
         ("exp", true) => format!("expires in {amount}"),
         ("exp", false) => format!("expired {amount} ago"),
         ("nbf", true) => format!("valid in {amount}"),

@@ -4,6 +4,7 @@
 mod completions;
 mod configure;
 mod decode;
+mod local;
 mod verify;
 
 use std::io::{IsTerminal, Read};
@@ -18,6 +19,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Configure(args) => configure::run(&home, &cli.profile, args),
         Command::Decode(args) => decode::run(args),
         Command::Verify(args) => verify::run(&home, &cli.profile, args),
+        Command::Local(args) => local::run(&home, args),
         Command::Completions(args) => completions::run(args),
     }
 }

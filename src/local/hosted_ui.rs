@@ -1,0 +1,215 @@
+//! The hosted UI: `/oauth2/authorize`, the sign-in form at `/login`, cancel, and `/logout`,
+//! with Cognito's checks and errors (an error page before the redirect URI is trusted, an
+//! `error=` redirect after).
+
+use hyper::body::Incoming;
+use hyper::{Request, Response};
+
+use super::http::{self, Body, get};
+use super::oauth::CodeGrant;
+use super::{CODE_TTL, Emulator};
+use crate::sanitize::html;
+
+/// A validated authorization request.
+pub(crate) struct AuthorizeRequest {
+    client_id: String,
+    redirect_uri: String,
+    scopes: Vec<String>,
+    state: Option<String>,
+    nonce: Option<String>,
+    code_challenge: Option<String>,
+    login_hint: Option<String>,
+}
+
+impl AuthorizeRequest {
+    fn redirect_error(&self, error: &str, description: &str) -> Response<Body> {
+        let mut params = vec![("error", error), ("error_description", description)];
+        if let Some(state) = &self.state {
+            params.push(("state", state));
+        }
+        http::redirect(&http::with_params(&self.redirect_uri, &params))
+    }
+}
+
+fn validate(
+    emu: &Emulator,
+    params: &[(String, String)],
+) -> Result<AuthorizeRequest, Response<Body>> {
+    let client_id = get(params, "client_id").unwrap_or("");
+    let Some(client) = emu.client(client_id) else {
+        return Err(http::error_page(
+            400,
+            "invalid_request",
+            "Client does not exist.",
+        ));
+    };
+    let redirect_uri = get(params, "redirect_uri").unwrap_or("");
+    if !client.callback_urls.iter().any(|u| u == redirect_uri) {
+        return Err(http::error_page(
+            400,
+            "redirect_mismatch",
+            "The redirect_uri is not one of the app client's callback URLs.",
+        ));
+    }
+    let mut request = AuthorizeRequest {
+        client_id: client_id.into(),
+        redirect_uri: redirect_uri.into(),
+        scopes: get(params, "scope")
+            .unwrap_or("openid email profile")
+            .split_whitespace()
+            .map(str::to_string)
+            .collect(),
+        state: get(params, "state").map(str::to_string),
+        nonce: get(params, "nonce").map(str::to_string),
+        code_challenge: get(params, "code_challenge").map(str::to_string),
+        login_hint: get(params, "login_hint").map(str::to_string),
+    };
+    if get(params, "response_type") != Some("code") {
+        return Err(
+            request.redirect_error("unsupported_response_type", "response_type must be code")
+        );
+    }
+    if let Some(bad) = request.scopes.iter().find(|s| !client.scopes.contains(s)) {
+        let description = format!("scope {bad} is not allowed for this client");
+        return Err(request.redirect_error("invalid_scope", &description));
+    }
+    if let Some(idp) = get(params, "identity_provider")
+        && idp != "COGNITO"
+    {
+        let description = format!("identity provider {idp} is not configured for this client");
+        return Err(request.redirect_error("invalid_request", &description));
+    }
+    match (
+        request.code_challenge.as_deref(),
+        get(params, "code_challenge_method"),
+    ) {
+        (Some(c), Some("S256")) if !c.is_empty() => {}
+        (Some(_), _) => {
+            return Err(
+                request.redirect_error("invalid_request", "code_challenge_method must be S256")
+            );
+        }
+        (None, _) if client.secret.is_none() => {
+            return Err(request.redirect_error(
+                "invalid_request",
+                "a public client must send a PKCE code_challenge (S256)",
+            ));
+        }
+        (None, _) => request.code_challenge = None,
+    }
+    if request.scopes.is_empty() {
+        request.scopes = vec!["openid".into()];
+    }
+    Ok(request)
+}
+
+pub fn authorize(emu: &Emulator, req: &Request<Incoming>) -> Response<Body> {
+    match validate(emu, &http::query(req)) {
+        Ok(_) => http::redirect(&format!("/login?{}", req.uri().query().unwrap_or(""))),
+        Err(resp) => resp,
+    }
+}
+
+pub fn login_form(emu: &Emulator, req: &Request<Incoming>) -> Response<Body> {
+    let query = req.uri().query().unwrap_or("");
+    match validate(emu, &http::query(req)) {
+        Ok(request) => http::html(200, form(query, request.login_hint.as_deref(), None)),
+        Err(resp) => resp,
+    }
+}
+
+fn form(query: &str, username: Option<&str>, error: Option<&str>) -> String {
+    let error = error
+        .map(|e| {
+            format!(
+                "<p class=\"error\" id=\"loginErrorMessage\">{}</p>",
+                html(e)
+            )
+        })
+        .unwrap_or_default();
+    http::page(
+        "Signin",
+        &format!(
+            "<h1>Sign in to cwsauth local</h1>{error}\
+             <form name=\"cognitoSignInForm\" method=\"post\" action=\"/login?{q}\">\
+             <label>Username <input id=\"signInFormUsername\" name=\"username\" type=\"text\" value=\"{u}\" autocomplete=\"username\"></label>\
+             <label>Password <input id=\"signInFormPassword\" name=\"password\" type=\"password\" autocomplete=\"current-password\"></label>\
+             <input name=\"signInSubmitButton\" type=\"submit\" value=\"Sign in\">\
+             </form>\
+             <p><a id=\"cancel\" href=\"/login/cancel?{q}\">Cancel</a></p>",
+            q = html(query),
+            u = html(username.unwrap_or("")),
+        ),
+    )
+}
+
+pub fn login_submit(
+    emu: &Emulator,
+    query: &str,
+    form_fields: &[(String, String)],
+) -> Response<Body> {
+    let request = match validate(emu, &http::parse_pairs(query)) {
+        Ok(r) => r,
+        Err(resp) => return resp,
+    };
+    let username = get(form_fields, "username").unwrap_or("");
+    let password = get(form_fields, "password").unwrap_or("");
+    let user = emu.user(username).filter(|u| {
+        aws_lc_rs::constant_time::verify_slices_are_equal(
+            u.spec.password.expose().as_bytes(),
+            password.as_bytes(),
+        )
+        .is_ok()
+    });
+    let Some(user) = user else {
+        return http::html(
+            200,
+            form(
+                query,
+                Some(username),
+                Some("Incorrect username or password."),
+            ),
+        );
+    };
+    let code = super::tokens::uuid();
+    emu.state().codes.insert(
+        code.clone(),
+        CodeGrant {
+            client_id: request.client_id.clone(),
+            redirect_uri: request.redirect_uri.clone(),
+            username: user.spec.username.clone(),
+            scopes: request.scopes.clone(),
+            nonce: request.nonce.clone(),
+            code_challenge: request.code_challenge.clone(),
+            expires: std::time::Instant::now() + CODE_TTL,
+            auth_time: crate::timefmt::now_epoch(),
+        },
+    );
+    let mut params = vec![("code", code.as_str())];
+    if let Some(state) = &request.state {
+        params.push(("state", state));
+    }
+    http::redirect(&http::with_params(&request.redirect_uri, &params))
+}
+
+pub fn cancel(emu: &Emulator, req: &Request<Incoming>) -> Response<Body> {
+    match validate(emu, &http::query(req)) {
+        Ok(request) => request.redirect_error("access_denied", "The user cancelled the sign-in."),
+        Err(resp) => resp,
+    }
+}
+
+pub fn logout(emu: &Emulator, req: &Request<Incoming>) -> Response<Body> {
+    let params = http::query(req);
+    let Some(client) = emu.client(get(&params, "client_id").unwrap_or("")) else {
+        return http::error_page(400, "invalid_request", "Client does not exist.");
+    };
+    match get(&params, "logout_uri") {
+        Some(uri) if client.logout_urls.iter().any(|u| u == uri) => http::redirect(uri),
+        _ => http::error_page(
+            400,
+            "invalid_request",
+            "The logout_uri is not one of the app client's sign-out URLs.",
+        ),
+    }
+}

@@ -1,0 +1,401 @@
+//! Cognito's JSON API at `POST /` (`X-Amz-Target: AWSCognitoIdentityProviderService.<Op>`):
+//! InitiateAuth (USER_PASSWORD_AUTH, REFRESH_TOKEN_AUTH, USER_SRP_AUTH), RespondToAuthChallenge
+//! (PASSWORD_VERIFIER), RevokeToken and GetUser, with Cognito's `__type` errors.
+
+use std::time::{Duration, Instant};
+
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use hyper::body::Incoming;
+use hyper::{Request, Response};
+use serde_json::{Map, Value, json};
+
+use super::http::{self, Body};
+use super::tokens::{self, Grant};
+use super::{AppClient, Emulator, POOL_ID};
+use crate::cognito::srp;
+
+const TARGET_PREFIX: &str = "AWSCognitoIdentityProviderService.";
+/// Scope of tokens from the JSON API, as on Cognito.
+const ADMIN_SCOPE: &str = "aws.cognito.signin.user.admin";
+
+/// An SRP exchange between InitiateAuth and RespondToAuthChallenge.
+pub(crate) struct SrpSession {
+    server: srp::Server,
+    username: String,
+    client_id: String,
+    srp_a: String,
+    secret_block: Vec<u8>,
+    expires: Instant,
+}
+
+fn error(kind: &str, message: &str) -> Response<Body> {
+    let mut resp = http::response(
+        400,
+        "application/x-amz-json-1.1",
+        json!({"__type": kind, "message": message}).to_string(),
+    );
+    if let Ok(v) = kind.parse() {
+        resp.headers_mut().insert("x-amzn-ErrorType", v);
+    }
+    resp
+}
+
+fn ok(body: Value) -> Response<Body> {
+    http::response(200, "application/x-amz-json-1.1", body.to_string())
+}
+
+fn invalid(message: &str) -> Response<Body> {
+    error("InvalidParameterException", message)
+}
+
+pub async fn handle(emu: &Emulator, req: Request<Incoming>) -> Response<Body> {
+    let target = req
+        .headers()
+        .get("x-amz-target")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    let (_, bytes) = match http::read_body(req).await {
+        Ok(x) => x,
+        Err(resp) => return resp,
+    };
+    let Some(op) = target.strip_prefix(TARGET_PREFIX) else {
+        return error(
+            "UnknownOperationException",
+            "Missing or unknown X-Amz-Target",
+        );
+    };
+    let body = match serde_json::from_slice::<Value>(&bytes) {
+        Ok(Value::Object(map)) => map,
+        _ => {
+            return error(
+                "SerializationException",
+                "The request body is not a JSON object",
+            );
+        }
+    };
+    match op {
+        "InitiateAuth" => initiate_auth(emu, &body),
+        "RespondToAuthChallenge" => respond_to_auth_challenge(emu, &body),
+        "RevokeToken" => revoke_token(emu, &body),
+        "GetUser" => get_user(emu, &body),
+        _ => error(
+            "UnknownOperationException",
+            &format!("Unsupported operation {op}"),
+        ),
+    }
+}
+
+fn str_field<'a>(map: &'a Map<String, Value>, name: &str) -> Option<&'a str> {
+    map.get(name)
+        .and_then(Value::as_str)
+        .filter(|s| !s.is_empty())
+}
+
+fn params(body: &Map<String, Value>, name: &str) -> Map<String, Value> {
+    body.get(name)
+        .and_then(Value::as_object)
+        .cloned()
+        .unwrap_or_default()
+}
+
+fn client<'a>(
+    emu: &'a Emulator,
+    body: &Map<String, Value>,
+) -> Result<&'a AppClient, Response<Body>> {
+    let Some(id) = str_field(body, "ClientId") else {
+        return Err(invalid("ClientId is required"));
+    };
+    emu.client(id).ok_or_else(|| {
+        error(
+            "ResourceNotFoundException",
+            &format!("User pool client {id} does not exist."),
+        )
+    })
+}
+
+/// The SECRET_HASH check of confidential clients.
+fn check_secret_hash(
+    client: &AppClient,
+    username: &str,
+    given: Option<&str>,
+) -> Result<(), Response<Body>> {
+    let Some(secret) = &client.secret else {
+        return Ok(());
+    };
+    let Some(given) = given else {
+        return Err(error(
+            "NotAuthorizedException",
+            &format!(
+                "Client {} is configured with secret but SECRET_HASH was not received",
+                client.client_id
+            ),
+        ));
+    };
+    let expected = crate::cognito::secret_hash(username, &client.client_id, secret.expose());
+    if aws_lc_rs::constant_time::verify_slices_are_equal(expected.as_bytes(), given.as_bytes())
+        .is_err()
+    {
+        return Err(error(
+            "NotAuthorizedException",
+            &format!(
+                "Unable to verify secret hash for client {}",
+                client.client_id
+            ),
+        ));
+    }
+    Ok(())
+}
+
+fn authentication_result(issued: tokens::Issued, refresh_token: Option<String>) -> Response<Body> {
+    let mut result = json!({
+        "AccessToken": issued.access_token,
+        "ExpiresIn": issued.expires_in,
+        "TokenType": "Bearer",
+    });
+    if let Some(id) = issued.id_token {
+        result["IdToken"] = json!(id);
+    }
+    if let Some(r) = refresh_token {
+        result["RefreshToken"] = json!(r);
+    }
+    ok(json!({"AuthenticationResult": result, "ChallengeParameters": {}}))
+}
+
+/// Tokens and a refresh token for a user signed in through the JSON API.
+fn sign_in(emu: &Emulator, client: &AppClient, username: &str) -> Response<Body> {
+    let Some(user) = emu.user(username) else {
+        return error("UserNotFoundException", "User does not exist.");
+    };
+    let scopes = vec![ADMIN_SCOPE.to_string()];
+    let origin_jti = tokens::uuid();
+    let auth_time = crate::timefmt::now_epoch();
+    let issued = tokens::issue(
+        emu,
+        &Grant {
+            user,
+            client_id: &client.client_id,
+            scopes: &scopes,
+            auth_time,
+            origin_jti: &origin_jti,
+            nonce: None,
+            with_id_token: true,
+        },
+    );
+    let refresh = super::oauth::new_refresh_token(
+        emu, client, username, &scopes, origin_jti, auth_time, true,
+    );
+    authentication_result(issued, Some(refresh))
+}
+
+fn initiate_auth(emu: &Emulator, body: &Map<String, Value>) -> Response<Body> {
+    let client = match client(emu, body) {
+        Ok(c) => c,
+        Err(resp) => return resp,
+    };
+    let p = params(body, "AuthParameters");
+    match str_field(body, "AuthFlow") {
+        Some("USER_PASSWORD_AUTH") => {
+            let (Some(username), Some(password)) =
+                (str_field(&p, "USERNAME"), str_field(&p, "PASSWORD"))
+            else {
+                return invalid("USERNAME and PASSWORD are required for USER_PASSWORD_AUTH");
+            };
+            if let Err(resp) = check_secret_hash(client, username, str_field(&p, "SECRET_HASH")) {
+                return resp;
+            }
+            let Some(user) = emu.user(username) else {
+                return error("UserNotFoundException", "User does not exist.");
+            };
+            if aws_lc_rs::constant_time::verify_slices_are_equal(
+                user.spec.password.expose().as_bytes(),
+                password.as_bytes(),
+            )
+            .is_err()
+            {
+                return error("NotAuthorizedException", "Incorrect username or password.");
+            }
+            sign_in(emu, client, username)
+        }
+        Some("REFRESH_TOKEN_AUTH" | "REFRESH_TOKEN") => {
+            let Some(refresh_token) = str_field(&p, "REFRESH_TOKEN") else {
+                return invalid("REFRESH_TOKEN is required");
+            };
+            if client.secret.is_some() {
+                let username = emu
+                    .state()
+                    .refresh_tokens
+                    .get(refresh_token)
+                    .map(|g| g.username.clone())
+                    .unwrap_or_default();
+                let user = str_field(&p, "USERNAME").unwrap_or(&username).to_string();
+                if let Err(resp) = check_secret_hash(client, &user, str_field(&p, "SECRET_HASH")) {
+                    return resp;
+                }
+            }
+            match super::oauth::refresh_tokens(emu, client, refresh_token) {
+                Some(issued) => authentication_result(issued, None),
+                None => error("NotAuthorizedException", "Invalid Refresh Token"),
+            }
+        }
+        Some("USER_SRP_AUTH") => {
+            let (Some(username), Some(srp_a)) = (str_field(&p, "USERNAME"), str_field(&p, "SRP_A"))
+            else {
+                return invalid("USERNAME and SRP_A are required for USER_SRP_AUTH");
+            };
+            if let Err(resp) = check_secret_hash(client, username, str_field(&p, "SECRET_HASH")) {
+                return resp;
+            }
+            let Some(user) = emu.user(username) else {
+                return error("UserNotFoundException", "User does not exist.");
+            };
+            let server = srp::Server::new(&user.verifier);
+            let mut secret_block = vec![0u8; 64];
+            let _ = aws_lc_rs::rand::fill(&mut secret_block);
+            let session = tokens::random_token(32);
+            let challenge = json!({
+                "ChallengeName": "PASSWORD_VERIFIER",
+                "Session": session,
+                "ChallengeParameters": {
+                    "SALT": srp::pad_hex(&user.verifier.salt),
+                    "SECRET_BLOCK": STANDARD.encode(&secret_block),
+                    "SRP_B": server.srp_b(),
+                    "USERNAME": username,
+                    "USER_ID_FOR_SRP": username,
+                },
+            });
+            let mut state = emu.state();
+            state.srp_sessions.retain(|_, s| s.expires > Instant::now());
+            state.srp_sessions.insert(
+                session,
+                SrpSession {
+                    server,
+                    username: username.into(),
+                    client_id: client.client_id.clone(),
+                    srp_a: srp_a.into(),
+                    secret_block,
+                    expires: Instant::now() + Duration::from_secs(180),
+                },
+            );
+            ok(challenge)
+        }
+        Some(flow) => invalid(&format!("Unsupported AuthFlow {flow}")),
+        None => invalid("AuthFlow is required"),
+    }
+}
+
+fn respond_to_auth_challenge(emu: &Emulator, body: &Map<String, Value>) -> Response<Body> {
+    let client = match client(emu, body) {
+        Ok(c) => c,
+        Err(resp) => return resp,
+    };
+    if str_field(body, "ChallengeName") != Some("PASSWORD_VERIFIER") {
+        return invalid("Only the PASSWORD_VERIFIER challenge is supported");
+    }
+    let r = params(body, "ChallengeResponses");
+    let (Some(username), Some(block_b64), Some(signature), Some(timestamp)) = (
+        str_field(&r, "USERNAME"),
+        str_field(&r, "PASSWORD_CLAIM_SECRET_BLOCK"),
+        str_field(&r, "PASSWORD_CLAIM_SIGNATURE"),
+        str_field(&r, "TIMESTAMP"),
+    ) else {
+        return invalid(
+            "USERNAME, PASSWORD_CLAIM_SECRET_BLOCK, PASSWORD_CLAIM_SIGNATURE and TIMESTAMP are required",
+        );
+    };
+    if let Err(resp) = check_secret_hash(client, username, str_field(&r, "SECRET_HASH")) {
+        return resp;
+    }
+    let block = STANDARD.decode(block_b64).unwrap_or_default();
+    // The session is named by Session, or found by its secret block as Cognito allows.
+    let session = {
+        let mut state = emu.state();
+        let key = str_field(body, "Session")
+            .filter(|s| state.srp_sessions.contains_key(*s))
+            .map(str::to_string)
+            .or_else(|| {
+                state
+                    .srp_sessions
+                    .iter()
+                    .find(|(_, s)| s.secret_block == block)
+                    .map(|(k, _)| k.clone())
+            });
+        key.and_then(|k| state.srp_sessions.remove(&k))
+    };
+    let Some(session) = session.filter(|s| s.expires > Instant::now()) else {
+        return error(
+            "NotAuthorizedException",
+            "Invalid session for the user, session is expired.",
+        );
+    };
+    let Some(user) = emu.user(username) else {
+        return error("UserNotFoundException", "User does not exist.");
+    };
+    let proven = session.username == username
+        && session.client_id == client.client_id
+        && session.secret_block == block
+        && session.server.check(
+            &user.verifier,
+            POOL_ID,
+            username,
+            &session.srp_a,
+            &block,
+            timestamp,
+            signature,
+        );
+    if !proven {
+        return error("NotAuthorizedException", "Incorrect username or password.");
+    }
+    sign_in(emu, client, username)
+}
+
+fn revoke_token(emu: &Emulator, body: &Map<String, Value>) -> Response<Body> {
+    let client = match client(emu, body) {
+        Ok(c) => c,
+        Err(resp) => return resp,
+    };
+    if let Some(secret) = &client.secret
+        && str_field(body, "ClientSecret") != Some(secret.expose())
+    {
+        return error("NotAuthorizedException", "Client secret is invalid.");
+    }
+    let Some(token) = str_field(body, "Token") else {
+        return invalid("Token is required");
+    };
+    match super::oauth::revoke_refresh_token(emu, client, token) {
+        Ok(()) => ok(json!({})),
+        Err(_) => error(
+            "UnauthorizedException",
+            "The token was not issued to this client.",
+        ),
+    }
+}
+
+fn get_user(emu: &Emulator, body: &Map<String, Value>) -> Response<Body> {
+    let Some(token) = str_field(body, "AccessToken") else {
+        return invalid("AccessToken is required");
+    };
+    let Some(claims) = super::oauth::check_access_token(emu, token) else {
+        return error("NotAuthorizedException", "Invalid Access Token");
+    };
+    let scope = claims.get("scope").and_then(Value::as_str).unwrap_or("");
+    if !scope.split(' ').any(|s| s == ADMIN_SCOPE) {
+        return error(
+            "NotAuthorizedException",
+            "Access Token does not have required scopes",
+        );
+    }
+    let username = claims.get("username").and_then(Value::as_str).unwrap_or("");
+    let Some(user) = emu.user(username) else {
+        return error("UserNotFoundException", "User does not exist.");
+    };
+    ok(json!({
+        "Username": user.spec.username,
+        "UserAttributes": [
+            {"Name": "sub", "Value": user.sub},
+            {"Name": "email", "Value": user.email},
+            {"Name": "email_verified", "Value": "true"},
+        ],
+    }))
+}

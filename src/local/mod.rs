@@ -1,0 +1,473 @@
+//! The local stand-in for the reference architecture on 127.0.0.1: a Cognito user pool with its
+//! hosted UI, OAuth endpoints, JSON API and JWKS, and an API Gateway WebSocket API whose
+//! `$connect` runs the Cognito authorizer. Logs one line per request, never a secret.
+
+// Handlers return the HTTP error response as their `Err`: it is the answer, not a failure.
+#![allow(clippy::result_large_err)]
+
+mod hosted_ui;
+mod http;
+mod json_api;
+mod oauth;
+mod tokens;
+mod websocket;
+
+use std::collections::HashMap;
+use std::convert::Infallible;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use hyper::body::Incoming;
+use hyper::{Method, Request, Response};
+
+use crate::authorizer::IdentitySource;
+use crate::jwt::KeySet;
+use crate::jwt::signing::{SigningKey, jwks_document};
+use crate::redacted::Secret;
+
+pub use http::Body;
+
+/// The pool every emulator serves; the region comes from its prefix, as on AWS.
+pub const POOL_ID: &str = "us-east-1_cwsLocal1";
+pub const PUBLIC_CLIENT_ID: &str = "cwsauthlocalpublic00000001";
+pub const CONFIDENTIAL_CLIENT_ID: &str = "cwsauthlocalconfidential01";
+/// Scope of the resource server, for the `client_credentials` grant.
+pub const M2M_SCOPE: &str = "cwsauth-local/invoke";
+/// How long an authorization code lives, as on Cognito.
+pub const CODE_TTL: Duration = Duration::from_secs(300);
+
+/// A user from `--user NAME:PASSWORD[:GROUP,…]`.
+#[derive(Debug, Clone)]
+pub struct UserSpec {
+    pub username: String,
+    pub password: Secret,
+    pub groups: Vec<String>,
+}
+
+impl UserSpec {
+    pub fn parse(text: &str) -> Result<UserSpec, String> {
+        let mut parts = text.splitn(3, ':');
+        let (Some(username), Some(password)) = (parts.next(), parts.next()) else {
+            return Err(format!(
+                "user {:?} is not NAME:PASSWORD[:GROUP,…]",
+                text.split(':').next().unwrap_or("")
+            ));
+        };
+        if username.is_empty() || password.is_empty() {
+            return Err("a user needs a name and a password: NAME:PASSWORD[:GROUP,…]".into());
+        }
+        let groups = parts
+            .next()
+            .map(|g| {
+                g.split(',')
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_string)
+                    .collect()
+            })
+            .unwrap_or_default();
+        Ok(UserSpec {
+            username: username.into(),
+            password: Secret::new(password),
+            groups,
+        })
+    }
+
+    /// The user every emulator has when none is given.
+    pub fn demo() -> UserSpec {
+        UserSpec {
+            username: "demo".into(),
+            password: Secret::new("Demo-Passw0rd!"),
+            groups: vec!["developers".into()],
+        }
+    }
+}
+
+/// How to run the emulator.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub bind: IpAddr,
+    pub port: u16,
+    pub users: Vec<UserSpec>,
+    pub token_ttl: Duration,
+    /// Callback URLs besides `http://localhost:3000`.
+    pub callback_urls: Vec<String>,
+    pub identity_source: IdentitySource,
+    /// Connections of users outside these groups are denied (403).
+    pub require_groups: Vec<String>,
+    pub idle_timeout: Duration,
+    pub max_connection_time: Duration,
+    /// Keep the signing keys in this folder across starts.
+    pub persist_dir: Option<std::path::PathBuf>,
+    /// Log one line per request on stderr.
+    pub log_requests: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            bind: IpAddr::from([127, 0, 0, 1]),
+            port: 0,
+            users: Vec::new(),
+            token_ttl: Duration::from_secs(3600),
+            callback_urls: Vec::new(),
+            identity_source: IdentitySource::default(),
+            require_groups: Vec::new(),
+            idle_timeout: Duration::from_secs(600),
+            max_connection_time: Duration::from_secs(7200),
+            persist_dir: None,
+            log_requests: true,
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum LocalError {
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+    #[error("cannot use the signing keys in {path}: {why}")]
+    Keys { path: String, why: String },
+}
+
+/// An app client of the pool.
+#[derive(Debug, Clone)]
+pub struct AppClient {
+    pub client_id: String,
+    pub secret: Option<Secret>,
+    pub callback_urls: Vec<String>,
+    pub logout_urls: Vec<String>,
+    pub scopes: Vec<String>,
+}
+
+pub(crate) struct User {
+    pub spec: UserSpec,
+    pub sub: String,
+    pub email: String,
+    pub verifier: crate::cognito::srp::Verifier,
+}
+
+/// The emulator's fixed parts and its mutable state.
+pub struct Emulator {
+    pub base_url: String,
+    pub issuer: String,
+    pub ws_url: String,
+    pub public_client: AppClient,
+    pub confidential_client: AppClient,
+    pub(crate) options: Options,
+    pub(crate) users: Vec<User>,
+    pub(crate) access_key: SigningKey,
+    pub(crate) id_key: SigningKey,
+    pub(crate) keys: KeySet,
+    pub(crate) state: Mutex<State>,
+    /// Set when the emulator stops; open connections end.
+    pub(crate) stopping: tokio::sync::watch::Sender<bool>,
+}
+
+#[derive(Default)]
+pub(crate) struct State {
+    pub codes: HashMap<String, oauth::CodeGrant>,
+    pub refresh_tokens: HashMap<String, oauth::RefreshGrant>,
+    pub srp_sessions: HashMap<String, json_api::SrpSession>,
+    pub connections: HashMap<String, websocket::Connection>,
+}
+
+impl Emulator {
+    fn new(options: Options, addr: SocketAddr) -> Result<Emulator, LocalError> {
+        let base_url = format!("http://{addr}");
+        let (access_key, id_key) = load_keys(options.persist_dir.as_deref())?;
+        let keys = crate::jwt::KeySet::from_value(&jwks_document(&[&access_key, &id_key]))
+            .map_err(|e| LocalError::Keys {
+                path: "memory".into(),
+                why: e.to_string(),
+            })?;
+        let mut callbacks = vec![crate::config::DEFAULT_REDIRECT_URI.to_string()];
+        callbacks.extend(options.callback_urls.iter().cloned());
+        let scopes: Vec<String> = [
+            "openid",
+            "email",
+            "profile",
+            "aws.cognito.signin.user.admin",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        let public_client = AppClient {
+            client_id: PUBLIC_CLIENT_ID.into(),
+            secret: None,
+            callback_urls: callbacks.clone(),
+            logout_urls: callbacks.clone(),
+            scopes: scopes.clone(),
+        };
+        let mut m2m_scopes = scopes;
+        m2m_scopes.push(M2M_SCOPE.into());
+        let confidential_client = AppClient {
+            client_id: CONFIDENTIAL_CLIENT_ID.into(),
+            secret: Some(Secret::new(tokens::random_token(24))),
+            callback_urls: callbacks.clone(),
+            logout_urls: callbacks,
+            scopes: m2m_scopes,
+        };
+        let specs = if options.users.is_empty() {
+            vec![UserSpec::demo()]
+        } else {
+            options.users.clone()
+        };
+        let users = specs
+            .into_iter()
+            .map(|spec| User {
+                sub: tokens::uuid(),
+                email: format!("{}@example.com", spec.username),
+                verifier: crate::cognito::srp::Verifier::new(
+                    POOL_ID,
+                    &spec.username,
+                    spec.password.expose(),
+                ),
+                spec,
+            })
+            .collect();
+        Ok(Emulator {
+            issuer: format!("{base_url}/{POOL_ID}"),
+            ws_url: format!("ws://{addr}/$default"),
+            base_url,
+            public_client,
+            confidential_client,
+            options,
+            users,
+            access_key,
+            id_key,
+            keys,
+            state: Mutex::new(State::default()),
+            stopping: tokio::sync::watch::channel(false).0,
+        })
+    }
+
+    pub(crate) fn state(&self) -> std::sync::MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    pub(crate) fn user(&self, username: &str) -> Option<&User> {
+        self.users.iter().find(|u| u.spec.username == username)
+    }
+
+    pub(crate) fn client(&self, client_id: &str) -> Option<&AppClient> {
+        [&self.public_client, &self.confidential_client]
+            .into_iter()
+            .find(|c| c.client_id == client_id)
+    }
+
+    pub fn users(&self) -> impl Iterator<Item = &UserSpec> {
+        self.users.iter().map(|u| &u.spec)
+    }
+
+    /// What `$connect` stored for each open WebSocket connection.
+    pub fn connections(&self) -> Vec<serde_json::Value> {
+        self.state()
+            .connections
+            .values()
+            .map(|c| c.item.clone())
+            .collect()
+    }
+
+    async fn handle(self: Arc<Self>, req: Request<Incoming>) -> Response<Body> {
+        let started = Instant::now();
+        let method = req.method().clone();
+        let path_and_query = req
+            .uri()
+            .path_and_query()
+            .map_or_else(|| "/".to_string(), |p| p.as_str().to_string());
+        let response = self.clone().route(req).await;
+        if self.options.log_requests {
+            eprintln!(
+                "{method} {} {} {}ms",
+                crate::sanitize::for_terminal(&crate::redacted::redact_params(&path_and_query)),
+                response.status().as_u16(),
+                started.elapsed().as_millis()
+            );
+        }
+        response
+    }
+
+    async fn route(self: Arc<Self>, req: Request<Incoming>) -> Response<Body> {
+        let path = req.uri().path().to_string();
+        let pool_prefix = format!("/{POOL_ID}/.well-known/");
+        if websocket::is_upgrade(&req) {
+            return websocket::upgrade(self, req);
+        }
+        match (req.method(), path.as_str()) {
+            (&Method::GET, "/oauth2/authorize") => hosted_ui::authorize(&self, &req),
+            (&Method::GET, "/login") => hosted_ui::login_form(&self, &req),
+            (&Method::POST, "/login") => {
+                let query = req.uri().query().unwrap_or("").to_string();
+                match http::read_form(req).await {
+                    Ok(form) => hosted_ui::login_submit(&self, &query, &form),
+                    Err(resp) => resp,
+                }
+            }
+            (&Method::GET, "/login/cancel") => hosted_ui::cancel(&self, &req),
+            (&Method::GET, "/logout") => hosted_ui::logout(&self, &req),
+            (&Method::POST, "/oauth2/token") => oauth::token(&self, req).await,
+            (&Method::POST, "/oauth2/revoke") => oauth::revoke(&self, req).await,
+            (&Method::GET | &Method::POST, "/oauth2/userInfo") => oauth::userinfo(&self, &req),
+            (&Method::POST, "/") => json_api::handle(&self, req).await,
+            (&Method::GET, p) if p.starts_with(&pool_prefix) => match &p[pool_prefix.len()..] {
+                "jwks.json" => http::json(200, &jwks_document(&[&self.access_key, &self.id_key])),
+                "openid-configuration" => http::json(200, &self.openid_configuration()),
+                _ => http::not_found(),
+            },
+            _ => http::not_found(),
+        }
+    }
+
+    fn openid_configuration(&self) -> serde_json::Value {
+        let base = &self.base_url;
+        serde_json::json!({
+            "issuer": self.issuer,
+            "authorization_endpoint": format!("{base}/oauth2/authorize"),
+            "token_endpoint": format!("{base}/oauth2/token"),
+            "userinfo_endpoint": format!("{base}/oauth2/userInfo"),
+            "revocation_endpoint": format!("{base}/oauth2/revoke"),
+            "end_session_endpoint": format!("{base}/logout"),
+            "jwks_uri": format!("{}/.well-known/jwks.json", self.issuer),
+            "response_types_supported": ["code"],
+            "grant_types_supported": ["authorization_code", "refresh_token", "client_credentials"],
+            "scopes_supported": ["openid", "email", "phone", "profile"],
+            "subject_types_supported": ["public"],
+            "id_token_signing_alg_values_supported": ["RS256"],
+            "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
+            "code_challenge_methods_supported": ["S256"],
+        })
+    }
+}
+
+/// The two signing keys: fresh, or kept in `dir` (`--persist`).
+fn load_keys(dir: Option<&std::path::Path>) -> Result<(SigningKey, SigningKey), LocalError> {
+    use base64::Engine;
+    use base64::engine::general_purpose::STANDARD;
+    let generate = || -> Result<(SigningKey, SigningKey), LocalError> {
+        let err = |e: crate::jwt::signing::KeyError| LocalError::Keys {
+            path: "memory".into(),
+            why: e.to_string(),
+        };
+        let suffix = &tokens::random_token(6);
+        Ok((
+            SigningKey::generate(format!("local-access-{suffix}")).map_err(err)?,
+            SigningKey::generate(format!("local-id-{suffix}")).map_err(err)?,
+        ))
+    };
+    let Some(dir) = dir else { return generate() };
+    let path = dir.join("local-keys.json");
+    let keys_error = |why: String| LocalError::Keys {
+        path: path.display().to_string(),
+        why,
+    };
+    match std::fs::read(&path) {
+        Ok(bytes) => {
+            let doc: serde_json::Value =
+                serde_json::from_slice(&bytes).map_err(|e| keys_error(e.to_string()))?;
+            let load = |name: &str| -> Result<SigningKey, LocalError> {
+                let kid = doc[name]["kid"].as_str().unwrap_or_default();
+                let der = STANDARD
+                    .decode(doc[name]["pkcs8"].as_str().unwrap_or_default())
+                    .map_err(|e| keys_error(e.to_string()))?;
+                SigningKey::from_pkcs8(kid, &der).map_err(|e| keys_error(e.to_string()))
+            };
+            Ok((load("access")?, load("id")?))
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let (access, id) = generate()?;
+            let doc = serde_json::json!({
+                "access": {"kid": access.kid(), "pkcs8": STANDARD.encode(access.pkcs8_der())},
+                "id": {"kid": id.kid(), "pkcs8": STANDARD.encode(id.pkcs8_der())},
+            });
+            crate::fsutil::write_atomic(&path, doc.to_string().as_bytes(), 0o600)
+                .map_err(|e| keys_error(e.to_string()))?;
+            Ok((access, id))
+        }
+        Err(e) => Err(keys_error(e.to_string())),
+    }
+}
+
+/// A running emulator: its address, and a handle that stops it when dropped or on `stop`.
+pub struct Running {
+    pub emulator: Arc<Emulator>,
+    pub addr: SocketAddr,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    task: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl Running {
+    /// Stops accepting and ends open connections.
+    pub async fn stop(mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
+    }
+
+    /// Waits until the server stops.
+    pub async fn wait(mut self) {
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+/// Binds and starts serving on the current tokio runtime.
+pub async fn start(options: Options) -> Result<Running, LocalError> {
+    let addr = SocketAddr::new(options.bind, options.port);
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|source| LocalError::Bind { addr, source })?;
+    let addr = listener
+        .local_addr()
+        .map_err(|source| LocalError::Bind { addr, source })?;
+    let emulator = Arc::new(Emulator::new(options, addr)?);
+    let (tx, mut rx) = tokio::sync::oneshot::channel::<()>();
+    let emu = emulator.clone();
+    let task = tokio::spawn(async move {
+        loop {
+            tokio::select! {
+                _ = &mut rx => break,
+                accepted = listener.accept() => {
+                    let Ok((stream, _peer)) = accepted else { continue };
+                    let emu = emu.clone();
+                    let mut stopped = emu.stopping.subscribe();
+                    tokio::spawn(async move {
+                        let service = hyper::service::service_fn(move |req| {
+                            let emu = emu.clone();
+                            async move { Ok::<_, Infallible>(emu.handle(req).await) }
+                        });
+                        let conn = hyper::server::conn::http1::Builder::new()
+                            .serve_connection(hyper_util::rt::TokioIo::new(stream), service)
+                            .with_upgrades();
+                        tokio::select! {
+                            _ = conn => {}
+                            _ = stopped.changed() => {}
+                        }
+                    });
+                }
+            }
+        }
+        let _ = emu.stopping.send(true);
+    });
+    Ok(Running {
+        emulator,
+        addr,
+        shutdown: Some(tx),
+        task: Some(task),
+    })
+}

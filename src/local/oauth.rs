@@ -1,0 +1,337 @@
+//! The OAuth 2.0 endpoints: `/oauth2/token` (authorization_code with PKCE, refresh_token,
+//! client_credentials), `/oauth2/revoke` and `/oauth2/userInfo`, with Cognito's error bodies.
+
+use std::time::Instant;
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use hyper::body::Incoming;
+use hyper::{HeaderMap, Request, Response};
+use serde_json::{Value, json};
+
+use super::http::{self, Body, get, oauth_error};
+use super::tokens::{self, Grant, Issued};
+use super::{AppClient, Emulator, M2M_SCOPE};
+
+/// An authorization code waiting for its exchange.
+pub(crate) struct CodeGrant {
+    pub client_id: String,
+    pub redirect_uri: String,
+    pub username: String,
+    pub scopes: Vec<String>,
+    pub nonce: Option<String>,
+    pub code_challenge: Option<String>,
+    pub expires: Instant,
+    pub auth_time: i64,
+}
+
+/// A refresh token and the sign-in it continues.
+pub(crate) struct RefreshGrant {
+    pub client_id: String,
+    pub username: String,
+    pub scopes: Vec<String>,
+    pub origin_jti: String,
+    pub auth_time: i64,
+    pub revoked: bool,
+    /// From the JSON API: ID tokens regardless of scope.
+    pub always_id_token: bool,
+}
+
+/// The client named by HTTP Basic or the body, with its secret checked.
+fn authenticate<'a>(
+    emu: &'a Emulator,
+    headers: &HeaderMap,
+    form: &[(String, String)],
+) -> Result<&'a AppClient, Response<Body>> {
+    let (client_id, secret) = match http::basic_auth(headers) {
+        Some((id, secret)) => (id, Some(secret)),
+        None => (
+            get(form, "client_id").unwrap_or("").to_string(),
+            get(form, "client_secret").map(str::to_string),
+        ),
+    };
+    let Some(client) = emu.client(&client_id) else {
+        return Err(oauth_error(400, "invalid_client"));
+    };
+    if let Some(expected) = &client.secret {
+        let ok = secret.is_some_and(|s| {
+            aws_lc_rs::constant_time::verify_slices_are_equal(
+                s.as_bytes(),
+                expected.expose().as_bytes(),
+            )
+            .is_ok()
+        });
+        if !ok {
+            return Err(oauth_error(401, "invalid_client"));
+        }
+    }
+    Ok(client)
+}
+
+fn token_response(issued: Issued, refresh_token: Option<String>) -> Response<Body> {
+    let mut body = json!({
+        "access_token": issued.access_token,
+        "expires_in": issued.expires_in,
+        "token_type": "Bearer",
+    });
+    if let Some(id) = issued.id_token {
+        body["id_token"] = json!(id);
+    }
+    if let Some(refresh) = refresh_token {
+        body["refresh_token"] = json!(refresh);
+    }
+    http::json(200, &body)
+}
+
+pub async fn token(emu: &Emulator, req: Request<Incoming>) -> Response<Body> {
+    let is_form = req
+        .headers()
+        .get(hyper::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+    let (parts, bytes) = match http::read_body(req).await {
+        Ok(x) => x,
+        Err(resp) => return resp,
+    };
+    if !is_form {
+        return oauth_error(400, "invalid_request");
+    }
+    let form = http::parse_pairs(&String::from_utf8_lossy(&bytes));
+    let client = match authenticate(emu, &parts.headers, &form) {
+        Ok(c) => c,
+        Err(resp) => return resp,
+    };
+    match get(&form, "grant_type") {
+        Some("authorization_code") => authorization_code(emu, client, &form),
+        Some("refresh_token") => refresh(emu, client, get(&form, "refresh_token").unwrap_or("")),
+        Some("client_credentials") => client_credentials(emu, client, get(&form, "scope")),
+        Some(_) => oauth_error(400, "unsupported_grant_type"),
+        None => oauth_error(400, "invalid_request"),
+    }
+}
+
+fn authorization_code(
+    emu: &Emulator,
+    client: &AppClient,
+    form: &[(String, String)],
+) -> Response<Body> {
+    let code = get(form, "code").unwrap_or("");
+    // Removed before any check: a code is good for one attempt, as on Cognito.
+    let Some(grant) = emu.state().codes.remove(code) else {
+        return oauth_error(400, "invalid_grant");
+    };
+    if grant.expires < Instant::now()
+        || grant.client_id != client.client_id
+        || get(form, "redirect_uri") != Some(grant.redirect_uri.as_str())
+    {
+        return oauth_error(400, "invalid_grant");
+    }
+    if let Some(challenge) = &grant.code_challenge {
+        let verifier = get(form, "code_verifier").unwrap_or("");
+        let digest = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, verifier.as_bytes());
+        if verifier.is_empty() || URL_SAFE_NO_PAD.encode(digest.as_ref()) != *challenge {
+            return oauth_error(400, "invalid_grant");
+        }
+    }
+    let Some(user) = emu.user(&grant.username) else {
+        return oauth_error(400, "invalid_grant");
+    };
+    let origin_jti = tokens::uuid();
+    let issued = tokens::issue(
+        emu,
+        &Grant {
+            user,
+            client_id: &client.client_id,
+            scopes: &grant.scopes,
+            auth_time: grant.auth_time,
+            origin_jti: &origin_jti,
+            nonce: grant.nonce.as_deref(),
+            with_id_token: grant.scopes.iter().any(|s| s == "openid"),
+        },
+    );
+    let refresh = new_refresh_token(
+        emu,
+        client,
+        &grant.username,
+        &grant.scopes,
+        origin_jti,
+        grant.auth_time,
+        false,
+    );
+    token_response(issued, Some(refresh))
+}
+
+/// Stores a new refresh token for a sign-in and returns it.
+pub(crate) fn new_refresh_token(
+    emu: &Emulator,
+    client: &AppClient,
+    username: &str,
+    scopes: &[String],
+    origin_jti: String,
+    auth_time: i64,
+    always_id_token: bool,
+) -> String {
+    let token = tokens::random_token(48);
+    emu.state().refresh_tokens.insert(
+        token.clone(),
+        RefreshGrant {
+            client_id: client.client_id.clone(),
+            username: username.into(),
+            scopes: scopes.to_vec(),
+            origin_jti,
+            auth_time,
+            revoked: false,
+            always_id_token,
+        },
+    );
+    token
+}
+
+/// New tokens for a refresh token, or None when it is unknown, revoked or another client's.
+pub(crate) fn refresh_tokens(
+    emu: &Emulator,
+    client: &AppClient,
+    refresh_token: &str,
+) -> Option<Issued> {
+    let (username, scopes, origin_jti, auth_time, always_id) = {
+        let state = emu.state();
+        let grant = state.refresh_tokens.get(refresh_token)?;
+        if grant.revoked || grant.client_id != client.client_id {
+            return None;
+        }
+        (
+            grant.username.clone(),
+            grant.scopes.clone(),
+            grant.origin_jti.clone(),
+            grant.auth_time,
+            grant.always_id_token,
+        )
+    };
+    let user = emu.user(&username)?;
+    Some(tokens::issue(
+        emu,
+        &Grant {
+            user,
+            client_id: &client.client_id,
+            scopes: &scopes,
+            auth_time,
+            origin_jti: &origin_jti,
+            nonce: None,
+            with_id_token: always_id || scopes.iter().any(|s| s == "openid"),
+        },
+    ))
+}
+
+fn refresh(emu: &Emulator, client: &AppClient, refresh_token: &str) -> Response<Body> {
+    match refresh_tokens(emu, client, refresh_token) {
+        Some(issued) => token_response(issued, None),
+        None => oauth_error(400, "invalid_grant"),
+    }
+}
+
+fn client_credentials(emu: &Emulator, client: &AppClient, scope: Option<&str>) -> Response<Body> {
+    if client.secret.is_none() {
+        return oauth_error(400, "unauthorized_client");
+    }
+    let allowed: Vec<&String> = client.scopes.iter().filter(|s| s.contains('/')).collect();
+    let scopes: Vec<String> = match scope {
+        Some(s) => s.split_whitespace().map(str::to_string).collect(),
+        None => allowed.iter().map(|s| s.to_string()).collect(),
+    };
+    if scopes.is_empty() || scopes.iter().any(|s| !allowed.contains(&s)) {
+        return oauth_error(400, "invalid_scope");
+    }
+    debug_assert!(allowed.iter().any(|s| *s == M2M_SCOPE));
+    token_response(tokens::issue_m2m(emu, &client.client_id, &scopes), None)
+}
+
+/// Revokes a refresh token and the access tokens of its sign-in.
+pub(crate) fn revoke_refresh_token(
+    emu: &Emulator,
+    client: &AppClient,
+    token: &str,
+) -> Result<(), &'static str> {
+    let mut state = emu.state();
+    match state.refresh_tokens.get_mut(token) {
+        Some(grant) if grant.client_id != client.client_id => Err("unauthorized_client"),
+        Some(grant) => {
+            grant.revoked = true;
+            Ok(())
+        }
+        // RFC 7009: an unknown token is not an error.
+        None => Ok(()),
+    }
+}
+
+pub async fn revoke(emu: &Emulator, req: Request<Incoming>) -> Response<Body> {
+    let (parts, bytes) = match http::read_body(req).await {
+        Ok(x) => x,
+        Err(resp) => return resp,
+    };
+    let form = http::parse_pairs(&String::from_utf8_lossy(&bytes));
+    let client = match authenticate(emu, &parts.headers, &form) {
+        Ok(c) => c,
+        Err(resp) => return resp,
+    };
+    let Some(token) = get(&form, "token") else {
+        return oauth_error(400, "invalid_request");
+    };
+    match revoke_refresh_token(emu, client, token) {
+        Ok(()) => http::response(200, "application/json;charset=UTF-8", ""),
+        Err(error) => oauth_error(400, error),
+    }
+}
+
+/// The claims of a valid, unrevoked access token of this pool.
+pub(crate) fn check_access_token(
+    emu: &Emulator,
+    token: &str,
+) -> Option<serde_json::Map<String, Value>> {
+    let checks = crate::jwt::Checks {
+        issuer: emu.issuer.clone(),
+        ..Default::default()
+    };
+    let verified =
+        crate::jwt::verify(token, &checks, &emu.keys, crate::timefmt::now_epoch()).ok()?;
+    let origin = verified.claim_str("origin_jti").unwrap_or("");
+    let revoked = emu
+        .state()
+        .refresh_tokens
+        .values()
+        .any(|g| g.revoked && g.origin_jti == origin);
+    (!revoked).then_some(verified.claims)
+}
+
+pub fn userinfo(emu: &Emulator, req: &Request<Incoming>) -> Response<Body> {
+    let token = req
+        .headers()
+        .get(hyper::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(crate::authorizer::bearer_token);
+    let claims = token.and_then(|t| check_access_token(emu, t));
+    let Some(claims) = claims else {
+        let mut resp = oauth_error(401, "invalid_token");
+        if let Ok(v) = "Bearer error=\"invalid_token\"".parse() {
+            resp.headers_mut()
+                .insert(hyper::header::WWW_AUTHENTICATE, v);
+        }
+        return resp;
+    };
+    let scope = claims.get("scope").and_then(Value::as_str).unwrap_or("");
+    if !scope.split(' ').any(|s| s == "openid") {
+        return oauth_error(403, "insufficient_scope");
+    }
+    let username = claims.get("username").and_then(Value::as_str).unwrap_or("");
+    let Some(user) = emu.user(username) else {
+        return oauth_error(401, "invalid_token");
+    };
+    http::json(
+        200,
+        &json!({
+            "sub": user.sub,
+            "email_verified": "true",
+            "email": user.email,
+            "username": user.spec.username,
+        }),
+    )
+}

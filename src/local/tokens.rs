@@ -1,0 +1,128 @@
+//! Tokens with Cognito's claim sets: access tokens signed by one key, ID tokens by the other.
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use serde_json::{Value, json};
+
+use super::{Emulator, User};
+
+/// Random bytes as base64url, for codes, refresh tokens and session ids.
+pub fn random_token(bytes: usize) -> String {
+    let mut buf = vec![0u8; bytes];
+    let _ = aws_lc_rs::rand::fill(&mut buf);
+    URL_SAFE_NO_PAD.encode(buf)
+}
+
+/// A random version-4 UUID.
+pub fn uuid() -> String {
+    let mut b = [0u8; 16];
+    let _ = aws_lc_rs::rand::fill(&mut b);
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
+    format!(
+        "{}-{}-{}-{}-{}",
+        &hex[..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..]
+    )
+}
+
+/// One sign-in's tokens.
+pub struct Issued {
+    pub access_token: String,
+    pub id_token: Option<String>,
+    pub expires_in: u64,
+}
+
+/// Everything that ties the tokens of one sign-in together.
+pub struct Grant<'a> {
+    pub user: &'a User,
+    pub client_id: &'a str,
+    pub scopes: &'a [String],
+    pub auth_time: i64,
+    pub origin_jti: &'a str,
+    pub nonce: Option<&'a str>,
+    /// ID tokens only with the `openid` scope (hosted UI) or always (JSON API).
+    pub with_id_token: bool,
+}
+
+pub fn issue(emu: &Emulator, grant: &Grant<'_>) -> Issued {
+    let now = crate::timefmt::now_epoch();
+    let ttl = emu.options.token_ttl.as_secs().max(1);
+    let exp = now + ttl as i64;
+    let event_id = uuid();
+    let user = grant.user;
+    let mut access = json!({
+        "sub": user.sub,
+        "iss": emu.issuer,
+        "client_id": grant.client_id,
+        "origin_jti": grant.origin_jti,
+        "event_id": event_id,
+        "token_use": "access",
+        "scope": grant.scopes.join(" "),
+        "auth_time": grant.auth_time,
+        "exp": exp,
+        "iat": now,
+        "jti": uuid(),
+        "username": user.spec.username,
+        "version": 2,
+    });
+    if !user.spec.groups.is_empty() {
+        access["cognito:groups"] = json!(user.spec.groups);
+    }
+    let id_token = grant.with_id_token.then(|| {
+        let mut id = json!({
+            "sub": user.sub,
+            "aud": grant.client_id,
+            "iss": emu.issuer,
+            "cognito:username": user.spec.username,
+            "email": user.email,
+            "email_verified": true,
+            "token_use": "id",
+            "auth_time": grant.auth_time,
+            "exp": exp,
+            "iat": now,
+            "jti": uuid(),
+            "origin_jti": grant.origin_jti,
+            "event_id": event_id,
+        });
+        if let Some(nonce) = grant.nonce {
+            id["nonce"] = json!(nonce);
+        }
+        if !user.spec.groups.is_empty() {
+            id["cognito:groups"] = json!(user.spec.groups);
+        }
+        emu.id_key.sign(&id)
+    });
+    Issued {
+        access_token: emu.access_key.sign(&access),
+        id_token,
+        expires_in: ttl,
+    }
+}
+
+/// A machine-to-machine access token (`client_credentials`): no user, no ID token.
+pub fn issue_m2m(emu: &Emulator, client_id: &str, scopes: &[String]) -> Issued {
+    let now = crate::timefmt::now_epoch();
+    let ttl = emu.options.token_ttl.as_secs().max(1);
+    let access: Value = json!({
+        "sub": client_id,
+        "iss": emu.issuer,
+        "client_id": client_id,
+        "token_use": "access",
+        "scope": scopes.join(" "),
+        "auth_time": now,
+        "exp": now + ttl as i64,
+        "iat": now,
+        "jti": uuid(),
+        "version": 2,
+    });
+    Issued {
+        access_token: emu.access_key.sign(&access),
+        id_token: None,
+        expires_in: ttl,
+    }
+}
