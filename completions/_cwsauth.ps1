@@ -113,6 +113,7 @@ Register-ArgumentCompleter -Native -CommandName 'cwsauth' -ScriptBlock {
             [CompletionResult]::new('--require-group', '--require-group', [CompletionResultType]::ParameterName, 'Deny (403) WebSocket connections of users outside this group (repeatable)')
             [CompletionResult]::new('--idle-timeout', '--idle-timeout', [CompletionResultType]::ParameterName, 'Close WebSocket connections idle this long (API Gateway: 10m)')
             [CompletionResult]::new('--max-connection-time', '--max-connection-time', [CompletionResultType]::ParameterName, 'Close WebSocket connections after this long (API Gateway: 2h)')
+            [CompletionResult]::new('--code-ttl', '--code-ttl', [CompletionResultType]::ParameterName, 'Lifetime of authorization codes (Cognito: 5m); shorter only to test expiry')
             [CompletionResult]::new('--write-profile', '--write-profile', [CompletionResultType]::ParameterName, 'Write profile NAME (public client) and NAME-m2m (confidential client) for this instance')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'The profile to use from the config file')
             [CompletionResult]::new('--persist', '--persist', [CompletionResultType]::ParameterName, 'Keep the signing keys under CWSAUTH_HOME so tokens stay valid across restarts')

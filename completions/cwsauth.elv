@@ -106,6 +106,7 @@ set edit:completion:arg-completer[cwsauth] = {|@words|
             cand --require-group 'Deny (403) WebSocket connections of users outside this group (repeatable)'
             cand --idle-timeout 'Close WebSocket connections idle this long (API Gateway: 10m)'
             cand --max-connection-time 'Close WebSocket connections after this long (API Gateway: 2h)'
+            cand --code-ttl 'Lifetime of authorization codes (Cognito: 5m); shorter only to test expiry'
             cand --write-profile 'Write profile NAME (public client) and NAME-m2m (confidential client) for this instance'
             cand --profile 'The profile to use from the config file'
             cand --persist 'Keep the signing keys under CWSAUTH_HOME so tokens stay valid across restarts'

@@ -93,6 +93,7 @@ complete -c cwsauth -n "__fish_cwsauth_using_subcommand local" -l identity-sourc
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand local" -l require-group -d 'Deny (403) WebSocket connections of users outside this group (repeatable)' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand local" -l idle-timeout -d 'Close WebSocket connections idle this long (API Gateway: 10m)' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand local" -l max-connection-time -d 'Close WebSocket connections after this long (API Gateway: 2h)' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand local" -l code-ttl -d 'Lifetime of authorization codes (Cognito: 5m); shorter only to test expiry' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand local" -l write-profile -d 'Write profile NAME (public client) and NAME-m2m (confidential client) for this instance' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand local" -l profile -d 'The profile to use from the config file' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand local" -l persist -d 'Keep the signing keys under CWSAUTH_HOME so tokens stay valid across restarts'

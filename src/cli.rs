@@ -246,6 +246,9 @@ pub struct LocalArgs {
     /// Close WebSocket connections after this long (API Gateway: 2h).
     #[arg(long, default_value = "2h", value_name = "DURATION", value_parser = crate::timefmt::parse_duration)]
     pub max_connection_time: std::time::Duration,
+    /// Lifetime of authorization codes (Cognito: 5m); shorter only to test expiry.
+    #[arg(long, default_value = "5m", value_name = "DURATION", value_parser = crate::timefmt::parse_duration)]
+    pub code_ttl: std::time::Duration,
     /// Keep the signing keys under CWSAUTH_HOME so tokens stay valid across restarts.
     #[arg(long)]
     pub persist: bool,

@@ -16,6 +16,7 @@ pub fn run(home: &Home, args: LocalArgs) -> Result<ExitCode> {
         require_groups: args.require_group,
         idle_timeout: args.idle_timeout,
         max_connection_time: args.max_connection_time,
+        code_ttl: args.code_ttl,
         persist_dir: args.persist.then(|| home.data_dir()),
         log_requests: true,
     };

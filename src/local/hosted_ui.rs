@@ -5,9 +5,9 @@
 use hyper::body::Incoming;
 use hyper::{Request, Response};
 
+use super::Emulator;
 use super::http::{self, Body, get};
 use super::oauth::CodeGrant;
-use super::{CODE_TTL, Emulator};
 use crate::sanitize::html;
 
 /// A validated authorization request.
@@ -181,7 +181,7 @@ pub fn login_submit(
             scopes: request.scopes.clone(),
             nonce: request.nonce.clone(),
             code_challenge: request.code_challenge.clone(),
-            expires: std::time::Instant::now() + CODE_TTL,
+            expires: std::time::Instant::now() + emu.options.code_ttl,
             auth_time: crate::timefmt::now_epoch(),
         },
     );

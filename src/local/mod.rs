@@ -34,8 +34,6 @@ pub const PUBLIC_CLIENT_ID: &str = "cwsauthlocalpublic00000001";
 pub const CONFIDENTIAL_CLIENT_ID: &str = "cwsauthlocalconfidential01";
 /// Scope of the resource server, for the `client_credentials` grant.
 pub const M2M_SCOPE: &str = "cwsauth-local/invoke";
-/// How long an authorization code lives, as on Cognito.
-pub const CODE_TTL: Duration = Duration::from_secs(300);
 
 /// A user from `--user NAME:PASSWORD[:GROUP,…]`.
 #[derive(Debug, Clone)]
@@ -97,6 +95,8 @@ pub struct Options {
     pub require_groups: Vec<String>,
     pub idle_timeout: Duration,
     pub max_connection_time: Duration,
+    /// How long an authorization code lives (Cognito: 5 minutes).
+    pub code_ttl: Duration,
     /// Keep the signing keys in this folder across starts.
     pub persist_dir: Option<std::path::PathBuf>,
     /// Log one line per request on stderr.
@@ -115,6 +115,7 @@ impl Default for Options {
             require_groups: Vec::new(),
             idle_timeout: Duration::from_secs(600),
             max_connection_time: Duration::from_secs(7200),
+            code_ttl: Duration::from_secs(300),
             persist_dir: None,
             log_requests: true,
         }

@@ -232,3 +232,196 @@ pub fn impostor(kid: &str) -> &'static SigningKey {
     map.entry(kid.to_string())
         .or_insert_with(|| Box::leak(Box::new(SigningKey::generate(kid).unwrap())))
 }
+
+/// `cwsauth local --port 0` as a child process with its own home; killed on drop.
+pub struct Local {
+    pub cli: Cli,
+    pub base: String,
+    pub port: u16,
+    /// The banner lines printed at start.
+    pub banner: Vec<String>,
+    child: std::process::Child,
+}
+
+pub const PUBLIC_CLIENT: &str = "cwsauthlocalpublic00000001";
+pub const CONFIDENTIAL_CLIENT: &str = "cwsauthlocalconfidential01";
+pub const LOCAL_POOL: &str = "us-east-1_cwsLocal1";
+/// The PKCE pair of RFC 7636's example.
+pub const VERIFIER: &str = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
+pub const CHALLENGE: &str = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
+
+impl Local {
+    /// Starts the emulator with `args` and waits for its banner (no sleeping: it reads stdout).
+    pub fn start(args: &[&str]) -> Local {
+        Self::start_in(Cli::new(), args)
+    }
+
+    pub fn start_in(cli: Cli, args: &[&str]) -> Local {
+        use std::io::BufRead;
+        let log = std::fs::File::create(cli.home.path().join("local.log")).unwrap();
+        let mut all = vec!["local", "--port", "0", "--write-profile", "local"];
+        all.extend_from_slice(args);
+        let mut child = cli
+            .command(&all)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::from(log))
+            .spawn()
+            .expect("spawn cwsauth local");
+        let stdout = child.stdout.take().unwrap();
+        let mut banner = Vec::new();
+        for line in std::io::BufReader::new(stdout).lines() {
+            let line = line.unwrap();
+            let done = line.starts_with("Press Ctrl-C");
+            banner.push(line);
+            if done {
+                break;
+            }
+        }
+        let first = banner.first().cloned().unwrap_or_default();
+        let base = first
+            .strip_prefix("cwsauth local listening on ")
+            .unwrap_or_else(|| panic!("unexpected banner: {banner:?}"))
+            .to_string();
+        let port = base.rsplit(':').next().unwrap().parse().unwrap();
+        Local {
+            cli,
+            base,
+            port,
+            banner,
+            child,
+        }
+    }
+
+    pub fn issuer(&self) -> String {
+        format!("{}/{LOCAL_POOL}", self.base)
+    }
+
+    /// The confidential client's secret, from the profile `--write-profile` wrote.
+    pub fn client_secret(&self) -> String {
+        let text = std::fs::read_to_string(self.cli.home.path().join("config.toml")).unwrap();
+        let doc: toml::Table = toml::from_str(&text).unwrap();
+        doc["profiles"]["local-m2m"]["client_secret"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    }
+
+    /// What the emulator logged on stderr so far.
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(self.cli.home.path().join("local.log")).unwrap_or_default()
+    }
+
+    pub fn authorize_query(&self, state: &str, extra: &[(&str, &str)]) -> String {
+        let mut params = vec![
+            ("client_id", PUBLIC_CLIENT),
+            ("response_type", "code"),
+            ("redirect_uri", "http://localhost:3000"),
+            ("scope", "openid email profile"),
+            ("state", state),
+            ("nonce", "n-0S6_WzA2Mj"),
+            ("code_challenge", CHALLENGE),
+            ("code_challenge_method", "S256"),
+        ];
+        for (k, v) in extra {
+            params.retain(|(name, _)| name != k);
+            if !v.is_empty() {
+                params.push((k, v));
+            }
+        }
+        url::form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(params)
+            .finish()
+    }
+
+    /// Signs in through the hosted UI form and returns the callback URL it redirected to.
+    pub fn sign_in(&self, query: &str, user: &str, password: &str) -> reqwest::blocking::Response {
+        http()
+            .post(format!("{}/login?{query}", self.base))
+            .form(&[("username", user), ("password", password)])
+            .send()
+            .unwrap()
+    }
+
+    /// A code from a successful sign-in with the demo user.
+    pub fn code(&self, query: &str) -> String {
+        let resp = self.sign_in(query, "demo", "Demo-Passw0rd!");
+        assert_eq!(resp.status(), 302);
+        let location = resp.headers()["location"].to_str().unwrap().to_string();
+        let url = url::Url::parse(&location).unwrap();
+        url.query_pairs()
+            .find(|(k, _)| k == "code")
+            .map(|(_, v)| v.into_owned())
+            .unwrap_or_else(|| panic!("no code in {location}"))
+    }
+
+    /// POST /oauth2/token with a form; returns status and JSON body.
+    pub fn token(&self, form: &[(&str, &str)], basic: Option<(&str, &str)>) -> (u16, Value) {
+        let mut req = http()
+            .post(format!("{}/oauth2/token", self.base))
+            .form(form);
+        if let Some((user, pass)) = basic {
+            req = req.basic_auth(user, Some(pass));
+        }
+        let resp = req.send().unwrap();
+        let status = resp.status().as_u16();
+        (status, resp.json().unwrap_or(Value::Null))
+    }
+
+    /// A call to the Cognito JSON API; returns status, the x-amzn-ErrorType header and the body.
+    pub fn json_api(&self, op: &str, body: Value) -> (u16, String, Value) {
+        let resp = http()
+            .post(format!("{}/", self.base))
+            .header(
+                "X-Amz-Target",
+                format!("AWSCognitoIdentityProviderService.{op}"),
+            )
+            .header("Content-Type", "application/x-amz-json-1.1")
+            .body(body.to_string())
+            .send()
+            .unwrap();
+        let status = resp.status().as_u16();
+        let kind = resp
+            .headers()
+            .get("x-amzn-errortype")
+            .map(|v| v.to_str().unwrap().to_string())
+            .unwrap_or_default();
+        (status, kind, resp.json().unwrap_or(Value::Null))
+    }
+
+    /// Tokens for `user` through USER_PASSWORD_AUTH on the public client.
+    pub fn password_tokens(&self, user: &str, password: &str) -> Value {
+        let (status, _, body) = self.json_api(
+            "InitiateAuth",
+            json!({"AuthFlow": "USER_PASSWORD_AUTH", "ClientId": PUBLIC_CLIENT,
+                   "AuthParameters": {"USERNAME": user, "PASSWORD": password}}),
+        );
+        assert_eq!(status, 200, "{body}");
+        body["AuthenticationResult"].clone()
+    }
+}
+
+impl Local {
+    /// Stops the emulator and hands back its home.
+    pub fn stop(mut self) -> Cli {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        std::mem::replace(&mut self.cli, Cli::new())
+    }
+}
+
+impl Drop for Local {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A blocking HTTP client that does not follow redirects.
+pub fn http() -> reqwest::blocking::Client {
+    cwsauth::http::install_tls_provider();
+    reqwest::blocking::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}

@@ -4,4 +4,5 @@ mod common;
 mod completions;
 mod configure;
 mod decode;
+mod local;
 mod verify;
