@@ -28,6 +28,10 @@ set edit:completion:arg-completer[cwsauth] = {|@words|
             cand configure 'Write or show a profile in the config file'
             cand decode 'Print a token''s header and claims without verifying it'
             cand verify 'Verify a token exactly as a Cognito JWT authorizer does'
+            cand login 'Log in through the hosted UI (browser), or headless with --password, --srp or --client-credentials'
+            cand token 'Print a usable token (refreshed when it is about to expire) and nothing else'
+            cand status 'Show who is logged in with the profile, and until when'
+            cand logout 'Revoke the refresh token and delete the stored tokens'
             cand local 'Run a local Cognito user pool and API Gateway WebSocket API on 127.0.0.1'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -96,6 +100,102 @@ set edit:completion:arg-completer[cwsauth] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'cwsauth;login'= {
+            cand --username 'User name for --password and --srp (asked on a terminal otherwise)'
+            cand --scope 'Scope to request (repeatable); default the profile''s scopes'
+            cand --identity-provider 'Send the user to this federated identity provider'
+            cand --prompt 'Ask the hosted UI to show the sign-in form even with a session (e.g. login)'
+            cand --login-hint 'Prefill the user name on the sign-in form'
+            cand --timeout 'Give up waiting for the browser after this long'
+            cand --browser-command 'Run this command with the URL as its last argument instead of the system browser'
+            cand --client-id 'App client id'
+            cand --domain 'Hosted UI domain or base URL'
+            cand --redirect-uri 'Callback URL registered on the app client (repeatable; a taken port moves to the next)'
+            cand --store 'Token store: keyring or file (default: the keyring when one answers)'
+            cand --region 'AWS region of the user pool (derived from the pool id when absent)'
+            cand --user-pool-id 'Cognito user pool id, e.g. us-east-1_AbCdEf123'
+            cand --issuer 'Issuer (iss) to pin; default https://cognito-idp.{region}.amazonaws.com/{pool}'
+            cand --jwks-uri 'JWKS URL or file; default {issuer}/.well-known/jwks.json'
+            cand --jwks 'JWKS URL or file; default {issuer}/.well-known/jwks.json'
+            cand --idp-endpoint 'Base URL of the Cognito JSON API; default https://cognito-idp.{region}.amazonaws.com'
+            cand --profile 'The profile to use from the config file'
+            cand --password 'Headless: USER_PASSWORD_AUTH on the JSON API (password from CWSAUTH_PASSWORD or a prompt)'
+            cand --srp 'Headless: USER_SRP_AUTH, the password never leaves this machine'
+            cand --client-credentials 'Machine to machine: client_credentials with the client secret; no refresh token'
+            cand --no-browser 'Only print the URL (wins over --browser-command and CWSAUTH_BROWSER)'
+            cand -v 'Log what happens on stderr (-v: steps and HTTP exchanges, -vv: more); secrets redacted'
+            cand --verbose 'Log what happens on stderr (-v: steps and HTTP exchanges, -vv: more); secrets redacted'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'cwsauth;token'= {
+            cand --min-ttl 'Refresh first when the access token expires within this many seconds'
+            cand --client-id 'App client id'
+            cand --domain 'Hosted UI domain or base URL'
+            cand --redirect-uri 'Callback URL registered on the app client (repeatable; a taken port moves to the next)'
+            cand --store 'Token store: keyring or file (default: the keyring when one answers)'
+            cand --region 'AWS region of the user pool (derived from the pool id when absent)'
+            cand --user-pool-id 'Cognito user pool id, e.g. us-east-1_AbCdEf123'
+            cand --issuer 'Issuer (iss) to pin; default https://cognito-idp.{region}.amazonaws.com/{pool}'
+            cand --jwks-uri 'JWKS URL or file; default {issuer}/.well-known/jwks.json'
+            cand --jwks 'JWKS URL or file; default {issuer}/.well-known/jwks.json'
+            cand --idp-endpoint 'Base URL of the Cognito JSON API; default https://cognito-idp.{region}.amazonaws.com'
+            cand --profile 'The profile to use from the config file'
+            cand --access 'The access token (the default)'
+            cand --id 'The ID token'
+            cand --refresh 'The refresh token'
+            cand --json 'Print {"token", "token_type", "expires_at", "expires_in"} as JSON'
+            cand -v 'Log what happens on stderr (-v: steps and HTTP exchanges, -vv: more); secrets redacted'
+            cand --verbose 'Log what happens on stderr (-v: steps and HTTP exchanges, -vv: more); secrets redacted'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'cwsauth;status'= {
+            cand --client-id 'App client id'
+            cand --domain 'Hosted UI domain or base URL'
+            cand --redirect-uri 'Callback URL registered on the app client (repeatable; a taken port moves to the next)'
+            cand --store 'Token store: keyring or file (default: the keyring when one answers)'
+            cand --region 'AWS region of the user pool (derived from the pool id when absent)'
+            cand --user-pool-id 'Cognito user pool id, e.g. us-east-1_AbCdEf123'
+            cand --issuer 'Issuer (iss) to pin; default https://cognito-idp.{region}.amazonaws.com/{pool}'
+            cand --jwks-uri 'JWKS URL or file; default {issuer}/.well-known/jwks.json'
+            cand --jwks 'JWKS URL or file; default {issuer}/.well-known/jwks.json'
+            cand --idp-endpoint 'Base URL of the Cognito JSON API; default https://cognito-idp.{region}.amazonaws.com'
+            cand --profile 'The profile to use from the config file'
+            cand --json 'Print JSON'
+            cand -v 'Log what happens on stderr (-v: steps and HTTP exchanges, -vv: more); secrets redacted'
+            cand --verbose 'Log what happens on stderr (-v: steps and HTTP exchanges, -vv: more); secrets redacted'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'cwsauth;logout'= {
+            cand --browser-command 'Run this command with the URL as its last argument instead of the system browser'
+            cand --client-id 'App client id'
+            cand --domain 'Hosted UI domain or base URL'
+            cand --redirect-uri 'Callback URL registered on the app client (repeatable; a taken port moves to the next)'
+            cand --store 'Token store: keyring or file (default: the keyring when one answers)'
+            cand --region 'AWS region of the user pool (derived from the pool id when absent)'
+            cand --user-pool-id 'Cognito user pool id, e.g. us-east-1_AbCdEf123'
+            cand --issuer 'Issuer (iss) to pin; default https://cognito-idp.{region}.amazonaws.com/{pool}'
+            cand --jwks-uri 'JWKS URL or file; default {issuer}/.well-known/jwks.json'
+            cand --jwks 'JWKS URL or file; default {issuer}/.well-known/jwks.json'
+            cand --idp-endpoint 'Base URL of the Cognito JSON API; default https://cognito-idp.{region}.amazonaws.com'
+            cand --profile 'The profile to use from the config file'
+            cand --everywhere 'Also end the hosted UI session in the browser (/logout)'
+            cand --no-browser 'Only print the URL (wins over --browser-command and CWSAUTH_BROWSER)'
+            cand -v 'Log what happens on stderr (-v: steps and HTTP exchanges, -vv: more); secrets redacted'
+            cand --verbose 'Log what happens on stderr (-v: steps and HTTP exchanges, -vv: more); secrets redacted'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'cwsauth;local'= {
             cand --port 'Port to listen on (0 picks a free one)'
             cand --bind 'Address to listen on; anything but loopback exposes the emulator to the network'
@@ -130,6 +230,10 @@ set edit:completion:arg-completer[cwsauth] = {|@words|
             cand configure 'Write or show a profile in the config file'
             cand decode 'Print a token''s header and claims without verifying it'
             cand verify 'Verify a token exactly as a Cognito JWT authorizer does'
+            cand login 'Log in through the hosted UI (browser), or headless with --password, --srp or --client-credentials'
+            cand token 'Print a usable token (refreshed when it is about to expire) and nothing else'
+            cand status 'Show who is logged in with the profile, and until when'
+            cand logout 'Revoke the refresh token and delete the stored tokens'
             cand local 'Run a local Cognito user pool and API Gateway WebSocket API on 127.0.0.1'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -139,6 +243,14 @@ set edit:completion:arg-completer[cwsauth] = {|@words|
         &'cwsauth;help;decode'= {
         }
         &'cwsauth;help;verify'= {
+        }
+        &'cwsauth;help;login'= {
+        }
+        &'cwsauth;help;token'= {
+        }
+        &'cwsauth;help;status'= {
+        }
+        &'cwsauth;help;logout'= {
         }
         &'cwsauth;help;local'= {
         }

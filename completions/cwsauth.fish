@@ -31,6 +31,10 @@ complete -c cwsauth -n "__fish_cwsauth_needs_command" -s V -l version -d 'Print 
 complete -c cwsauth -n "__fish_cwsauth_needs_command" -f -a "configure" -d 'Write or show a profile in the config file'
 complete -c cwsauth -n "__fish_cwsauth_needs_command" -f -a "decode" -d 'Print a token\'s header and claims without verifying it'
 complete -c cwsauth -n "__fish_cwsauth_needs_command" -f -a "verify" -d 'Verify a token exactly as a Cognito JWT authorizer does'
+complete -c cwsauth -n "__fish_cwsauth_needs_command" -f -a "login" -d 'Log in through the hosted UI (browser), or headless with --password, --srp or --client-credentials'
+complete -c cwsauth -n "__fish_cwsauth_needs_command" -f -a "token" -d 'Print a usable token (refreshed when it is about to expire) and nothing else'
+complete -c cwsauth -n "__fish_cwsauth_needs_command" -f -a "status" -d 'Show who is logged in with the profile, and until when'
+complete -c cwsauth -n "__fish_cwsauth_needs_command" -f -a "logout" -d 'Revoke the refresh token and delete the stored tokens'
 complete -c cwsauth -n "__fish_cwsauth_needs_command" -f -a "local" -d 'Run a local Cognito user pool and API Gateway WebSocket API on 127.0.0.1'
 complete -c cwsauth -n "__fish_cwsauth_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c cwsauth -n "__fish_cwsauth_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -84,6 +88,82 @@ complete -c cwsauth -n "__fish_cwsauth_using_subcommand verify" -l authorizer -d
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand verify" -s v -l verbose -d 'Log what happens on stderr (-v: steps and HTTP exchanges, -vv: more); secrets redacted'
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand verify" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand verify" -s V -l version -d 'Print version'
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand login" -l username -d 'User name for --password and --srp (asked on a terminal otherwise)' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand login" -l scope -d 'Scope to request (repeatable); default the profile\'s scopes' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand login" -l identity-provider -d 'Send the user to this federated identity provider' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand login" -l prompt -d 'Ask the hosted UI to show the sign-in form even with a session (e.g. login)' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand login" -l login-hint -d 'Prefill the user name on the sign-in form' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand login" -l timeout -d 'Give up waiting for the browser after this long' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand login" -l browser-command -d 'Run this command with the URL as its last argument instead of the system browser' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand login" -l client-id -d 'App client id' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand login" -l domain -d 'Hosted UI domain or base URL' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand login" -l redirect-uri -d 'Callback URL registered on the app client (repeatable; a taken port moves to the next)' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand login" -l store -d 'Token store: keyring or file (default: the keyring when one answers)' -r -f -a "keyring\t''
+file\t''"
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand login" -l region -d 'AWS region of the user pool (derived from the pool id when absent)' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand login" -l user-pool-id -d 'Cognito user pool id, e.g. us-east-1_AbCdEf123' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand login" -l issuer -d 'Issuer (iss) to pin; default https://cognito-idp.{region}.amazonaws.com/{pool}' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand login" -l jwks-uri -l jwks -d 'JWKS URL or file; default {issuer}/.well-known/jwks.json' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand login" -l idp-endpoint -d 'Base URL of the Cognito JSON API; default https://cognito-idp.{region}.amazonaws.com' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand login" -l profile -d 'The profile to use from the config file' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand login" -l password -d 'Headless: USER_PASSWORD_AUTH on the JSON API (password from CWSAUTH_PASSWORD or a prompt)'
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand login" -l srp -d 'Headless: USER_SRP_AUTH, the password never leaves this machine'
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand login" -l client-credentials -d 'Machine to machine: client_credentials with the client secret; no refresh token'
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand login" -l no-browser -d 'Only print the URL (wins over --browser-command and CWSAUTH_BROWSER)'
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand login" -s v -l verbose -d 'Log what happens on stderr (-v: steps and HTTP exchanges, -vv: more); secrets redacted'
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand login" -s h -l help -d 'Print help'
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand login" -s V -l version -d 'Print version'
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand token" -l min-ttl -d 'Refresh first when the access token expires within this many seconds' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand token" -l client-id -d 'App client id' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand token" -l domain -d 'Hosted UI domain or base URL' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand token" -l redirect-uri -d 'Callback URL registered on the app client (repeatable; a taken port moves to the next)' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand token" -l store -d 'Token store: keyring or file (default: the keyring when one answers)' -r -f -a "keyring\t''
+file\t''"
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand token" -l region -d 'AWS region of the user pool (derived from the pool id when absent)' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand token" -l user-pool-id -d 'Cognito user pool id, e.g. us-east-1_AbCdEf123' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand token" -l issuer -d 'Issuer (iss) to pin; default https://cognito-idp.{region}.amazonaws.com/{pool}' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand token" -l jwks-uri -l jwks -d 'JWKS URL or file; default {issuer}/.well-known/jwks.json' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand token" -l idp-endpoint -d 'Base URL of the Cognito JSON API; default https://cognito-idp.{region}.amazonaws.com' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand token" -l profile -d 'The profile to use from the config file' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand token" -l access -d 'The access token (the default)'
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand token" -l id -d 'The ID token'
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand token" -l refresh -d 'The refresh token'
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand token" -l json -d 'Print {"token", "token_type", "expires_at", "expires_in"} as JSON'
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand token" -s v -l verbose -d 'Log what happens on stderr (-v: steps and HTTP exchanges, -vv: more); secrets redacted'
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand token" -s h -l help -d 'Print help'
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand token" -s V -l version -d 'Print version'
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand status" -l client-id -d 'App client id' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand status" -l domain -d 'Hosted UI domain or base URL' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand status" -l redirect-uri -d 'Callback URL registered on the app client (repeatable; a taken port moves to the next)' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand status" -l store -d 'Token store: keyring or file (default: the keyring when one answers)' -r -f -a "keyring\t''
+file\t''"
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand status" -l region -d 'AWS region of the user pool (derived from the pool id when absent)' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand status" -l user-pool-id -d 'Cognito user pool id, e.g. us-east-1_AbCdEf123' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand status" -l issuer -d 'Issuer (iss) to pin; default https://cognito-idp.{region}.amazonaws.com/{pool}' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand status" -l jwks-uri -l jwks -d 'JWKS URL or file; default {issuer}/.well-known/jwks.json' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand status" -l idp-endpoint -d 'Base URL of the Cognito JSON API; default https://cognito-idp.{region}.amazonaws.com' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand status" -l profile -d 'The profile to use from the config file' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand status" -l json -d 'Print JSON'
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand status" -s v -l verbose -d 'Log what happens on stderr (-v: steps and HTTP exchanges, -vv: more); secrets redacted'
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand status" -s h -l help -d 'Print help'
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand status" -s V -l version -d 'Print version'
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand logout" -l browser-command -d 'Run this command with the URL as its last argument instead of the system browser' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand logout" -l client-id -d 'App client id' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand logout" -l domain -d 'Hosted UI domain or base URL' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand logout" -l redirect-uri -d 'Callback URL registered on the app client (repeatable; a taken port moves to the next)' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand logout" -l store -d 'Token store: keyring or file (default: the keyring when one answers)' -r -f -a "keyring\t''
+file\t''"
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand logout" -l region -d 'AWS region of the user pool (derived from the pool id when absent)' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand logout" -l user-pool-id -d 'Cognito user pool id, e.g. us-east-1_AbCdEf123' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand logout" -l issuer -d 'Issuer (iss) to pin; default https://cognito-idp.{region}.amazonaws.com/{pool}' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand logout" -l jwks-uri -l jwks -d 'JWKS URL or file; default {issuer}/.well-known/jwks.json' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand logout" -l idp-endpoint -d 'Base URL of the Cognito JSON API; default https://cognito-idp.{region}.amazonaws.com' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand logout" -l profile -d 'The profile to use from the config file' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand logout" -l everywhere -d 'Also end the hosted UI session in the browser (/logout)'
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand logout" -l no-browser -d 'Only print the URL (wins over --browser-command and CWSAUTH_BROWSER)'
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand logout" -s v -l verbose -d 'Log what happens on stderr (-v: steps and HTTP exchanges, -vv: more); secrets redacted'
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand logout" -s h -l help -d 'Print help'
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand logout" -s V -l version -d 'Print version'
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand local" -l port -d 'Port to listen on (0 picks a free one)' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand local" -l bind -d 'Address to listen on; anything but loopback exposes the emulator to the network' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand local" -l user -d 'A user of the pool (repeatable); without any, user demo with password Demo-Passw0rd!' -r
@@ -104,9 +184,13 @@ complete -c cwsauth -n "__fish_cwsauth_using_subcommand completions" -l profile 
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand completions" -s v -l verbose -d 'Log what happens on stderr (-v: steps and HTTP exchanges, -vv: more); secrets redacted'
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c cwsauth -n "__fish_cwsauth_using_subcommand help; and not __fish_seen_subcommand_from configure decode verify local completions help" -f -a "configure" -d 'Write or show a profile in the config file'
-complete -c cwsauth -n "__fish_cwsauth_using_subcommand help; and not __fish_seen_subcommand_from configure decode verify local completions help" -f -a "decode" -d 'Print a token\'s header and claims without verifying it'
-complete -c cwsauth -n "__fish_cwsauth_using_subcommand help; and not __fish_seen_subcommand_from configure decode verify local completions help" -f -a "verify" -d 'Verify a token exactly as a Cognito JWT authorizer does'
-complete -c cwsauth -n "__fish_cwsauth_using_subcommand help; and not __fish_seen_subcommand_from configure decode verify local completions help" -f -a "local" -d 'Run a local Cognito user pool and API Gateway WebSocket API on 127.0.0.1'
-complete -c cwsauth -n "__fish_cwsauth_using_subcommand help; and not __fish_seen_subcommand_from configure decode verify local completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c cwsauth -n "__fish_cwsauth_using_subcommand help; and not __fish_seen_subcommand_from configure decode verify local completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand help; and not __fish_seen_subcommand_from configure decode verify login token status logout local completions help" -f -a "configure" -d 'Write or show a profile in the config file'
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand help; and not __fish_seen_subcommand_from configure decode verify login token status logout local completions help" -f -a "decode" -d 'Print a token\'s header and claims without verifying it'
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand help; and not __fish_seen_subcommand_from configure decode verify login token status logout local completions help" -f -a "verify" -d 'Verify a token exactly as a Cognito JWT authorizer does'
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand help; and not __fish_seen_subcommand_from configure decode verify login token status logout local completions help" -f -a "login" -d 'Log in through the hosted UI (browser), or headless with --password, --srp or --client-credentials'
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand help; and not __fish_seen_subcommand_from configure decode verify login token status logout local completions help" -f -a "token" -d 'Print a usable token (refreshed when it is about to expire) and nothing else'
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand help; and not __fish_seen_subcommand_from configure decode verify login token status logout local completions help" -f -a "status" -d 'Show who is logged in with the profile, and until when'
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand help; and not __fish_seen_subcommand_from configure decode verify login token status logout local completions help" -f -a "logout" -d 'Revoke the refresh token and delete the stored tokens'
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand help; and not __fish_seen_subcommand_from configure decode verify login token status logout local completions help" -f -a "local" -d 'Run a local Cognito user pool and API Gateway WebSocket API on 127.0.0.1'
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand help; and not __fish_seen_subcommand_from configure decode verify login token status logout local completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand help; and not __fish_seen_subcommand_from configure decode verify login token status logout local completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -43,6 +43,14 @@ pub enum Command {
     Decode(DecodeArgs),
     /// Verify a token exactly as a Cognito JWT authorizer does.
     Verify(VerifyArgs),
+    /// Log in through the hosted UI (browser), or headless with --password, --srp or --client-credentials.
+    Login(LoginArgs),
+    /// Print a usable token (refreshed when it is about to expire) and nothing else.
+    Token(TokenArgs),
+    /// Show who is logged in with the profile, and until when.
+    Status(StatusArgs),
+    /// Revoke the refresh token and delete the stored tokens.
+    Logout(LogoutArgs),
     /// Run a local Cognito user pool and API Gateway WebSocket API on 127.0.0.1.
     Local(LocalArgs),
     /// Print a shell completion script.
@@ -215,6 +223,149 @@ fn parse_key_value(text: &str) -> Result<(String, String), String> {
         Some((k, v)) if !k.is_empty() => Ok((k.to_string(), v.to_string())),
         _ => Err(format!("{text:?} is not KEY=VALUE")),
     }
+}
+
+/// Where tokens are kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StoreKind {
+    Keyring,
+    File,
+}
+
+impl StoreKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StoreKind::Keyring => "keyring",
+            StoreKind::File => "file",
+        }
+    }
+}
+
+/// The app client and hosted UI a login uses, over the profile's.
+#[derive(Debug, Clone, Default, Args)]
+#[command(next_help_heading = "Profile overrides")]
+pub struct ClientArgs {
+    /// App client id.
+    #[arg(long, value_name = "ID")]
+    pub client_id: Option<String>,
+    /// Hosted UI domain or base URL.
+    #[arg(long, value_name = "DOMAIN")]
+    pub domain: Option<String>,
+    /// Callback URL registered on the app client (repeatable; a taken port moves to the next).
+    #[arg(long, value_name = "URL")]
+    pub redirect_uri: Vec<String>,
+    /// Token store: keyring or file (default: the keyring when one answers).
+    #[arg(long, value_enum)]
+    pub store: Option<StoreKind>,
+    #[command(flatten)]
+    pub profile: ProfileArgs,
+}
+
+impl ClientArgs {
+    pub fn overrides(&self) -> Overrides {
+        let mut o = self.profile.overrides();
+        o.set("client_id", self.client_id.clone());
+        o.set("domain", self.domain.clone());
+        o.set_all("redirect_uri", self.redirect_uri.clone());
+        o
+    }
+}
+
+/// How the authorize URL is opened.
+#[derive(Debug, Clone, Args)]
+pub struct BrowserArgs {
+    /// Run this command with the URL as its last argument instead of the system browser.
+    #[arg(long, env = "CWSAUTH_BROWSER", value_name = "CMD")]
+    pub browser_command: Option<String>,
+    /// Only print the URL (wins over --browser-command and CWSAUTH_BROWSER).
+    #[arg(long)]
+    pub no_browser: bool,
+}
+
+impl BrowserArgs {
+    pub fn browser(&self) -> crate::login::Browser {
+        match (&self.browser_command, self.no_browser) {
+            (_, true) => crate::login::Browser::None,
+            (Some(cmd), _) => crate::login::Browser::Command(cmd.clone()),
+            (None, false) => crate::login::Browser::System,
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct LoginArgs {
+    /// Headless: USER_PASSWORD_AUTH on the JSON API (password from CWSAUTH_PASSWORD or a prompt).
+    #[arg(long, group = "method")]
+    pub password: bool,
+    /// Headless: USER_SRP_AUTH, the password never leaves this machine.
+    #[arg(long, group = "method")]
+    pub srp: bool,
+    /// Machine to machine: client_credentials with the client secret; no refresh token.
+    #[arg(long, group = "method")]
+    pub client_credentials: bool,
+    /// User name for --password and --srp (asked on a terminal otherwise).
+    #[arg(long, value_name = "USER")]
+    pub username: Option<String>,
+    /// Scope to request (repeatable); default the profile's scopes.
+    #[arg(long, value_name = "SCOPE")]
+    pub scope: Vec<String>,
+    /// Send the user to this federated identity provider.
+    #[arg(long, value_name = "NAME")]
+    pub identity_provider: Option<String>,
+    /// Ask the hosted UI to show the sign-in form even with a session (e.g. login).
+    #[arg(long, value_name = "PROMPT")]
+    pub prompt: Option<String>,
+    /// Prefill the user name on the sign-in form.
+    #[arg(long, value_name = "USER")]
+    pub login_hint: Option<String>,
+    /// Give up waiting for the browser after this long.
+    #[arg(long, default_value = "5m", value_name = "DURATION", value_parser = crate::timefmt::parse_duration)]
+    pub timeout: std::time::Duration,
+    #[command(flatten)]
+    pub browser: BrowserArgs,
+    #[command(flatten)]
+    pub client: ClientArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct TokenArgs {
+    /// The access token (the default).
+    #[arg(long, group = "kind")]
+    pub access: bool,
+    /// The ID token.
+    #[arg(long, group = "kind")]
+    pub id: bool,
+    /// The refresh token.
+    #[arg(long, group = "kind")]
+    pub refresh: bool,
+    /// Print {"token", "token_type", "expires_at", "expires_in"} as JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// Refresh first when the access token expires within this many seconds.
+    #[arg(long, default_value_t = 60, value_name = "SECS")]
+    pub min_ttl: i64,
+    #[command(flatten)]
+    pub client: ClientArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub client: ClientArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct LogoutArgs {
+    /// Also end the hosted UI session in the browser (/logout).
+    #[arg(long)]
+    pub everywhere: bool,
+    #[command(flatten)]
+    pub browser: BrowserArgs,
+    #[command(flatten)]
+    pub client: ClientArgs,
 }
 
 #[derive(Debug, Args)]

@@ -1,9 +1,11 @@
 //! The library's error type. `main.rs` prints it as one line (`cwsauth: …`) and exits with
 //! [`Error::exit_code`]; nothing here prints.
 
+use crate::cognito::CognitoError;
 use crate::config::ConfigError;
 use crate::exit_codes::ExitCode;
 use crate::jwt::{ErrorKind, VerifyError};
+use crate::store::StoreError;
 
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -21,6 +23,10 @@ pub enum Error {
     Network(String),
     #[error(transparent)]
     Verify(#[from] VerifyError),
+    #[error(transparent)]
+    Cognito(#[from] CognitoError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
     /// Already reported on stderr; only the exit code is left to give.
     #[error("")]
     Reported(ExitCode),
@@ -33,6 +39,13 @@ impl Error {
             Error::Rejected(_) => ExitCode::Rejected,
             Error::Network(_) => ExitCode::Network,
             Error::Verify(e) => verify_exit_code(e.kind),
+            Error::Cognito(CognitoError::Network { .. } | CognitoError::Protocol { .. }) => {
+                ExitCode::Network
+            }
+            Error::Cognito(CognitoError::Config(_)) => ExitCode::Usage,
+            Error::Cognito(_) => ExitCode::Rejected,
+            Error::Store(StoreError::NotLoggedIn { .. }) => ExitCode::Rejected,
+            Error::Store(_) => ExitCode::Usage,
             Error::Reported(code) => *code,
         }
     }

@@ -69,3 +69,43 @@ pub fn error_chain(error: &dyn std::error::Error) -> String {
     // reqwest puts the URL in its messages; the URL may carry a code or token in its query.
     crate::redacted::redact_params(&text)
 }
+
+/// An HTTP failure as the oauth2 crate sees it.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct OauthHttpError(String);
+
+/// The project's blocking client as the oauth2 crate's HTTP client, logging each exchange
+/// with secrets redacted.
+pub fn oauth_client() -> impl Fn(oauth2::HttpRequest) -> Result<oauth2::HttpResponse, OauthHttpError>
+{
+    let client = blocking_client();
+    move |request: oauth2::HttpRequest| {
+        let (parts, body) = request.into_parts();
+        tracing::debug!(
+            "{} {} {}",
+            parts.method,
+            crate::redacted::redact_params(&parts.uri.to_string()),
+            crate::redacted::redact_params(&String::from_utf8_lossy(&body))
+        );
+        let mut builder = client
+            .request(parts.method, parts.uri.to_string())
+            .body(body);
+        for (name, value) in &parts.headers {
+            builder = builder.header(name, value);
+        }
+        let response = builder
+            .send()
+            .map_err(|e| OauthHttpError(error_chain(&e)))?;
+        let status = response.status();
+        tracing::debug!("-> HTTP {status}");
+        let headers = response.headers().clone();
+        let bytes = response
+            .bytes()
+            .map_err(|e| OauthHttpError(error_chain(&e)))?;
+        let mut out = oauth2::HttpResponse::new(bytes.to_vec());
+        *out.status_mut() = status;
+        *out.headers_mut() = headers;
+        Ok(out)
+    }
+}

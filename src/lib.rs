@@ -47,9 +47,11 @@ pub mod fsutil;
 pub mod http;
 pub mod jwt;
 pub mod local;
+pub mod login;
 pub mod output;
 pub mod redacted;
 pub mod sanitize;
+pub mod store;
 pub mod timefmt;
 
 pub use error::{Error, Result};

@@ -1,10 +1,49 @@
 //! Cognito's protocols shared by the client (`login`) and the emulator (`local`): SRP
 //! (`USER_SRP_AUTH`) and the `SECRET_HASH` of confidential app clients.
 
+pub mod idp;
+pub mod oauth;
 pub mod srp;
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
+
+/// A failed call to Cognito, as one line for people.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum CognitoError {
+    #[error("{endpoint} answered {error}{}", description.as_deref().map(|d| format!(": {d}")).unwrap_or_default())]
+    OAuth {
+        endpoint: String,
+        error: String,
+        description: Option<String>,
+    },
+    #[error("{operation} failed: {kind}: {message}")]
+    Api {
+        operation: String,
+        kind: String,
+        message: String,
+    },
+    #[error("cannot reach {endpoint}: {why}")]
+    Network { endpoint: String, why: String },
+    #[error("unexpected answer from {endpoint}: {why}")]
+    Protocol { endpoint: String, why: String },
+    #[error("{0}")]
+    Config(String),
+}
+
+impl CognitoError {
+    /// True when the refresh token is no longer accepted: the user must log in again.
+    pub fn is_session_expired(&self) -> bool {
+        match self {
+            CognitoError::OAuth { error, .. } => error == "invalid_grant",
+            CognitoError::Api { kind, message, .. } => {
+                kind == "NotAuthorizedException" && message.contains("Refresh Token")
+            }
+            _ => false,
+        }
+    }
+}
 
 /// `SECRET_HASH`: Base64(HMAC-SHA256(client secret, username + client id)).
 pub fn secret_hash(username: &str, client_id: &str, client_secret: &str) -> String {

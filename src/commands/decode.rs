@@ -10,8 +10,11 @@ use crate::{ExitCode, Result};
 /// The claims shown as times.
 pub(crate) const TIME_CLAIMS: &[&str] = &["exp", "iat", "nbf", "auth_time"];
 
-pub fn run(args: DecodeArgs) -> Result<ExitCode> {
-    let token = super::read_token(&args.input)?;
+pub fn run(home: &crate::config::Home, profile_name: &str, args: DecodeArgs) -> Result<ExitCode> {
+    let token = super::read_token(&args.input, || {
+        let profile = super::profile(home, profile_name, &crate::config::Overrides::default())?;
+        super::stored_token(home, &profile, crate::store::TokenKind::Access)
+    })?;
     let decoded = crate::jwt::decode(&token)?;
     let now = args.now.unwrap_or_else(now_epoch);
     if args.json {

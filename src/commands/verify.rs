@@ -7,7 +7,7 @@ use crate::authorizer::{self, ConnectEvent, Decision, IdentitySource, PolicyOpti
 use crate::cli::{Effect, VerifyArgs};
 use crate::config::{Home, Profile, Source};
 use crate::error::verify_exit_code;
-use crate::jwt::{self, Checks, ErrorKind, JwksCache, JwksSource, Rejection, Verified};
+use crate::jwt::{self, Checks, ErrorKind, Rejection, Verified};
 use crate::output::{self, warn};
 use crate::sanitize::{for_terminal, json_line, json_pretty};
 use crate::timefmt::now_epoch;
@@ -29,7 +29,15 @@ pub fn run(home: &Home, profile_name: &str, args: VerifyArgs) -> Result<ExitCode
                 }
             }
         }
-        None => (super::read_token(&args.input)?, None),
+        None => {
+            let kind = match args.token_use {
+                crate::jwt::TokenUse::Id => crate::store::TokenKind::Id,
+                _ => crate::store::TokenKind::Access,
+            };
+            let token =
+                super::read_token(&args.input, || super::stored_token(home, &profile, kind))?;
+            (token, None)
+        }
     };
     let now = args.now.unwrap_or_else(now_epoch);
     let outcome = verify_token(home, &profile, &token, &args, now)?;
@@ -130,23 +138,13 @@ fn verify_token(
         Some(s) if !matches!(s.source, Source::Derived(_)) => s.values[0].clone(),
         _ => format!("{issuer}/.well-known/jwks.json"),
     };
-    let result = match JwksSource::parse(&jwks) {
-        JwksSource::File(path) => match jwt::jwks::load_file(&path) {
-            Ok(keys) => jwt::verify(token, &checks, &keys, now),
-            Err(error) => Err(Rejection {
-                error,
-                header: None,
-                claims: None,
-            }),
-        },
-        JwksSource::Url(url) => match JwksCache::new(url, Some(&home.cache_dir().join("jwks"))) {
-            Ok(cache) => jwt::verify(token, &checks, &cache, now),
-            Err(error) => Err(Rejection {
-                error,
-                header: None,
-                claims: None,
-            }),
-        },
+    let result = match jwt::jwks::key_source(&jwks, &home.cache_dir().join("jwks")) {
+        Ok(keys) => jwt::verify(token, &checks, keys.as_ref(), now),
+        Err(error) => Err(Rejection {
+            error,
+            header: None,
+            claims: None,
+        }),
     };
     Ok(result)
 }

@@ -131,6 +131,17 @@ fn check_jwk(kid: &str, jwk: &Value) -> Result<DecodingKey, VerifyError> {
         .map_err(|_| VerifyError::new(ErrorKind::InvalidJwk, format!("key {kid} has a bad n or e")))
 }
 
+/// The keys of a JWKS URL (disk-cached under `cache_dir`) or file, for a verification.
+pub fn key_source(
+    jwks: &str,
+    cache_dir: &Path,
+) -> Result<Box<dyn KeySource + Send + Sync>, VerifyError> {
+    match JwksSource::parse(jwks) {
+        JwksSource::File(path) => Ok(Box::new(load_file(&path)?)),
+        JwksSource::Url(url) => Ok(Box::new(JwksCache::new(url, Some(cache_dir))?)),
+    }
+}
+
 /// Reads a key set from a local file (`--jwks FILE`).
 pub fn load_file(path: &Path) -> Result<KeySet, VerifyError> {
     let bytes = std::fs::read(path).map_err(|e| {

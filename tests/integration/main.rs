@@ -5,4 +5,5 @@ mod completions;
 mod configure;
 mod decode;
 mod local;
+mod login;
 mod verify;

@@ -1,0 +1,216 @@
+//! Cognito's JSON API as a client (`InitiateAuth`, `RespondToAuthChallenge`, `RevokeToken`):
+//! the headless logins. Unsigned calls, as app clients make them; never logs a secret.
+
+use serde_json::{Map, Value, json};
+
+use super::oauth::Tokens;
+use super::{CognitoError, secret_hash, srp};
+use crate::redacted::Secret;
+
+/// An app client of a pool, seen through the JSON API.
+pub struct Idp {
+    pub endpoint: String,
+    pub user_pool_id: String,
+    pub client_id: String,
+    pub client_secret: Option<Secret>,
+}
+
+/// What an authentication step returned.
+#[derive(Debug)]
+pub enum Step {
+    Tokens(Tokens),
+    /// A challenge that needs the user: its name, session and parameters.
+    Challenge {
+        name: String,
+        session: Option<String>,
+        parameters: Map<String, Value>,
+    },
+}
+
+impl Idp {
+    fn call(&self, operation: &str, body: Value) -> Result<Value, CognitoError> {
+        tracing::debug!("POST {} {operation}", self.endpoint);
+        let response = crate::http::blocking_client()
+            .post(&self.endpoint)
+            .header(
+                "X-Amz-Target",
+                format!("AWSCognitoIdentityProviderService.{operation}"),
+            )
+            .header("Content-Type", "application/x-amz-json-1.1")
+            .body(body.to_string())
+            .send()
+            .map_err(|e| CognitoError::Network {
+                endpoint: self.endpoint.clone(),
+                why: crate::http::error_chain(&e),
+            })?;
+        let status = response.status();
+        tracing::debug!("-> HTTP {status}");
+        let text = response.text().unwrap_or_default();
+        let value: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
+        if status.is_success() {
+            return Ok(value);
+        }
+        let kind = value["__type"]
+            .as_str()
+            .map(|t| t.rsplit('#').next().unwrap_or(t).to_string())
+            .unwrap_or_else(|| format!("HTTP {status}"));
+        let message = value["message"]
+            .as_str()
+            .or(value["Message"].as_str())
+            .unwrap_or("")
+            .to_string();
+        Err(CognitoError::Api {
+            operation: operation.into(),
+            kind,
+            message,
+        })
+    }
+
+    fn hash(&self, username: &str) -> Option<String> {
+        self.client_secret
+            .as_ref()
+            .map(|s| secret_hash(username, &self.client_id, s.expose()))
+    }
+
+    fn step(&self, operation: &str, answer: Value) -> Result<Step, CognitoError> {
+        if let Some(result) = answer
+            .get("AuthenticationResult")
+            .and_then(Value::as_object)
+        {
+            let get = |k: &str| result.get(k).and_then(Value::as_str).map(Secret::new);
+            let access_token = get("AccessToken").ok_or_else(|| CognitoError::Protocol {
+                endpoint: operation.into(),
+                why: "no AccessToken in AuthenticationResult".into(),
+            })?;
+            return Ok(Step::Tokens(Tokens {
+                access_token,
+                id_token: get("IdToken"),
+                refresh_token: get("RefreshToken"),
+            }));
+        }
+        match answer.get("ChallengeName").and_then(Value::as_str) {
+            Some(name) => Ok(Step::Challenge {
+                name: name.to_string(),
+                session: answer["Session"].as_str().map(str::to_string),
+                parameters: answer["ChallengeParameters"]
+                    .as_object()
+                    .cloned()
+                    .unwrap_or_default(),
+            }),
+            None => Err(CognitoError::Protocol {
+                endpoint: operation.into(),
+                why: "neither tokens nor a challenge in the answer".into(),
+            }),
+        }
+    }
+
+    /// `USER_PASSWORD_AUTH`.
+    pub fn password(&self, username: &str, password: &Secret) -> Result<Step, CognitoError> {
+        let mut params = json!({"USERNAME": username, "PASSWORD": password.expose()});
+        if let Some(h) = self.hash(username) {
+            params["SECRET_HASH"] = json!(h);
+        }
+        let answer = self.call(
+            "InitiateAuth",
+            json!({"AuthFlow": "USER_PASSWORD_AUTH", "ClientId": self.client_id, "AuthParameters": params}),
+        )?;
+        self.step("InitiateAuth", answer)
+    }
+
+    /// `USER_SRP_AUTH` and its `PASSWORD_VERIFIER` answer.
+    pub fn srp(&self, username: &str, password: &Secret) -> Result<Step, CognitoError> {
+        let client = srp::Client::new();
+        let mut params = json!({"USERNAME": username, "SRP_A": client.srp_a()});
+        if let Some(h) = self.hash(username) {
+            params["SECRET_HASH"] = json!(h);
+        }
+        let answer = self.call(
+            "InitiateAuth",
+            json!({"AuthFlow": "USER_SRP_AUTH", "ClientId": self.client_id, "AuthParameters": params}),
+        )?;
+        let (session, p) = match self.step("InitiateAuth", answer)? {
+            Step::Challenge {
+                name,
+                session,
+                parameters,
+            } if name == "PASSWORD_VERIFIER" => (session, parameters),
+            other => return Ok(other),
+        };
+        let field = |k: &'static str| {
+            p.get(k)
+                .and_then(Value::as_str)
+                .ok_or_else(|| CognitoError::Protocol {
+                    endpoint: "InitiateAuth".into(),
+                    why: format!("the PASSWORD_VERIFIER challenge has no {k}"),
+                })
+        };
+        let user_id = field("USER_ID_FOR_SRP")?;
+        let claim = client
+            .respond(
+                &self.user_pool_id,
+                user_id,
+                password.expose(),
+                field("SRP_B")?,
+                field("SALT")?,
+                field("SECRET_BLOCK")?,
+                crate::timefmt::now_epoch(),
+            )
+            .map_err(|e| CognitoError::Protocol {
+                endpoint: "InitiateAuth".into(),
+                why: e.to_string(),
+            })?;
+        let mut responses = json!({
+            "USERNAME": user_id,
+            "PASSWORD_CLAIM_SECRET_BLOCK": field("SECRET_BLOCK")?,
+            "PASSWORD_CLAIM_SIGNATURE": claim.signature,
+            "TIMESTAMP": claim.timestamp,
+        });
+        if let Some(h) = self.hash(user_id) {
+            responses["SECRET_HASH"] = json!(h);
+        }
+        self.respond("PASSWORD_VERIFIER", session.as_deref(), responses)
+    }
+
+    /// Answers a challenge (`PASSWORD_VERIFIER`, `NEW_PASSWORD_REQUIRED`, `SOFTWARE_TOKEN_MFA`, …).
+    pub fn respond(
+        &self,
+        name: &str,
+        session: Option<&str>,
+        responses: Value,
+    ) -> Result<Step, CognitoError> {
+        let mut body = json!({"ChallengeName": name, "ClientId": self.client_id, "ChallengeResponses": responses});
+        if let Some(s) = session {
+            body["Session"] = json!(s);
+        }
+        let answer = self.call("RespondToAuthChallenge", body)?;
+        self.step("RespondToAuthChallenge", answer)
+    }
+
+    /// `REFRESH_TOKEN_AUTH`; `username` feeds the SECRET_HASH of confidential clients.
+    pub fn refresh(&self, refresh_token: &Secret, username: &str) -> Result<Tokens, CognitoError> {
+        let mut params = json!({"REFRESH_TOKEN": refresh_token.expose()});
+        if let Some(h) = self.hash(username) {
+            params["SECRET_HASH"] = json!(h);
+        }
+        let answer = self.call(
+            "InitiateAuth",
+            json!({"AuthFlow": "REFRESH_TOKEN_AUTH", "ClientId": self.client_id, "AuthParameters": params}),
+        )?;
+        match self.step("InitiateAuth", answer)? {
+            Step::Tokens(t) => Ok(t),
+            Step::Challenge { name, .. } => Err(CognitoError::Protocol {
+                endpoint: "InitiateAuth".into(),
+                why: format!("a refresh answered with the challenge {name}"),
+            }),
+        }
+    }
+
+    /// `RevokeToken` for a refresh token.
+    pub fn revoke(&self, refresh_token: &Secret) -> Result<(), CognitoError> {
+        let mut body = json!({"Token": refresh_token.expose(), "ClientId": self.client_id});
+        if let Some(s) = &self.client_secret {
+            body["ClientSecret"] = json!(s.expose());
+        }
+        self.call("RevokeToken", body).map(|_| ())
+    }
+}

@@ -1,0 +1,701 @@
+//! `cwsauth login`, `token`, `status`, `logout` against `cwsauth local`, with a scripted
+//! browser (tests/integration/browser.py) passed as --browser-command.
+
+use std::process::Stdio;
+
+use serde_json::{Value, json};
+
+use crate::common::*;
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn browser() -> String {
+    format!(
+        "python3 {}/tests/integration/browser.py",
+        env!("CARGO_MANIFEST_DIR")
+    )
+}
+
+/// An emulator that accepts a loopback callback on a free port, and that port's URI.
+fn emulator(extra: &[&str]) -> (Local, String) {
+    let port = free_port();
+    let redirect = format!("http://localhost:{port}");
+    let mut args = vec!["--callback-url", redirect.as_str()];
+    args.extend_from_slice(extra);
+    (Local::start(&args), redirect)
+}
+
+/// `cwsauth login --profile local --store file` through the scripted browser.
+fn login(local: &Local, redirect: &str, mode: &str, extra: &[&str]) -> Run {
+    let mut args = vec![
+        "login",
+        "--profile",
+        "local",
+        "--store",
+        "file",
+        "--redirect-uri",
+        redirect,
+    ];
+    if !extra.contains(&"--timeout") {
+        args.extend_from_slice(&["--timeout", "20s"]);
+    }
+    args.extend_from_slice(extra);
+    let out = local
+        .cli
+        .command(&args)
+        .env("CWSAUTH_BROWSER", browser())
+        .env("BROWSER_MODE", mode)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    Run(out)
+}
+
+fn token_posts(local: &Local) -> usize {
+    local
+        .log()
+        .lines()
+        .filter(|l| l.starts_with("POST /oauth2/token 200"))
+        .count()
+}
+
+fn store_file(local: &Local) -> std::path::PathBuf {
+    local.cli.home.path().join("data/tokens/local.json")
+}
+
+#[test]
+fn loopback_login_then_token_status_and_verify() {
+    let (local, redirect) = emulator(&[]);
+    let run = login(&local, &redirect, "sign-in", &[]);
+    run.expect(0);
+    assert_eq!(
+        run.stdout(),
+        "200 Signed in\n",
+        "the browser's view of the loopback page"
+    );
+    let last = run.stderr().lines().last().unwrap().to_string();
+    assert!(last.starts_with("cwsauth: logged in as demo with profile local (hosted UI (authorization code + PKCE)); tokens in the file store, access token expires in "), "{last}");
+    assert_eq!(token_posts(&local), 1);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let file = std::fs::metadata(store_file(&local))
+            .unwrap()
+            .permissions()
+            .mode()
+            & 0o777;
+        let dir = std::fs::metadata(store_file(&local).parent().unwrap())
+            .unwrap()
+            .permissions()
+            .mode()
+            & 0o777;
+        assert_eq!((file, dir), (0o600, 0o700));
+    }
+
+    let run = local
+        .cli
+        .run(&["token", "--profile", "local", "--store", "file"]);
+    run.expect(0);
+    assert_eq!(run.stderr(), "");
+    let token = run.stdout().trim_end().to_string();
+    assert_eq!(run.stdout(), format!("{token}\n"));
+    local
+        .cli
+        .run(&["verify", "--profile", "local", &token])
+        .expect(0);
+    let id = local
+        .cli
+        .run(&["token", "--profile", "local", "--store", "file", "--id"])
+        .stdout();
+    local
+        .cli
+        .run(&[
+            "verify",
+            "--profile",
+            "local",
+            "--token-use",
+            "id",
+            id.trim(),
+        ])
+        .expect(0);
+    let json = local
+        .cli
+        .run(&["token", "--profile", "local", "--store", "file", "--json"])
+        .json();
+    assert_eq!(
+        (
+            json["token"].as_str(),
+            json["token_type"].as_str(),
+            json["username"].as_str()
+        ),
+        (Some(token.as_str()), Some("Bearer"), Some("demo"))
+    );
+    assert!((3590..=3600).contains(&json["expires_in"].as_i64().unwrap()));
+
+    let status = local
+        .cli
+        .run(&["status", "--profile", "local", "--store", "file", "--json"]);
+    status.expect(0);
+    let s = status.json();
+    assert_eq!(
+        (
+            s["username"].as_str(),
+            s["method"].as_str(),
+            s["store"].as_str()
+        ),
+        (Some("demo"), Some("hosted-ui"), Some("file"))
+    );
+    assert_eq!(
+        (
+            s["refresh_token"].clone(),
+            s["scopes"].clone(),
+            s["groups"].clone()
+        ),
+        (
+            json!(true),
+            json!(["openid", "email", "profile"]),
+            json!(["developers"])
+        )
+    );
+    let text = local
+        .cli
+        .run(&["status", "--profile", "local", "--store", "file"])
+        .stdout();
+    assert!(
+        text.starts_with("profile        local\nuser           demo\n"),
+        "{text}"
+    );
+    assert!(text.contains("refresh token  stored\n"));
+    // No token ever reaches stdout of status or the emulator's log.
+    assert!(!text.contains(&token) && !local.log().contains(&token));
+}
+
+#[test]
+fn refresh_on_expiry_and_concurrent_token_calls_refresh_once() {
+    // Tokens that live 5 s are always within the default --min-ttl of 60 s.
+    let (local, redirect) = emulator(&["--token-ttl", "5s"]);
+    login(&local, &redirect, "sign-in", &[]).expect(0);
+    let before = std::fs::read_to_string(store_file(&local)).unwrap();
+    let run = local
+        .cli
+        .run(&["token", "--profile", "local", "--store", "file"]);
+    run.expect(0);
+    assert_eq!(token_posts(&local), 2, "the stale token was refreshed");
+    let after: Value =
+        serde_json::from_str(&std::fs::read_to_string(store_file(&local)).unwrap()).unwrap();
+    let before: Value = serde_json::from_str(&before).unwrap();
+    assert_ne!(after["access_token"], before["access_token"]);
+    assert_eq!(
+        after["refresh_token"], before["refresh_token"],
+        "the refresh token is kept"
+    );
+    assert_eq!(
+        run.stdout().trim_end(),
+        after["access_token"].as_str().unwrap()
+    );
+
+    // Eight at once against an expired store: one refresh, one answer for all.
+    let (local, redirect) = emulator(&[]);
+    login(&local, &redirect, "sign-in", &[]).expect(0);
+    let path = store_file(&local);
+    let mut doc: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    doc["expires_at"] = json!(cwsauth::timefmt::now_epoch() - 10);
+    std::fs::write(&path, doc.to_string()).unwrap();
+    let children: Vec<_> = (0..8)
+        .map(|_| {
+            local
+                .cli
+                .command(&["token", "--profile", "local", "--store", "file"])
+                .stdin(Stdio::null())
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    let outputs: Vec<Run> = children
+        .into_iter()
+        .map(|c| Run(c.wait_with_output().unwrap()))
+        .collect();
+    for out in &outputs {
+        out.expect(0);
+        assert_eq!(out.stdout(), outputs[0].stdout());
+    }
+    assert_eq!(token_posts(&local), 2, "login + exactly one refresh");
+    // The refresh token left behind still works.
+    local
+        .cli
+        .run(&[
+            "token",
+            "--profile",
+            "local",
+            "--store",
+            "file",
+            "--min-ttl",
+            "99999",
+        ])
+        .expect(0);
+    assert_eq!(token_posts(&local), 3);
+}
+
+#[test]
+fn logout_revokes_so_a_later_refresh_fails() {
+    let (local, redirect) = emulator(&[]);
+    login(&local, &redirect, "sign-in", &[]).expect(0);
+    let saved = std::fs::read(store_file(&local)).unwrap();
+    let run = local
+        .cli
+        .run(&["logout", "--profile", "local", "--store", "file"]);
+    run.expect(0);
+    assert_eq!(
+        run.stderr(),
+        "cwsauth: logged out of profile local: refresh token revoked, tokens deleted\n"
+    );
+    assert!(!store_file(&local).exists());
+    let run = local
+        .cli
+        .run(&["status", "--profile", "local", "--store", "file"]);
+    run.expect(1);
+    assert_eq!(
+        run.stderr(),
+        "cwsauth: not logged in with profile local: run `cwsauth login --profile local`\n"
+    );
+    // The revoked refresh token, put back, no longer refreshes.
+    std::fs::write(store_file(&local), saved).unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(store_file(&local), std::fs::Permissions::from_mode(0o600))
+            .unwrap();
+    }
+    let run = local.cli.run(&[
+        "token",
+        "--profile",
+        "local",
+        "--store",
+        "file",
+        "--min-ttl",
+        "99999",
+    ]);
+    run.expect(1);
+    assert_eq!(
+        run.stderr(),
+        "cwsauth: the session has expired; run `cwsauth login`\n"
+    );
+    assert_eq!(run.stdout(), "");
+}
+
+#[test]
+fn password_srp_and_client_credentials_logins() {
+    let local = Local::start(&["--user", "alice:Al1ce-pass:admin"]);
+    for (flag, method) in [("--password", "password"), ("--srp", "srp")] {
+        let run = local
+            .cli
+            .command(&[
+                "login",
+                "--profile",
+                "local",
+                "--store",
+                "file",
+                flag,
+                "--username",
+                "alice",
+            ])
+            .env("CWSAUTH_PASSWORD", "Al1ce-pass")
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        Run(run).expect(0);
+        let s = local
+            .cli
+            .run(&["status", "--profile", "local", "--store", "file", "--json"])
+            .json();
+        assert_eq!(
+            (
+                s["method"].as_str(),
+                s["username"].as_str(),
+                s["groups"].clone()
+            ),
+            (Some(method), Some("alice"), json!(["admin"]))
+        );
+        // REFRESH_TOKEN_AUTH on the JSON API.
+        let before = local
+            .log()
+            .lines()
+            .filter(|l| l.starts_with("POST / 200"))
+            .count();
+        local
+            .cli
+            .run(&[
+                "token",
+                "--profile",
+                "local",
+                "--store",
+                "file",
+                "--min-ttl",
+                "99999",
+            ])
+            .expect(0);
+        assert_eq!(
+            local
+                .log()
+                .lines()
+                .filter(|l| l.starts_with("POST / 200"))
+                .count(),
+            before + 1
+        );
+    }
+    let run = Run(local
+        .cli
+        .command(&[
+            "login",
+            "--profile",
+            "local",
+            "--store",
+            "file",
+            "--srp",
+            "--username",
+            "alice",
+        ])
+        .env("CWSAUTH_PASSWORD", "wrong")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap());
+    run.expect(1);
+    assert_eq!(
+        run.stderr(),
+        "cwsauth: RespondToAuthChallenge failed: NotAuthorizedException: Incorrect username or password.\n"
+    );
+    let run = local.cli.run(&[
+        "login",
+        "--profile",
+        "local",
+        "--store",
+        "file",
+        "--password",
+        "--username",
+        "alice",
+    ]);
+    run.expect(2);
+    assert!(
+        run.stderr()
+            .starts_with("cwsauth: no password: set CWSAUTH_PASSWORD"),
+        "{}",
+        run.stderr()
+    );
+
+    // The confidential client sends SECRET_HASH.
+    let run = Run(local
+        .cli
+        .command(&[
+            "login",
+            "--profile",
+            "local-m2m",
+            "--store",
+            "file",
+            "--password",
+            "--username",
+            "alice",
+        ])
+        .env("CWSAUTH_PASSWORD", "Al1ce-pass")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap());
+    run.expect(0);
+    let run = local.cli.run(&[
+        "login",
+        "--profile",
+        "local-m2m",
+        "--store",
+        "file",
+        "--client-credentials",
+    ]);
+    run.expect(0);
+    let s = local
+        .cli
+        .run(&[
+            "status",
+            "--profile",
+            "local-m2m",
+            "--store",
+            "file",
+            "--json",
+        ])
+        .json();
+    assert_eq!(
+        (
+            s["method"].as_str(),
+            s["refresh_token"].clone(),
+            s["scopes"].clone()
+        ),
+        (
+            Some("client-credentials"),
+            json!(false),
+            json!(["cwsauth-local/invoke"])
+        )
+    );
+    let posts = token_posts(&local);
+    local
+        .cli
+        .run(&[
+            "token",
+            "--profile",
+            "local-m2m",
+            "--store",
+            "file",
+            "--min-ttl",
+            "99999",
+        ])
+        .expect(0);
+    assert_eq!(
+        token_posts(&local),
+        posts + 1,
+        "no refresh token: a new client_credentials grant"
+    );
+}
+
+#[test]
+fn failed_logins_store_nothing() {
+    let (local, redirect) = emulator(&[]);
+    let run = login(&local, &redirect, "cancel", &[]);
+    run.expect(1);
+    assert_eq!(run.stdout(), "400 Sign-in failed\n");
+    assert_eq!(
+        run.stderr().lines().last().unwrap(),
+        "cwsauth: the sign-in failed: access_denied: The user cancelled the sign-in."
+    );
+    let run = login(&local, &redirect, "tamper-state", &[]);
+    run.expect(1);
+    assert_eq!(run.stdout(), "400 Sign-in refused\n");
+    assert!(
+        run.stderr()
+            .lines()
+            .last()
+            .unwrap()
+            .starts_with("cwsauth: the callback's state does not match this login")
+    );
+    assert_eq!(token_posts(&local), 0, "nothing was exchanged");
+
+    // Tokens that fail verification (keys that did not sign them) are not stored.
+    let other = cwsauth::jwt::signing::SigningKey::generate("other").unwrap();
+    let jwks = local.cli.home.path().join("other-jwks.json");
+    std::fs::write(
+        &jwks,
+        cwsauth::jwt::signing::jwks_document(&[&other]).to_string(),
+    )
+    .unwrap();
+    let run = login(
+        &local,
+        &redirect,
+        "sign-in",
+        &["--jwks-uri", jwks.to_str().unwrap()],
+    );
+    run.expect(1);
+    assert!(run.stderr().lines().last().unwrap().starts_with("cwsauth: the access token from Cognito failed verification, so nothing was stored: kid_not_found"), "{}", run.stderr());
+    assert!(!store_file(&local).exists());
+
+    // A taken port, and a timeout.
+    let holder =
+        std::net::TcpListener::bind(redirect.replace("http://localhost", "127.0.0.1")).unwrap();
+    let run = login(&local, &redirect, "sign-in", &[]);
+    run.expect(2);
+    let port = redirect.rsplit(':').next().unwrap();
+    assert!(
+        run.stderr().starts_with(&format!(
+            "cwsauth: every redirect URI's port is taken: {port} (held by "
+        )),
+        "{}",
+        run.stderr()
+    );
+    drop(holder);
+    let run = login(
+        &local,
+        &redirect,
+        "sign-in",
+        &["--no-browser", "--timeout", "1s"],
+    );
+    run.expect(1);
+    assert_eq!(
+        run.stderr().lines().last().unwrap(),
+        "cwsauth: no sign-in arrived within 1s: run `cwsauth login` again (--timeout to wait longer)"
+    );
+}
+
+#[test]
+fn paste_flow_completes_from_stdin() {
+    use std::io::{BufRead, Write};
+    let local = Local::start(&["--callback-url", "https://app.example.com/callback"]);
+    // A redirect URI no listener can serve: the address is pasted.
+    let mut child = local
+        .cli
+        .command(&[
+            "login",
+            "--profile",
+            "local",
+            "--store",
+            "file",
+            "--no-browser",
+            "--redirect-uri",
+            "https://app.example.com/callback",
+            "--timeout",
+            "20s",
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = std::io::BufReader::new(child.stderr.take().unwrap());
+    let mut url = String::new();
+    while !url.starts_with("  http") {
+        url.clear();
+        stderr.read_line(&mut url).unwrap();
+    }
+    let authorize = url.trim();
+    let resp = http().get(authorize).send().unwrap();
+    let login_path = resp.headers()["location"].to_str().unwrap().to_string();
+    let query = login_path.trim_start_matches("/login?");
+    let resp = local.sign_in(query, "demo", "Demo-Passw0rd!");
+    let callback = resp.headers()["location"].to_str().unwrap().to_string();
+    assert!(callback.starts_with("https://app.example.com/callback?code="));
+    let mut stdin = child.stdin.take().unwrap();
+    writeln!(stdin, "not a url").unwrap();
+    writeln!(stdin, "{callback}").unwrap();
+    drop(stdin);
+    let status = child.wait().unwrap();
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut stderr, &mut rest).unwrap();
+    assert_eq!(status.code(), Some(0), "{rest}");
+    assert!(
+        rest.contains("that is not the address the browser ended on"),
+        "{rest}"
+    );
+    assert!(
+        rest.contains("cwsauth: logged in as demo with profile local"),
+        "{rest}"
+    );
+}
+
+#[test]
+fn corrupt_store_is_reported_not_overwritten_and_keyring_falls_back() {
+    let (local, redirect) = emulator(&[]);
+    let path = store_file(&local);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(&path, "{not json").unwrap();
+    // A token file others could read is tightened first, with a warning.
+    let run = local
+        .cli
+        .run(&["token", "--profile", "local", "--store", "file"]);
+    run.expect(2);
+    assert_eq!(
+        run.stderr().lines().next().unwrap(),
+        format!(
+            "cwsauth: warning: token file {} had mode 644; set it to 600",
+            path.display()
+        )
+    );
+    let run = local
+        .cli
+        .run(&["token", "--profile", "local", "--store", "file"]);
+    run.expect(2);
+    assert_eq!(run.stderr().lines().count(), 1);
+    assert!(
+        run.stderr().starts_with(&format!(
+            "cwsauth: the token store {} is unreadable (not a token file",
+            path.display()
+        )),
+        "{}",
+        run.stderr()
+    );
+    let run = login(&local, &redirect, "sign-in", &[]);
+    run.expect(2);
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), "{not json");
+    std::fs::remove_file(&path).unwrap();
+
+    // No Secret Service on the session bus: the file store, said once.
+    let out = local
+        .cli
+        .command(&[
+            "login",
+            "--profile",
+            "local",
+            "--redirect-uri",
+            &redirect,
+            "--timeout",
+            "20s",
+        ])
+        .env("CWSAUTH_BROWSER", browser())
+        .env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/bus")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let run = Run(out);
+    run.expect(0);
+    let notice = run.stderr().lines().next().unwrap().to_string();
+    assert!(
+        notice.starts_with("cwsauth: the OS keyring is not available ("),
+        "{notice}"
+    );
+    assert!(
+        notice.ends_with(&format!(
+            "using the file store {} (choose with --store or the profile key store)",
+            path.display()
+        )),
+        "{notice}"
+    );
+    assert!(path.exists());
+}
+
+#[test]
+fn verbose_logs_hold_no_secrets() {
+    let (local, redirect) = emulator(&["--token-ttl", "5s"]);
+    let run = login(&local, &redirect, "sign-in", &["-vv"]);
+    run.expect(0);
+    let stored: Value =
+        serde_json::from_str(&std::fs::read_to_string(store_file(&local)).unwrap()).unwrap();
+    let run2 = local
+        .cli
+        .run(&["token", "--profile", "local", "--store", "file", "-vv"]);
+    run2.expect(0);
+    let logs = format!("{}{}", run.stderr(), run2.stderr());
+    assert!(logs.contains("POST http://127.0.0.1:"), "{logs}");
+    assert!(
+        logs.contains("code=(redacted)") && logs.contains("refresh_token=(redacted)"),
+        "{logs}"
+    );
+    for secret in [
+        &stored["access_token"],
+        &stored["refresh_token"],
+        &stored["id_token"],
+    ] {
+        assert!(
+            !logs.contains(secret.as_str().unwrap()),
+            "a token leaked into the logs"
+        );
+    }
+    assert!(!logs.contains("code_verifier=") || logs.contains("code_verifier=(redacted)"));
+    let m2m = Run(local
+        .cli
+        .command(&[
+            "login",
+            "--profile",
+            "local-m2m",
+            "--store",
+            "file",
+            "--client-credentials",
+            "-vv",
+        ])
+        .output()
+        .unwrap());
+    m2m.expect(0);
+    assert!(
+        !m2m.stderr().contains(&local.client_secret()),
+        "the client secret leaked"
+    );
+}
