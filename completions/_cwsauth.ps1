@@ -35,6 +35,7 @@ Register-ArgumentCompleter -Native -CommandName 'cwsauth' -ScriptBlock {
             [CompletionResult]::new('token', 'token', [CompletionResultType]::ParameterValue, 'Print a usable token (refreshed when it is about to expire) and nothing else')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show who is logged in with the profile, and until when')
             [CompletionResult]::new('logout', 'logout', [CompletionResultType]::ParameterValue, 'Revoke the refresh token and delete the stored tokens')
+            [CompletionResult]::new('connect', 'connect', [CompletionResultType]::ParameterValue, 'Open an authenticated WebSocket session, with wscat''s flags and habits')
             [CompletionResult]::new('local', 'local', [CompletionResultType]::ParameterValue, 'Run a local Cognito user pool and API Gateway WebSocket API on 127.0.0.1')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -207,6 +208,69 @@ Register-ArgumentCompleter -Native -CommandName 'cwsauth' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'cwsauth;connect' {
+            [CompletionResult]::new('--auth-header', '--auth-header', [CompletionResultType]::ParameterName, 'Header that carries the token')
+            [CompletionResult]::new('--auth-scheme', '--auth-scheme', [CompletionResultType]::ParameterName, 'Scheme before the token; empty sends the raw token')
+            [CompletionResult]::new('--auth-query', '--auth-query', [CompletionResultType]::ParameterName, 'Put the token in this query parameter instead of a header')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'Use this token instead of the stored one')
+            [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Extra header `Name: value` (repeatable)')
+            [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'Extra header `Name: value` (repeatable)')
+            [CompletionResult]::new('-s', '-s', [CompletionResultType]::ParameterName, 'Subprotocol to offer (repeatable)')
+            [CompletionResult]::new('--subprotocol', '--subprotocol', [CompletionResultType]::ParameterName, 'Subprotocol to offer (repeatable)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Origin header')
+            [CompletionResult]::new('--origin', '--origin', [CompletionResultType]::ParameterName, 'Origin header')
+            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Host header')
+            [CompletionResult]::new('--ca', '--ca', [CompletionResultType]::ParameterName, 'Trust the CA certificates in this PEM file too')
+            [CompletionResult]::new('--cert', '--cert', [CompletionResultType]::ParameterName, 'Client certificate (PEM)')
+            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'Client key (PEM, unencrypted)')
+            [CompletionResult]::new('--passphrase', '--passphrase', [CompletionResultType]::ParameterName, 'Passphrase of the client key')
+            [CompletionResult]::new('-x', '-x', [CompletionResultType]::ParameterName, 'Send this message after connecting (repeatable), then wait and exit')
+            [CompletionResult]::new('--execute', '--execute', [CompletionResultType]::ParameterName, 'Send this message after connecting (repeatable), then wait and exit')
+            [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'Seconds to wait after -x or at end of input for replies and the server''s close; -1 keeps the session open')
+            [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'Seconds to wait after -x or at end of input for replies and the server''s close; -1 keeps the session open')
+            [CompletionResult]::new('--max-redirects', '--max-redirects', [CompletionResultType]::ParameterName, 'Most redirects to follow with -L')
+            [CompletionResult]::new('--proxy', '--proxy', [CompletionResultType]::ParameterName, 'Connect through this HTTP proxy (CONNECT); HTTPS_PROXY and NO_PROXY are honoured')
+            [CompletionResult]::new('--binary-format', '--binary-format', [CompletionResultType]::ParameterName, 'How received binary frames are shown')
+            [CompletionResult]::new('--ping-interval', '--ping-interval', [CompletionResultType]::ParameterName, 'Send a ping this often (seconds)')
+            [CompletionResult]::new('--ping-timeout', '--ping-timeout', [CompletionResultType]::ParameterName, 'A ping unanswered this long (seconds) means the connection is lost')
+            [CompletionResult]::new('--max-messages', '--max-messages', [CompletionResultType]::ParameterName, 'Exit after this many received messages')
+            [CompletionResult]::new('--max-frame-size', '--max-frame-size', [CompletionResultType]::ParameterName, 'Largest outgoing frame; longer messages are split (API Gateway: 32 KB)')
+            [CompletionResult]::new('--client-id', '--client-id', [CompletionResultType]::ParameterName, 'App client id')
+            [CompletionResult]::new('--domain', '--domain', [CompletionResultType]::ParameterName, 'Hosted UI domain or base URL')
+            [CompletionResult]::new('--redirect-uri', '--redirect-uri', [CompletionResultType]::ParameterName, 'Callback URL registered on the app client (repeatable; a taken port moves to the next)')
+            [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'Token store: keyring or file (default: the keyring when one answers)')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region of the user pool (derived from the pool id when absent)')
+            [CompletionResult]::new('--user-pool-id', '--user-pool-id', [CompletionResultType]::ParameterName, 'Cognito user pool id, e.g. us-east-1_AbCdEf123')
+            [CompletionResult]::new('--issuer', '--issuer', [CompletionResultType]::ParameterName, 'Issuer (iss) to pin; default https://cognito-idp.{region}.amazonaws.com/{pool}')
+            [CompletionResult]::new('--jwks-uri', '--jwks-uri', [CompletionResultType]::ParameterName, 'JWKS URL or file; default {issuer}/.well-known/jwks.json')
+            [CompletionResult]::new('--jwks', '--jwks', [CompletionResultType]::ParameterName, 'JWKS URL or file; default {issuer}/.well-known/jwks.json')
+            [CompletionResult]::new('--idp-endpoint', '--idp-endpoint', [CompletionResultType]::ParameterName, 'Base URL of the Cognito JSON API; default https://cognito-idp.{region}.amazonaws.com')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'The profile to use from the config file')
+            [CompletionResult]::new('--id-token', '--id-token', [CompletionResultType]::ParameterName, 'Send the ID token instead of the access token')
+            [CompletionResult]::new('--no-auth', '--no-auth', [CompletionResultType]::ParameterName, 'Send no token')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Do not check the server''s TLS certificate')
+            [CompletionResult]::new('--no-check', '--no-check', [CompletionResultType]::ParameterName, 'Do not check the server''s TLS certificate')
+            [CompletionResult]::new('-P', '-P ', [CompletionResultType]::ParameterName, 'Show pings and pongs')
+            [CompletionResult]::new('--show-ping-pong', '--show-ping-pong', [CompletionResultType]::ParameterName, 'Show pings and pongs')
+            [CompletionResult]::new('--slash', '--slash', [CompletionResultType]::ParameterName, 'Enable /ping [data], /pong [data] and /close [code [reason]]')
+            [CompletionResult]::new('-L', '-L ', [CompletionResultType]::ParameterName, 'Follow redirects of the handshake')
+            [CompletionResult]::new('--location', '--location', [CompletionResultType]::ParameterName, 'Follow redirects of the handshake')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'No colours (also NO_COLOR)')
+            [CompletionResult]::new('--binary', '--binary', [CompletionResultType]::ParameterName, 'Send lines as binary frames')
+            [CompletionResult]::new('--reconnect', '--reconnect', [CompletionResultType]::ParameterName, 'Reconnect after a lost or abnormally closed connection, with a fresh token each time')
+            [CompletionResult]::new('--pretty', '--pretty', [CompletionResultType]::ParameterName, 'Pretty-print JSON messages')
+            [CompletionResult]::new('--timestamps', '--timestamps', [CompletionResultType]::ParameterName, 'Prefix lines with the time')
+            [CompletionResult]::new('--jsonl', '--jsonl', [CompletionResultType]::ParameterName, 'Print one JSON event per line (open, message, ping, pong, close, error)')
+            [CompletionResult]::new('-1', '-1', [CompletionResultType]::ParameterName, 'Exit after the first received message')
+            [CompletionResult]::new('--one-message', '--one-message', [CompletionResultType]::ParameterName, 'Exit after the first received message')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log what happens on stderr (-v: steps and HTTP exchanges, -vv: more); secrets redacted')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log what happens on stderr (-v: steps and HTTP exchanges, -vv: more); secrets redacted')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'cwsauth;local' {
             [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Port to listen on (0 picks a free one)')
             [CompletionResult]::new('--bind', '--bind', [CompletionResultType]::ParameterName, 'Address to listen on; anything but loopback exposes the emulator to the network')
@@ -247,6 +311,7 @@ Register-ArgumentCompleter -Native -CommandName 'cwsauth' -ScriptBlock {
             [CompletionResult]::new('token', 'token', [CompletionResultType]::ParameterValue, 'Print a usable token (refreshed when it is about to expire) and nothing else')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show who is logged in with the profile, and until when')
             [CompletionResult]::new('logout', 'logout', [CompletionResultType]::ParameterValue, 'Revoke the refresh token and delete the stored tokens')
+            [CompletionResult]::new('connect', 'connect', [CompletionResultType]::ParameterValue, 'Open an authenticated WebSocket session, with wscat''s flags and habits')
             [CompletionResult]::new('local', 'local', [CompletionResultType]::ParameterValue, 'Run a local Cognito user pool and API Gateway WebSocket API on 127.0.0.1')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -271,6 +336,9 @@ Register-ArgumentCompleter -Native -CommandName 'cwsauth' -ScriptBlock {
             break
         }
         'cwsauth;help;logout' {
+            break
+        }
+        'cwsauth;help;connect' {
             break
         }
         'cwsauth;help;local' {

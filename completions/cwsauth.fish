@@ -35,6 +35,7 @@ complete -c cwsauth -n "__fish_cwsauth_needs_command" -f -a "login" -d 'Log in t
 complete -c cwsauth -n "__fish_cwsauth_needs_command" -f -a "token" -d 'Print a usable token (refreshed when it is about to expire) and nothing else'
 complete -c cwsauth -n "__fish_cwsauth_needs_command" -f -a "status" -d 'Show who is logged in with the profile, and until when'
 complete -c cwsauth -n "__fish_cwsauth_needs_command" -f -a "logout" -d 'Revoke the refresh token and delete the stored tokens'
+complete -c cwsauth -n "__fish_cwsauth_needs_command" -f -a "connect" -d 'Open an authenticated WebSocket session, with wscat\'s flags and habits'
 complete -c cwsauth -n "__fish_cwsauth_needs_command" -f -a "local" -d 'Run a local Cognito user pool and API Gateway WebSocket API on 127.0.0.1'
 complete -c cwsauth -n "__fish_cwsauth_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c cwsauth -n "__fish_cwsauth_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -164,6 +165,55 @@ complete -c cwsauth -n "__fish_cwsauth_using_subcommand logout" -l no-browser -d
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand logout" -s v -l verbose -d 'Log what happens on stderr (-v: steps and HTTP exchanges, -vv: more); secrets redacted'
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand logout" -s h -l help -d 'Print help'
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand logout" -s V -l version -d 'Print version'
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -l auth-header -d 'Header that carries the token' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -l auth-scheme -d 'Scheme before the token; empty sends the raw token' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -l auth-query -d 'Put the token in this query parameter instead of a header' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -l token -d 'Use this token instead of the stored one' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -s H -l header -d 'Extra header `Name: value` (repeatable)' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -s s -l subprotocol -d 'Subprotocol to offer (repeatable)' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -s o -l origin -d 'Origin header' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -l host -d 'Host header' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -l ca -d 'Trust the CA certificates in this PEM file too' -r -F
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -l cert -d 'Client certificate (PEM)' -r -F
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -l key -d 'Client key (PEM, unencrypted)' -r -F
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -l passphrase -d 'Passphrase of the client key' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -s x -l execute -d 'Send this message after connecting (repeatable), then wait and exit' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -s w -l wait -d 'Seconds to wait after -x or at end of input for replies and the server\'s close; -1 keeps the session open' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -l max-redirects -d 'Most redirects to follow with -L' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -l proxy -d 'Connect through this HTTP proxy (CONNECT); HTTPS_PROXY and NO_PROXY are honoured' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -l binary-format -d 'How received binary frames are shown' -r -f -a "hex\t''
+base64\t''"
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -l ping-interval -d 'Send a ping this often (seconds)' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -l ping-timeout -d 'A ping unanswered this long (seconds) means the connection is lost' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -l max-messages -d 'Exit after this many received messages' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -l max-frame-size -d 'Largest outgoing frame; longer messages are split (API Gateway: 32 KB)' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -l client-id -d 'App client id' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -l domain -d 'Hosted UI domain or base URL' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -l redirect-uri -d 'Callback URL registered on the app client (repeatable; a taken port moves to the next)' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -l store -d 'Token store: keyring or file (default: the keyring when one answers)' -r -f -a "keyring\t''
+file\t''"
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -l region -d 'AWS region of the user pool (derived from the pool id when absent)' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -l user-pool-id -d 'Cognito user pool id, e.g. us-east-1_AbCdEf123' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -l issuer -d 'Issuer (iss) to pin; default https://cognito-idp.{region}.amazonaws.com/{pool}' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -l jwks-uri -l jwks -d 'JWKS URL or file; default {issuer}/.well-known/jwks.json' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -l idp-endpoint -d 'Base URL of the Cognito JSON API; default https://cognito-idp.{region}.amazonaws.com' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -l profile -d 'The profile to use from the config file' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -l id-token -d 'Send the ID token instead of the access token'
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -l no-auth -d 'Send no token'
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -s n -l no-check -d 'Do not check the server\'s TLS certificate'
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -s P -l show-ping-pong -d 'Show pings and pongs'
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -l slash -d 'Enable /ping [data], /pong [data] and /close [code [reason]]'
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -s L -l location -d 'Follow redirects of the handshake'
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -l no-color -d 'No colours (also NO_COLOR)'
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -l binary -d 'Send lines as binary frames'
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -l reconnect -d 'Reconnect after a lost or abnormally closed connection, with a fresh token each time'
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -l pretty -d 'Pretty-print JSON messages'
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -l timestamps -d 'Prefix lines with the time'
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -l jsonl -d 'Print one JSON event per line (open, message, ping, pong, close, error)'
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -s 1 -l one-message -d 'Exit after the first received message'
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -s v -l verbose -d 'Log what happens on stderr (-v: steps and HTTP exchanges, -vv: more); secrets redacted'
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -s h -l help -d 'Print help'
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -s V -l version -d 'Print version'
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand local" -l port -d 'Port to listen on (0 picks a free one)' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand local" -l bind -d 'Address to listen on; anything but loopback exposes the emulator to the network' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand local" -l user -d 'A user of the pool (repeatable); without any, user demo with password Demo-Passw0rd!' -r
@@ -184,13 +234,14 @@ complete -c cwsauth -n "__fish_cwsauth_using_subcommand completions" -l profile 
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand completions" -s v -l verbose -d 'Log what happens on stderr (-v: steps and HTTP exchanges, -vv: more); secrets redacted'
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c cwsauth -n "__fish_cwsauth_using_subcommand help; and not __fish_seen_subcommand_from configure decode verify login token status logout local completions help" -f -a "configure" -d 'Write or show a profile in the config file'
-complete -c cwsauth -n "__fish_cwsauth_using_subcommand help; and not __fish_seen_subcommand_from configure decode verify login token status logout local completions help" -f -a "decode" -d 'Print a token\'s header and claims without verifying it'
-complete -c cwsauth -n "__fish_cwsauth_using_subcommand help; and not __fish_seen_subcommand_from configure decode verify login token status logout local completions help" -f -a "verify" -d 'Verify a token exactly as a Cognito JWT authorizer does'
-complete -c cwsauth -n "__fish_cwsauth_using_subcommand help; and not __fish_seen_subcommand_from configure decode verify login token status logout local completions help" -f -a "login" -d 'Log in through the hosted UI (browser), or headless with --password, --srp or --client-credentials'
-complete -c cwsauth -n "__fish_cwsauth_using_subcommand help; and not __fish_seen_subcommand_from configure decode verify login token status logout local completions help" -f -a "token" -d 'Print a usable token (refreshed when it is about to expire) and nothing else'
-complete -c cwsauth -n "__fish_cwsauth_using_subcommand help; and not __fish_seen_subcommand_from configure decode verify login token status logout local completions help" -f -a "status" -d 'Show who is logged in with the profile, and until when'
-complete -c cwsauth -n "__fish_cwsauth_using_subcommand help; and not __fish_seen_subcommand_from configure decode verify login token status logout local completions help" -f -a "logout" -d 'Revoke the refresh token and delete the stored tokens'
-complete -c cwsauth -n "__fish_cwsauth_using_subcommand help; and not __fish_seen_subcommand_from configure decode verify login token status logout local completions help" -f -a "local" -d 'Run a local Cognito user pool and API Gateway WebSocket API on 127.0.0.1'
-complete -c cwsauth -n "__fish_cwsauth_using_subcommand help; and not __fish_seen_subcommand_from configure decode verify login token status logout local completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c cwsauth -n "__fish_cwsauth_using_subcommand help; and not __fish_seen_subcommand_from configure decode verify login token status logout local completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand help; and not __fish_seen_subcommand_from configure decode verify login token status logout connect local completions help" -f -a "configure" -d 'Write or show a profile in the config file'
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand help; and not __fish_seen_subcommand_from configure decode verify login token status logout connect local completions help" -f -a "decode" -d 'Print a token\'s header and claims without verifying it'
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand help; and not __fish_seen_subcommand_from configure decode verify login token status logout connect local completions help" -f -a "verify" -d 'Verify a token exactly as a Cognito JWT authorizer does'
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand help; and not __fish_seen_subcommand_from configure decode verify login token status logout connect local completions help" -f -a "login" -d 'Log in through the hosted UI (browser), or headless with --password, --srp or --client-credentials'
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand help; and not __fish_seen_subcommand_from configure decode verify login token status logout connect local completions help" -f -a "token" -d 'Print a usable token (refreshed when it is about to expire) and nothing else'
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand help; and not __fish_seen_subcommand_from configure decode verify login token status logout connect local completions help" -f -a "status" -d 'Show who is logged in with the profile, and until when'
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand help; and not __fish_seen_subcommand_from configure decode verify login token status logout connect local completions help" -f -a "logout" -d 'Revoke the refresh token and delete the stored tokens'
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand help; and not __fish_seen_subcommand_from configure decode verify login token status logout connect local completions help" -f -a "connect" -d 'Open an authenticated WebSocket session, with wscat\'s flags and habits'
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand help; and not __fish_seen_subcommand_from configure decode verify login token status logout connect local completions help" -f -a "local" -d 'Run a local Cognito user pool and API Gateway WebSocket API on 127.0.0.1'
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand help; and not __fish_seen_subcommand_from configure decode verify login token status logout connect local completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand help; and not __fish_seen_subcommand_from configure decode verify login token status logout connect local completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

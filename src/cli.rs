@@ -51,6 +51,8 @@ pub enum Command {
     Status(StatusArgs),
     /// Revoke the refresh token and delete the stored tokens.
     Logout(LogoutArgs),
+    /// Open an authenticated WebSocket session, with wscat's flags and habits.
+    Connect(Box<ConnectArgs>),
     /// Run a local Cognito user pool and API Gateway WebSocket API on 127.0.0.1.
     Local(LocalArgs),
     /// Print a shell completion script.
@@ -364,6 +366,161 @@ pub struct LogoutArgs {
     pub everywhere: bool,
     #[command(flatten)]
     pub browser: BrowserArgs,
+    #[command(flatten)]
+    pub client: ClientArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum BinaryFormat {
+    Hex,
+    Base64,
+}
+
+#[derive(Debug, Args)]
+pub struct ConnectArgs {
+    /// The WebSocket URL (ws:// or wss://), taken as typed; default the profile's ws_url.
+    #[arg(value_name = "URL")]
+    pub url: Option<String>,
+
+    /// Send the ID token instead of the access token.
+    #[arg(long, help_heading = "Authentication")]
+    pub id_token: bool,
+    /// Header that carries the token.
+    #[arg(
+        long,
+        default_value = "Authorization",
+        value_name = "NAME",
+        help_heading = "Authentication"
+    )]
+    pub auth_header: String,
+    /// Scheme before the token; empty sends the raw token.
+    #[arg(
+        long,
+        default_value = "Bearer",
+        value_name = "SCHEME",
+        help_heading = "Authentication"
+    )]
+    pub auth_scheme: String,
+    /// Put the token in this query parameter instead of a header.
+    #[arg(long, value_name = "NAME", help_heading = "Authentication")]
+    pub auth_query: Option<String>,
+    /// Use this token instead of the stored one.
+    #[arg(
+        long,
+        env = "CWSAUTH_TOKEN",
+        value_name = "TOKEN",
+        hide_env_values = true,
+        help_heading = "Authentication"
+    )]
+    pub token: Option<String>,
+    /// Send no token.
+    #[arg(long, conflicts_with_all = ["token", "id_token", "auth_query"], help_heading = "Authentication")]
+    pub no_auth: bool,
+
+    /// Extra header `Name: value` (repeatable).
+    #[arg(short = 'H', long, value_name = "HEADER", help_heading = "wscat")]
+    pub header: Vec<String>,
+    /// Subprotocol to offer (repeatable).
+    #[arg(short, long, value_name = "PROTOCOL", help_heading = "wscat")]
+    pub subprotocol: Vec<String>,
+    /// Origin header.
+    #[arg(short, long, value_name = "ORIGIN", help_heading = "wscat")]
+    pub origin: Option<String>,
+    /// Host header.
+    #[arg(long, value_name = "HOST", help_heading = "wscat")]
+    pub host: Option<String>,
+    /// Do not check the server's TLS certificate.
+    #[arg(short = 'n', long, help_heading = "wscat")]
+    pub no_check: bool,
+    /// Trust the CA certificates in this PEM file too.
+    #[arg(long, value_name = "FILE", help_heading = "wscat")]
+    pub ca: Option<PathBuf>,
+    /// Client certificate (PEM).
+    #[arg(long, value_name = "FILE", requires = "key", help_heading = "wscat")]
+    pub cert: Option<PathBuf>,
+    /// Client key (PEM, unencrypted).
+    #[arg(long, value_name = "FILE", requires = "cert", help_heading = "wscat")]
+    pub key: Option<PathBuf>,
+    /// Passphrase of the client key.
+    #[arg(long, value_name = "PASSPHRASE", help_heading = "wscat")]
+    pub passphrase: Option<String>,
+    /// Send this message after connecting (repeatable), then wait and exit.
+    #[arg(short = 'x', long, value_name = "MESSAGE", help_heading = "wscat")]
+    pub execute: Vec<String>,
+    /// Seconds to wait after -x or at end of input for replies and the server's close; -1 keeps the session open.
+    #[arg(
+        short,
+        long,
+        default_value_t = 2.0,
+        value_name = "SECS",
+        allow_negative_numbers = true,
+        help_heading = "wscat"
+    )]
+    pub wait: f64,
+    /// Show pings and pongs.
+    #[arg(short = 'P', long, help_heading = "wscat")]
+    pub show_ping_pong: bool,
+    /// Enable /ping [data], /pong [data] and /close [code [reason]].
+    #[arg(long, help_heading = "wscat")]
+    pub slash: bool,
+    /// Follow redirects of the handshake.
+    #[arg(short = 'L', long, help_heading = "wscat")]
+    pub location: bool,
+    /// Most redirects to follow with -L.
+    #[arg(long, default_value_t = 10, value_name = "N", help_heading = "wscat")]
+    pub max_redirects: u32,
+    /// Connect through this HTTP proxy (CONNECT); HTTPS_PROXY and NO_PROXY are honoured.
+    #[arg(long, value_name = "URL", help_heading = "wscat")]
+    pub proxy: Option<String>,
+    /// No colours (also NO_COLOR).
+    #[arg(long, help_heading = "wscat")]
+    pub no_color: bool,
+
+    /// Send lines as binary frames.
+    #[arg(long, help_heading = "Beyond wscat")]
+    pub binary: bool,
+    /// How received binary frames are shown.
+    #[arg(
+        long,
+        value_enum,
+        default_value = "hex",
+        value_name = "FORMAT",
+        help_heading = "Beyond wscat"
+    )]
+    pub binary_format: BinaryFormat,
+    /// Send a ping this often (seconds).
+    #[arg(long, value_name = "SECS", help_heading = "Beyond wscat")]
+    pub ping_interval: Option<f64>,
+    /// A ping unanswered this long (seconds) means the connection is lost.
+    #[arg(
+        long,
+        default_value_t = 10.0,
+        value_name = "SECS",
+        help_heading = "Beyond wscat"
+    )]
+    pub ping_timeout: f64,
+    /// Reconnect after a lost or abnormally closed connection, with a fresh token each time.
+    #[arg(long, help_heading = "Beyond wscat")]
+    pub reconnect: bool,
+    /// Pretty-print JSON messages.
+    #[arg(long, help_heading = "Beyond wscat")]
+    pub pretty: bool,
+    /// Prefix lines with the time.
+    #[arg(long, help_heading = "Beyond wscat")]
+    pub timestamps: bool,
+    /// Print one JSON event per line (open, message, ping, pong, close, error).
+    #[arg(long, help_heading = "Beyond wscat")]
+    pub jsonl: bool,
+    /// Exit after the first received message.
+    #[arg(short = '1', long, help_heading = "Beyond wscat")]
+    pub one_message: bool,
+    /// Exit after this many received messages.
+    #[arg(long, value_name = "N", help_heading = "Beyond wscat")]
+    pub max_messages: Option<u64>,
+    /// Largest outgoing frame; longer messages are split (API Gateway: 32 KB).
+    #[arg(long, default_value_t = 32 * 1024, value_name = "BYTES", help_heading = "Beyond wscat")]
+    pub max_frame_size: usize,
+
     #[command(flatten)]
     pub client: ClientArgs,
 }

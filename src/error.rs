@@ -27,6 +27,9 @@ pub enum Error {
     Cognito(#[from] CognitoError),
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// The server answered the WebSocket handshake with a non-101 status.
+    #[error("{0}")]
+    HandshakeRejected(String),
     /// Already reported on stderr; only the exit code is left to give.
     #[error("")]
     Reported(ExitCode),
@@ -46,6 +49,7 @@ impl Error {
             Error::Cognito(_) => ExitCode::Rejected,
             Error::Store(StoreError::NotLoggedIn { .. }) => ExitCode::Rejected,
             Error::Store(_) => ExitCode::Usage,
+            Error::HandshakeRejected(_) => ExitCode::HandshakeRejected,
             Error::Reported(code) => *code,
         }
     }

@@ -41,6 +41,7 @@ pub mod cli;
 pub mod cognito;
 pub mod commands;
 pub mod config;
+pub mod connect;
 pub mod error;
 pub mod exit_codes;
 pub mod fsutil;

@@ -3,6 +3,7 @@
 
 mod completions;
 mod configure;
+mod connect;
 mod decode;
 mod local;
 mod login;
@@ -28,6 +29,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Token(args) => token::run(&home, &cli.profile, args),
         Command::Status(args) => status::run(&home, &cli.profile, args),
         Command::Logout(args) => logout::run(&home, &cli.profile, args),
+        Command::Connect(args) => connect::run(&home, &cli.profile, args),
         Command::Local(args) => local::run(&home, args),
         Command::Completions(args) => completions::run(args),
     }

@@ -128,12 +128,29 @@ pub fn upgrade(emu: Arc<Emulator>, req: Request<Incoming>) -> Response<Body> {
     };
     let mut context = policy["context"].as_object().cloned().unwrap_or_default();
     context.insert("principalId".into(), policy["principalId"].clone());
+    // The stored copy never keeps the credential itself.
+    let mut stored_headers = event.headers.clone().unwrap_or_default();
+    let mut stored_query = event.query_string_parameters.clone();
+    match &emu.options.identity_source {
+        crate::authorizer::IdentitySource::Header(name) => {
+            for (k, v) in stored_headers.iter_mut() {
+                if k.eq_ignore_ascii_case(name) {
+                    *v = json!("(redacted)");
+                }
+            }
+        }
+        crate::authorizer::IdentitySource::Query(name) => {
+            if let Some(v) = stored_query.as_mut().and_then(|q| q.get_mut(name)) {
+                *v = json!("(redacted)");
+            }
+        }
+    }
     let item = json!({
         "connectionId": connection_id,
         "connectedAt": now_ms(),
         "stage": stage,
-        "headers": event.headers,
-        "queryStringParameters": event.query_string_parameters,
+        "headers": stored_headers,
+        "queryStringParameters": stored_query,
         "authorizer": context,
     });
     emu.state()

@@ -1,0 +1,116 @@
+//! `cwsauth connect`: resolve the URL and the token source, then run the session.
+
+use std::io::IsTerminal;
+use std::time::Duration;
+
+use crate::cli::ConnectArgs;
+use crate::config::Home;
+use crate::connect::{self, Auth, Options, Renderer};
+use crate::store::{self, TokenKind};
+use crate::{Error, ExitCode, Result};
+
+pub fn run(home: &Home, profile_name: &str, args: Box<ConnectArgs>) -> Result<ExitCode> {
+    let profile = super::profile(home, profile_name, &args.client.overrides())?;
+    let url = match args
+        .url
+        .clone()
+        .or_else(|| profile.get("ws_url").map(str::to_string))
+    {
+        Some(url) => url,
+        None => {
+            return Err(Error::Usage(format!(
+                "no URL: pass one (wss://…/production) or set ws_url in profile {}",
+                profile.name
+            )));
+        }
+    };
+    let headers = args
+        .header
+        .iter()
+        .map(|h| connect::parse_header(h))
+        .collect::<Result<Vec<_>>>()?;
+    let auth = if args.no_auth {
+        Auth::None
+    } else if let Some(name) = &args.auth_query {
+        Auth::Query(name.clone())
+    } else {
+        Auth::Header {
+            name: args.auth_header.clone(),
+            scheme: args.auth_scheme.clone(),
+        }
+    };
+    let secs = |s: f64, what: &str| -> Result<Duration> {
+        Duration::try_from_secs_f64(s)
+            .map_err(|_| Error::Usage(format!("{what} must be a positive number of seconds")))
+    };
+    let options = Options {
+        url,
+        auth,
+        headers,
+        subprotocols: args.subprotocol.clone(),
+        origin: args.origin.clone(),
+        host: args.host.clone(),
+        tls: connect::tls::TlsOptions {
+            ca: args.ca.clone(),
+            cert: args.cert.clone(),
+            key: args.key.clone(),
+            passphrase: args.passphrase.is_some(),
+            no_check: args.no_check,
+        },
+        execute: args.execute.clone(),
+        wait: args.wait,
+        slash: args.slash,
+        binary: args.binary,
+        ping_interval: args
+            .ping_interval
+            .map(|s| secs(s, "--ping-interval"))
+            .transpose()?,
+        ping_timeout: secs(args.ping_timeout, "--ping-timeout")?,
+        reconnect: args.reconnect,
+        max_messages: if args.one_message {
+            Some(1)
+        } else {
+            args.max_messages
+        },
+        max_frame_size: args.max_frame_size,
+        follow_redirects: args.location.then_some(args.max_redirects),
+        proxy: args.proxy.clone(),
+        verbose: false,
+    };
+    let stdout_terminal = std::io::stdout().is_terminal();
+    let interactive = std::io::stdin().is_terminal();
+    let color = stdout_terminal
+        && !args.no_color
+        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let mut renderer = Renderer::new(stdout_terminal, color);
+    renderer.pretty = args.pretty;
+    renderer.timestamps = args.timestamps;
+    renderer.jsonl = args.jsonl;
+    renderer.binary_format = args.binary_format;
+    renderer.show_ping_pong = args.show_ping_pong;
+
+    let store_choice = args.client.store.map(|s| s.as_str());
+    let kind = if args.id_token {
+        TokenKind::Id
+    } else {
+        TokenKind::Access
+    };
+    let given = args.token.clone();
+    let no_auth = args.no_auth;
+    // Called before every attempt, so a reconnect gets a fresh token.
+    let token = move || -> Result<Option<String>> {
+        if no_auth {
+            return Ok(None);
+        }
+        if let Some(t) = &given {
+            return Ok(Some(crate::jwt::strip_token(t).to_string()));
+        }
+        let store = store::open(home, &profile, store_choice)?;
+        Ok(Some(
+            store::usable_token(home, &profile, &store, kind, 60)?
+                .expose()
+                .to_string(),
+        ))
+    };
+    connect::run(options, renderer, interactive, token)
+}

@@ -1,0 +1,201 @@
+//! How received frames and session events are shown: wscat's `< ` lines on a terminal, bare
+//! lines in a pipe, `--pretty`, `--timestamps`, `--jsonl`, and binary as hex or base64.
+//! Server text is untrusted: control characters are escaped before a terminal sees them.
+
+use std::io::Write;
+
+use base64::Engine;
+use serde_json::json;
+
+use crate::cli::BinaryFormat;
+
+pub struct Renderer {
+    pub terminal: bool,
+    pub color: bool,
+    pub pretty: bool,
+    pub timestamps: bool,
+    pub jsonl: bool,
+    pub binary_format: BinaryFormat,
+    pub show_ping_pong: bool,
+    /// On an interactive terminal, lines are printed above the prompt.
+    pub printer: Option<super::console::Printer>,
+    out: std::io::BufWriter<std::io::Stdout>,
+}
+
+fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}
+
+impl Renderer {
+    pub fn new(terminal: bool, color: bool) -> Renderer {
+        Renderer {
+            terminal,
+            color,
+            pretty: false,
+            timestamps: false,
+            jsonl: false,
+            binary_format: BinaryFormat::Hex,
+            show_ping_pong: false,
+            printer: None,
+            out: std::io::BufWriter::with_capacity(64 * 1024, std::io::stdout()),
+        }
+    }
+
+    fn stamp(&self) -> String {
+        if self.timestamps {
+            format!("[{}] ", chrono::Utc::now().format("%H:%M:%S%.3f"))
+        } else {
+            String::new()
+        }
+    }
+
+    fn paint(&self, code: &str, text: &str) -> String {
+        if self.color {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_string()
+        }
+    }
+
+    fn line(&mut self, text: &str) {
+        if let Some(printer) = &mut self.printer {
+            let _ = printer.print(format!("{text}\n"));
+            return;
+        }
+        let _ = self.out.write_all(text.as_bytes());
+        let _ = self.out.write_all(b"\n");
+        if self.terminal {
+            let _ = self.out.flush();
+        }
+    }
+
+    /// Writes out what is buffered (when the input goes quiet, and at the end).
+    pub fn flush(&mut self) {
+        let _ = self.out.flush();
+    }
+
+    fn event(&mut self, value: serde_json::Value) {
+        let text = value.to_string();
+        self.line(&text);
+    }
+
+    pub fn text(&mut self, text: &str) {
+        if self.jsonl {
+            return self.event(json!({"event": "message", "type": "text", "time": now_ms(), "size": text.len(), "data": text}));
+        }
+        let body = match self
+            .pretty
+            .then(|| serde_json::from_str::<serde_json::Value>(text))
+        {
+            Some(Ok(v)) => serde_json::to_string_pretty(&v).unwrap_or_else(|_| text.to_string()),
+            _ => text.to_string(),
+        };
+        let body = if self.terminal {
+            crate::sanitize::for_terminal_multiline(&body).into_owned()
+        } else {
+            body
+        };
+        let stamp = self.stamp();
+        if self.terminal {
+            let prefix = self.paint("34", "< ");
+            self.line(&format!("{stamp}{prefix}{body}"));
+        } else if stamp.is_empty() {
+            self.line(&body);
+        } else {
+            self.line(&format!("{stamp}{body}"));
+        }
+    }
+
+    pub fn binary(&mut self, data: &[u8]) {
+        let encoded = match self.binary_format {
+            BinaryFormat::Hex => data.iter().map(|b| format!("{b:02x}")).collect::<String>(),
+            BinaryFormat::Base64 => base64::engine::general_purpose::STANDARD.encode(data),
+        };
+        if self.jsonl {
+            let format = match self.binary_format {
+                BinaryFormat::Hex => "hex",
+                BinaryFormat::Base64 => "base64",
+            };
+            return self.event(json!({"event": "message", "type": "binary", "time": now_ms(), "size": data.len(), "encoding": format, "data": encoded}));
+        }
+        let stamp = self.stamp();
+        let prefix = if self.terminal {
+            self.paint("34", "< ")
+        } else {
+            String::new()
+        };
+        self.line(&format!("{stamp}{prefix}{encoded}"));
+    }
+
+    pub fn ping_pong(&mut self, kind: &str, data: &[u8]) {
+        if self.jsonl {
+            return self.event(json!({"event": kind, "time": now_ms(), "size": data.len()}));
+        }
+        if !self.show_ping_pong {
+            return;
+        }
+        let data = String::from_utf8_lossy(data);
+        let text = format!(
+            "{}Received {kind} (data: \"{}\")",
+            self.stamp(),
+            crate::sanitize::for_terminal(&data)
+        );
+        self.status_line(&text, "34");
+    }
+
+    pub fn open(&mut self, url: &str) {
+        if self.jsonl {
+            return self.event(json!({"event": "open", "time": now_ms(), "url": url}));
+        }
+        let text = format!("{}Connected (press CTRL+C to quit)", self.stamp());
+        self.status_line(&text, "32");
+    }
+
+    pub fn close(&mut self, code: Option<u16>, reason: &str) {
+        if self.jsonl {
+            return self.event(
+                json!({"event": "close", "time": now_ms(), "code": code, "reason": reason}),
+            );
+        }
+        let text = match code {
+            Some(code) => format!(
+                "{}Disconnected (code: {code}, reason: \"{}\")",
+                self.stamp(),
+                crate::sanitize::for_terminal(reason)
+            ),
+            None => format!("{}Disconnected (no close frame)", self.stamp()),
+        };
+        self.status_line(&text, "32");
+    }
+
+    pub fn error(&mut self, message: &str) {
+        if self.jsonl {
+            return self.event(json!({"event": "error", "time": now_ms(), "message": message}));
+        }
+        let text = format!(
+            "{}error: {}",
+            self.stamp(),
+            crate::sanitize::for_terminal(message)
+        );
+        self.status_line(&text, "31");
+    }
+
+    pub fn info(&mut self, message: &str) {
+        if self.jsonl {
+            return self.event(json!({"event": "info", "time": now_ms(), "message": message}));
+        }
+        let text = format!("{}{message}", self.stamp());
+        self.status_line(&text, "33");
+    }
+
+    /// Status lines go to stdout on a terminal (as wscat), to stderr otherwise.
+    fn status_line(&mut self, text: &str, color: &str) {
+        if self.terminal {
+            let painted = self.paint(color, text);
+            self.line(&painted);
+        } else {
+            self.flush();
+            eprintln!("{text}");
+        }
+    }
+}
