@@ -28,6 +28,9 @@ _cwsauth() {
             cwsauth,decode)
                 cmd="cwsauth__subcmd__decode"
                 ;;
+            cwsauth,demo)
+                cmd="cwsauth__subcmd__demo"
+                ;;
             cwsauth,help)
                 cmd="cwsauth__subcmd__help"
                 ;;
@@ -61,6 +64,9 @@ _cwsauth() {
             cwsauth__subcmd__help,decode)
                 cmd="cwsauth__subcmd__help__subcmd__decode"
                 ;;
+            cwsauth__subcmd__help,demo)
+                cmd="cwsauth__subcmd__help__subcmd__demo"
+                ;;
             cwsauth__subcmd__help,help)
                 cmd="cwsauth__subcmd__help__subcmd__help"
                 ;;
@@ -89,7 +95,7 @@ _cwsauth() {
 
     case "${cmd}" in
         cwsauth)
-            opts="-v -h -V --profile --verbose --help --version configure decode verify login token status logout connect local completions help"
+            opts="-v -h -V --profile --verbose --help --version configure decode verify login token status logout connect demo local completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -374,8 +380,26 @@ _cwsauth() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        cwsauth__subcmd__demo)
+            opts="-v -h -V --browser --profile --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         cwsauth__subcmd__help)
-            opts="configure decode verify login token status logout connect local completions help"
+            opts="configure decode verify login token status logout connect demo local completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -431,6 +455,20 @@ _cwsauth() {
             return 0
             ;;
         cwsauth__subcmd__help__subcmd__decode)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cwsauth__subcmd__help__subcmd__demo)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

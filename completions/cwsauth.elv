@@ -33,6 +33,7 @@ set edit:completion:arg-completer[cwsauth] = {|@words|
             cand status 'Show who is logged in with the profile, and until when'
             cand logout 'Revoke the refresh token and delete the stored tokens'
             cand connect 'Open an authenticated WebSocket session, with wscat''s flags and habits'
+            cand demo 'The whole loop on 127.0.0.1: local user pool, hosted-UI login, verify, WebSocket'
             cand local 'Run a local Cognito user pool and API Gateway WebSocket API on 127.0.0.1'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -259,6 +260,16 @@ set edit:completion:arg-completer[cwsauth] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'cwsauth;demo'= {
+            cand --profile 'The profile to use from the config file'
+            cand --browser 'Sign in with the system browser instead of the built-in one'
+            cand -v 'Log what happens on stderr (-v: steps and HTTP exchanges, -vv: more); secrets redacted'
+            cand --verbose 'Log what happens on stderr (-v: steps and HTTP exchanges, -vv: more); secrets redacted'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'cwsauth;local'= {
             cand --port 'Port to listen on (0 picks a free one)'
             cand --bind 'Address to listen on; anything but loopback exposes the emulator to the network'
@@ -298,6 +309,7 @@ set edit:completion:arg-completer[cwsauth] = {|@words|
             cand status 'Show who is logged in with the profile, and until when'
             cand logout 'Revoke the refresh token and delete the stored tokens'
             cand connect 'Open an authenticated WebSocket session, with wscat''s flags and habits'
+            cand demo 'The whole loop on 127.0.0.1: local user pool, hosted-UI login, verify, WebSocket'
             cand local 'Run a local Cognito user pool and API Gateway WebSocket API on 127.0.0.1'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -317,6 +329,8 @@ set edit:completion:arg-completer[cwsauth] = {|@words|
         &'cwsauth;help;logout'= {
         }
         &'cwsauth;help;connect'= {
+        }
+        &'cwsauth;help;demo'= {
         }
         &'cwsauth;help;local'= {
         }

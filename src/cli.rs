@@ -53,6 +53,8 @@ pub enum Command {
     Logout(LogoutArgs),
     /// Open an authenticated WebSocket session, with wscat's flags and habits.
     Connect(Box<ConnectArgs>),
+    /// The whole loop on 127.0.0.1: local user pool, hosted-UI login, verify, WebSocket.
+    Demo(DemoArgs),
     /// Run a local Cognito user pool and API Gateway WebSocket API on 127.0.0.1.
     Local(LocalArgs),
     /// Print a shell completion script.
@@ -523,6 +525,13 @@ pub struct ConnectArgs {
 
     #[command(flatten)]
     pub client: ClientArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Sign in with the system browser instead of the built-in one.
+    #[arg(long)]
+    pub browser: bool,
 }
 
 #[derive(Debug, Args)]

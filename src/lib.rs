@@ -42,6 +42,7 @@ pub mod cognito;
 pub mod commands;
 pub mod config;
 pub mod connect;
+pub mod demo;
 pub mod error;
 pub mod exit_codes;
 pub mod fsutil;

@@ -57,7 +57,7 @@ async fn wait_for_shutdown() {
 
 /// The profile pointing at this instance: `name` for the public client, `name-m2m` for the
 /// confidential one.
-pub(crate) fn write_profiles(home: &Home, name: &str, emu: &Emulator) -> Result<()> {
+pub fn write_profiles(home: &Home, name: &str, emu: &Emulator) -> Result<()> {
     let path = home.config_file();
     let mut file = ConfigFile::load(&path)?;
     let common = |client_id: &str| {

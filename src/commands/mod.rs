@@ -5,6 +5,7 @@ mod completions;
 mod configure;
 mod connect;
 mod decode;
+mod demo;
 mod local;
 mod login;
 mod logout;
@@ -19,6 +20,8 @@ use crate::config::{Home, Overrides, Profile};
 use crate::store::TokenKind;
 use crate::{Error, ExitCode, Result};
 
+pub use local::write_profiles as write_local_profiles;
+
 pub fn run(cli: Cli) -> Result<ExitCode> {
     let home = Home::from_env();
     match cli.command {
@@ -31,6 +34,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Logout(args) => logout::run(&home, &cli.profile, args),
         Command::Connect(args) => connect::run(&home, &cli.profile, args),
         Command::Local(args) => local::run(&home, args),
+        Command::Demo(args) => demo::run(args),
         Command::Completions(args) => completions::run(args),
     }
 }

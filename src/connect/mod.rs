@@ -55,6 +55,36 @@ pub struct Options {
     pub verbose: bool,
 }
 
+impl Options {
+    /// wscat's defaults for `url`, with the token in `Authorization: Bearer`.
+    pub fn new(url: impl Into<String>) -> Options {
+        Options {
+            url: url.into(),
+            auth: Auth::Header {
+                name: "Authorization".into(),
+                scheme: "Bearer".into(),
+            },
+            headers: Vec::new(),
+            subprotocols: Vec::new(),
+            origin: None,
+            host: None,
+            tls: tls::TlsOptions::default(),
+            execute: Vec::new(),
+            wait: 2.0,
+            slash: false,
+            binary: false,
+            ping_interval: None,
+            ping_timeout: Duration::from_secs(10),
+            reconnect: false,
+            max_messages: None,
+            max_frame_size: 32 * 1024,
+            follow_redirects: None,
+            proxy: None,
+            verbose: false,
+        }
+    }
+}
+
 /// How one connection ended.
 enum End {
     /// A close with 1000 or 1001, or the end of input.
@@ -140,7 +170,8 @@ async fn session_loop(
     }
 }
 
-fn build_request(
+/// The handshake request: the URL as typed, the token where `options.auth` says, the headers.
+pub fn build_request(
     options: &Options,
     token: Option<&str>,
 ) -> Result<tungstenite::handshake::client::Request> {

@@ -264,6 +264,11 @@ impl Emulator {
         self.users.iter().map(|u| &u.spec)
     }
 
+    /// Signs access-token claims with the emulator's key (the demo's expired token).
+    pub fn sign_access_claims(&self, claims: &serde_json::Value) -> String {
+        self.access_key.sign(claims)
+    }
+
     /// What `$connect` stored for each open WebSocket connection.
     pub fn connections(&self) -> Vec<serde_json::Value> {
         self.state()
