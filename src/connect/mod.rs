@@ -87,7 +87,9 @@ impl Options {
 
 /// How one connection ended.
 enum End {
-    /// A close with 1000 or 1001, or the end of input.
+    /// We ended it: end of input, -x's wait, --max-messages.
+    Done,
+    /// The server closed with 1000 or 1001 (API Gateway's idle and 2-hour limits).
     Normal,
     /// Another close code, or the connection dropped: reconnect material.
     Abnormal(String),
@@ -129,6 +131,7 @@ async fn session_loop(
     let tls = tls::client_config(&options.tls)?;
     let mut attempt = 0u32;
     let mut connected_once = false;
+    let mut received = 0u64;
     loop {
         let token = token()?;
         let request = build_request(options, token.as_deref())?;
@@ -137,11 +140,15 @@ async fn session_loop(
                 connected_once = true;
                 attempt = 0;
                 renderer.open(&options.url);
-                match session(options, renderer, ws, &mut inputs).await? {
-                    End::Normal | End::Interrupted => return Ok(ExitCode::Success),
-                    End::Abnormal(why) if options.reconnect => {
-                        renderer.info(&format!("connection lost ({why})"));
+                match session(options, renderer, ws, &mut inputs, &mut received).await? {
+                    End::Done | End::Interrupted => return Ok(ExitCode::Success),
+                    End::Normal if options.reconnect => {
+                        renderer.info("the server closed the connection")
                     }
+                    End::Abnormal(why) if options.reconnect => {
+                        renderer.info(&format!("connection lost ({why})"))
+                    }
+                    End::Normal => return Ok(ExitCode::Success),
                     End::Abnormal(_) => return Ok(ExitCode::Rejected),
                 }
             }
@@ -160,7 +167,8 @@ async fn session_loop(
             Err(ConnectError::Other(e)) => return Err(e),
         }
         attempt += 1;
-        let delay = Duration::from_secs(1u64 << attempt.min(5)).min(Duration::from_secs(30));
+        // 1, 2, 4, … seconds, at most 30.
+        let delay = Duration::from_secs(1u64 << (attempt - 1).min(5)).min(Duration::from_secs(30));
         renderer.info(&format!(
             "reconnecting in {}s (attempt {attempt}) with a fresh token",
             delay.as_secs()
@@ -510,6 +518,7 @@ async fn session(
     renderer: &mut Renderer,
     ws: Ws,
     inputs: &mut tokio::sync::mpsc::Receiver<Input>,
+    received: &mut u64,
 ) -> Result<End> {
     let (mut sink, mut stream) = ws.split();
     let max_frame = options.max_frame_size.max(1);
@@ -533,8 +542,8 @@ async fn session(
     let mut deadline: Option<Instant> =
         (!options.execute.is_empty() && !keep_open).then(|| Instant::now() + wait);
     let mut input_done = !options.execute.is_empty() && !keep_open;
+    // Whether we started the close (then the session is done, not lost).
     let mut closing = false;
-    let mut received = 0u64;
     let mut ping_timer = options
         .ping_interval
         .map(|i| tokio::time::interval_at(Instant::now() + i, i));
@@ -571,11 +580,17 @@ async fn session(
                     return Ok(match close_info {
                         Some((code, reason)) => {
                             renderer.close(Some(code), &reason);
-                            if code == 1000 || code == 1001 { End::Normal } else { End::Abnormal(format!("closed with {code}")) }
+                            if closing && (code == 1000 || code == 1001) {
+                                End::Done
+                            } else if code == 1000 || code == 1001 {
+                                End::Normal
+                            } else {
+                                End::Abnormal(format!("closed with {code}"))
+                            }
                         }
-                        None if closing || input_done => {
+                        None if closing => {
                             renderer.close(None, "");
-                            End::Normal
+                            End::Done
                         }
                         None => {
                             renderer.close(None, "");
@@ -586,11 +601,11 @@ async fn session(
                 match frame {
                     Ok(Message::Text(text)) => {
                         renderer.text(text.as_str());
-                        received += 1;
+                        *received += 1;
                     }
                     Ok(Message::Binary(data)) => {
                         renderer.binary(&data);
-                        received += 1;
+                        *received += 1;
                     }
                     Ok(Message::Ping(data)) => renderer.ping_pong("ping", &data),
                     Ok(Message::Pong(data)) => {
@@ -599,7 +614,6 @@ async fn session(
                     }
                     Ok(Message::Close(frame)) => {
                         close_info = Some(frame.map_or((1005, String::new()), |f| (u16::from(f.code), f.reason.to_string())));
-                        closing = true;
                         let _ = sink.flush().await;
                     }
                     Ok(Message::Frame(_)) => {}
@@ -609,12 +623,16 @@ async fn session(
                         renderer.error(&why);
                         if let Some((code, reason)) = close_info {
                             renderer.close(Some(code), &reason);
-                            return Ok(if code == 1000 || code == 1001 { End::Normal } else { End::Abnormal(why) });
+                            return Ok(match code {
+                                1000 | 1001 if closing => End::Done,
+                                1000 | 1001 => End::Normal,
+                                _ => End::Abnormal(why),
+                            });
                         }
                         return Ok(End::Abnormal(why));
                     }
                 }
-                if options.max_messages.is_some_and(|max| received >= max) && !closing {
+                if options.max_messages.is_some_and(|max| *received >= max) && !closing {
                     renderer.flush();
                     let _ = sink.send(close_message(1000, "")).await;
                     closing = true;
@@ -641,6 +659,7 @@ async fn session(
                                 }
                                 Input::Interrupt => {
                                     let _ = sink.send(close_message(1000, "")).await;
+                                    renderer.close(Some(1000), "");
                                     return Ok(End::Interrupted);
                                 }
                             }
@@ -681,9 +700,9 @@ async fn session(
                 if close_info.is_none() {
                     renderer.close(None, "");
                 }
-                return Ok(End::Normal);
+                return Ok(End::Done);
             }
-            _ = tick => {
+            _ = tick, if !closing => {
                 if let Some(sent) = ping_sent
                     && sent.elapsed() >= options.ping_timeout
                 {

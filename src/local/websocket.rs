@@ -242,6 +242,11 @@ where
                 let _ = sink.flush().await;
                 continue;
             }
+            Ok(Some(Ok(Message::Ping(_)))) => {
+                // tungstenite queued the pong; send it now, as API Gateway answers at once.
+                let _ = sink.flush().await;
+                continue;
+            }
             Ok(Some(Ok(_))) => continue,
             Ok(Some(Err(WsError::Capacity(_)))) => {
                 let _ = sink.send(close(CloseCode::Size, "Message too big")).await;

@@ -3,6 +3,7 @@
 mod common;
 mod completions;
 mod configure;
+mod connect;
 mod decode;
 mod local;
 mod login;

@@ -1,0 +1,464 @@
+//! `cwsauth connect` against the WebSocket API of `cwsauth local`, against websocat as a
+//! third-party echo server (plain and TLS), and under a real terminal (tmux).
+
+use std::io::Write;
+use std::process::Stdio;
+
+use serde_json::Value;
+
+use crate::common::*;
+
+/// An emulator with the demo user logged in (file store) as profile `local`.
+fn logged_in(extra: &[&str]) -> Local {
+    let local = Local::start(extra);
+    let out = local
+        .cli
+        .command(&[
+            "login",
+            "--profile",
+            "local",
+            "--store",
+            "file",
+            "--password",
+            "--username",
+            "demo",
+        ])
+        .env("CWSAUTH_PASSWORD", "Demo-Passw0rd!")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    Run(out).expect(0);
+    local
+}
+
+fn connect(local: &Local, args: &[&str], stdin: &str) -> Run {
+    let mut all = vec!["connect", "--profile", "local", "--store", "file"];
+    all.extend_from_slice(args);
+    local.cli.run_with_stdin(&all, stdin)
+}
+
+fn replies(run: &Run) -> Vec<Value> {
+    run.stdout()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect()
+}
+
+#[test]
+fn piped_session_sends_queued_lines_and_waits_for_replies() {
+    let local = logged_in(&[]);
+    // 50 lines are in the pipe before the connection opens; every reply arrives before exit.
+    let input: String = (0..50).map(|i| format!("message {i}\n")).collect();
+    let run = connect(&local, &[], &input);
+    run.expect(0);
+    let got = replies(&run);
+    assert_eq!(got.len(), 50);
+    for (i, reply) in got.iter().enumerate() {
+        assert_eq!(reply["body"], format!("message {i}"));
+        assert_eq!(reply["requestContext"]["authorizer"]["username"], "demo");
+        assert_eq!(reply["requestContext"]["authorizer"]["principalId"], "demo");
+    }
+    assert_eq!(
+        run.stderr(),
+        "Connected (press CTRL+C to quit)\nDisconnected (code: 1000, reason: \"\")\n"
+    );
+    // The token never shows in what the API echoes or in our output.
+    let token = local
+        .cli
+        .run(&["token", "--profile", "local", "--store", "file"])
+        .stdout();
+    assert!(!run.stdout().contains(token.trim()));
+}
+
+#[test]
+fn refused_handshakes_exit_4_with_a_hint() {
+    let local = logged_in(&[]);
+    let run = connect(&local, &["--no-auth"], "");
+    run.expect(4);
+    assert_eq!(
+        run.stderr(),
+        "cwsauth: the server refused the WebSocket handshake: HTTP 401 {\"message\":\"Unauthorized\"}; the authorizer sent no token: `cwsauth verify` shows why\n"
+    );
+    // A token the pool did not sign, expired a minute ago.
+    let other = cwsauth::jwt::signing::SigningKey::generate("x").unwrap();
+    let expired = other.sign(
+        &serde_json::json!({"exp": cwsauth::timefmt::now_epoch() - 60, "token_use": "access"}),
+    );
+    let run = connect(&local, &["--token", &expired], "");
+    run.expect(4);
+    assert_eq!(
+        run.stderr(),
+        "cwsauth: the server refused the WebSocket handshake: HTTP 401 {\"message\":\"Unauthorized\"}; the authorizer refused the token (the token expired 1m ago): `cwsauth verify` shows why\n"
+    );
+    assert!(!run.stderr().contains(&expired));
+    let local = logged_in(&["--require-group", "ops"]);
+    let run = connect(&local, &[], "");
+    run.expect(4);
+    assert!(run.stderr().starts_with("cwsauth: the server refused the WebSocket handshake: HTTP 403 {\"message\":\"Forbidden\"}; the authorizer refused the token: "), "{}", run.stderr());
+    // Bad input before any network.
+    let run = connect(&local, &["https://example.com/x"], "");
+    run.expect(2);
+    assert_eq!(
+        run.stderr(),
+        "cwsauth: https://example.com/x is a https:// URL; connect needs ws:// or wss://\n"
+    );
+    let run = connect(&local, &["-H", "NoColonHere"], "");
+    run.expect(2);
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let run = connect(&local, &[&format!("ws://127.0.0.1:{port}/")], "");
+    run.expect(3);
+    assert!(
+        run.stderr()
+            .starts_with(&format!("cwsauth: cannot connect to 127.0.0.1:{port}: ")),
+        "{}",
+        run.stderr()
+    );
+}
+
+#[test]
+fn execute_wait_auth_query_and_id_token() {
+    let local = logged_in(&["--identity-source", "query:token"]);
+    let run = connect(
+        &local,
+        &["--auth-query", "token", "-x", "one", "-x", "two", "-w", "1"],
+        "",
+    );
+    run.expect(0);
+    let got = replies(&run);
+    assert_eq!(
+        got.iter()
+            .map(|r| r["body"].as_str().unwrap())
+            .collect::<Vec<_>>(),
+        ["one", "two"]
+    );
+    assert_eq!(
+        got[0]["item"]["queryStringParameters"]["token"],
+        "(redacted)"
+    );
+    // The header is not where this API looks.
+    connect(&local, &["-x", "x"], "").expect(4);
+    // An ID token is refused by an authorizer that wants access tokens.
+    connect(
+        &local,
+        &["--auth-query", "token", "--id-token", "-x", "x"],
+        "",
+    )
+    .expect(4);
+}
+
+#[test]
+fn message_and_frame_limits() {
+    let local = logged_in(&[]);
+    let big = "a".repeat(100 * 1024);
+    let too_big = "b".repeat(129 * 1024);
+    let run = connect(&local, &[], &format!("{too_big}\n{big}\n"));
+    run.expect(0);
+    assert!(
+        run.stderr().contains(
+            "error: not sent: the message is 132096 bytes, over API Gateway's 131072-byte limit"
+        ),
+        "{}",
+        run.stderr()
+    );
+    let got = replies(&run);
+    assert_eq!(got.len(), 1);
+    assert_eq!(
+        got[0]["body"].as_str().unwrap().len(),
+        100 * 1024,
+        "sent as 32 KB frames and reassembled"
+    );
+    // One 100 KB frame is over the API's 32 KB frame limit: closed with 1009.
+    let run = connect(&local, &["--max-frame-size", "200000"], &format!("{big}\n"));
+    run.expect(1);
+    assert!(
+        run.stderr()
+            .contains("Disconnected (code: 1009, reason: \"Message too big\")"),
+        "{}",
+        run.stderr()
+    );
+}
+
+#[test]
+fn binary_ping_pong_jsonl_and_max_messages() {
+    let local = logged_in(&[]);
+    let run = connect(
+        &local,
+        &["--binary", "-x", "hi", "-w", "1", "--max-messages", "1"],
+        "",
+    );
+    run.expect(0);
+    let got = replies(&run);
+    assert_eq!(
+        (got[0]["body"].as_str(), got[0]["isBase64Encoded"].as_bool()),
+        (Some("aGk="), Some(true))
+    );
+    let run = connect(
+        &local,
+        &["-P", "--ping-interval", "0.2", "-x", "x", "-w", "1"],
+        "",
+    );
+    run.expect(0);
+    assert!(
+        run.stderr().contains("Received pong (data: \"\")"),
+        "{}",
+        run.stderr()
+    );
+    let run = connect(&local, &["--jsonl", "-1", "-x", "j", "-w", "2"], "");
+    run.expect(0);
+    let events: Vec<Value> = run
+        .stdout()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let kinds: Vec<&str> = events
+        .iter()
+        .map(|e| e["event"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["open", "message", "close"]);
+    assert_eq!(events[1]["type"], "text");
+    assert!(events[1]["size"].as_u64().unwrap() > 100);
+}
+
+#[test]
+fn reconnects_with_a_fresh_token_after_the_server_closes() {
+    let local = logged_in(&["--max-connection-time", "1s"]);
+    let run = connect(
+        &local,
+        &[
+            "--reconnect",
+            "-x",
+            "again",
+            "-w",
+            "-1",
+            "--max-messages",
+            "2",
+        ],
+        "",
+    );
+    run.expect(0);
+    let got = replies(&run);
+    assert_eq!(got.len(), 2);
+    assert_ne!(
+        got[0]["requestContext"]["connectionId"],
+        got[1]["requestContext"]["connectionId"]
+    );
+    let err = run.stderr();
+    assert!(err.contains("Disconnected (code: 1001, reason: \"Going away\")\nthe server closed the connection\nreconnecting in 1s (attempt 1) with a fresh token\nConnected (press CTRL+C to quit)"), "{err}");
+    // Without --reconnect the session just ends.
+    let run = connect(&local, &["-x", "once", "-w", "-1"], "");
+    run.expect(0);
+    assert_eq!(replies(&run).len(), 1);
+}
+
+fn websocat() -> Option<String> {
+    let path = std::env::var("WEBSOCAT")
+        .ok()
+        .unwrap_or_else(|| "/work/.cache/websocat/bin/websocat".into());
+    if std::path::Path::new(&path).exists() {
+        return Some(path);
+    }
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "websocat is missing: .ci/run installs it (set WEBSOCAT)"
+    );
+    eprintln!("skipping: websocat not installed (set WEBSOCAT)");
+    None
+}
+
+/// websocat as an echo server on a free port; killed on drop.
+struct Websocat(std::process::Child, u16);
+
+impl Websocat {
+    fn start(bin: &str, args: &[&str], listen: &str) -> Websocat {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let mut cmd = std::process::Command::new(bin);
+        cmd.args(args)
+            .arg(format!("{listen}:127.0.0.1:{port}"))
+            .arg("mirror:")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+        let child = cmd.spawn().unwrap();
+        // Ready when it accepts a TCP connection (no other signal exists).
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "websocat did not start"
+            );
+            std::thread::yield_now();
+        }
+        Websocat(child, port)
+    }
+}
+
+impl Drop for Websocat {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[test]
+fn websocat_echo_plain_binary_and_tls() {
+    let Some(bin) = websocat() else { return };
+    let cli = Cli::new();
+    let server = Websocat::start(&bin, &["-b"], "ws-l");
+    let url = format!("ws://127.0.0.1:{}/", server.1);
+    let run = cli.run_with_stdin(
+        &[
+            "connect",
+            "--no-auth",
+            &url,
+            "--binary",
+            "--binary-format",
+            "hex",
+        ],
+        "\u{1}AB\n",
+    );
+    run.expect(0);
+    assert_eq!(run.stdout(), "014142\n");
+    let run = cli.run_with_stdin(
+        &[
+            "connect",
+            "--no-auth",
+            &url,
+            "--binary",
+            "--binary-format",
+            "base64",
+        ],
+        "hi\n",
+    );
+    assert_eq!(run.stdout(), "aGk=\n");
+
+    // TLS with a self-signed certificate made now.
+    let dir = cli.home.path();
+    let ok = std::process::Command::new("openssl")
+        .args([
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=localhost",
+            "-addext",
+            "subjectAltName=DNS:localhost,IP:127.0.0.1",
+            "-keyout",
+        ])
+        .arg(dir.join("key.pem"))
+        .arg("-out")
+        .arg(dir.join("cert.pem"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .unwrap();
+    assert!(ok.success());
+    let ok = std::process::Command::new("openssl")
+        .args(["pkcs12", "-export", "-passout", "pass:", "-inkey"])
+        .arg(dir.join("key.pem"))
+        .arg("-in")
+        .arg(dir.join("cert.pem"))
+        .arg("-out")
+        .arg(dir.join("cert.p12"))
+        .status()
+        .unwrap();
+    assert!(ok.success());
+    let p12 = dir.join("cert.p12");
+    let tls = Websocat::start(&bin, &["--pkcs12-der", p12.to_str().unwrap()], "wss-l");
+    let url = format!("wss://localhost:{}/", tls.1);
+    let ca = dir.join("cert.pem");
+    let run = cli.run_with_stdin(
+        &["connect", "--no-auth", &url, "--ca", ca.to_str().unwrap()],
+        "secure\n",
+    );
+    run.expect(0);
+    assert_eq!(run.stdout(), "secure\n");
+    let run = cli.run_with_stdin(&["connect", "--no-auth", &url], "x\n");
+    run.expect(3);
+    assert!(
+        run.stderr().contains("invalid peer certificate"),
+        "{}",
+        run.stderr()
+    );
+    let run = cli.run_with_stdin(&["connect", "--no-auth", &url, "-n"], "insecure\n");
+    run.expect(0);
+    assert_eq!(run.stdout(), "insecure\n");
+}
+
+#[test]
+fn terminal_session_under_tmux() {
+    if std::process::Command::new("tmux")
+        .arg("-V")
+        .output()
+        .is_err()
+    {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "tmux is missing: .ci/run installs it"
+        );
+        return;
+    }
+    let local = logged_in(&[]);
+    let socket = format!("cwsauth-test-{}", std::process::id());
+    let tmux = |args: &[&str]| {
+        std::process::Command::new("tmux")
+            .arg("-L")
+            .arg(&socket)
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let command = format!(
+        "CWSAUTH_HOME={} NO_COLOR=1 {} connect --profile local --store file; sleep 30",
+        local.cli.home.path().display(),
+        env!("CARGO_BIN_EXE_cwsauth")
+    );
+    tmux(&[
+        "new-session",
+        "-d",
+        "-s",
+        "t",
+        "-x",
+        "200",
+        "-y",
+        "50",
+        &command,
+    ]);
+    let screen =
+        || String::from_utf8_lossy(&tmux(&["capture-pane", "-p", "-t", "t"]).stdout).to_string();
+    // The screen is polled: a terminal gives no other signal.
+    let wait_for = |needle: &str| {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        loop {
+            let s = screen();
+            if s.contains(needle) {
+                return s;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "never saw {needle:?} in:\n{s}"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+    };
+    wait_for("Connected (press CTRL+C to quit)");
+    tmux(&["send-keys", "-t", "t", "hello tty", "Enter"]);
+    let s = wait_for("< {");
+    assert!(s.contains("> hello tty"), "{s}");
+    assert!(s.contains("\"body\":\"hello tty\""), "{s}");
+    tmux(&["send-keys", "-t", "t", "C-c"]);
+    let s = wait_for("Disconnected (code: 1000");
+    assert!(!s.contains("\u{1b}["), "no colours with NO_COLOR");
+    tmux(&["kill-server"]);
+    let _ = std::io::stdout().flush();
+}
