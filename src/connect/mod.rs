@@ -580,7 +580,8 @@ async fn session(
                     return Ok(match close_info {
                         Some((code, reason)) => {
                             renderer.close(Some(code), &reason);
-                            if closing && (code == 1000 || code == 1001) {
+                            // An answer to our own close ends the session; an error code does not.
+                            if closing && matches!(code, 1000 | 1001 | 1005) {
                                 End::Done
                             } else if code == 1000 || code == 1001 {
                                 End::Normal
@@ -624,7 +625,7 @@ async fn session(
                         if let Some((code, reason)) = close_info {
                             renderer.close(Some(code), &reason);
                             return Ok(match code {
-                                1000 | 1001 if closing => End::Done,
+                                1000 | 1001 | 1005 if closing => End::Done,
                                 1000 | 1001 => End::Normal,
                                 _ => End::Abnormal(why),
                             });

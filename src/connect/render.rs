@@ -152,6 +152,10 @@ impl Renderer {
     }
 
     pub fn close(&mut self, code: Option<u16>, reason: &str) {
+        // The session is over: no more prompt to print above, and the process may exit next.
+        if self.printer.take().is_some() {
+            let _ = self.out.write_all(b"\r\x1b[2K");
+        }
         if self.jsonl {
             return self.event(
                 json!({"event": "close", "time": now_ms(), "code": code, "reason": reason}),

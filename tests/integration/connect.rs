@@ -338,45 +338,71 @@ fn websocat_echo_plain_binary_and_tls() {
     );
     assert_eq!(run.stdout(), "aGk=\n");
 
-    // TLS with a self-signed certificate made now.
+    // TLS with a private CA and a server certificate made now.
     let dir = cli.home.path();
-    let ok = std::process::Command::new("openssl")
-        .args([
-            "req",
-            "-x509",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-days",
-            "1",
-            "-subj",
-            "/CN=localhost",
-            "-addext",
-            "subjectAltName=DNS:localhost,IP:127.0.0.1",
-            "-keyout",
-        ])
-        .arg(dir.join("key.pem"))
-        .arg("-out")
-        .arg(dir.join("cert.pem"))
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .unwrap();
-    assert!(ok.success());
-    let ok = std::process::Command::new("openssl")
-        .args(["pkcs12", "-export", "-passout", "pass:", "-inkey"])
-        .arg(dir.join("key.pem"))
-        .arg("-in")
-        .arg(dir.join("cert.pem"))
-        .arg("-out")
-        .arg(dir.join("cert.p12"))
-        .status()
-        .unwrap();
-    assert!(ok.success());
+    std::fs::write(dir.join("ext.cnf"), "subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n").unwrap();
+    let openssl = |args: &[&str]| {
+        let ok = std::process::Command::new("openssl")
+            .current_dir(dir)
+            .args(args)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .unwrap();
+        assert!(ok.success(), "openssl {args:?}");
+    };
+    openssl(&[
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-days",
+        "1",
+        "-subj",
+        "/CN=cwsauth test CA",
+        "-keyout",
+        "ca.key",
+        "-out",
+        "ca.pem",
+    ]);
+    openssl(&[
+        "req",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-subj",
+        "/CN=localhost",
+        "-keyout",
+        "key.pem",
+        "-out",
+        "leaf.csr",
+    ]);
+    openssl(&[
+        "x509",
+        "-req",
+        "-in",
+        "leaf.csr",
+        "-CA",
+        "ca.pem",
+        "-CAkey",
+        "ca.key",
+        "-CAcreateserial",
+        "-days",
+        "1",
+        "-extfile",
+        "ext.cnf",
+        "-out",
+        "cert.pem",
+    ]);
+    openssl(&[
+        "pkcs12", "-export", "-passout", "pass:", "-inkey", "key.pem", "-in", "cert.pem", "-out",
+        "cert.p12",
+    ]);
     let p12 = dir.join("cert.p12");
     let tls = Websocat::start(&bin, &["--pkcs12-der", p12.to_str().unwrap()], "wss-l");
     let url = format!("wss://localhost:{}/", tls.1);
-    let ca = dir.join("cert.pem");
+    let ca = dir.join("ca.pem");
     let run = cli.run_with_stdin(
         &["connect", "--no-auth", &url, "--ca", ca.to_str().unwrap()],
         "secure\n",
