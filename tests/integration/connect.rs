@@ -151,6 +151,116 @@ fn execute_wait_auth_query_and_id_token() {
 }
 
 #[test]
+fn wscat_headers_origin_subprotocol_and_host_reach_the_api() {
+    let local = logged_in(&[]);
+    let host = format!("127.0.0.1:{}", local.port);
+    let run = connect(
+        &local,
+        &[
+            "-H",
+            "X-Trace: abc 123",
+            "-o",
+            "https://app.example",
+            "-s",
+            "chat.v1",
+            "-s",
+            "chat.v2",
+            "--host",
+            &host,
+            "-x",
+            "h",
+            "-w",
+            "1",
+        ],
+        "",
+    );
+    run.expect(0);
+    let headers = &replies(&run)[0]["item"]["headers"];
+    assert_eq!(headers["x-trace"], "abc 123");
+    assert_eq!(headers["origin"], "https://app.example");
+    assert_eq!(headers["sec-websocket-protocol"], "chat.v1, chat.v2");
+    assert_eq!(headers["host"], host.as_str());
+}
+
+/// A one-shot HTTP CONNECT proxy on 127.0.0.1 that records the CONNECT line.
+fn connect_proxy() -> (u16, std::sync::mpsc::Receiver<String>) {
+    use std::io::{BufRead, BufReader};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let (client, _) = listener.accept().unwrap();
+        let mut reader = BufReader::new(client.try_clone().unwrap());
+        let mut first = String::new();
+        reader.read_line(&mut first).unwrap();
+        let mut line = String::new();
+        while reader.read_line(&mut line).unwrap() > 2 {
+            line.clear();
+        }
+        let target = first.split_whitespace().nth(1).unwrap().to_string();
+        tx.send(first.trim_end().to_string()).unwrap();
+        let upstream = std::net::TcpStream::connect(&target).unwrap();
+        let mut client_w = client.try_clone().unwrap();
+        client_w
+            .write_all(b"HTTP/1.1 200 Connection established\r\n\r\n")
+            .unwrap();
+        let (mut up_r, mut up_w) = (upstream.try_clone().unwrap(), upstream);
+        let mut client_r = client;
+        std::thread::spawn(move || std::io::copy(&mut up_r, &mut client_w));
+        let _ = std::io::copy(&mut client_r, &mut up_w);
+    });
+    (port, rx)
+}
+
+#[test]
+fn proxy_and_redirects() {
+    let local = logged_in(&[]);
+    let (port, seen) = connect_proxy();
+    let run = connect(
+        &local,
+        &[
+            "--proxy",
+            &format!("http://127.0.0.1:{port}"),
+            "-x",
+            "via proxy",
+            "-w",
+            "1",
+        ],
+        "",
+    );
+    run.expect(0);
+    assert_eq!(replies(&run)[0]["body"], "via proxy");
+    assert_eq!(
+        seen.recv().unwrap(),
+        format!("CONNECT 127.0.0.1:{} HTTP/1.1", local.port)
+    );
+
+    // A handshake answered with a redirect: followed with -L, refused without.
+    let server = tiny_http::Server::http("127.0.0.1:0").unwrap();
+    let redirect_port = server.server_addr().to_ip().unwrap().port();
+    let target = format!("ws://127.0.0.1:{}/$default", local.port);
+    std::thread::spawn(move || {
+        for request in server.incoming_requests().take(2) {
+            let header =
+                tiny_http::Header::from_bytes(&b"Location"[..], target.as_bytes()).unwrap();
+            let _ = request.respond(tiny_http::Response::empty(302).with_header(header));
+        }
+    });
+    let url = format!("ws://127.0.0.1:{redirect_port}/old");
+    let run = connect(&local, &[&url, "-L", "-x", "moved", "-w", "1"], "");
+    run.expect(0);
+    assert_eq!(replies(&run)[0]["body"], "moved");
+    let run = connect(&local, &[&url, "-x", "moved"], "");
+    run.expect(4);
+    assert!(
+        run.stderr()
+            .starts_with("cwsauth: the server refused the WebSocket handshake: HTTP 302"),
+        "{}",
+        run.stderr()
+    );
+}
+
+#[test]
 fn message_and_frame_limits() {
     let local = logged_in(&[]);
     let big = "a".repeat(100 * 1024);

@@ -5,6 +5,7 @@ mod completions;
 mod configure;
 mod connect;
 mod decode;
+mod demo;
 mod local;
 mod login;
 mod verify;

@@ -1,0 +1,57 @@
+//! `cwsauth demo`: the README's one command runs every step and exits 0.
+
+use crate::common::*;
+
+#[test]
+fn demo_runs_every_step() {
+    let cli = Cli::new();
+    let run = cli.run(&["demo"]);
+    run.expect(0);
+    let out = run.stdout();
+    let steps: Vec<&str> = out.lines().filter(|l| l.starts_with('[')).collect();
+    let titles: Vec<String> = steps
+        .iter()
+        .map(|l| {
+            l.split("] ")
+                .nth(1)
+                .unwrap()
+                .rsplit_once(" (")
+                .unwrap()
+                .0
+                .to_string()
+        })
+        .collect();
+    assert_eq!(
+        titles,
+        [
+            "start the local Cognito user pool and WebSocket API",
+            "write profile demo",
+            "log in through the hosted UI and the loopback redirect",
+            "verify the access token as the authorizer does",
+            "the authorizer's answer",
+            "send a message over the authenticated WebSocket",
+            "the same API refuses a connection without a token",
+            "and a connection with an expired token",
+        ]
+    );
+    assert!(
+        out.contains("    VALID access token for demo, scopes openid email profile\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("the backend saw principal demo in groups developers"),
+        "{out}"
+    );
+    assert!(
+        out.contains("    HTTP 401 Unauthorized for a token that expired 1m ago\n"),
+        "{out}"
+    );
+    assert!(
+        out.lines()
+            .last()
+            .unwrap()
+            .starts_with("demo passed: 8 steps in ")
+    );
+    // The demo keeps to its own folder: nothing lands in CWSAUTH_HOME.
+    assert_eq!(std::fs::read_dir(cli.home.path()).unwrap().count(), 0);
+}
