@@ -99,6 +99,22 @@ impl Home {
         }
     }
 
+    /// A short tag of `CWSAUTH_HOME` for shared namespaces such as the OS keyring, so that two
+    /// homes never share tokens; `None` for the default home.
+    pub fn namespace(&self) -> Option<String> {
+        let root = self.root.as_ref()?;
+        let digest = aws_lc_rs::digest::digest(
+            &aws_lc_rs::digest::SHA256,
+            root.to_string_lossy().as_bytes(),
+        );
+        Some(
+            digest.as_ref()[..4]
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect(),
+        )
+    }
+
     pub fn config_file(&self) -> PathBuf {
         self.platform(dirs::config_dir(), "").join("config.toml")
     }

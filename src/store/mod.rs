@@ -143,9 +143,11 @@ pub fn open(home: &Home, profile: &Profile, choice: Option<&str>) -> Result<Stor
     let file = || FileStore::new(home.data_dir().join("tokens"), &profile.name);
     match choice.or(profile.get("store")) {
         Some("file") => Ok(Store::File(file())),
-        Some("keyring") => Ok(Store::Keyring(KeyringStore::connect(&profile.name)?)),
+        Some("keyring") => Ok(Store::Keyring(KeyringStore::connect(&keyring_name(
+            home, profile,
+        ))?)),
         Some(other) => Err(StoreError::UnknownStore(other.into())),
-        None => match KeyringStore::connect(&profile.name) {
+        None => match KeyringStore::connect(&keyring_name(home, profile)) {
             Ok(k) => Ok(Store::Keyring(k)),
             Err(e) => {
                 let f = file();
@@ -156,6 +158,14 @@ pub fn open(home: &Home, profile: &Profile, choice: Option<&str>) -> Result<Stor
                 Ok(Store::File(f))
             }
         },
+    }
+}
+
+/// The profile's name in the keyring: `name`, or `tag@name` under a `CWSAUTH_HOME`.
+fn keyring_name(home: &Home, profile: &Profile) -> String {
+    match home.namespace() {
+        Some(tag) => format!("{tag}@{}", profile.name),
+        None => profile.name.clone(),
     }
 }
 

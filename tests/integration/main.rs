@@ -6,6 +6,7 @@ mod configure;
 mod connect;
 mod decode;
 mod demo;
+mod keyring;
 mod local;
 mod login;
 mod verify;
