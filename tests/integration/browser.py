@@ -2,7 +2,7 @@
 """A scripted browser for `cwsauth login --browser-command`: follows the authorize URL to the
 hosted UI's sign-in form, submits it, and follows the redirect to the loopback listener.
 BROWSER_MODE: sign-in (default), cancel, tamper-state."""
-import os, re, sys, urllib.error, urllib.parse, urllib.request
+import html, os, re, sys, urllib.error, urllib.parse, urllib.request
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, *args):
@@ -21,17 +21,32 @@ def location(req, data=None):
         raise
     raise SystemExit("expected a redirect")
 
-login = urllib.parse.urljoin(url, location(url))
-page = urllib.request.urlopen(login).read().decode()
+# Cognito redirects /oauth2/authorize to /login; some hosts serve the form at once.
+try:
+    resp = opener.open(url)
+    login, page = url, resp.read().decode()
+except urllib.error.HTTPError as e:
+    if e.code not in (301, 302, 303):
+        raise
+    login = urllib.parse.urljoin(url, e.headers["Location"])
+    page = urllib.request.urlopen(login).read().decode()
 base = login.split("/login")[0]
 if mode == "cancel":
     href = re.search(r'href="(/login/cancel[^"]+)"', page).group(1).replace("&amp;", "&")
     callback = location(base + href)
 else:
-    action = re.search(r'action="([^"]+)"', page).group(1).replace("&amp;", "&")
-    form = {"username": os.environ.get("BROWSER_USER", "demo"),
-            "password": os.environ.get("BROWSER_PASSWORD", "Demo-Passw0rd!")}
-    callback = location(base + action, urllib.parse.urlencode(form).encode())
+    form_html = re.search(r"<form[^>]*>(.*?)</form>", page, re.S).group(0)
+    action = re.search(r'action="([^"]+)"', form_html).group(1).replace("&amp;", "&")
+    # Every input the form carries (hidden fields included), then the credentials.
+    form = {}
+    for tag in re.findall(r"<input[^>]*>", form_html):
+        name = re.search(r'name="([^"]*)"', tag)
+        value = re.search(r'value="([^"]*)"', tag)
+        if name:
+            form[name.group(1)] = html.unescape(value.group(1)) if value else ""
+    form["username"] = os.environ.get("BROWSER_USER", "demo")
+    form["password"] = os.environ.get("BROWSER_PASSWORD", "Demo-Passw0rd!")
+    callback = location(urllib.parse.urljoin(login, action), urllib.parse.urlencode(form).encode())
 if mode == "tamper-state":
     callback = re.sub(r"state=[^&]+", "state=forged", callback)
 try:

@@ -9,4 +9,5 @@ mod demo;
 mod keyring;
 mod local;
 mod login;
+mod ministack;
 mod verify;

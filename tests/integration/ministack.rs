@@ -1,0 +1,247 @@
+//! Interop with a third-party Cognito emulator, ministack (PyPI, installed by .ci/run into a
+//! virtualenv; `MINISTACK` names its executable): hosted UI with PKCE, USER_PASSWORD_AUTH,
+//! real SRP, SECRET_HASH, refresh, and verification of its AWS-form issuer through the
+//! `jwks_uri`/`idp_endpoint` overrides.
+
+use std::io::BufRead;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+use serde_json::{Value, json};
+
+use crate::common::*;
+
+struct Ministack {
+    child: Child,
+    base: String,
+}
+
+impl Drop for Ministack {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Ministack {
+    fn start() -> Option<Ministack> {
+        let Ok(bin) = std::env::var("MINISTACK") else {
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "MINISTACK is not set: .ci/run installs ministack"
+            );
+            eprintln!("skipping: set MINISTACK to ministack's executable");
+            return None;
+        };
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let mut child = Command::new(bin)
+            .env("BIND_HOST", "127.0.0.1")
+            .env("GATEWAY_PORT", port.to_string())
+            .env("SERVICES", "cognito-idp")
+            .env("IOT_MTLS_ENABLED", "0")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start ministack");
+        // Ready when it logs so, on either stream.
+        let (tx, rx) = mpsc::channel();
+        for stream in [
+            Box::new(child.stdout.take().unwrap()) as Box<dyn std::io::Read + Send>,
+            Box::new(child.stderr.take().unwrap()),
+        ] {
+            let tx = tx.clone();
+            std::thread::spawn(move || {
+                for line in std::io::BufReader::new(stream)
+                    .lines()
+                    .map_while(Result::ok)
+                {
+                    let _ = tx.send(line);
+                }
+            });
+        }
+        let ms = Ministack {
+            child,
+            base: format!("http://127.0.0.1:{port}"),
+        };
+        loop {
+            let line = rx
+                .recv_timeout(Duration::from_secs(60))
+                .expect("ministack did not become ready");
+            if line.contains("Running on http://127.0.0.1") {
+                return Some(ms);
+            }
+        }
+    }
+
+    /// A Cognito JSON API call (ministack accepts any SigV4-shaped Authorization).
+    fn call(&self, op: &str, body: Value) -> Value {
+        let resp = http()
+            .post(format!("{}/", self.base))
+            .header("X-Amz-Target", format!("AWSCognitoIdentityProviderService.{op}"))
+            .header("Content-Type", "application/x-amz-json-1.1")
+            .header("Authorization", "AWS4-HMAC-SHA256 Credential=test/20261124/us-east-1/cognito-idp/aws4_request, SignedHeaders=host, Signature=00")
+            .body(body.to_string())
+            .send()
+            .unwrap();
+        assert!(resp.status().is_success(), "{op}: {}", resp.status());
+        resp.json().unwrap()
+    }
+}
+
+#[test]
+fn login_refresh_and_verify_against_ministack() {
+    let Some(ms) = Ministack::start() else { return };
+    let pool = ms.call("CreateUserPool", json!({"PoolName": "cwsauth-interop"}))["UserPool"]["Id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let callback = format!("http://localhost:{port}");
+    let client = |secret: bool| -> Value {
+        ms.call("CreateUserPoolClient", json!({
+            "UserPoolId": pool, "ClientName": "cwsauth", "GenerateSecret": secret,
+            "AllowedOAuthFlows": ["code"], "AllowedOAuthFlowsUserPoolClient": true,
+            "AllowedOAuthScopes": ["openid", "email", "profile"], "CallbackURLs": [callback],
+            "SupportedIdentityProviders": ["COGNITO"],
+            "ExplicitAuthFlows": ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+        }))["UserPoolClient"].clone()
+    };
+    let public = client(false);
+    let confidential = client(true);
+    ms.call(
+        "AdminCreateUser",
+        json!({"UserPoolId": pool, "Username": "mia", "MessageAction": "SUPPRESS",
+        "UserAttributes": [{"Name": "email", "Value": "mia@example.com"}]}),
+    );
+    ms.call("AdminSetUserPassword", json!({"UserPoolId": pool, "Username": "mia", "Password": "Mia-Passw0rd!", "Permanent": true}));
+
+    let cli = Cli::new();
+    let jwks = format!("{}/{pool}/.well-known/jwks.json", ms.base);
+    for (profile, c) in [("ms", &public), ("ms-secret", &confidential)] {
+        cli.run(&[
+            "configure",
+            "--profile",
+            profile,
+            "--user-pool-id",
+            &pool,
+            "--client-id",
+            c["ClientId"].as_str().unwrap(),
+            "--domain",
+            &ms.base,
+            "--idp-endpoint",
+            &ms.base,
+            "--jwks-uri",
+            &jwks,
+            "--redirect-uri",
+            &callback,
+            "--store",
+            "file",
+        ])
+        .expect(0);
+    }
+    let login = |args: &[&str], env: &[(&str, &str)]| {
+        let mut cmd = cli.command(args);
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        Run(cmd.stdin(Stdio::null()).output().unwrap())
+    };
+    let secret = confidential["ClientSecret"].as_str().unwrap();
+    for (profile, flag) in [
+        ("ms", "--password"),
+        ("ms", "--srp"),
+        ("ms-secret", "--password"),
+        ("ms-secret", "--srp"),
+    ] {
+        let run = login(
+            &["login", "--profile", profile, flag, "--username", "mia"],
+            &[
+                ("CWSAUTH_PASSWORD", "Mia-Passw0rd!"),
+                ("CWSAUTH_CLIENT_SECRET", secret),
+            ],
+        );
+        run.expect(0);
+        assert!(
+            run.stderr().contains("logged in as mia"),
+            "{profile} {flag}: {}",
+            run.stderr()
+        );
+        // REFRESH_TOKEN_AUTH, with SECRET_HASH for the confidential client.
+        let token = login(
+            &["token", "--profile", profile, "--min-ttl", "99999"],
+            &[("CWSAUTH_CLIENT_SECRET", secret)],
+        );
+        token.expect(0);
+        // Its issuer is the AWS form; the keys come through the jwks_uri override.
+        let run = cli.run(&[
+            "verify",
+            "--profile",
+            profile,
+            "--json",
+            token.stdout().trim(),
+        ]);
+        run.expect(0);
+        assert_eq!(
+            run.json()["claims"]["iss"],
+            format!("https://cognito-idp.us-east-1.amazonaws.com/{pool}")
+        );
+    }
+    let run = login(
+        &["login", "--profile", "ms", "--srp", "--username", "mia"],
+        &[("CWSAUTH_PASSWORD", "wrong-Passw0rd!")],
+    );
+    run.expect(1);
+    assert!(
+        run.stderr().contains("NotAuthorizedException"),
+        "{}",
+        run.stderr()
+    );
+
+    // The hosted UI with PKCE, through the scripted browser.
+    let browser = format!(
+        "python3 {}/tests/integration/browser.py",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let run = login(
+        &[
+            "login",
+            "--profile",
+            "ms",
+            "--browser-command",
+            &browser,
+            "--timeout",
+            "30s",
+        ],
+        &[
+            ("BROWSER_USER", "mia"),
+            ("BROWSER_PASSWORD", "Mia-Passw0rd!"),
+        ],
+    );
+    run.expect(0);
+    assert_eq!(run.stdout(), "200 Signed in\n");
+    let status = cli.run(&["status", "--profile", "ms", "--json"]).json();
+    assert_eq!(
+        (status["method"].as_str(), status["username"].as_str()),
+        (Some("hosted-ui"), Some("mia"))
+    );
+    let id = cli.run(&["token", "--profile", "ms", "--id"]);
+    cli.run(&[
+        "verify",
+        "--profile",
+        "ms",
+        "--token-use",
+        "id",
+        id.stdout().trim(),
+    ])
+    .expect(0);
+}
