@@ -9,7 +9,12 @@ use crate::connect::{self, Auth, Options, Renderer};
 use crate::store::{self, TokenKind};
 use crate::{Error, ExitCode, Result};
 
-pub fn run(home: &Home, profile_name: &str, args: Box<ConnectArgs>) -> Result<ExitCode> {
+pub fn run(
+    home: &Home,
+    profile_name: &str,
+    args: Box<ConnectArgs>,
+    verbose: bool,
+) -> Result<ExitCode> {
     let profile = super::profile(home, profile_name, &args.client.overrides())?;
     let url = match args
         .url
@@ -75,7 +80,7 @@ pub fn run(home: &Home, profile_name: &str, args: Box<ConnectArgs>) -> Result<Ex
         max_frame_size: args.max_frame_size,
         follow_redirects: args.location.then_some(args.max_redirects),
         proxy: args.proxy.clone(),
-        verbose: false,
+        verbose,
     };
     let stdout_terminal = std::io::stdout().is_terminal();
     let interactive = std::io::stdin().is_terminal();

@@ -32,7 +32,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Token(args) => token::run(&home, &cli.profile, args),
         Command::Status(args) => status::run(&home, &cli.profile, args),
         Command::Logout(args) => logout::run(&home, &cli.profile, args),
-        Command::Connect(args) => connect::run(&home, &cli.profile, args),
+        Command::Connect(args) => connect::run(&home, &cli.profile, args, cli.verbose > 0),
         Command::Local(args) => local::run(&home, args),
         Command::Demo(args) => demo::run(args),
         Command::Completions(args) => completions::run(args),

@@ -292,6 +292,50 @@ fn logout_revokes_so_a_later_refresh_fails() {
 }
 
 #[test]
+fn logout_offline_still_deletes_and_everywhere_opens_the_hosted_ui_logout() {
+    let (local, redirect) = emulator(&[]);
+    login(&local, &redirect, "sign-in", &[]).expect(0);
+    let base = local.base.clone();
+    let cli = local.stop();
+    let run = cli.run(&["logout", "--profile", "local", "--store", "file"]);
+    run.expect(0);
+    let lines: Vec<String> = run.stderr().lines().map(str::to_string).collect();
+    assert!(lines[0].starts_with(&format!("cwsauth: warning: the refresh token was not revoked (cannot reach {base}/oauth2/revoke: ")), "{lines:?}");
+    assert!(
+        lines[0].ends_with("; it stays valid until it expires"),
+        "{lines:?}"
+    );
+    assert_eq!(
+        lines[1],
+        "cwsauth: logged out of profile local: tokens deleted"
+    );
+    assert!(!cli.home.path().join("data/tokens/local.json").exists());
+
+    // --everywhere hands the hosted UI's /logout to the browser command (echo, here).
+    let run = Run(cli
+        .command(&[
+            "logout",
+            "--profile",
+            "local",
+            "--store",
+            "file",
+            "--everywhere",
+            "--browser-command",
+            "echo",
+        ])
+        .output()
+        .unwrap());
+    run.expect(0);
+    // The profile's first redirect URI is the sign-out URL.
+    assert_eq!(
+        run.stdout(),
+        format!(
+            "{base}/logout?client_id={PUBLIC_CLIENT}&logout_uri=http%3A%2F%2Flocalhost%3A3000\n"
+        )
+    );
+}
+
+#[test]
 fn password_srp_and_client_credentials_logins() {
     let local = Local::start(&["--user", "alice:Al1ce-pass:admin"]);
     for (flag, method) in [("--password", "password"), ("--srp", "srp")] {

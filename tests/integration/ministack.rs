@@ -207,6 +207,25 @@ fn login_refresh_and_verify_against_ministack() {
         run.stderr()
     );
 
+    // A user with a temporary password: the challenge needs a person, and says so.
+    ms.call("AdminCreateUser", json!({"UserPoolId": pool, "Username": "noa", "MessageAction": "SUPPRESS", "TemporaryPassword": "Temp-Passw0rd!"}));
+    let run = login(
+        &[
+            "login",
+            "--profile",
+            "ms",
+            "--password",
+            "--username",
+            "noa",
+        ],
+        &[("CWSAUTH_PASSWORD", "Temp-Passw0rd!")],
+    );
+    run.expect(1);
+    assert_eq!(
+        run.stderr(),
+        "cwsauth: Cognito asks for the NEW_PASSWORD_REQUIRED challenge, which needs a person at a terminal (or the hosted UI: `cwsauth login` without --password/--srp)\n"
+    );
+
     // The hosted UI with PKCE, through the scripted browser.
     let browser = format!(
         "python3 {}/tests/integration/browser.py",
