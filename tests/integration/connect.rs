@@ -598,3 +598,182 @@ fn terminal_session_under_tmux() {
     tmux(&["kill-server"]);
     let _ = std::io::stdout().flush();
 }
+
+/// Writes a private CA, a server certificate for localhost and a client certificate into `dir`.
+fn make_pki(dir: &std::path::Path) {
+    std::fs::write(dir.join("server.cnf"), "subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n").unwrap();
+    std::fs::write(
+        dir.join("client.cnf"),
+        "basicConstraints=CA:FALSE\nextendedKeyUsage=clientAuth\n",
+    )
+    .unwrap();
+    let openssl = |args: &[&str]| {
+        let ok = std::process::Command::new("openssl")
+            .current_dir(dir)
+            .args(args)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .unwrap();
+        assert!(ok.success(), "openssl {args:?}");
+    };
+    openssl(&[
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-days",
+        "1",
+        "-subj",
+        "/CN=cwsauth test CA",
+        "-keyout",
+        "ca.key",
+        "-out",
+        "ca.pem",
+    ]);
+    for (name, cn) in [("server", "localhost"), ("client", "cwsauth-client")] {
+        openssl(&[
+            "req",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-subj",
+            &format!("/CN={cn}"),
+            "-keyout",
+            &format!("{name}.key"),
+            "-out",
+            &format!("{name}.csr"),
+        ]);
+        openssl(&[
+            "x509",
+            "-req",
+            "-in",
+            &format!("{name}.csr"),
+            "-CA",
+            "ca.pem",
+            "-CAkey",
+            "ca.key",
+            "-CAcreateserial",
+            "-days",
+            "1",
+            "-extfile",
+            &format!("{name}.cnf"),
+            "-out",
+            &format!("{name}.pem"),
+        ]);
+    }
+}
+
+/// A TLS WebSocket echo server on 127.0.0.1 that requires a client certificate from the CA.
+fn mtls_echo(dir: &std::path::Path) -> u16 {
+    use rustls::pki_types::pem::PemObject;
+    use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+    cwsauth::http::install_tls_provider();
+    let mut roots = rustls::RootCertStore::empty();
+    for cert in CertificateDer::pem_file_iter(dir.join("ca.pem")).unwrap() {
+        roots.add(cert.unwrap()).unwrap();
+    }
+    let verifier = rustls::server::WebPkiClientVerifier::builder(std::sync::Arc::new(roots))
+        .build()
+        .unwrap();
+    let chain: Vec<_> = CertificateDer::pem_file_iter(dir.join("server.pem"))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    let key = PrivateKeyDer::from_pem_file(dir.join("server.key")).unwrap();
+    let config = std::sync::Arc::new(
+        rustls::ServerConfig::builder()
+            .with_client_cert_verifier(verifier)
+            .with_single_cert(chain, key)
+            .unwrap(),
+    );
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().take(3) {
+            let Ok(stream) = stream else { continue };
+            let conn = rustls::ServerConnection::new(config.clone()).unwrap();
+            let tls = rustls::StreamOwned::new(conn, stream);
+            let Ok(mut ws) = tokio_tungstenite::tungstenite::accept(tls) else {
+                continue;
+            };
+            while let Ok(msg) = ws.read() {
+                if msg.is_text() && ws.send(msg).is_err() {
+                    break;
+                }
+            }
+        }
+    });
+    port
+}
+
+#[test]
+fn client_certificates() {
+    let cli = Cli::new();
+    let dir = cli.home.path();
+    make_pki(dir);
+    let port = mtls_echo(dir);
+    let url = format!("wss://localhost:{port}/");
+    let path = |f: &str| dir.join(f).to_str().unwrap().to_string();
+    let run = cli.run_with_stdin(
+        &[
+            "connect",
+            "--no-auth",
+            &url,
+            "--ca",
+            &path("ca.pem"),
+            "--cert",
+            &path("client.pem"),
+            "--key",
+            &path("client.key"),
+        ],
+        "mutual\n",
+    );
+    run.expect(0);
+    assert_eq!(run.stdout(), "mutual\n");
+    // Without a client certificate the server ends the TLS handshake.
+    let run = cli.run_with_stdin(
+        &[
+            "connect",
+            "--no-auth",
+            &url,
+            "--ca",
+            &path("ca.pem"),
+            "-x",
+            "x",
+        ],
+        "",
+    );
+    run.expect(3);
+    assert!(
+        run.stderr()
+            .starts_with(&format!("cwsauth: cannot open the WebSocket to {url}: ")),
+        "{}",
+        run.stderr()
+    );
+    assert!(run.stdout().is_empty());
+    let run = cli.run_with_stdin(
+        &[
+            "connect",
+            "--no-auth",
+            &url,
+            "--ca",
+            &path("ca.pem"),
+            "--cert",
+            &path("client.pem"),
+            "--key",
+            &path("client.key"),
+            "--passphrase",
+            "x",
+        ],
+        "",
+    );
+    run.expect(2);
+    assert!(
+        run.stderr()
+            .starts_with("cwsauth: encrypted client keys are not supported"),
+        "{}",
+        run.stderr()
+    );
+}
