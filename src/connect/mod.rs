@@ -85,6 +85,32 @@ impl Options {
     }
 }
 
+/// Ctrl-C, counted: the first closes the session, the second exits at once.
+struct Interrupts {
+    count: u32,
+    #[cfg(unix)]
+    signal: tokio::signal::unix::Signal,
+}
+
+impl Interrupts {
+    fn new() -> Result<Interrupts> {
+        Ok(Interrupts {
+            count: 0,
+            #[cfg(unix)]
+            signal: tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt())
+                .map_err(|e| Error::Network(format!("cannot handle Ctrl-C: {e}")))?,
+        })
+    }
+
+    async fn next(&mut self) {
+        #[cfg(unix)]
+        self.signal.recv().await;
+        #[cfg(not(unix))]
+        let _ = tokio::signal::ctrl_c().await;
+        self.count += 1;
+    }
+}
+
 /// How one connection ended.
 enum End {
     /// We ended it: end of input, -x's wait, --max-messages.
@@ -129,6 +155,8 @@ async fn session_loop(
     mut token: impl FnMut() -> Result<Option<String>>,
 ) -> Result<ExitCode> {
     let tls = tls::client_config(&options.tls)?;
+    // Ctrl-C is ours from the start, so it never kills the session with no close sent.
+    let mut interrupts = Interrupts::new()?;
     let mut attempt = 0u32;
     let mut connected_once = false;
     let mut received = 0u64;
@@ -140,7 +168,16 @@ async fn session_loop(
                 connected_once = true;
                 attempt = 0;
                 renderer.open(&options.url);
-                match session(options, renderer, ws, &mut inputs, &mut received).await? {
+                match session(
+                    options,
+                    renderer,
+                    ws,
+                    &mut inputs,
+                    &mut received,
+                    &mut interrupts,
+                )
+                .await?
+                {
                     End::Done | End::Interrupted => return Ok(ExitCode::Success),
                     End::Normal if options.reconnect => {
                         renderer.info("the server closed the connection")
@@ -519,6 +556,7 @@ async fn session(
     ws: Ws,
     inputs: &mut tokio::sync::mpsc::Receiver<Input>,
     received: &mut u64,
+    interrupts: &mut Interrupts,
 ) -> Result<End> {
     let (mut sink, mut stream) = ws.split();
     let max_frame = options.max_frame_size.max(1);
@@ -548,7 +586,6 @@ async fn session(
         .ping_interval
         .map(|i| tokio::time::interval_at(Instant::now() + i, i));
     let mut ping_sent: Option<Instant> = None;
-    let mut interrupts = 0;
     let mut close_info: Option<(u16, String)> = None;
     loop {
         let sleep = async {
@@ -564,12 +601,12 @@ async fn session(
             }
         };
         tokio::select! {
-            _ = tokio::signal::ctrl_c() => {
-                interrupts += 1;
-                if interrupts > 1 {
+            _ = interrupts.next() => {
+                if interrupts.count > 1 {
                     renderer.flush();
                     std::process::exit(130);
                 }
+                renderer.info("closing (Ctrl-C again quits at once)");
                 let _ = sink.send(close_message(1000, "")).await;
                 closing = true;
                 deadline = Some(Instant::now() + Duration::from_secs(2));

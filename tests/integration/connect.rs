@@ -777,3 +777,85 @@ fn client_certificates() {
         run.stderr()
     );
 }
+
+#[test]
+fn ctrl_c_closes_with_1000_and_a_second_one_exits_at_once() {
+    use std::io::BufRead;
+    let interrupt = |pid: u32| {
+        let ok = std::process::Command::new("kill")
+            .args(["-INT", &pid.to_string()])
+            .status()
+            .unwrap();
+        assert!(ok.success());
+    };
+    let start = |cli: &Cli, args: &[&str]| {
+        let mut child = cli
+            .command(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let err = std::io::BufReader::new(child.stderr.take().unwrap());
+        (child, err)
+    };
+    let read_line = |err: &mut std::io::BufReader<std::process::ChildStderr>| {
+        let mut line = String::new();
+        err.read_line(&mut line).unwrap();
+        line
+    };
+
+    let local = logged_in(&[]);
+    let (mut child, mut err) = start(
+        &local.cli,
+        &[
+            "connect",
+            "--profile",
+            "local",
+            "--store",
+            "file",
+            "-w",
+            "-1",
+        ],
+    );
+    assert_eq!(read_line(&mut err), "Connected (press CTRL+C to quit)\n");
+    interrupt(child.id());
+    assert_eq!(
+        read_line(&mut err),
+        "closing (Ctrl-C again quits at once)\n"
+    );
+    assert_eq!(
+        read_line(&mut err),
+        "Disconnected (code: 1000, reason: \"\")\n"
+    );
+    assert_eq!(child.wait().unwrap().code(), Some(0));
+
+    // A server that never answers the close: the second Ctrl-C does not wait for it.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let (hold_tx, hold_rx) = std::sync::mpsc::channel::<()>();
+    std::thread::spawn(move || {
+        let (stream, _) = listener.accept().unwrap();
+        let _ws = tokio_tungstenite::tungstenite::accept(stream).unwrap();
+        let _ = hold_rx.recv();
+    });
+    let (mut child, mut err) = start(
+        &local.cli,
+        &[
+            "connect",
+            "--no-auth",
+            &format!("ws://127.0.0.1:{port}/"),
+            "-w",
+            "-1",
+        ],
+    );
+    assert_eq!(read_line(&mut err), "Connected (press CTRL+C to quit)\n");
+    interrupt(child.id());
+    assert_eq!(
+        read_line(&mut err),
+        "closing (Ctrl-C again quits at once)\n"
+    );
+    interrupt(child.id());
+    assert_eq!(child.wait().unwrap().code(), Some(130));
+    drop(hold_tx);
+}
