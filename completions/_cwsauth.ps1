@@ -43,12 +43,12 @@ Register-ArgumentCompleter -Native -CommandName 'cwsauth' -ScriptBlock {
             break
         }
         'cwsauth;configure' {
-            [CompletionResult]::new('--client-id', '--client-id', [CompletionResultType]::ParameterName, 'App client id')
-            [CompletionResult]::new('--domain', '--domain', [CompletionResultType]::ParameterName, 'Hosted UI domain: abc123.auth.us-east-1.amazoncognito.com, a custom domain, or a URL')
-            [CompletionResult]::new('--redirect-uri', '--redirect-uri', [CompletionResultType]::ParameterName, 'Callback URL registered on the app client (repeatable; tried in order)')
             [CompletionResult]::new('--scopes', '--scopes', [CompletionResultType]::ParameterName, 'Scopes to request at login, space-separated')
             [CompletionResult]::new('--ws-url', '--ws-url', [CompletionResultType]::ParameterName, 'Default WebSocket URL for `connect`')
-            [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'Token store: keyring or file')
+            [CompletionResult]::new('--client-id', '--client-id', [CompletionResultType]::ParameterName, 'App client id')
+            [CompletionResult]::new('--domain', '--domain', [CompletionResultType]::ParameterName, 'Hosted UI domain: abc123.auth.us-east-1.amazoncognito.com, a bare prefix, a custom domain, or a URL')
+            [CompletionResult]::new('--redirect-uri', '--redirect-uri', [CompletionResultType]::ParameterName, 'Callback URL registered on the app client (repeatable; a taken port moves to the next)')
+            [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'Token store: keyring or file (default: the keyring when one answers)')
             [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region of the user pool (derived from the pool id when absent)')
             [CompletionResult]::new('--user-pool-id', '--user-pool-id', [CompletionResultType]::ParameterName, 'Cognito user pool id, e.g. us-east-1_AbCdEf123')
             [CompletionResult]::new('--issuer', '--issuer', [CompletionResultType]::ParameterName, 'Issuer (iss) to pin; default https://cognito-idp.{region}.amazonaws.com/{pool}')
@@ -118,7 +118,7 @@ Register-ArgumentCompleter -Native -CommandName 'cwsauth' -ScriptBlock {
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up waiting for the browser after this long')
             [CompletionResult]::new('--browser-command', '--browser-command', [CompletionResultType]::ParameterName, 'Run this command with the URL as its last argument instead of the system browser')
             [CompletionResult]::new('--client-id', '--client-id', [CompletionResultType]::ParameterName, 'App client id')
-            [CompletionResult]::new('--domain', '--domain', [CompletionResultType]::ParameterName, 'Hosted UI domain or base URL')
+            [CompletionResult]::new('--domain', '--domain', [CompletionResultType]::ParameterName, 'Hosted UI domain: abc123.auth.us-east-1.amazoncognito.com, a bare prefix, a custom domain, or a URL')
             [CompletionResult]::new('--redirect-uri', '--redirect-uri', [CompletionResultType]::ParameterName, 'Callback URL registered on the app client (repeatable; a taken port moves to the next)')
             [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'Token store: keyring or file (default: the keyring when one answers)')
             [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region of the user pool (derived from the pool id when absent)')
@@ -143,7 +143,7 @@ Register-ArgumentCompleter -Native -CommandName 'cwsauth' -ScriptBlock {
         'cwsauth;token' {
             [CompletionResult]::new('--min-ttl', '--min-ttl', [CompletionResultType]::ParameterName, 'Refresh first when the access token expires within this many seconds')
             [CompletionResult]::new('--client-id', '--client-id', [CompletionResultType]::ParameterName, 'App client id')
-            [CompletionResult]::new('--domain', '--domain', [CompletionResultType]::ParameterName, 'Hosted UI domain or base URL')
+            [CompletionResult]::new('--domain', '--domain', [CompletionResultType]::ParameterName, 'Hosted UI domain: abc123.auth.us-east-1.amazoncognito.com, a bare prefix, a custom domain, or a URL')
             [CompletionResult]::new('--redirect-uri', '--redirect-uri', [CompletionResultType]::ParameterName, 'Callback URL registered on the app client (repeatable; a taken port moves to the next)')
             [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'Token store: keyring or file (default: the keyring when one answers)')
             [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region of the user pool (derived from the pool id when absent)')
@@ -167,7 +167,7 @@ Register-ArgumentCompleter -Native -CommandName 'cwsauth' -ScriptBlock {
         }
         'cwsauth;status' {
             [CompletionResult]::new('--client-id', '--client-id', [CompletionResultType]::ParameterName, 'App client id')
-            [CompletionResult]::new('--domain', '--domain', [CompletionResultType]::ParameterName, 'Hosted UI domain or base URL')
+            [CompletionResult]::new('--domain', '--domain', [CompletionResultType]::ParameterName, 'Hosted UI domain: abc123.auth.us-east-1.amazoncognito.com, a bare prefix, a custom domain, or a URL')
             [CompletionResult]::new('--redirect-uri', '--redirect-uri', [CompletionResultType]::ParameterName, 'Callback URL registered on the app client (repeatable; a taken port moves to the next)')
             [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'Token store: keyring or file (default: the keyring when one answers)')
             [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region of the user pool (derived from the pool id when absent)')
@@ -189,7 +189,7 @@ Register-ArgumentCompleter -Native -CommandName 'cwsauth' -ScriptBlock {
         'cwsauth;logout' {
             [CompletionResult]::new('--browser-command', '--browser-command', [CompletionResultType]::ParameterName, 'Run this command with the URL as its last argument instead of the system browser')
             [CompletionResult]::new('--client-id', '--client-id', [CompletionResultType]::ParameterName, 'App client id')
-            [CompletionResult]::new('--domain', '--domain', [CompletionResultType]::ParameterName, 'Hosted UI domain or base URL')
+            [CompletionResult]::new('--domain', '--domain', [CompletionResultType]::ParameterName, 'Hosted UI domain: abc123.auth.us-east-1.amazoncognito.com, a bare prefix, a custom domain, or a URL')
             [CompletionResult]::new('--redirect-uri', '--redirect-uri', [CompletionResultType]::ParameterName, 'Callback URL registered on the app client (repeatable; a taken port moves to the next)')
             [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'Token store: keyring or file (default: the keyring when one answers)')
             [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region of the user pool (derived from the pool id when absent)')
@@ -237,7 +237,7 @@ Register-ArgumentCompleter -Native -CommandName 'cwsauth' -ScriptBlock {
             [CompletionResult]::new('--max-messages', '--max-messages', [CompletionResultType]::ParameterName, 'Exit after this many received messages')
             [CompletionResult]::new('--max-frame-size', '--max-frame-size', [CompletionResultType]::ParameterName, 'Largest outgoing frame; longer messages are split (API Gateway: 32 KB)')
             [CompletionResult]::new('--client-id', '--client-id', [CompletionResultType]::ParameterName, 'App client id')
-            [CompletionResult]::new('--domain', '--domain', [CompletionResultType]::ParameterName, 'Hosted UI domain or base URL')
+            [CompletionResult]::new('--domain', '--domain', [CompletionResultType]::ParameterName, 'Hosted UI domain: abc123.auth.us-east-1.amazoncognito.com, a bare prefix, a custom domain, or a URL')
             [CompletionResult]::new('--redirect-uri', '--redirect-uri', [CompletionResultType]::ParameterName, 'Callback URL registered on the app client (repeatable; a taken port moves to the next)')
             [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'Token store: keyring or file (default: the keyring when one answers)')
             [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region of the user pool (derived from the pool id when absent)')

@@ -131,12 +131,20 @@ _cwsauth() {
             return 0
             ;;
         cwsauth__subcmd__configure)
-            opts="-v -h -V --show --json --discover --client-id --domain --redirect-uri --scopes --ws-url --store --region --user-pool-id --issuer --jwks --jwks-uri --idp-endpoint --profile --verbose --help --version"
+            opts="-v -h -V --show --json --discover --scopes --ws-url --client-id --domain --redirect-uri --store --region --user-pool-id --issuer --jwks --jwks-uri --idp-endpoint --profile --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --scopes)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ws-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --client-id)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -149,16 +157,8 @@ _cwsauth() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --scopes)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --ws-url)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --store)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
                     return 0
                     ;;
                 --region)

@@ -39,12 +39,12 @@ set edit:completion:arg-completer[cwsauth] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'cwsauth;configure'= {
-            cand --client-id 'App client id'
-            cand --domain 'Hosted UI domain: abc123.auth.us-east-1.amazoncognito.com, a custom domain, or a URL'
-            cand --redirect-uri 'Callback URL registered on the app client (repeatable; tried in order)'
             cand --scopes 'Scopes to request at login, space-separated'
             cand --ws-url 'Default WebSocket URL for `connect`'
-            cand --store 'Token store: keyring or file'
+            cand --client-id 'App client id'
+            cand --domain 'Hosted UI domain: abc123.auth.us-east-1.amazoncognito.com, a bare prefix, a custom domain, or a URL'
+            cand --redirect-uri 'Callback URL registered on the app client (repeatable; a taken port moves to the next)'
+            cand --store 'Token store: keyring or file (default: the keyring when one answers)'
             cand --region 'AWS region of the user pool (derived from the pool id when absent)'
             cand --user-pool-id 'Cognito user pool id, e.g. us-east-1_AbCdEf123'
             cand --issuer 'Issuer (iss) to pin; default https://cognito-idp.{region}.amazonaws.com/{pool}'
@@ -111,7 +111,7 @@ set edit:completion:arg-completer[cwsauth] = {|@words|
             cand --timeout 'Give up waiting for the browser after this long'
             cand --browser-command 'Run this command with the URL as its last argument instead of the system browser'
             cand --client-id 'App client id'
-            cand --domain 'Hosted UI domain or base URL'
+            cand --domain 'Hosted UI domain: abc123.auth.us-east-1.amazoncognito.com, a bare prefix, a custom domain, or a URL'
             cand --redirect-uri 'Callback URL registered on the app client (repeatable; a taken port moves to the next)'
             cand --store 'Token store: keyring or file (default: the keyring when one answers)'
             cand --region 'AWS region of the user pool (derived from the pool id when absent)'
@@ -135,7 +135,7 @@ set edit:completion:arg-completer[cwsauth] = {|@words|
         &'cwsauth;token'= {
             cand --min-ttl 'Refresh first when the access token expires within this many seconds'
             cand --client-id 'App client id'
-            cand --domain 'Hosted UI domain or base URL'
+            cand --domain 'Hosted UI domain: abc123.auth.us-east-1.amazoncognito.com, a bare prefix, a custom domain, or a URL'
             cand --redirect-uri 'Callback URL registered on the app client (repeatable; a taken port moves to the next)'
             cand --store 'Token store: keyring or file (default: the keyring when one answers)'
             cand --region 'AWS region of the user pool (derived from the pool id when absent)'
@@ -158,7 +158,7 @@ set edit:completion:arg-completer[cwsauth] = {|@words|
         }
         &'cwsauth;status'= {
             cand --client-id 'App client id'
-            cand --domain 'Hosted UI domain or base URL'
+            cand --domain 'Hosted UI domain: abc123.auth.us-east-1.amazoncognito.com, a bare prefix, a custom domain, or a URL'
             cand --redirect-uri 'Callback URL registered on the app client (repeatable; a taken port moves to the next)'
             cand --store 'Token store: keyring or file (default: the keyring when one answers)'
             cand --region 'AWS region of the user pool (derived from the pool id when absent)'
@@ -179,7 +179,7 @@ set edit:completion:arg-completer[cwsauth] = {|@words|
         &'cwsauth;logout'= {
             cand --browser-command 'Run this command with the URL as its last argument instead of the system browser'
             cand --client-id 'App client id'
-            cand --domain 'Hosted UI domain or base URL'
+            cand --domain 'Hosted UI domain: abc123.auth.us-east-1.amazoncognito.com, a bare prefix, a custom domain, or a URL'
             cand --redirect-uri 'Callback URL registered on the app client (repeatable; a taken port moves to the next)'
             cand --store 'Token store: keyring or file (default: the keyring when one answers)'
             cand --region 'AWS region of the user pool (derived from the pool id when absent)'
@@ -226,7 +226,7 @@ set edit:completion:arg-completer[cwsauth] = {|@words|
             cand --max-messages 'Exit after this many received messages'
             cand --max-frame-size 'Largest outgoing frame; longer messages are split (API Gateway: 32 KB)'
             cand --client-id 'App client id'
-            cand --domain 'Hosted UI domain or base URL'
+            cand --domain 'Hosted UI domain: abc123.auth.us-east-1.amazoncognito.com, a bare prefix, a custom domain, or a URL'
             cand --redirect-uri 'Callback URL registered on the app client (repeatable; a taken port moves to the next)'
             cand --store 'Token store: keyring or file (default: the keyring when one answers)'
             cand --region 'AWS region of the user pool (derived from the pool id when absent)'

@@ -40,12 +40,13 @@ complete -c cwsauth -n "__fish_cwsauth_needs_command" -f -a "demo" -d 'The whole
 complete -c cwsauth -n "__fish_cwsauth_needs_command" -f -a "local" -d 'Run a local Cognito user pool and API Gateway WebSocket API on 127.0.0.1'
 complete -c cwsauth -n "__fish_cwsauth_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c cwsauth -n "__fish_cwsauth_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c cwsauth -n "__fish_cwsauth_using_subcommand configure" -l client-id -d 'App client id' -r
-complete -c cwsauth -n "__fish_cwsauth_using_subcommand configure" -l domain -d 'Hosted UI domain: abc123.auth.us-east-1.amazoncognito.com, a custom domain, or a URL' -r
-complete -c cwsauth -n "__fish_cwsauth_using_subcommand configure" -l redirect-uri -d 'Callback URL registered on the app client (repeatable; tried in order)' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand configure" -l scopes -d 'Scopes to request at login, space-separated' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand configure" -l ws-url -d 'Default WebSocket URL for `connect`' -r
-complete -c cwsauth -n "__fish_cwsauth_using_subcommand configure" -l store -d 'Token store: keyring or file' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand configure" -l client-id -d 'App client id' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand configure" -l domain -d 'Hosted UI domain: abc123.auth.us-east-1.amazoncognito.com, a bare prefix, a custom domain, or a URL' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand configure" -l redirect-uri -d 'Callback URL registered on the app client (repeatable; a taken port moves to the next)' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand configure" -l store -d 'Token store: keyring or file (default: the keyring when one answers)' -r -f -a "keyring\t''
+file\t''"
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand configure" -l region -d 'AWS region of the user pool (derived from the pool id when absent)' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand configure" -l user-pool-id -d 'Cognito user pool id, e.g. us-east-1_AbCdEf123' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand configure" -l issuer -d 'Issuer (iss) to pin; default https://cognito-idp.{region}.amazonaws.com/{pool}' -r
@@ -98,7 +99,7 @@ complete -c cwsauth -n "__fish_cwsauth_using_subcommand login" -l login-hint -d 
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand login" -l timeout -d 'Give up waiting for the browser after this long' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand login" -l browser-command -d 'Run this command with the URL as its last argument instead of the system browser' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand login" -l client-id -d 'App client id' -r
-complete -c cwsauth -n "__fish_cwsauth_using_subcommand login" -l domain -d 'Hosted UI domain or base URL' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand login" -l domain -d 'Hosted UI domain: abc123.auth.us-east-1.amazoncognito.com, a bare prefix, a custom domain, or a URL' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand login" -l redirect-uri -d 'Callback URL registered on the app client (repeatable; a taken port moves to the next)' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand login" -l store -d 'Token store: keyring or file (default: the keyring when one answers)' -r -f -a "keyring\t''
 file\t''"
@@ -117,7 +118,7 @@ complete -c cwsauth -n "__fish_cwsauth_using_subcommand login" -s h -l help -d '
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand login" -s V -l version -d 'Print version'
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand token" -l min-ttl -d 'Refresh first when the access token expires within this many seconds' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand token" -l client-id -d 'App client id' -r
-complete -c cwsauth -n "__fish_cwsauth_using_subcommand token" -l domain -d 'Hosted UI domain or base URL' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand token" -l domain -d 'Hosted UI domain: abc123.auth.us-east-1.amazoncognito.com, a bare prefix, a custom domain, or a URL' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand token" -l redirect-uri -d 'Callback URL registered on the app client (repeatable; a taken port moves to the next)' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand token" -l store -d 'Token store: keyring or file (default: the keyring when one answers)' -r -f -a "keyring\t''
 file\t''"
@@ -135,7 +136,7 @@ complete -c cwsauth -n "__fish_cwsauth_using_subcommand token" -s v -l verbose -
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand token" -s h -l help -d 'Print help'
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand token" -s V -l version -d 'Print version'
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand status" -l client-id -d 'App client id' -r
-complete -c cwsauth -n "__fish_cwsauth_using_subcommand status" -l domain -d 'Hosted UI domain or base URL' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand status" -l domain -d 'Hosted UI domain: abc123.auth.us-east-1.amazoncognito.com, a bare prefix, a custom domain, or a URL' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand status" -l redirect-uri -d 'Callback URL registered on the app client (repeatable; a taken port moves to the next)' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand status" -l store -d 'Token store: keyring or file (default: the keyring when one answers)' -r -f -a "keyring\t''
 file\t''"
@@ -151,7 +152,7 @@ complete -c cwsauth -n "__fish_cwsauth_using_subcommand status" -s h -l help -d 
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand status" -s V -l version -d 'Print version'
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand logout" -l browser-command -d 'Run this command with the URL as its last argument instead of the system browser' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand logout" -l client-id -d 'App client id' -r
-complete -c cwsauth -n "__fish_cwsauth_using_subcommand logout" -l domain -d 'Hosted UI domain or base URL' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand logout" -l domain -d 'Hosted UI domain: abc123.auth.us-east-1.amazoncognito.com, a bare prefix, a custom domain, or a URL' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand logout" -l redirect-uri -d 'Callback URL registered on the app client (repeatable; a taken port moves to the next)' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand logout" -l store -d 'Token store: keyring or file (default: the keyring when one answers)' -r -f -a "keyring\t''
 file\t''"
@@ -189,7 +190,7 @@ complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -l ping-timeout
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -l max-messages -d 'Exit after this many received messages' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -l max-frame-size -d 'Largest outgoing frame; longer messages are split (API Gateway: 32 KB)' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -l client-id -d 'App client id' -r
-complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -l domain -d 'Hosted UI domain or base URL' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -l domain -d 'Hosted UI domain: abc123.auth.us-east-1.amazoncognito.com, a bare prefix, a custom domain, or a URL' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -l redirect-uri -d 'Callback URL registered on the app client (repeatable; a taken port moves to the next)' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -l store -d 'Token store: keyring or file (default: the keyring when one answers)' -r -f -a "keyring\t''
 file\t''"

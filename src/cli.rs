@@ -105,26 +105,14 @@ pub struct ConfigureArgs {
     /// Fill issuer, jwks_uri and domain from {issuer}/.well-known/openid-configuration.
     #[arg(long)]
     pub discover: bool,
-    /// App client id.
-    #[arg(long, value_name = "ID")]
-    pub client_id: Option<String>,
-    /// Hosted UI domain: abc123.auth.us-east-1.amazoncognito.com, a custom domain, or a URL.
-    #[arg(long, value_name = "DOMAIN")]
-    pub domain: Option<String>,
-    /// Callback URL registered on the app client (repeatable; tried in order).
-    #[arg(long, value_name = "URL")]
-    pub redirect_uri: Vec<String>,
     /// Scopes to request at login, space-separated.
     #[arg(long, value_name = "SCOPES")]
     pub scopes: Option<String>,
     /// Default WebSocket URL for `connect`.
     #[arg(long, value_name = "URL")]
     pub ws_url: Option<String>,
-    /// Token store: keyring or file.
-    #[arg(long, value_name = "STORE")]
-    pub store: Option<String>,
     #[command(flatten)]
-    pub profile: ProfileArgs,
+    pub client: ClientArgs,
 }
 
 /// Where a token comes from.
@@ -252,7 +240,7 @@ pub struct ClientArgs {
     /// App client id.
     #[arg(long, value_name = "ID")]
     pub client_id: Option<String>,
-    /// Hosted UI domain or base URL.
+    /// Hosted UI domain: abc123.auth.us-east-1.amazoncognito.com, a bare prefix, a custom domain, or a URL.
     #[arg(long, value_name = "DOMAIN")]
     pub domain: Option<String>,
     /// Callback URL registered on the app client (repeatable; a taken port moves to the next).

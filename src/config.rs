@@ -57,6 +57,10 @@ pub enum ConfigError {
         key: &'static str,
         flag: String,
     },
+    #[error(
+        "profile {profile} has no client secret, which this needs: set CWSAUTH_CLIENT_SECRET or client_secret in the profile"
+    )]
+    NoClientSecret { profile: String },
     #[error("{key} {value:?} is not valid: {why}")]
     BadValue {
         key: &'static str,
@@ -216,6 +220,14 @@ impl Profile {
 
     pub fn client_secret(&self) -> Option<Secret> {
         self.get("client_secret").map(Secret::new)
+    }
+
+    /// The client secret a confidential-client flow cannot do without.
+    pub fn require_client_secret(&self) -> Result<Secret, ConfigError> {
+        self.client_secret()
+            .ok_or_else(|| ConfigError::NoClientSecret {
+                profile: self.name.clone(),
+            })
     }
 
     /// The requested scopes, split on spaces.

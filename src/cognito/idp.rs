@@ -28,6 +28,16 @@ pub enum Step {
 }
 
 impl Idp {
+    /// The profile's app client on its JSON API endpoint.
+    pub fn for_profile(profile: &crate::config::Profile) -> Result<Idp, crate::Error> {
+        Ok(Idp {
+            endpoint: profile.require("idp_endpoint")?.to_string(),
+            user_pool_id: profile.require("user_pool_id")?.to_string(),
+            client_id: profile.require("client_id")?.to_string(),
+            client_secret: profile.client_secret(),
+        })
+    }
+
     fn call(&self, operation: &str, body: Value) -> Result<Value, CognitoError> {
         tracing::debug!("POST {} {operation}", self.endpoint);
         let response = crate::http::blocking_client()

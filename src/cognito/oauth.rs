@@ -105,6 +105,22 @@ impl HostedUi {
         })
     }
 
+    /// The profile's app client on its hosted UI domain, redirecting to its first redirect URI.
+    pub fn for_profile(
+        profile: &crate::config::Profile,
+        secret: Option<&Secret>,
+    ) -> Result<HostedUi, crate::Error> {
+        let redirect = profile
+            .get("redirect_uri")
+            .unwrap_or(crate::config::DEFAULT_REDIRECT_URI);
+        Ok(HostedUi::new(
+            &profile.hosted_ui_base()?,
+            profile.require("client_id")?,
+            secret,
+            redirect,
+        )?)
+    }
+
     /// A fresh authorize URL with random state, nonce and PKCE (S256) challenge.
     pub fn authorize_url(&self, options: &AuthorizeOptions) -> AuthorizeRequest {
         let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();

@@ -17,28 +17,22 @@ pub fn run(home: &Home, profile_name: &str, args: ConfigureArgs) -> Result<ExitC
             changes.push((key, vec![v.clone()]));
         }
     };
-    put("region", &args.profile.region);
-    put("user_pool_id", &args.profile.user_pool_id);
-    put("client_id", &args.client_id);
-    put("domain", &args.domain);
+    let (client, profile) = (&args.client, &args.client.profile);
+    put("region", &profile.region);
+    put("user_pool_id", &profile.user_pool_id);
+    put("client_id", &client.client_id);
+    put("domain", &client.domain);
     put("scopes", &args.scopes);
     put("ws_url", &args.ws_url);
-    put("idp_endpoint", &args.profile.idp_endpoint);
-    put("issuer", &args.profile.issuer);
-    put("jwks_uri", &args.profile.jwks_uri);
-    put("store", &args.store);
-    if !args.redirect_uri.is_empty() {
-        changes.push(("redirect_uri", args.redirect_uri.clone()));
-    }
-    if let Some(store) = &args.store
-        && !matches!(store.as_str(), "keyring" | "file")
-    {
-        return Err(Error::Usage(format!(
-            "store {store:?} is not keyring or file"
-        )));
+    put("idp_endpoint", &profile.idp_endpoint);
+    put("issuer", &profile.issuer);
+    put("jwks_uri", &profile.jwks_uri);
+    put("store", &client.store.map(|s| s.as_str().to_string()));
+    if !client.redirect_uri.is_empty() {
+        changes.push(("redirect_uri", client.redirect_uri.clone()));
     }
     if args.discover {
-        let mut overrides = args.profile.overrides();
+        let mut overrides = client.overrides();
         for (key, values) in &changes {
             if let Some(k) = KEYS.iter().find(|k| *k == key) {
                 overrides.set_all(k, values.clone());
@@ -110,7 +104,7 @@ fn discover(issuer: &str) -> Result<Vec<(&'static str, Vec<String>)>> {
 }
 
 fn show(home: &Home, profile_name: &str, args: &ConfigureArgs) -> Result<ExitCode> {
-    let profile = super::profile(home, profile_name, &args.profile.overrides())?;
+    let profile = super::profile(home, profile_name, &args.client.overrides())?;
     let shown = |key: &str, values: &[String]| -> String {
         if key == "client_secret" {
             "(redacted)".to_string()

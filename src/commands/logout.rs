@@ -36,13 +36,7 @@ pub fn run(home: &Home, profile_name: &str, args: LogoutArgs) -> Result<ExitCode
         let redirect = profile
             .get("redirect_uri")
             .unwrap_or(crate::config::DEFAULT_REDIRECT_URI);
-        let ui = HostedUi::new(
-            &profile.hosted_ui_base()?,
-            profile.require("client_id")?,
-            None,
-            redirect,
-        )?;
-        let url = ui.logout_url(redirect);
+        let url = HostedUi::for_profile(&profile, None)?.logout_url(redirect);
         crate::output::notice(&format!("ending the hosted UI session:\n  {url}"));
         if let Err(e) = args.browser.browser().open(&url) {
             crate::output::warn(&format!(

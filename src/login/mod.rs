@@ -39,17 +39,10 @@ pub fn login(home: &Home, profile: &Profile, options: &LoginOptions) -> Result<T
     let client_id = profile.require("client_id")?.to_string();
     let (tokens, nonce) = match options.method {
         LoginMethod::HostedUi => hosted_ui(profile, &client_id, options)?,
-        LoginMethod::Password | LoginMethod::Srp => (headless(profile, &client_id, options)?, None),
+        LoginMethod::Password | LoginMethod::Srp => (headless(profile, options)?, None),
         LoginMethod::ClientCredentials => {
-            let secret = profile.client_secret().ok_or_else(|| {
-                Error::Usage("client credentials need the app client's secret: set CWSAUTH_CLIENT_SECRET or client_secret in the profile".into())
-            })?;
-            let ui = HostedUi::new(
-                &profile.hosted_ui_base()?,
-                &client_id,
-                Some(&secret),
-                crate::config::DEFAULT_REDIRECT_URI,
-            )?;
+            let secret = profile.require_client_secret()?;
+            let ui = HostedUi::for_profile(profile, Some(&secret))?;
             let scopes = if options.authorize.scopes.is_empty() {
                 profile.scopes()
             } else {
@@ -314,13 +307,8 @@ fn read_line(prompt: &str) -> Result<String> {
     Ok(line.trim().to_string())
 }
 
-fn headless(profile: &Profile, client_id: &str, options: &LoginOptions) -> Result<Tokens> {
-    let idp = Idp {
-        endpoint: profile.require("idp_endpoint")?.to_string(),
-        user_pool_id: profile.require("user_pool_id")?.to_string(),
-        client_id: client_id.to_string(),
-        client_secret: profile.client_secret(),
-    };
+fn headless(profile: &Profile, options: &LoginOptions) -> Result<Tokens> {
+    let idp = Idp::for_profile(profile)?;
     let username = match &options.username {
         Some(u) => u.clone(),
         None => read_line("username (or pass --username)")?,

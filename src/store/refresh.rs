@@ -76,7 +76,6 @@ fn load(profile: &Profile, store: &Store) -> Result<TokenSet> {
 }
 
 fn refresh(home: &Home, profile: &Profile, current: &TokenSet) -> Result<TokenSet> {
-    let client_id = profile.require("client_id")?;
     let expired = |e: crate::cognito::CognitoError| {
         if e.is_session_expired() {
             Error::Rejected("the session has expired; run `cwsauth login`".into())
@@ -86,15 +85,8 @@ fn refresh(home: &Home, profile: &Profile, current: &TokenSet) -> Result<TokenSe
     };
     let tokens = match current.method {
         LoginMethod::ClientCredentials => {
-            let secret = profile.client_secret().ok_or_else(|| {
-                Error::Usage("client credentials need the app client's secret: set CWSAUTH_CLIENT_SECRET or client_secret in the profile".into())
-            })?;
-            let ui = HostedUi::new(
-                &profile.hosted_ui_base()?,
-                client_id,
-                Some(&secret),
-                crate::config::DEFAULT_REDIRECT_URI,
-            )?;
+            let secret = profile.require_client_secret()?;
+            let ui = HostedUi::for_profile(profile, Some(&secret))?;
             let scopes = crate::jwt::decode(current.access_token.expose())
                 .ok()
                 .and_then(|d| {
@@ -112,23 +104,10 @@ fn refresh(home: &Home, profile: &Profile, current: &TokenSet) -> Result<TokenSe
                 Error::Rejected("the stored login has no refresh token; run `cwsauth login`".into())
             })?;
             if method == LoginMethod::HostedUi {
-                let redirect = profile
-                    .get("redirect_uri")
-                    .unwrap_or(crate::config::DEFAULT_REDIRECT_URI);
-                let ui = HostedUi::new(
-                    &profile.hosted_ui_base()?,
-                    client_id,
-                    profile.client_secret().as_ref(),
-                    redirect,
-                )?;
+                let ui = HostedUi::for_profile(profile, profile.client_secret().as_ref())?;
                 ui.refresh(refresh_token).map_err(expired)?
             } else {
-                let idp = Idp {
-                    endpoint: profile.require("idp_endpoint")?.to_string(),
-                    user_pool_id: profile.require("user_pool_id")?.to_string(),
-                    client_id: client_id.to_string(),
-                    client_secret: profile.client_secret(),
-                };
+                let idp = Idp::for_profile(profile)?;
                 let username = current.username.clone().unwrap_or_default();
                 idp.refresh(refresh_token, &username).map_err(expired)?
             }
@@ -152,28 +131,14 @@ pub fn revoke(profile: &Profile, tokens: &TokenSet) -> Result<bool> {
     let Some(refresh_token) = &tokens.refresh_token else {
         return Ok(false);
     };
-    let client_id = profile.require("client_id")?;
     match tokens.method {
         LoginMethod::HostedUi | LoginMethod::ClientCredentials => {
-            let redirect = profile
-                .get("redirect_uri")
-                .unwrap_or(crate::config::DEFAULT_REDIRECT_URI);
-            let ui = HostedUi::new(
-                &profile.hosted_ui_base()?,
-                client_id,
-                profile.client_secret().as_ref(),
-                redirect,
-            )?;
-            ui.revoke(refresh_token, profile.client_secret().as_ref())?;
+            let secret = profile.client_secret();
+            HostedUi::for_profile(profile, secret.as_ref())?
+                .revoke(refresh_token, secret.as_ref())?;
         }
         LoginMethod::Password | LoginMethod::Srp => {
-            let idp = Idp {
-                endpoint: profile.require("idp_endpoint")?.to_string(),
-                user_pool_id: profile.get("user_pool_id").unwrap_or_default().to_string(),
-                client_id: client_id.to_string(),
-                client_secret: profile.client_secret(),
-            };
-            idp.revoke(refresh_token)?;
+            Idp::for_profile(profile)?.revoke(refresh_token)?
         }
     }
     Ok(true)
