@@ -450,65 +450,26 @@ fn websocat_echo_plain_binary_and_tls() {
 
     // TLS with a private CA and a server certificate made now.
     let dir = cli.home.path();
-    std::fs::write(dir.join("ext.cnf"), "subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n").unwrap();
-    let openssl = |args: &[&str]| {
-        let ok = std::process::Command::new("openssl")
-            .current_dir(dir)
-            .args(args)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status()
-            .unwrap();
-        assert!(ok.success(), "openssl {args:?}");
-    };
-    openssl(&[
-        "req",
-        "-x509",
-        "-newkey",
-        "rsa:2048",
-        "-nodes",
-        "-days",
-        "1",
-        "-subj",
-        "/CN=cwsauth test CA",
-        "-keyout",
-        "ca.key",
-        "-out",
-        "ca.pem",
-    ]);
-    openssl(&[
-        "req",
-        "-newkey",
-        "rsa:2048",
-        "-nodes",
-        "-subj",
-        "/CN=localhost",
-        "-keyout",
-        "key.pem",
-        "-out",
-        "leaf.csr",
-    ]);
-    openssl(&[
-        "x509",
-        "-req",
-        "-in",
-        "leaf.csr",
-        "-CA",
-        "ca.pem",
-        "-CAkey",
-        "ca.key",
-        "-CAcreateserial",
-        "-days",
-        "1",
-        "-extfile",
-        "ext.cnf",
-        "-out",
-        "cert.pem",
-    ]);
-    openssl(&[
-        "pkcs12", "-export", "-passout", "pass:", "-inkey", "key.pem", "-in", "cert.pem", "-out",
-        "cert.p12",
-    ]);
+    make_pki(dir);
+    let ok = std::process::Command::new("openssl")
+        .current_dir(dir)
+        .args([
+            "pkcs12",
+            "-export",
+            "-passout",
+            "pass:",
+            "-inkey",
+            "server.key",
+            "-in",
+            "server.pem",
+            "-out",
+            "cert.p12",
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .unwrap();
+    assert!(ok.success());
     let p12 = dir.join("cert.p12");
     let tls = Websocat::start(&bin, &["--pkcs12-der", p12.to_str().unwrap()], "wss-l");
     let url = format!("wss://localhost:{}/", tls.1);

@@ -739,6 +739,19 @@ fn websocket_api_runs_the_authorizer_and_echoes_its_context() {
     );
 }
 
+/// Reads until the server's close frame and returns it.
+fn read_close<S: std::io::Read + std::io::Write>(
+    ws: &mut tungstenite::WebSocket<S>,
+) -> tungstenite::protocol::CloseFrame {
+    loop {
+        match ws.read() {
+            Ok(Message::Close(frame)) => return frame.unwrap(),
+            Ok(_) => continue,
+            Err(e) => panic!("{e}"),
+        }
+    }
+}
+
 #[test]
 fn websocket_group_policy_query_source_and_limits() {
     let local = Local::start(&[
@@ -770,13 +783,7 @@ fn websocket_group_policy_query_source_and_limits() {
     let (mut ws, _) =
         tungstenite::connect(ws_request(&local, &format!("/prod?token={erin}"), None)).unwrap();
     ws.send(Message::text("x".repeat(40 * 1024))).unwrap();
-    let close = loop {
-        match ws.read() {
-            Ok(Message::Close(frame)) => break frame.unwrap(),
-            Ok(_) => continue,
-            Err(e) => panic!("{e}"),
-        }
-    };
+    let close = read_close(&mut ws);
     assert_eq!(
         (u16::from(close.code), close.reason.as_str()),
         (1009, "Message too big")
@@ -785,13 +792,7 @@ fn websocket_group_policy_query_source_and_limits() {
     // Idle for longer than --idle-timeout: API Gateway's "Going away".
     let (mut ws, _) =
         tungstenite::connect(ws_request(&local, &format!("/prod?token={erin}"), None)).unwrap();
-    let close = loop {
-        match ws.read() {
-            Ok(Message::Close(frame)) => break frame.unwrap(),
-            Ok(_) => continue,
-            Err(e) => panic!("{e}"),
-        }
-    };
+    let close = read_close(&mut ws);
     assert_eq!(
         (u16::from(close.code), close.reason.as_str()),
         (1001, "Going away")
