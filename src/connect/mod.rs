@@ -506,6 +506,14 @@ fn handshake_refused(
     Error::HandshakeRejected(line)
 }
 
+/// Close codes that report a failure rather than answer a close (RFC 6455 §7.4.1).
+fn is_error_close(code: u16) -> bool {
+    matches!(
+        code,
+        1002 | 1003 | 1006 | 1007 | 1008 | 1009 | 1010 | 1011 | 1015
+    )
+}
+
 fn close_message(code: u16, reason: &str) -> Message {
     Message::Close(Some(CloseFrame {
         code: CloseCode::from(code),
@@ -618,7 +626,7 @@ async fn session(
                         Some((code, reason)) => {
                             renderer.close(Some(code), &reason);
                             // An answer to our own close ends the session; an error code does not.
-                            if closing && matches!(code, 1000 | 1001 | 1005) {
+                            if closing && !is_error_close(code) {
                                 End::Done
                             } else if code == 1000 || code == 1001 {
                                 End::Normal
@@ -662,7 +670,7 @@ async fn session(
                         if let Some((code, reason)) = close_info {
                             renderer.close(Some(code), &reason);
                             return Ok(match code {
-                                1000 | 1001 | 1005 if closing => End::Done,
+                                _ if closing && !is_error_close(code) => End::Done,
                                 1000 | 1001 => End::Normal,
                                 _ => End::Abnormal(why),
                             });
@@ -680,14 +688,14 @@ async fn session(
             input = inputs.recv(), if !input_done && !closing => {
                 match input {
                     Some(Input::Line(line)) => {
-                        if let Some(end) = handle_line(options, renderer, &mut sink, line, max_frame).await {
+                        if let Some(end) = handle_line(options, renderer, &mut sink, line, max_frame, &mut closing).await {
                             return Ok(end);
                         }
                         // Send what is queued in one go when the input pauses.
                         while let Ok(next) = inputs.try_recv() {
                             match next {
                                 Input::Line(line) => {
-                                    if let Some(end) = handle_line(options, renderer, &mut sink, line, max_frame).await {
+                                    if let Some(end) = handle_line(options, renderer, &mut sink, line, max_frame, &mut closing).await {
                                         return Ok(end);
                                     }
                                 }
@@ -769,6 +777,7 @@ async fn handle_line<S>(
     sink: &mut S,
     line: String,
     max_frame: usize,
+    closing: &mut bool,
 ) -> Option<End>
 where
     S: futures_util::Sink<Message, Error = tungstenite::Error> + Unpin,
@@ -785,6 +794,8 @@ where
                 let code = words.next().and_then(|c| c.parse().ok()).unwrap_or(1000);
                 let reason = words.next().unwrap_or("");
                 let _ = sink.send(close_message(code, reason)).await;
+                // Our close: whatever the server answers, the session is done.
+                *closing = true;
                 return None;
             }
             other => {

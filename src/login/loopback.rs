@@ -332,8 +332,18 @@ mod server_tests {
     }
 
     fn get(port: u16, path: &str, host: &str, method: &str) -> (u16, String) {
+        get_at("127.0.0.1".parse().unwrap(), port, path, host, method)
+    }
+
+    fn get_at(
+        ip: std::net::IpAddr,
+        port: u16,
+        path: &str,
+        host: &str,
+        method: &str,
+    ) -> (u16, String) {
         use std::io::{Read, Write};
-        let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+        let mut s = std::net::TcpStream::connect((ip, port)).unwrap();
         write!(
             s,
             "{method} {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
@@ -361,6 +371,13 @@ mod server_tests {
         );
         assert_eq!(status, 400);
         assert_eq!(get(port, "/favicon.ico", &host, "GET").0, 404);
+        // localhost listens on ::1 too, where the machine has it.
+        if listener.servers.len() == 2 {
+            assert_eq!(
+                get_at("::1".parse().unwrap(), port, "/favicon.ico", &host, "GET").0,
+                404
+            );
+        }
         assert_eq!(get(port, "/cb?code=c&state=st", &host, "POST").0, 404);
         assert!(rx.try_recv().is_err(), "nothing may end the flow so far");
         let (status, body) = get(port, "/cb?code=c1&state=st", &host, "GET");

@@ -1,7 +1,7 @@
 //! `cwsauth connect` against the WebSocket API of `cwsauth local`, against websocat as a
 //! third-party echo server (plain and TLS), and under a real terminal (tmux).
 
-use std::io::Write;
+use std::io::Write as _;
 use std::process::Stdio;
 
 use serde_json::Value;
@@ -494,70 +494,22 @@ fn websocat_echo_plain_binary_and_tls() {
 
 #[test]
 fn terminal_session_under_tmux() {
-    if std::process::Command::new("tmux")
-        .arg("-V")
-        .output()
-        .is_err()
-    {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "tmux is missing: .ci/run installs it"
-        );
-        return;
-    }
     let local = logged_in(&[]);
-    let socket = format!("cwsauth-test-{}", std::process::id());
-    let tmux = |args: &[&str]| {
-        std::process::Command::new("tmux")
-            .arg("-L")
-            .arg(&socket)
-            .args(args)
-            .output()
-            .unwrap()
-    };
-    let command = format!(
-        "CWSAUTH_HOME={} NO_COLOR=1 {} connect --profile local --store file; sleep 30",
+    let Some(tty) = Tmux::start(&format!(
+        "CWSAUTH_HOME={} NO_COLOR=1 {} connect --profile local --store file",
         local.cli.home.path().display(),
         env!("CARGO_BIN_EXE_cwsauth")
-    );
-    tmux(&[
-        "new-session",
-        "-d",
-        "-s",
-        "t",
-        "-x",
-        "200",
-        "-y",
-        "50",
-        &command,
-    ]);
-    let screen =
-        || String::from_utf8_lossy(&tmux(&["capture-pane", "-p", "-t", "t"]).stdout).to_string();
-    // The screen is polled: a terminal gives no other signal.
-    let wait_for = |needle: &str| {
-        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-        loop {
-            let s = screen();
-            if s.contains(needle) {
-                return s;
-            }
-            assert!(
-                std::time::Instant::now() < deadline,
-                "never saw {needle:?} in:\n{s}"
-            );
-            std::thread::sleep(std::time::Duration::from_millis(50));
-        }
+    )) else {
+        return;
     };
-    wait_for("Connected (press CTRL+C to quit)");
-    tmux(&["send-keys", "-t", "t", "hello tty", "Enter"]);
-    let s = wait_for("< {");
+    tty.wait_for("Connected (press CTRL+C to quit)");
+    tty.send(&["hello tty", "Enter"]);
+    let s = tty.wait_for("< {");
     assert!(s.contains("> hello tty"), "{s}");
     assert!(s.contains("\"body\":\"hello tty\""), "{s}");
-    tmux(&["send-keys", "-t", "t", "C-c"]);
-    let s = wait_for("Disconnected (code: 1000");
+    tty.send(&["C-c"]);
+    let s = tty.wait_for("Disconnected (code: 1000");
     assert!(!s.contains("\u{1b}["), "no colours with NO_COLOR");
-    tmux(&["kill-server"]);
-    let _ = std::io::stdout().flush();
 }
 
 /// Writes a private CA, a server certificate for localhost and a client certificate into `dir`.
@@ -819,4 +771,49 @@ fn ctrl_c_closes_with_1000_and_a_second_one_exits_at_once() {
     interrupt(child.id());
     assert_eq!(child.wait().unwrap().code(), Some(130));
     drop(hold_tx);
+}
+
+#[test]
+fn slash_commands_pretty_and_timestamps() {
+    let local = logged_in(&[]);
+    let run = connect(
+        &local,
+        &["--slash", "-P", "-w", "-1"],
+        "/ping hello\n/nope\n/close 4000 bye\n",
+    );
+    run.expect(0);
+    let err = run.stderr();
+    assert!(err.contains("Received pong (data: \"hello\")\n"), "{err}");
+    assert!(
+        err.contains(
+            "error: unknown command /nope: /ping [data], /pong [data], /close [code [reason]]\n"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.ends_with("Disconnected (code: 4000, reason: \"bye\")\n"),
+        "{err}"
+    );
+    assert_eq!(run.stdout(), "");
+
+    let run = connect(
+        &local,
+        &["--pretty", "--timestamps", "-x", "p", "-w", "1"],
+        "",
+    );
+    run.expect(0);
+    let out = run.stdout();
+    let first = out.lines().next().unwrap();
+    // [HH:MM:SS.mmm] then the JSON, pretty-printed over many lines.
+    assert_eq!(
+        (first.len(), &first[0..1], &first[13..]),
+        (16, "[", "] {"),
+        "{out}"
+    );
+    assert!(out.contains("\n  \"body\": \"p\",\n"), "{out}");
+    assert!(
+        run.stderr().lines().all(|l| l.starts_with('[')),
+        "{}",
+        run.stderr()
+    );
 }

@@ -743,3 +743,62 @@ fn verbose_logs_hold_no_secrets() {
         "the client secret leaked"
     );
 }
+
+#[test]
+fn authorize_url_parameters_and_the_terminal_status_line() {
+    let (local, redirect) = emulator(&[]);
+    let run = login(
+        &local,
+        &redirect,
+        "sign-in",
+        &[
+            "--no-browser",
+            "--timeout",
+            "1s",
+            "--login-hint",
+            "alice",
+            "--prompt",
+            "login",
+            "--identity-provider",
+            "COGNITO",
+            "--scope",
+            "openid",
+            "--scope",
+            "email",
+        ],
+    );
+    run.expect(1);
+    let url = run
+        .stderr()
+        .lines()
+        .find(|l| l.starts_with("  http"))
+        .unwrap()
+        .trim()
+        .to_string();
+    let url = url::Url::parse(&url).unwrap();
+    let params: std::collections::HashMap<String, String> =
+        url.query_pairs().into_owned().collect();
+    assert_eq!(params["scope"], "openid email");
+    assert_eq!(params["login_hint"], "alice");
+    assert_eq!(params["prompt"], "login");
+    assert_eq!(params["identity_provider"], "COGNITO");
+    assert_eq!(params["code_challenge_method"], "S256");
+    assert_eq!(params["redirect_uri"], redirect);
+    assert!(params["state"].len() >= 16 && params["nonce"].len() >= 16);
+    // Not a terminal: no status line.
+    assert!(!run.stderr().contains("Waiting for the browser"));
+
+    let Some(tty) = Tmux::start(&format!(
+        "CWSAUTH_HOME={} {} login --profile local --store file --no-browser --timeout 30s --redirect-uri {redirect}",
+        local.cli.home.path().display(),
+        env!("CARGO_BIN_EXE_cwsauth")
+    )) else {
+        return;
+    };
+    let screen = tty.wait_for(&format!("Waiting for the browser at {redirect}, "));
+    assert!(screen.contains("s left"), "{screen}");
+    assert!(
+        screen.contains("paste the address the browser ended on here"),
+        "{screen}"
+    );
+}
