@@ -93,6 +93,9 @@ pub fn strip_token(input: &str) -> &str {
     }
     if let Some(rest) = strip_prefix_ci(t, "bearer ") {
         t = rest.trim_start();
+    } else if t.eq_ignore_ascii_case("bearer") {
+        // The scheme pasted without its token.
+        t = "";
     }
     t
 }
@@ -113,6 +116,7 @@ mod tests {
         assert_eq!(strip_token("Authorization: Bearer abc"), "abc");
         assert_eq!(strip_token("authorization:bearer abc"), "abc");
         assert_eq!(strip_token("abc"), "abc");
+        assert_eq!(strip_token("Bearer   "), "");
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! End-to-end tests of the `cwsauth` binary: one test binary, one module per command.
 
+mod bad_input;
 mod common;
 mod completions;
 mod configure;
