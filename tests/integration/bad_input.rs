@@ -224,7 +224,16 @@ fn tokens_that_are_not_tokens() {
         &["verify", "--jwks", jwks.to_str().unwrap(), &token],
         "",
         1,
-        "INVALID",
+        "",
+    );
+    let run = home
+        .cli
+        .run(&["verify", "--jwks", jwks.to_str().unwrap(), &token]);
+    assert!(
+        run.stdout()
+            .starts_with("INVALID invalid_claim_type: the exp claim must be a number of seconds\n"),
+        "{}",
+        run.stdout()
     );
     let run = home
         .cli
