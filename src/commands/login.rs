@@ -10,7 +10,7 @@ use crate::{ExitCode, Result};
 pub fn run(home: &Home, profile_name: &str, args: LoginArgs) -> Result<ExitCode> {
     let profile = super::profile(home, profile_name, &args.client.overrides())?;
     // Open the store first: a broken store should fail before the user signs in.
-    let store = store::open(home, &profile, args.client.store.map(|s| s.as_str()))?;
+    let store = store::open_writable(home, &profile, args.client.store.map(|s| s.as_str()))?;
     // A corrupt store is reported, never overwritten.
     store.load()?;
     let method = if args.password {

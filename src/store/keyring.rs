@@ -93,6 +93,13 @@ impl KeyringStore {
         }
     }
 
+    /// Writes and deletes a probe entry: a locked keyring answers reads but refuses writes.
+    pub fn check_writable(&self) -> Result<(), StoreError> {
+        set(&self.profile, "probe", "cwsauth".into())
+            .and_then(|()| delete(&self.profile, "probe"))
+            .map_err(|e| StoreError::KeyringUnavailable(format!("it refuses writes: {e}")))
+    }
+
     pub fn location(&self) -> String {
         format!("keyring service {SERVICE}, entries {}/*", self.profile)
     }

@@ -161,6 +161,31 @@ pub fn open(home: &Home, profile: &Profile, choice: Option<&str>) -> Result<Stor
     }
 }
 
+/// [`open`] for a command that will write: a keyring that answers reads but refuses writes
+/// (a locked collection) is caught now, and an automatic choice falls back to the file.
+pub fn open_writable(
+    home: &Home,
+    profile: &Profile,
+    choice: Option<&str>,
+) -> Result<Store, StoreError> {
+    let store = open(home, profile, choice)?;
+    let Store::Keyring(keyring) = &store else {
+        return Ok(store);
+    };
+    match keyring.check_writable() {
+        Ok(()) => Ok(store),
+        Err(e) if choice.or(profile.get("store")).is_none() => {
+            let f = FileStore::new(home.data_dir().join("tokens"), &profile.name);
+            crate::output::notice(&format!(
+                "{e}; using the file store {} (choose with --store or the profile key store)",
+                f.path().display()
+            ));
+            Ok(Store::File(f))
+        }
+        Err(e) => Err(e),
+    }
+}
+
 /// The profile's name in the keyring: `name`, or `tag@name` under a `CWSAUTH_HOME`.
 fn keyring_name(home: &Home, profile: &Profile) -> String {
     match home.namespace() {
