@@ -1,0 +1,74 @@
+//! Fixtures and in-process throughput for `bench/compare`.
+//! `verify_throughput fixture DIR` writes a JWKS, one token and 1,000 distinct tokens;
+//! `verify_throughput loop DIR SECONDS` verifies them round-robin and prints tokens per second.
+
+use std::time::{Duration, Instant};
+
+use cwsauth::jwt::signing::{SigningKey, jwks_document};
+use cwsauth::jwt::{self, Checks, KeySet, TokenUse};
+use serde_json::json;
+
+const POOL: &str = "us-east-1_Bench12345";
+const CLIENT: &str = "benchclient1234567890abcd";
+
+fn issuer() -> String {
+    format!("https://cognito-idp.us-east-1.amazonaws.com/{POOL}")
+}
+
+fn claims(i: usize) -> serde_json::Value {
+    json!({
+        "sub": format!("5f2c7a1e-0000-4000-8000-{i:012}"),
+        "cognito:groups": ["admin", "dev"],
+        "iss": issuer(),
+        "version": 2,
+        "client_id": CLIENT,
+        "origin_jti": "11111111-2222-3333-4444-555555555555",
+        "event_id": "66666666-7777-8888-9999-000000000000",
+        "token_use": "access",
+        "scope": "openid email profile",
+        "auth_time": 1_800_000_000,
+        "exp": 4_000_000_000i64,
+        "iat": 1_800_000_000,
+        "jti": format!("aaaaaaaa-bbbb-cccc-dddd-{i:012}"),
+        "username": format!("user{i}"),
+    })
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    match args.get(1).map(String::as_str) {
+        Some("fixture") => {
+            let dir = std::path::Path::new(&args[2]);
+            let key = SigningKey::generate("bench-kid-1").unwrap();
+            std::fs::write(dir.join("jwks.json"), jwks_document(&[&key]).to_string()).unwrap();
+            std::fs::write(dir.join("token"), key.sign(&claims(0))).unwrap();
+            let tokens: Vec<String> = (0..1000).map(|i| key.sign(&claims(i))).collect();
+            std::fs::write(dir.join("tokens.txt"), tokens.join("\n")).unwrap();
+            println!("{POOL} {CLIENT}");
+        }
+        Some("loop") => {
+            let dir = std::path::Path::new(&args[2]);
+            let seconds: f64 = args[3].parse().unwrap();
+            let keys = KeySet::from_json(&std::fs::read(dir.join("jwks.json")).unwrap()).unwrap();
+            let text = std::fs::read_to_string(dir.join("tokens.txt")).unwrap();
+            let tokens: Vec<&str> = text.lines().collect();
+            let checks = Checks {
+                issuer: issuer(),
+                client_ids: vec![CLIENT.into()],
+                token_use: TokenUse::Access,
+                ..Default::default()
+            };
+            let deadline = Instant::now() + Duration::from_secs_f64(seconds);
+            let started = Instant::now();
+            let mut n = 0usize;
+            while Instant::now() < deadline {
+                for token in &tokens {
+                    assert!(jwt::verify(token, &checks, &keys, 1_900_000_000).is_ok());
+                }
+                n += tokens.len();
+            }
+            println!("{:.0}", n as f64 / started.elapsed().as_secs_f64());
+        }
+        _ => eprintln!("usage: verify_throughput fixture DIR | loop DIR SECONDS"),
+    }
+}
