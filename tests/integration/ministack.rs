@@ -15,6 +15,7 @@ use crate::common::*;
 struct Ministack {
     child: Child,
     base: String,
+    _state: tempfile::TempDir,
 }
 
 impl Drop for Ministack {
@@ -39,7 +40,12 @@ impl Ministack {
             .local_addr()
             .unwrap()
             .port();
+        let state = tempfile::tempdir().unwrap();
         let mut child = Command::new(bin)
+            // AUTH=true makes it check SECRET_HASH, the client's auth flows and token signatures.
+            .env("AUTH", "true")
+            .env("SFTP_ENABLED", "0")
+            .env("STATE_DIR", state.path())
             .env("BIND_HOST", "127.0.0.1")
             .env("GATEWAY_PORT", port.to_string())
             .env("SERVICES", "cognito-idp")
@@ -68,6 +74,7 @@ impl Ministack {
         let ms = Ministack {
             child,
             base: format!("http://127.0.0.1:{port}"),
+            _state: state,
         };
         loop {
             let line = rx
@@ -163,12 +170,14 @@ fn login_refresh_and_verify_against_ministack() {
         ("ms-secret", "--password"),
         ("ms-secret", "--srp"),
     ] {
+        // Only the confidential client has a secret: Cognito refuses a SECRET_HASH otherwise.
+        let mut env = vec![("CWSAUTH_PASSWORD", "Mia-Passw0rd!")];
+        if profile == "ms-secret" {
+            env.push(("CWSAUTH_CLIENT_SECRET", secret));
+        }
         let run = login(
             &["login", "--profile", profile, flag, "--username", "mia"],
-            &[
-                ("CWSAUTH_PASSWORD", "Mia-Passw0rd!"),
-                ("CWSAUTH_CLIENT_SECRET", secret),
-            ],
+            &env,
         );
         run.expect(0);
         assert!(
@@ -179,7 +188,7 @@ fn login_refresh_and_verify_against_ministack() {
         // REFRESH_TOKEN_AUTH, with SECRET_HASH for the confidential client.
         let token = login(
             &["token", "--profile", profile, "--min-ttl", "99999"],
-            &[("CWSAUTH_CLIENT_SECRET", secret)],
+            &env[1..],
         );
         token.expect(0);
         // Its issuer is the AWS form; the keys come through the jwks_uri override.
