@@ -235,6 +235,40 @@ fn proxy_and_redirects() {
         format!("CONNECT 127.0.0.1:{} HTTP/1.1", local.port)
     );
 
+    // HTTPS_PROXY is honoured, and NO_PROXY names hosts that go direct.
+    let (port, seen) = connect_proxy();
+    let proxy = format!("http://127.0.0.1:{port}");
+    let with_env = |no_proxy: &str| {
+        let out = local
+            .cli
+            .command(&[
+                "connect",
+                "--profile",
+                "local",
+                "--store",
+                "file",
+                "-x",
+                "env",
+                "-w",
+                "1",
+            ])
+            .env("HTTPS_PROXY", &proxy)
+            .env("NO_PROXY", no_proxy)
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        Run(out)
+    };
+    with_env("example.com").expect(0);
+    assert_eq!(
+        seen.recv().unwrap(),
+        format!("CONNECT 127.0.0.1:{} HTTP/1.1", local.port)
+    );
+    let run = with_env("example.com,127.0.0.1");
+    run.expect(0);
+    assert_eq!(replies(&run)[0]["body"], "env");
+    assert!(seen.try_recv().is_err(), "NO_PROXY went through the proxy");
+
     // A handshake answered with a redirect: followed with -L, refused without.
     let server = tiny_http::Server::http("127.0.0.1:0").unwrap();
     let redirect_port = server.server_addr().to_ip().unwrap().port();
