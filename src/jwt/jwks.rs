@@ -2,10 +2,12 @@
 //! `verify` makes no request. An unknown `kid` refetches once; a penalty box stops repeats.
 
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use jsonwebtoken::DecodingKey;
+use aws_lc_rs::signature::{ParsedPublicKey, RSA_PKCS1_2048_8192_SHA256, RsaPublicKeyComponents};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::Value;
 
 use super::verify::{ErrorKind, VerifyError};
@@ -17,7 +19,60 @@ pub const MAX_JWKS_BYTES: usize = 1024 * 1024;
 
 /// Anything that can hand out the verification key for a `kid`.
 pub trait KeySource {
-    fn key(&self, kid: &str) -> Result<DecodingKey, VerifyError>;
+    fn key(&self, kid: &str) -> Result<PublicKey, VerifyError>;
+}
+
+/// An RSA public key, parsed once when the JWKS is read so that each verification
+/// only does the signature arithmetic.
+#[derive(Clone)]
+pub struct PublicKey(Arc<ParsedPublicKey>);
+
+impl PublicKey {
+    /// Smallest and largest modulus accepted, as in RS256 verifiers generally.
+    const BITS: std::ops::RangeInclusive<usize> = 2048..=8192;
+
+    /// Builds the key from the JWK's base64url `n` and `e`.
+    fn from_components(kid: &str, n: &str, e: &str) -> Result<PublicKey, VerifyError> {
+        let bad = || VerifyError::new(ErrorKind::InvalidJwk, format!("key {kid} has a bad n or e"));
+        let n = URL_SAFE_NO_PAD
+            .decode(n.trim_end_matches('='))
+            .map_err(|_| bad())?;
+        let e = URL_SAFE_NO_PAD
+            .decode(e.trim_end_matches('='))
+            .map_err(|_| bad())?;
+        // Some encoders keep a sign byte; the key components must not have leading zeros.
+        let n = strip_zeros(&n);
+        let e = strip_zeros(&e);
+        let bits = n.len() * 8 - n.first().map_or(8, |b| b.leading_zeros() as usize);
+        if !Self::BITS.contains(&bits) {
+            return Err(VerifyError::new(
+                ErrorKind::InvalidJwk,
+                format!(
+                    "key {kid} is a {bits}-bit RSA key; RS256 keys must have 2048 to 8192 bits"
+                ),
+            ));
+        }
+        RsaPublicKeyComponents { n, e }
+            .to_parsed_public_key(&RSA_PKCS1_2048_8192_SHA256)
+            .map(|key| PublicKey(Arc::new(key)))
+            .map_err(|_| bad())
+    }
+
+    /// Whether `signature` is this key's RS256 signature of `message`.
+    pub fn verifies(&self, message: &[u8], signature: &[u8]) -> bool {
+        self.0.verify_sig(message, signature).is_ok()
+    }
+}
+
+impl std::fmt::Debug for PublicKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("PublicKey(RSA)")
+    }
+}
+
+fn strip_zeros(bytes: &[u8]) -> &[u8] {
+    let start = bytes.iter().position(|&b| b != 0).unwrap_or(bytes.len());
+    &bytes[start..]
 }
 
 /// Where the keys come from: a URL (cached on disk) or a local file.
@@ -42,7 +97,7 @@ impl JwksSource {
 /// reported only when a token names that `kid`.
 #[derive(Debug, Clone, Default)]
 pub struct KeySet {
-    keys: Vec<(String, Result<DecodingKey, VerifyError>)>,
+    keys: Vec<(String, Result<PublicKey, VerifyError>)>,
 }
 
 impl KeySet {
@@ -80,7 +135,7 @@ impl KeySet {
         self.keys.iter().map(|(k, _)| k.as_str())
     }
 
-    fn lookup(&self, kid: &str) -> Option<Result<DecodingKey, VerifyError>> {
+    fn lookup(&self, kid: &str) -> Option<Result<PublicKey, VerifyError>> {
         self.keys
             .iter()
             .find(|(k, _)| k == kid)
@@ -89,7 +144,7 @@ impl KeySet {
 }
 
 impl KeySource for KeySet {
-    fn key(&self, kid: &str) -> Result<DecodingKey, VerifyError> {
+    fn key(&self, kid: &str) -> Result<PublicKey, VerifyError> {
         self.lookup(kid).unwrap_or_else(|| Err(kid_not_found(kid)))
     }
 }
@@ -101,7 +156,7 @@ fn kid_not_found(kid: &str) -> VerifyError {
     )
 }
 
-fn check_jwk(kid: &str, jwk: &Value) -> Result<DecodingKey, VerifyError> {
+fn check_jwk(kid: &str, jwk: &Value) -> Result<PublicKey, VerifyError> {
     let field = |name: &str| jwk.get(name).and_then(Value::as_str);
     let bad = |msg: String| Err(VerifyError::new(ErrorKind::InvalidJwk, msg));
     if field("kty") != Some("RSA") {
@@ -127,8 +182,7 @@ fn check_jwk(kid: &str, jwk: &Value) -> Result<DecodingKey, VerifyError> {
     let (Some(n), Some(e)) = (field("n"), field("e")) else {
         return bad(format!("key {kid} lacks its n or e"));
     };
-    DecodingKey::from_rsa_components(n, e)
-        .map_err(|_| VerifyError::new(ErrorKind::InvalidJwk, format!("key {kid} has a bad n or e")))
+    PublicKey::from_components(kid, n, e)
 }
 
 /// The keys of a JWKS URL (disk-cached under `cache_dir`) or file, for a verification.
@@ -259,7 +313,7 @@ impl JwksCache {
 }
 
 impl KeySource for JwksCache {
-    fn key(&self, kid: &str) -> Result<DecodingKey, VerifyError> {
+    fn key(&self, kid: &str) -> Result<PublicKey, VerifyError> {
         let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
         if state.is_none() {
             *state = self.load_disk();
@@ -322,16 +376,19 @@ mod tests {
             {"kid": "b", "kty": "RSA", "use": "enc", "n": "AQAB", "e": "AQAB"},
             {"kid": "c", "kty": "RSA", "alg": "RS512", "n": "AQAB", "e": "AQAB"},
             {"kid": "d", "kty": "RSA", "alg": "RS256", "use": "sig", "n": "AQAB", "e": "AQAB"},
+            {"kid": "e", "kty": "RSA", "alg": "RS256", "use": "sig", "n": "AK0", "e": "AQAB"},
+            crate::jwt::signing::SigningKey::generate("f").unwrap().jwk(),
         ]}))
         .unwrap();
-        for kid in ["a", "b", "c"] {
+        for kid in ["a", "b", "c", "d", "e"] {
             assert_eq!(
                 set.key(kid).unwrap_err().kind,
                 ErrorKind::InvalidJwk,
                 "{kid}"
             );
         }
-        assert!(set.key("d").is_ok());
+        assert!(set.key("d").unwrap_err().message.contains("17-bit"));
+        assert!(set.key("f").is_ok());
         assert_eq!(set.key("zz").unwrap_err().kind, ErrorKind::KidNotFound);
     }
 

@@ -22,8 +22,8 @@ pub struct Decoded<'a> {
     pub claims: Map<String, Value>,
     /// `header.payload`, the bytes the signature covers.
     pub signing_input: &'a str,
-    /// The third part, still base64url.
-    pub signature: &'a str,
+    /// The third part, decoded.
+    pub signature: Vec<u8>,
 }
 
 /// Splits and parses a compact JWS without checking anything but its shape.
@@ -49,17 +49,18 @@ pub fn decode(token: &str) -> Result<Decoded<'_>, VerifyError> {
     };
     let header = json_object("header", h)?;
     let claims = json_object("payload", p)?;
-    if s.is_empty() || URL_SAFE_NO_PAD.decode(s).is_err() {
+    // An empty signature is an unsecured JWS (`alg: none`); verify names its alg.
+    let Ok(signature) = URL_SAFE_NO_PAD.decode(s) else {
         return Err(VerifyError::new(
             ErrorKind::Malformed,
             "the signature part is not base64url",
         ));
-    }
+    };
     Ok(Decoded {
         header,
         claims,
         signing_input: &token[..h.len() + 1 + p.len()],
-        signature: s,
+        signature,
     })
 }
 

@@ -186,14 +186,7 @@ fn check(
     }
 
     let key = keys.key(kid)?;
-    let valid = jsonwebtoken::crypto::verify(
-        d.signature,
-        d.signing_input.as_bytes(),
-        &key,
-        jsonwebtoken::Algorithm::RS256,
-    )
-    .unwrap_or(false);
-    if !valid {
+    if !key.verifies(d.signing_input.as_bytes(), &d.signature) {
         return Err(VerifyError::new(
             ErrorKind::InvalidSignature,
             format!("the signature does not match key {kid}"),

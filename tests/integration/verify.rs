@@ -132,7 +132,10 @@ fn every_structural_error_kind() {
         (&json!("RS256"), &json!("HS256"))
     );
     let none = format!("{}.{}.", b64(&json!({"alg": "none"})), parts[1]);
-    assert_kind(&cli, &none, &[], "malformed");
+    assert_kind(&cli, &none, &[], "unsupported_alg");
+    // RS256 with the signature cut off.
+    let unsigned = format!("{}.{}.", parts[0], parts[1]);
+    assert_kind(&cli, &unsigned, &[], "invalid_signature");
     let none_sig = format!(
         "{}.{}.c2ln",
         b64(&json!({"alg": "none", "kid": "k1"})),
