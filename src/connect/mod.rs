@@ -3,6 +3,7 @@
 //! keepalive, reconnect, binary done right, API Gateway's size limits. Never prints the token.
 
 mod console;
+mod outbox;
 mod render;
 pub mod tls;
 
@@ -18,6 +19,7 @@ use tokio_tungstenite::tungstenite::{self, Message};
 
 use crate::{Error, ExitCode, Result};
 pub use console::Input;
+use outbox::Outbox;
 pub use render::Renderer;
 
 /// API Gateway refuses messages over 128 KB.
@@ -566,12 +568,48 @@ async fn session(
     received: &mut u64,
     interrupts: &mut Interrupts,
 ) -> Result<End> {
-    let (mut sink, mut stream) = ws.split();
+    let (mut wire, stream) = ws.split();
+    let mut stream = stream.peekable();
+    // Everything is sent through the outbox, drained by the loop below as the wire takes it.
+    let mut sink = Outbox::default();
+    let end = session_body(
+        options,
+        renderer,
+        &mut wire,
+        &mut stream,
+        &mut sink,
+        inputs,
+        received,
+        interrupts,
+    )
+    .await;
+    // What was queued before the end (a close above all) still goes out, briefly.
+    let _ = tokio::time::timeout(Duration::from_secs(1), sink.drain(&mut wire)).await;
+    end
+}
+
+/// Queued messages above which input waits (a bound on memory while the server is slow).
+const OUTBOX_LIMIT: usize = 256;
+
+type Wire = futures_util::stream::SplitSink<Ws, Message>;
+type Incoming = futures_util::stream::Peekable<futures_util::stream::SplitStream<Ws>>;
+
+#[allow(clippy::too_many_arguments)]
+async fn session_body(
+    options: &Options,
+    renderer: &mut Renderer,
+    wire: &mut Wire,
+    stream: &mut Incoming,
+    sink: &mut Outbox,
+    inputs: &mut tokio::sync::mpsc::Receiver<Input>,
+    received: &mut u64,
+    interrupts: &mut Interrupts,
+) -> Result<End> {
     let max_frame = options.max_frame_size.max(1);
     let send_err = |e: tungstenite::Error| End::Abnormal(crate::http::error_chain(&e));
     for command in &options.execute {
         if let Err(e) = send_data(
-            &mut sink,
+            sink,
             command.clone().into_bytes(),
             options.binary,
             max_frame,
@@ -685,17 +723,22 @@ async fn session(
                     deadline = Some(Instant::now() + wait.max(Duration::from_secs(1)));
                 }
             }
-            input = inputs.recv(), if !input_done && !closing => {
+            sent = sink.drain(wire), if sink.pending() => {
+                if let Err(e) = sent {
+                    return Ok(send_err(e));
+                }
+            }
+            input = inputs.recv(), if !input_done && !closing && sink.len() < OUTBOX_LIMIT => {
                 match input {
                     Some(Input::Line(line)) => {
-                        if let Some(end) = handle_line(options, renderer, &mut sink, line, max_frame, &mut closing).await {
+                        if let Some(end) = handle_line(options, renderer, sink, line, max_frame, &mut closing).await {
                             return Ok(end);
                         }
                         // Send what is queued in one go when the input pauses.
-                        while let Ok(next) = inputs.try_recv() {
+                        while sink.len() < OUTBOX_LIMIT && let Ok(next) = inputs.try_recv() {
                             match next {
                                 Input::Line(line) => {
-                                    if let Some(end) = handle_line(options, renderer, &mut sink, line, max_frame, &mut closing).await {
+                                    if let Some(end) = handle_line(options, renderer, sink, line, max_frame, &mut closing).await {
                                         return Ok(end);
                                     }
                                 }
@@ -763,11 +806,23 @@ async fn session(
                 }
             }
         }
-        if !renderer.terminal {
-            // Received frames ready right now are written before the next flush.
+        // Piped output is written when no further frame is ready, so a burst of messages
+        // costs one write instead of one per message.
+        if !renderer.terminal && !frame_ready(stream) {
             renderer.flush();
         }
     }
+}
+
+/// Whether the next frame (or the end of the stream) can be had without waiting.
+fn frame_ready<S: futures_util::Stream + Unpin>(
+    stream: &mut futures_util::stream::Peekable<S>,
+) -> bool {
+    use futures_util::FutureExt;
+    matches!(
+        std::pin::Pin::new(stream).peek().now_or_never(),
+        Some(Some(_))
+    )
 }
 
 /// Sends a typed or piped line, or runs a slash command; `Some` ends the session.

@@ -49,10 +49,15 @@ impl Cli {
             .stderr(Stdio::piped())
             .spawn()
             .expect("spawn cwsauth");
+        // Fed from a thread: a large input must not wait on output nobody reads yet.
         let mut input = child.stdin.take().unwrap();
-        input.write_all(stdin.as_bytes()).unwrap();
-        drop(input);
-        Run(child.wait_with_output().unwrap())
+        let data = stdin.as_bytes().to_vec();
+        let feeder = std::thread::spawn(move || {
+            let _ = input.write_all(&data);
+        });
+        let out = child.wait_with_output().unwrap();
+        feeder.join().unwrap();
+        Run(out)
     }
 
     pub fn run(&self, args: &[&str]) -> Run {

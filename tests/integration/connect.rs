@@ -70,6 +70,36 @@ fn piped_session_sends_queued_lines_and_waits_for_replies() {
     assert!(!run.stdout().contains(token.trim()));
 }
 
+/// More input than the socket buffers hold: while the server waits for us to read its
+/// replies, we must keep reading even though it has stopped reading what we send.
+#[test]
+fn a_flood_of_input_keeps_reading_while_the_server_pushes_back() {
+    let local = logged_in(&[]);
+    let pad = "x".repeat(200);
+    let input: String = (0..20_000).map(|i| format!("{i} {pad}\n")).collect();
+    // A watchdog, so that a hang fails the test instead of stalling the run.
+    let (done, watch) = std::sync::mpsc::channel::<()>();
+    let watchdog = std::thread::spawn(move || {
+        if watch
+            .recv_timeout(std::time::Duration::from_secs(120))
+            .is_err()
+        {
+            let _ = std::process::Command::new("pkill")
+                .args(["-f", "X-Test: flood"])
+                .status();
+        }
+    });
+    let run = connect(&local, &["-w", "30", "-H", "X-Test: flood"], &input);
+    let _ = done.send(());
+    watchdog.join().unwrap();
+    run.expect(0);
+    let got = replies(&run);
+    assert_eq!(got.len(), 20_000);
+    for (i, reply) in got.iter().enumerate() {
+        assert_eq!(reply["body"], format!("{i} {pad}"));
+    }
+}
+
 #[test]
 fn refused_handshakes_exit_4_with_a_hint() {
     let local = logged_in(&[]);
