@@ -178,11 +178,16 @@ fn page(status: u16, title: &str, text: &str) -> tiny_http::Response<std::io::Cu
         t = html(title),
         x = html(text)
     );
-    let header =
-        tiny_http::Header::from_bytes(&b"Content-Type"[..], &b"text/html; charset=utf-8"[..]).ok();
     let mut resp = tiny_http::Response::from_data(body.into_bytes()).with_status_code(status);
-    if let Some(h) = header {
-        resp.add_header(h);
+    // The callback URL holds the code: never cached, never sent on as a Referer.
+    for (name, value) in [
+        ("Content-Type", "text/html; charset=utf-8"),
+        ("Cache-Control", "no-store"),
+        ("Referrer-Policy", "no-referrer"),
+    ] {
+        if let Ok(h) = tiny_http::Header::from_bytes(name.as_bytes(), value.as_bytes()) {
+            resp.add_header(h);
+        }
     }
     resp
 }

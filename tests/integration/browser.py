@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """A scripted browser for `cwsauth login --browser-command`: follows the authorize URL to the
 hosted UI's sign-in form, submits it, and follows the redirect to the loopback listener.
-BROWSER_MODE: sign-in (default), cancel, tamper-state."""
+BROWSER_MODE: sign-in (default), cancel, tamper-state; foreign-page (a page elsewhere sends
+the browser to the callback with its own code and state); hostile (stray requests around a
+real sign-in: a foreign Host, a POST, another path)."""
 import html, os, re, sys, urllib.error, urllib.parse, urllib.request
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -49,9 +51,29 @@ else:
     callback = location(urllib.parse.urljoin(login, action), urllib.parse.urlencode(form).encode())
 if mode == "tamper-state":
     callback = re.sub(r"state=[^&]+", "state=forged", callback)
-try:
-    body = urllib.request.urlopen(callback).read().decode()
-    status = 200
-except urllib.error.HTTPError as e:
-    body, status = e.read().decode(), e.code
-print(status, re.search(r"<h1>(.*?)</h1>", body).group(1), flush=True)
+
+def visit(url, method="GET", headers=None):
+    """Status, <h1> and the headers that would let a page go further (redirect, CORS)."""
+    req = urllib.request.Request(url, method=method, headers=headers or {})
+    try:
+        resp = opener.open(req)
+        status, body, hdrs = resp.status, resp.read().decode(), resp.headers
+    except urllib.error.HTTPError as e:
+        status, body, hdrs = e.code, e.read().decode(), e.headers
+    h1 = re.search(r"<h1>(.*?)</h1>", body)
+    extra = [f"{h}={hdrs[h]}" for h in ("Location", "Refresh", "Access-Control-Allow-Origin") if hdrs[h]]
+    return " ".join([str(status), h1.group(1) if h1 else "-"] + extra)
+
+if mode == "foreign-page":
+    # The attacker's own code and state, sent from the attacker's page.
+    forged = re.sub(r"code=[^&]+", "code=attackers-code", re.sub(r"state=[^&]+", "state=attackers-state", callback))
+    print(visit(forged, headers={"Referer": "https://evil.example/", "Origin": "https://evil.example"}), flush=True)
+    sys.exit(0)
+if mode == "hostile":
+    parts = urllib.parse.urlsplit(callback)
+    print(visit(callback, headers={"Host": "evil.example:%d" % parts.port}))
+    print(visit(callback, method="POST"))
+    print(visit(urllib.parse.urlunsplit(parts._replace(path="/other"))))
+    print(visit(callback), flush=True)
+    sys.exit(0)
+print(visit(callback), flush=True)

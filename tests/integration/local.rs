@@ -641,7 +641,7 @@ fn json_api_password_refresh_srp_and_errors() {
     }
 }
 
-fn ws_request(
+pub(crate) fn ws_request(
     local: &Local,
     path: &str,
     token: Option<&str>,
@@ -657,7 +657,7 @@ fn ws_request(
 }
 
 /// The status and body of a refused handshake.
-fn refused(local: &Local, path: &str, token: Option<&str>) -> (u16, String) {
+pub(crate) fn refused(local: &Local, path: &str, token: Option<&str>) -> (u16, String) {
     match tungstenite::connect(ws_request(local, path, token)) {
         Err(tungstenite::Error::Http(resp)) => (
             resp.status().as_u16(),

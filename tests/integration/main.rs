@@ -11,4 +11,5 @@ mod keyring;
 mod local;
 mod login;
 mod ministack;
+mod security;
 mod verify;
