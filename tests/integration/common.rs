@@ -407,6 +407,48 @@ impl Local {
 }
 
 impl Local {
+    /// `cwsauth login --profile local --store STORE FLAG --username USER` (FLAG `--password`
+    /// or `--srp`), the password in CWSAUTH_PASSWORD, plus `extra`.
+    pub fn password_login(
+        &self,
+        store: &str,
+        flag: &str,
+        (user, password): (&str, &str),
+        extra: &[&str],
+    ) -> Run {
+        let mut args = vec![
+            "login",
+            "--profile",
+            "local",
+            "--store",
+            store,
+            flag,
+            "--username",
+            user,
+        ];
+        args.extend_from_slice(extra);
+        let out = self
+            .cli
+            .command(&args)
+            .env("CWSAUTH_PASSWORD", password)
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        Run(out)
+    }
+
+    /// The emulator's JWKS document.
+    pub fn jwks(&self) -> Value {
+        http()
+            .get(format!("{}/.well-known/jwks.json", self.issuer()))
+            .send()
+            .unwrap()
+            .json()
+            .unwrap()
+    }
+}
+
+impl Local {
     /// Stops the emulator and hands back its home.
     pub fn stop(mut self) -> Cli {
         let _ = self.child.kill();

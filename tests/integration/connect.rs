@@ -11,23 +11,9 @@ use crate::common::*;
 /// An emulator with the demo user logged in (file store) as profile `local`.
 fn logged_in(extra: &[&str]) -> Local {
     let local = Local::start(extra);
-    let out = local
-        .cli
-        .command(&[
-            "login",
-            "--profile",
-            "local",
-            "--store",
-            "file",
-            "--password",
-            "--username",
-            "demo",
-        ])
-        .env("CWSAUTH_PASSWORD", "Demo-Passw0rd!")
-        .stdin(Stdio::null())
-        .output()
-        .unwrap();
-    Run(out).expect(0);
+    local
+        .password_login("file", "--password", ("demo", "Demo-Passw0rd!"), &[])
+        .expect(0);
     local
 }
 

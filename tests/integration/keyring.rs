@@ -1,30 +1,12 @@
 //! The keyring store against a real Secret Service (gnome-keyring inside dbus-run-session, as
 //! .ci/run starts it). Skipped on a machine without one, but never in CI.
 
-use std::process::Stdio;
-
 use crate::common::*;
 
 #[test]
 fn tokens_live_in_the_secret_service_one_entry_each() {
     let local = Local::start(&[]);
-    let login = local
-        .cli
-        .command(&[
-            "login",
-            "--profile",
-            "local",
-            "--store",
-            "keyring",
-            "--password",
-            "--username",
-            "demo",
-        ])
-        .env("CWSAUTH_PASSWORD", "Demo-Passw0rd!")
-        .stdin(Stdio::null())
-        .output()
-        .unwrap();
-    let login = Run(login);
+    let login = local.password_login("keyring", "--password", ("demo", "Demo-Passw0rd!"), &[]);
     if login.code() != 0 && login.stderr().contains("the OS keyring is not available") {
         assert!(
             std::env::var_os("CI").is_none(),

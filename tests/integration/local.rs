@@ -131,12 +131,7 @@ fn hosted_ui_login_with_pkce_yields_cognito_tokens() {
         header_kid(body["id_token"].as_str().unwrap()),
     );
     assert_ne!(ak, ik);
-    let jwks: Value = http()
-        .get(format!("{}/.well-known/jwks.json", local.issuer()))
-        .send()
-        .unwrap()
-        .json()
-        .unwrap();
+    let jwks = local.jwks();
     let kids: Vec<&str> = jwks["keys"]
         .as_array()
         .unwrap()

@@ -339,23 +339,9 @@ fn logout_offline_still_deletes_and_everywhere_opens_the_hosted_ui_logout() {
 fn password_srp_and_client_credentials_logins() {
     let local = Local::start(&["--user", "alice:Al1ce-pass:admin"]);
     for (flag, method) in [("--password", "password"), ("--srp", "srp")] {
-        let run = local
-            .cli
-            .command(&[
-                "login",
-                "--profile",
-                "local",
-                "--store",
-                "file",
-                flag,
-                "--username",
-                "alice",
-            ])
-            .env("CWSAUTH_PASSWORD", "Al1ce-pass")
-            .stdin(Stdio::null())
-            .output()
-            .unwrap();
-        Run(run).expect(0);
+        local
+            .password_login("file", flag, ("alice", "Al1ce-pass"), &[])
+            .expect(0);
         let s = local
             .cli
             .run(&["status", "--profile", "local", "--store", "file", "--json"])

@@ -2,8 +2,6 @@
 //! the emulator's authorizer, hostile key sets, hostile pages and requests at the loopback
 //! listener, a token file others can read, and logs that could leak secrets.
 
-use std::process::Stdio;
-
 use base64::Engine;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use serde_json::{Value, json};
@@ -93,12 +91,7 @@ fn forged_tokens_are_refused_by_verify_and_by_the_authorizer() {
     let tokens = local.password_tokens("erin", "Er1n-pass");
     let access = tokens["AccessToken"].as_str().unwrap().to_string();
     let id = tokens["IdToken"].as_str().unwrap().to_string();
-    let jwks: Value = http()
-        .get(format!("{}/.well-known/jwks.json", local.issuer()))
-        .send()
-        .unwrap()
-        .json()
-        .unwrap();
+    let jwks = local.jwks();
     let header: Value = serde_json::from_slice(
         &URL_SAFE_NO_PAD
             .decode(access.split('.').next().unwrap())
@@ -394,24 +387,7 @@ fn verbose_logs_hold_no_secrets() {
 
     let mut all = logs;
     for flag in ["--password", "--srp"] {
-        let out = local
-            .cli
-            .command(&[
-                "login",
-                "--profile",
-                "local",
-                "--store",
-                "file",
-                flag,
-                "--username",
-                "demo",
-                "-vv",
-            ])
-            .env("CWSAUTH_PASSWORD", "Demo-Passw0rd!")
-            .stdin(Stdio::null())
-            .output()
-            .unwrap();
-        let run = Run(out);
+        let run = local.password_login("file", flag, ("demo", "Demo-Passw0rd!"), &["-vv"]);
         run.expect(0);
         all.push_str(&run.stderr());
         let stored: Value =
@@ -419,19 +395,15 @@ fn verbose_logs_hold_no_secrets() {
         secrets.push(stored["access_token"].as_str().unwrap().to_string());
         secrets.push(stored["refresh_token"].as_str().unwrap().to_string());
     }
-    let m2m = Run(local
-        .cli
-        .command(&[
-            "login",
-            "--profile",
-            "local-m2m",
-            "--store",
-            "file",
-            "--client-credentials",
-            "-vv",
-        ])
-        .output()
-        .unwrap());
+    let m2m = local.cli.run(&[
+        "login",
+        "--profile",
+        "local-m2m",
+        "--store",
+        "file",
+        "--client-credentials",
+        "-vv",
+    ]);
     m2m.expect(0);
     all.push_str(&m2m.stderr());
     all.push_str(&local.log());
