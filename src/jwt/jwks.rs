@@ -43,7 +43,10 @@ impl PublicKey {
         // Some encoders keep a sign byte; the key components must not have leading zeros.
         let n = strip_zeros(&n);
         let e = strip_zeros(&e);
-        let bits = n.len() * 8 - n.first().map_or(8, |b| b.leading_zeros() as usize);
+        let Some(first) = n.first() else {
+            return Err(bad());
+        };
+        let bits = n.len() * 8 - first.leading_zeros() as usize;
         if !Self::BITS.contains(&bits) {
             return Err(VerifyError::new(
                 ErrorKind::InvalidJwk,
@@ -377,10 +380,11 @@ mod tests {
             {"kid": "c", "kty": "RSA", "alg": "RS512", "n": "AQAB", "e": "AQAB"},
             {"kid": "d", "kty": "RSA", "alg": "RS256", "use": "sig", "n": "AQAB", "e": "AQAB"},
             {"kid": "e", "kty": "RSA", "alg": "RS256", "use": "sig", "n": "AK0", "e": "AQAB"},
+            {"kid": "g", "kty": "RSA", "alg": "RS256", "use": "sig", "n": "AAAA", "e": "AQAB"},
             crate::jwt::signing::SigningKey::generate("f").unwrap().jwk(),
         ]}))
         .unwrap();
-        for kid in ["a", "b", "c", "d", "e"] {
+        for kid in ["a", "b", "c", "d", "e", "g"] {
             assert_eq!(
                 set.key(kid).unwrap_err().kind,
                 ErrorKind::InvalidJwk,
@@ -388,6 +392,7 @@ mod tests {
             );
         }
         assert!(set.key("d").unwrap_err().message.contains("17-bit"));
+        assert!(set.key("g").unwrap_err().message.contains("bad n or e"));
         assert!(set.key("f").is_ok());
         assert_eq!(set.key("zz").unwrap_err().kind, ErrorKind::KidNotFound);
     }
