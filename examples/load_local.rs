@@ -16,7 +16,7 @@ use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 /// Each connection sends one message per this interval (10 per second).
 const SEND_EVERY: Duration = Duration::from_millis(100);
 /// At most this many token requests in flight; beyond it a tick is counted as missed.
-const MAX_IN_FLIGHT: u64 = 256;
+const MAX_IN_FLIGHT: u32 = 256;
 
 #[derive(Default)]
 struct Counts {
@@ -98,7 +98,8 @@ async fn main() {
     let http = cwsauth::http::async_client();
     let ok = Arc::new(AtomicU64::new(0));
     let failed = Arc::new(AtomicU64::new(0));
-    let in_flight = Arc::new(AtomicU64::new(0));
+    // A permit per request in flight; taking them all back at the end waits for the last one.
+    let in_flight = Arc::new(tokio::sync::Semaphore::new(MAX_IN_FLIGHT as usize));
     let latencies = Arc::new(std::sync::Mutex::new(Vec::new()));
     let mut missed = 0u64;
     let mut issued = 0u64;
@@ -107,24 +108,18 @@ async fn main() {
     let token_url = format!("{base}/oauth2/token");
     while Instant::now() < until {
         tick.tick().await;
-        if in_flight.load(Ordering::Relaxed) >= MAX_IN_FLIGHT {
+        let Ok(permit) = in_flight.clone().try_acquire_owned() else {
             missed += 1;
             continue;
-        }
+        };
         issued += 1;
-        in_flight.fetch_add(1, Ordering::Relaxed);
         let (http, url, client, secret) = (
             http.clone(),
             token_url.clone(),
             client.clone(),
             secret.clone(),
         );
-        let (ok, failed, in_flight, latencies) = (
-            ok.clone(),
-            failed.clone(),
-            in_flight.clone(),
-            latencies.clone(),
-        );
+        let (ok, failed, latencies) = (ok.clone(), failed.clone(), latencies.clone());
         tokio::spawn(async move {
             let t = Instant::now();
             let resp = http
@@ -145,13 +140,11 @@ async fn main() {
                 .lock()
                 .unwrap()
                 .push(t.elapsed().as_micros() as u64);
-            in_flight.fetch_sub(1, Ordering::Relaxed);
+            drop(permit);
         });
     }
     let token_seconds = started.elapsed().as_secs_f64();
-    while in_flight.load(Ordering::Relaxed) > 0 {
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
+    let _all_done = in_flight.acquire_many(MAX_IN_FLIGHT).await;
 
     let (mut sent, mut echoed, mut wrong, mut errors) = (0, 0, 0, Vec::new());
     for session in sessions {

@@ -255,24 +255,12 @@ fn hostile_key_sets_are_refused() {
         run.json()["error"]["message"],
         "key k1 is a 1024-bit RSA key; RS256 keys must have 2048 to 8192 bits"
     );
-    let mut enc = k.jwk();
-    enc["use"] = json!("enc");
-    refused_by_verify(
-        &setup(json!({"keys": [enc]})),
-        "default",
-        &token,
-        &at,
-        "invalid_jwk",
-    );
-    let mut ps = k.jwk();
-    ps["alg"] = json!("PS256");
-    refused_by_verify(
-        &setup(json!({"keys": [ps]})),
-        "default",
-        &token,
-        &at,
-        "invalid_jwk",
-    );
+    for (field, value) in [("use", "enc"), ("alg", "PS256")] {
+        let mut jwk = k.jwk();
+        jwk[field] = json!(value);
+        let cli = setup(json!({"keys": [jwk]}));
+        refused_by_verify(&cli, "default", &token, &at, "invalid_jwk");
+    }
 
     // Plain http from a non-loopback host is refused before any request.
     let cli = Cli::new();
