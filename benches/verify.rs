@@ -4,9 +4,10 @@
 use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use cwsauth::authorizer::{PolicyOptions, allow};
-use cwsauth::jwt::signing::{SigningKey, jwks_document};
-use cwsauth::jwt::{self, Checks, JwksCache, KeySet, TokenUse, jwks::KeySource};
+use cwsauth::jwks::JwksCache;
+use cwsauth_verify::authorizer::{PolicyOptions, allow};
+use cwsauth_verify::signing::{SigningKey, jwks_document};
+use cwsauth_verify::{self as jwt, Checks, ClientIds, KeySet, KeySource, TokenUse};
 use serde_json::json;
 
 const ISSUER: &str = "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Bench1234";
@@ -32,12 +33,11 @@ fn token(key: &SigningKey) -> String {
 }
 
 fn checks() -> Checks {
-    Checks {
-        issuer: ISSUER.into(),
-        client_ids: vec!["benchclient1234567890".into()],
-        token_use: TokenUse::Access,
-        ..Default::default()
-    }
+    Checks::new(
+        ISSUER,
+        TokenUse::Access,
+        ClientIds::one_of(["benchclient1234567890"]),
+    )
 }
 
 fn benches(c: &mut Criterion) {

@@ -95,16 +95,12 @@ _cwsauth() {
 
     case "${cmd}" in
         cwsauth)
-            opts="-v -h -V --profile --verbose --help --version configure decode verify login token status logout connect demo local completions help"
+            opts="-v -h -V --verbose --help --version configure decode verify login token status logout connect demo local completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --profile)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -113,16 +109,12 @@ _cwsauth() {
             return 0
             ;;
         cwsauth__subcmd__completions)
-            opts="-v -h -V --profile --verbose --help --version bash elvish fish powershell zsh"
+            opts="-v -h -V --verbose --help --version bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --profile)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -131,17 +123,17 @@ _cwsauth() {
             return 0
             ;;
         cwsauth__subcmd__configure)
-            opts="-v -h -V --show --json --discover --scopes --ws-url --client-id --domain --redirect-uri --store --region --user-pool-id --issuer --jwks --jwks-uri --idp-endpoint --profile --verbose --help --version"
+            opts="-v -h -V --show --json --discover --no-input --region --user-pool-id --client-id --domain --redirect-uri --scopes --ws-url --idp-endpoint --issuer --jwks --jwks-uri --jwks-max-age --ca-file --store --profile --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --scopes)
+                --region)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --ws-url)
+                --user-pool-id)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -157,15 +149,15 @@ _cwsauth() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --store)
-                    COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
-                    return 0
-                    ;;
-                --region)
+                --scopes)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --user-pool-id)
+                --ws-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --idp-endpoint)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -181,8 +173,16 @@ _cwsauth() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --idp-endpoint)
+                --jwks-max-age)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --store)
+                    COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
                     return 0
                     ;;
                 --profile)
@@ -197,12 +197,20 @@ _cwsauth() {
             return 0
             ;;
         cwsauth__subcmd__connect)
-            opts="-H -s -o -n -x -w -P -L -1 -v -h -V --id-token --auth-header --auth-scheme --auth-query --token --no-auth --header --subprotocol --origin --host --no-check --ca --cert --key --passphrase --execute --wait --show-ping-pong --slash --location --max-redirects --proxy --no-color --binary --binary-format --ping-interval --ping-timeout --reconnect --pretty --timestamps --jsonl --one-message --max-messages --max-frame-size --client-id --domain --redirect-uri --store --region --user-pool-id --issuer --jwks --jwks-uri --idp-endpoint --profile --verbose --help --version"
+            opts="-c -H -s -o -n -x -w -P -L -1 -v -h -V --connect --id-token --auth-header --auth-scheme --auth-query --token --no-auth --header --subprotocol --origin --host --no-check --ca --cert --key --passphrase --execute --wait --show-ping-pong --slash --location --max-redirects --proxy --no-color --connect-timeout --binary --binary-format --ping-interval --ping-timeout --reconnect --pretty --timestamps --jsonl --one-message --max-messages --max-frame-size --profile --region --user-pool-id --client-id --domain --redirect-uri --idp-endpoint --issuer --jwks --jwks-uri --jwks-max-age --ca-file --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --connect)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -c)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --auth-header)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -287,6 +295,10 @@ _cwsauth() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --connect-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --binary-format)
                     COMPREPLY=($(compgen -W "hex base64" -- "${cur}"))
                     return 0
@@ -307,6 +319,18 @@ _cwsauth() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --user-pool-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --client-id)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -319,15 +343,7 @@ _cwsauth() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --store)
-                    COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
-                    return 0
-                    ;;
-                --region)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --user-pool-id)
+                --idp-endpoint)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -343,11 +359,11 @@ _cwsauth() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --idp-endpoint)
+                --jwks-max-age)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --profile)
+                --ca-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -381,16 +397,12 @@ _cwsauth() {
             return 0
             ;;
         cwsauth__subcmd__demo)
-            opts="-v -h -V --browser --profile --verbose --help --version"
+            opts="-v -h -V --browser --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --profile)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -581,7 +593,7 @@ _cwsauth() {
             return 0
             ;;
         cwsauth__subcmd__local)
-            opts="-v -h -V --port --bind --user --token-ttl --callback-url --identity-source --require-group --idle-timeout --max-connection-time --code-ttl --persist --write-profile --profile --verbose --help --version"
+            opts="-v -h -V --port --bind --user --token-ttl --callback-url --identity-source --require-group --idle-timeout --max-connection-time --code-ttl --rotate-refresh-tokens --persist --write-profile --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -631,10 +643,6 @@ _cwsauth() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --profile)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -643,7 +651,7 @@ _cwsauth() {
             return 0
             ;;
         cwsauth__subcmd__login)
-            opts="-v -h -V --password --srp --client-credentials --username --scope --identity-provider --prompt --login-hint --timeout --browser-command --no-browser --client-id --domain --redirect-uri --store --region --user-pool-id --issuer --jwks --jwks-uri --idp-endpoint --profile --verbose --help --version"
+            opts="-v -h -V --password --srp --client-credentials --username --scope --identity-provider --prompt --login-hint --timeout --store --browser-command --no-browser --profile --region --user-pool-id --client-id --domain --redirect-uri --idp-endpoint --issuer --jwks --jwks-uri --jwks-max-age --ca-file --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -673,7 +681,23 @@ _cwsauth() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --store)
+                    COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
+                    return 0
+                    ;;
                 --browser-command)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --user-pool-id)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -689,15 +713,7 @@ _cwsauth() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --store)
-                    COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
-                    return 0
-                    ;;
-                --region)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --user-pool-id)
+                --idp-endpoint)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -713,11 +729,11 @@ _cwsauth() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --idp-endpoint)
+                --jwks-max-age)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --profile)
+                --ca-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -729,13 +745,25 @@ _cwsauth() {
             return 0
             ;;
         cwsauth__subcmd__logout)
-            opts="-v -h -V --everywhere --browser-command --no-browser --client-id --domain --redirect-uri --store --region --user-pool-id --issuer --jwks --jwks-uri --idp-endpoint --profile --verbose --help --version"
+            opts="-v -h -V --everywhere --browser-command --no-browser --profile --region --user-pool-id --client-id --domain --redirect-uri --idp-endpoint --issuer --jwks --jwks-uri --jwks-max-age --ca-file --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --browser-command)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --user-pool-id)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -751,15 +779,7 @@ _cwsauth() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --store)
-                    COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
-                    return 0
-                    ;;
-                --region)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --user-pool-id)
+                --idp-endpoint)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -775,11 +795,11 @@ _cwsauth() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --idp-endpoint)
+                --jwks-max-age)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --profile)
+                --ca-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -791,12 +811,24 @@ _cwsauth() {
             return 0
             ;;
         cwsauth__subcmd__status)
-            opts="-v -h -V --json --client-id --domain --redirect-uri --store --region --user-pool-id --issuer --jwks --jwks-uri --idp-endpoint --profile --verbose --help --version"
+            opts="-v -h -V --json --check --profile --region --user-pool-id --client-id --domain --redirect-uri --idp-endpoint --issuer --jwks --jwks-uri --jwks-max-age --ca-file --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --user-pool-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --client-id)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -809,15 +841,7 @@ _cwsauth() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --store)
-                    COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
-                    return 0
-                    ;;
-                --region)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --user-pool-id)
+                --idp-endpoint)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -833,11 +857,11 @@ _cwsauth() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --idp-endpoint)
+                --jwks-max-age)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --profile)
+                --ca-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -849,13 +873,25 @@ _cwsauth() {
             return 0
             ;;
         cwsauth__subcmd__token)
-            opts="-v -h -V --access --id --refresh --json --min-ttl --client-id --domain --redirect-uri --store --region --user-pool-id --issuer --jwks --jwks-uri --idp-endpoint --profile --verbose --help --version"
+            opts="-v -h -V --access --id --refresh --json --min-ttl --profile --region --user-pool-id --client-id --domain --redirect-uri --idp-endpoint --issuer --jwks --jwks-uri --jwks-max-age --ca-file --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --min-ttl)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --user-pool-id)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -871,15 +907,7 @@ _cwsauth() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --store)
-                    COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
-                    return 0
-                    ;;
-                --region)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --user-pool-id)
+                --idp-endpoint)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -895,11 +923,11 @@ _cwsauth() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --idp-endpoint)
+                --jwks-max-age)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --profile)
+                --ca-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -911,7 +939,7 @@ _cwsauth() {
             return 0
             ;;
         cwsauth__subcmd__verify)
-            opts="-v -h -V --token-use --client-id --scope --group --leeway --now --json --authorizer --method-arn --context --principal-id --effect --event --identity-source --region --user-pool-id --issuer --jwks --jwks-uri --idp-endpoint --profile --verbose --help --version"
+            opts="-v -h -V --token-use --client-id --any-client --scope --group --leeway --now --json --authorizer --method-arn --context --principal-id --effect --event --identity-source --profile --region --user-pool-id --issuer --jwks --jwks-uri --jwks-max-age --ca-file --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -965,6 +993,10 @@ _cwsauth() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --region)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -985,11 +1017,11 @@ _cwsauth() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --idp-endpoint)
+                --jwks-max-age)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --profile)
+                --ca-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

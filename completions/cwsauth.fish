@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_cwsauth_global_optspecs
-    string join \n profile= v/verbose h/help V/version
+    string join \n v/verbose h/help V/version
 end
 
 function __fish_cwsauth_needs_command
@@ -24,11 +24,10 @@ function __fish_cwsauth_using_subcommand
     contains -- $cmd[1] $argv
 end
 
-complete -c cwsauth -n "__fish_cwsauth_needs_command" -l profile -d 'The profile to use from the config file' -r
 complete -c cwsauth -n "__fish_cwsauth_needs_command" -s v -l verbose -d 'Log what happens on stderr (-v: steps and HTTP exchanges, -vv: more); secrets redacted'
 complete -c cwsauth -n "__fish_cwsauth_needs_command" -s h -l help -d 'Print help'
 complete -c cwsauth -n "__fish_cwsauth_needs_command" -s V -l version -d 'Print version'
-complete -c cwsauth -n "__fish_cwsauth_needs_command" -f -a "configure" -d 'Write or show a profile in the config file'
+complete -c cwsauth -n "__fish_cwsauth_needs_command" -f -a "configure" -d 'Write a profile (asks on a terminal), fill it by discovery, or show it resolved'
 complete -c cwsauth -n "__fish_cwsauth_needs_command" -f -a "decode" -d 'Print a token\'s header and claims without verifying it'
 complete -c cwsauth -n "__fish_cwsauth_needs_command" -f -a "verify" -d 'Verify a token exactly as a Cognito JWT authorizer does'
 complete -c cwsauth -n "__fish_cwsauth_needs_command" -f -a "login" -d 'Log in through the hosted UI (browser), or headless with --password, --srp or --client-credentials'
@@ -40,24 +39,27 @@ complete -c cwsauth -n "__fish_cwsauth_needs_command" -f -a "demo" -d 'The whole
 complete -c cwsauth -n "__fish_cwsauth_needs_command" -f -a "local" -d 'Run a local Cognito user pool and API Gateway WebSocket API on 127.0.0.1'
 complete -c cwsauth -n "__fish_cwsauth_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c cwsauth -n "__fish_cwsauth_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c cwsauth -n "__fish_cwsauth_using_subcommand configure" -l scopes -d 'Scopes to request at login, space-separated' -r
-complete -c cwsauth -n "__fish_cwsauth_using_subcommand configure" -l ws-url -d 'Default WebSocket URL for `connect`' -r
-complete -c cwsauth -n "__fish_cwsauth_using_subcommand configure" -l client-id -d 'App client id' -r
-complete -c cwsauth -n "__fish_cwsauth_using_subcommand configure" -l domain -d 'Hosted UI domain: abc123.auth.us-east-1.amazoncognito.com, a bare prefix, a custom domain, or a URL' -r
-complete -c cwsauth -n "__fish_cwsauth_using_subcommand configure" -l redirect-uri -d 'Callback URL registered on the app client (repeatable; a taken port moves to the next)' -r
-complete -c cwsauth -n "__fish_cwsauth_using_subcommand configure" -l store -d 'Token store: keyring or file (default: the keyring when one answers)' -r -f -a "keyring\t''
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand configure" -l region -d 'AWS region of the user pool (derived from the pool id when absent).' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand configure" -l user-pool-id -d 'Cognito user pool id, e.g. us-east-1_AbCdEf123.' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand configure" -l client-id -d 'App client id.' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand configure" -l domain -d 'Hosted UI domain: a prefix (with region), abc.auth.us-east-1.amazoncognito.com, a custom domain, or a URL.' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand configure" -l redirect-uri -d 'Callback URL registered on the app client (repeatable; a taken port moves to the next).' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand configure" -l scopes -d 'Scopes to request at login, space-separated.' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand configure" -l ws-url -d 'Default WebSocket URL for `connect`.' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand configure" -l idp-endpoint -d 'Base URL of the Cognito JSON API; default https://cognito-idp.{region}.amazonaws.com.' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand configure" -l issuer -d 'Issuer (iss) to pin; default https://cognito-idp.{region}.amazonaws.com/{pool}.' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand configure" -l jwks-uri -l jwks -d 'JWKS URL or file; default {issuer}/.well-known/jwks.json.' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand configure" -l jwks-max-age -d 'Refetch a cached JWKS older than this, so a removed key stops verifying.' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand configure" -l ca-file -d 'Extra CA certificates (PEM) to trust for Cognito and JWKS calls, e.g. a TLS-inspecting proxy\'s.' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand configure" -l store -d 'Token store at login: keyring or file (default: the keyring when one answers); later commands use the store the login chose.' -r -f -a "keyring\t''
 file\t''"
-complete -c cwsauth -n "__fish_cwsauth_using_subcommand configure" -l region -d 'AWS region of the user pool (derived from the pool id when absent)' -r
-complete -c cwsauth -n "__fish_cwsauth_using_subcommand configure" -l user-pool-id -d 'Cognito user pool id, e.g. us-east-1_AbCdEf123' -r
-complete -c cwsauth -n "__fish_cwsauth_using_subcommand configure" -l issuer -d 'Issuer (iss) to pin; default https://cognito-idp.{region}.amazonaws.com/{pool}' -r
-complete -c cwsauth -n "__fish_cwsauth_using_subcommand configure" -l jwks-uri -l jwks -d 'JWKS URL or file; default {issuer}/.well-known/jwks.json' -r
-complete -c cwsauth -n "__fish_cwsauth_using_subcommand configure" -l idp-endpoint -d 'Base URL of the Cognito JSON API; default https://cognito-idp.{region}.amazonaws.com' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand configure" -l profile -d 'The profile to use from the config file' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand configure" -l show -d 'Print the resolved profile with the source of each value, and change nothing'
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand configure" -l json -d 'With --show, print JSON'
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand configure" -l discover -d 'Fill issuer, jwks_uri and domain from {issuer}/.well-known/openid-configuration'
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand configure" -l no-input -d 'Never ask: with nothing to set, name what is missing instead'
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand configure" -s v -l verbose -d 'Log what happens on stderr (-v: steps and HTTP exchanges, -vv: more); secrets redacted'
-complete -c cwsauth -n "__fish_cwsauth_using_subcommand configure" -s h -l help -d 'Print help'
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand configure" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand configure" -s V -l version -d 'Print version'
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand decode" -l now -d 'Evaluate relative times at this Unix time instead of now' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand decode" -l profile -d 'The profile to use from the config file' -r
@@ -71,7 +73,7 @@ any\t''"
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand verify" -l client-id -d 'Accepted app client id (repeatable); default the profile\'s client_id' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand verify" -l scope -d 'Require one of these scopes (repeatable)' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand verify" -l group -d 'Require membership in one of these groups (repeatable; cognito:groups)' -r
-complete -c cwsauth -n "__fish_cwsauth_using_subcommand verify" -l leeway -d 'Seconds of clock skew allowed on exp and nbf' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand verify" -l leeway -d 'Seconds of clock skew allowed on exp, nbf and iat' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand verify" -l now -d 'Evaluate at this Unix time instead of now' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand verify" -l method-arn -d 'Resource of the policy; default the event\'s methodArn or arn:aws:execute-api:{region}:*:*/*/$connect' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand verify" -l context -d 'Add KEY=VALUE to the context (repeatable)' -r
@@ -80,13 +82,15 @@ complete -c cwsauth -n "__fish_cwsauth_using_subcommand verify" -l effect -d 'Wh
 deny-on-invalid\t'An invalid token gets a Deny policy (API Gateway answers 403)'"
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand verify" -l event -d 'Replay an API Gateway $connect authorizer event (JSON) and take the token from it' -r -F
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand verify" -l identity-source -d 'Where the event carries the token: header:NAME or query:NAME' -r
-complete -c cwsauth -n "__fish_cwsauth_using_subcommand verify" -l region -d 'AWS region of the user pool (derived from the pool id when absent)' -r
-complete -c cwsauth -n "__fish_cwsauth_using_subcommand verify" -l user-pool-id -d 'Cognito user pool id, e.g. us-east-1_AbCdEf123' -r
-complete -c cwsauth -n "__fish_cwsauth_using_subcommand verify" -l issuer -d 'Issuer (iss) to pin; default https://cognito-idp.{region}.amazonaws.com/{pool}' -r
-complete -c cwsauth -n "__fish_cwsauth_using_subcommand verify" -l jwks-uri -l jwks -d 'JWKS URL or file; default {issuer}/.well-known/jwks.json' -r
-complete -c cwsauth -n "__fish_cwsauth_using_subcommand verify" -l idp-endpoint -d 'Base URL of the Cognito JSON API; default https://cognito-idp.{region}.amazonaws.com' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand verify" -l profile -d 'The profile to use from the config file' -r
-complete -c cwsauth -n "__fish_cwsauth_using_subcommand verify" -l json -d 'Print {valid, error, header, claims} as JSON'
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand verify" -l region -d 'AWS region of the user pool (derived from the pool id when absent).' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand verify" -l user-pool-id -d 'Cognito user pool id, e.g. us-east-1_AbCdEf123.' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand verify" -l issuer -d 'Issuer (iss) to pin; default https://cognito-idp.{region}.amazonaws.com/{pool}.' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand verify" -l jwks-uri -l jwks -d 'JWKS URL or file; default {issuer}/.well-known/jwks.json.' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand verify" -l jwks-max-age -d 'Refetch a cached JWKS older than this, so a removed key stops verifying.' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand verify" -l ca-file -d 'Extra CA certificates (PEM) to trust for Cognito and JWKS calls, e.g. a TLS-inspecting proxy\'s.' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand verify" -l any-client -d 'Skip the app client check (the token may come from any client of the pool)'
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand verify" -l json -d 'Print one JSON object: {valid, error, header, claims} (with --authorizer: the answer too)'
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand verify" -l authorizer -d 'Print what a Lambda REQUEST authorizer returns: the policy and context'
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand verify" -s v -l verbose -d 'Log what happens on stderr (-v: steps and HTTP exchanges, -vv: more); secrets redacted'
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand verify" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -97,126 +101,130 @@ complete -c cwsauth -n "__fish_cwsauth_using_subcommand login" -l identity-provi
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand login" -l prompt -d 'Ask the hosted UI to show the sign-in form even with a session (e.g. login)' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand login" -l login-hint -d 'Prefill the user name on the sign-in form' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand login" -l timeout -d 'Give up waiting for the browser after this long' -r
-complete -c cwsauth -n "__fish_cwsauth_using_subcommand login" -l browser-command -d 'Run this command with the URL as its last argument instead of the system browser' -r
-complete -c cwsauth -n "__fish_cwsauth_using_subcommand login" -l client-id -d 'App client id' -r
-complete -c cwsauth -n "__fish_cwsauth_using_subcommand login" -l domain -d 'Hosted UI domain: abc123.auth.us-east-1.amazoncognito.com, a bare prefix, a custom domain, or a URL' -r
-complete -c cwsauth -n "__fish_cwsauth_using_subcommand login" -l redirect-uri -d 'Callback URL registered on the app client (repeatable; a taken port moves to the next)' -r
-complete -c cwsauth -n "__fish_cwsauth_using_subcommand login" -l store -d 'Token store: keyring or file (default: the keyring when one answers)' -r -f -a "keyring\t''
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand login" -l store -d 'Where to keep the tokens (default: the profile\'s store, else the keyring when one answers, else a file); later commands use what the login chose' -r -f -a "keyring\t''
 file\t''"
-complete -c cwsauth -n "__fish_cwsauth_using_subcommand login" -l region -d 'AWS region of the user pool (derived from the pool id when absent)' -r
-complete -c cwsauth -n "__fish_cwsauth_using_subcommand login" -l user-pool-id -d 'Cognito user pool id, e.g. us-east-1_AbCdEf123' -r
-complete -c cwsauth -n "__fish_cwsauth_using_subcommand login" -l issuer -d 'Issuer (iss) to pin; default https://cognito-idp.{region}.amazonaws.com/{pool}' -r
-complete -c cwsauth -n "__fish_cwsauth_using_subcommand login" -l jwks-uri -l jwks -d 'JWKS URL or file; default {issuer}/.well-known/jwks.json' -r
-complete -c cwsauth -n "__fish_cwsauth_using_subcommand login" -l idp-endpoint -d 'Base URL of the Cognito JSON API; default https://cognito-idp.{region}.amazonaws.com' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand login" -l browser-command -d 'Run this command with the URL as its last argument instead of the system browser (split as a shell would: quotes and spaces work)' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand login" -l profile -d 'The profile to use from the config file' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand login" -l region -d 'AWS region of the user pool (derived from the pool id when absent).' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand login" -l user-pool-id -d 'Cognito user pool id, e.g. us-east-1_AbCdEf123.' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand login" -l client-id -d 'App client id.' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand login" -l domain -d 'Hosted UI domain: a prefix (with region), abc.auth.us-east-1.amazoncognito.com, a custom domain, or a URL.' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand login" -l redirect-uri -d 'Callback URL registered on the app client (repeatable; a taken port moves to the next).' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand login" -l idp-endpoint -d 'Base URL of the Cognito JSON API; default https://cognito-idp.{region}.amazonaws.com.' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand login" -l issuer -d 'Issuer (iss) to pin; default https://cognito-idp.{region}.amazonaws.com/{pool}.' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand login" -l jwks-uri -l jwks -d 'JWKS URL or file; default {issuer}/.well-known/jwks.json.' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand login" -l jwks-max-age -d 'Refetch a cached JWKS older than this, so a removed key stops verifying.' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand login" -l ca-file -d 'Extra CA certificates (PEM) to trust for Cognito and JWKS calls, e.g. a TLS-inspecting proxy\'s.' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand login" -l password -d 'Headless: USER_PASSWORD_AUTH on the JSON API (password from CWSAUTH_PASSWORD or a prompt)'
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand login" -l srp -d 'Headless: USER_SRP_AUTH, the password never leaves this machine'
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand login" -l client-credentials -d 'Machine to machine: client_credentials with the client secret; no refresh token'
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand login" -l no-browser -d 'Only print the URL (wins over --browser-command and CWSAUTH_BROWSER)'
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand login" -s v -l verbose -d 'Log what happens on stderr (-v: steps and HTTP exchanges, -vv: more); secrets redacted'
-complete -c cwsauth -n "__fish_cwsauth_using_subcommand login" -s h -l help -d 'Print help'
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand login" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand login" -s V -l version -d 'Print version'
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand token" -l min-ttl -d 'Refresh first when the access token expires within this many seconds' -r
-complete -c cwsauth -n "__fish_cwsauth_using_subcommand token" -l client-id -d 'App client id' -r
-complete -c cwsauth -n "__fish_cwsauth_using_subcommand token" -l domain -d 'Hosted UI domain: abc123.auth.us-east-1.amazoncognito.com, a bare prefix, a custom domain, or a URL' -r
-complete -c cwsauth -n "__fish_cwsauth_using_subcommand token" -l redirect-uri -d 'Callback URL registered on the app client (repeatable; a taken port moves to the next)' -r
-complete -c cwsauth -n "__fish_cwsauth_using_subcommand token" -l store -d 'Token store: keyring or file (default: the keyring when one answers)' -r -f -a "keyring\t''
-file\t''"
-complete -c cwsauth -n "__fish_cwsauth_using_subcommand token" -l region -d 'AWS region of the user pool (derived from the pool id when absent)' -r
-complete -c cwsauth -n "__fish_cwsauth_using_subcommand token" -l user-pool-id -d 'Cognito user pool id, e.g. us-east-1_AbCdEf123' -r
-complete -c cwsauth -n "__fish_cwsauth_using_subcommand token" -l issuer -d 'Issuer (iss) to pin; default https://cognito-idp.{region}.amazonaws.com/{pool}' -r
-complete -c cwsauth -n "__fish_cwsauth_using_subcommand token" -l jwks-uri -l jwks -d 'JWKS URL or file; default {issuer}/.well-known/jwks.json' -r
-complete -c cwsauth -n "__fish_cwsauth_using_subcommand token" -l idp-endpoint -d 'Base URL of the Cognito JSON API; default https://cognito-idp.{region}.amazonaws.com' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand token" -l profile -d 'The profile to use from the config file' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand token" -l region -d 'AWS region of the user pool (derived from the pool id when absent).' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand token" -l user-pool-id -d 'Cognito user pool id, e.g. us-east-1_AbCdEf123.' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand token" -l client-id -d 'App client id.' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand token" -l domain -d 'Hosted UI domain: a prefix (with region), abc.auth.us-east-1.amazoncognito.com, a custom domain, or a URL.' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand token" -l redirect-uri -d 'Callback URL registered on the app client (repeatable; a taken port moves to the next).' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand token" -l idp-endpoint -d 'Base URL of the Cognito JSON API; default https://cognito-idp.{region}.amazonaws.com.' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand token" -l issuer -d 'Issuer (iss) to pin; default https://cognito-idp.{region}.amazonaws.com/{pool}.' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand token" -l jwks-uri -l jwks -d 'JWKS URL or file; default {issuer}/.well-known/jwks.json.' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand token" -l jwks-max-age -d 'Refetch a cached JWKS older than this, so a removed key stops verifying.' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand token" -l ca-file -d 'Extra CA certificates (PEM) to trust for Cognito and JWKS calls, e.g. a TLS-inspecting proxy\'s.' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand token" -l access -d 'The access token (the default)'
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand token" -l id -d 'The ID token'
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand token" -l refresh -d 'The refresh token'
-complete -c cwsauth -n "__fish_cwsauth_using_subcommand token" -l json -d 'Print {"token", "token_type", "expires_at", "expires_in"} as JSON'
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand token" -l json -d 'Print {"token", "token_type", "expires_at", "expires_in", "username"} as JSON'
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand token" -s v -l verbose -d 'Log what happens on stderr (-v: steps and HTTP exchanges, -vv: more); secrets redacted'
-complete -c cwsauth -n "__fish_cwsauth_using_subcommand token" -s h -l help -d 'Print help'
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand token" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand token" -s V -l version -d 'Print version'
-complete -c cwsauth -n "__fish_cwsauth_using_subcommand status" -l client-id -d 'App client id' -r
-complete -c cwsauth -n "__fish_cwsauth_using_subcommand status" -l domain -d 'Hosted UI domain: abc123.auth.us-east-1.amazoncognito.com, a bare prefix, a custom domain, or a URL' -r
-complete -c cwsauth -n "__fish_cwsauth_using_subcommand status" -l redirect-uri -d 'Callback URL registered on the app client (repeatable; a taken port moves to the next)' -r
-complete -c cwsauth -n "__fish_cwsauth_using_subcommand status" -l store -d 'Token store: keyring or file (default: the keyring when one answers)' -r -f -a "keyring\t''
-file\t''"
-complete -c cwsauth -n "__fish_cwsauth_using_subcommand status" -l region -d 'AWS region of the user pool (derived from the pool id when absent)' -r
-complete -c cwsauth -n "__fish_cwsauth_using_subcommand status" -l user-pool-id -d 'Cognito user pool id, e.g. us-east-1_AbCdEf123' -r
-complete -c cwsauth -n "__fish_cwsauth_using_subcommand status" -l issuer -d 'Issuer (iss) to pin; default https://cognito-idp.{region}.amazonaws.com/{pool}' -r
-complete -c cwsauth -n "__fish_cwsauth_using_subcommand status" -l jwks-uri -l jwks -d 'JWKS URL or file; default {issuer}/.well-known/jwks.json' -r
-complete -c cwsauth -n "__fish_cwsauth_using_subcommand status" -l idp-endpoint -d 'Base URL of the Cognito JSON API; default https://cognito-idp.{region}.amazonaws.com' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand status" -l profile -d 'The profile to use from the config file' -r
-complete -c cwsauth -n "__fish_cwsauth_using_subcommand status" -l json -d 'Print JSON'
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand status" -l region -d 'AWS region of the user pool (derived from the pool id when absent).' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand status" -l user-pool-id -d 'Cognito user pool id, e.g. us-east-1_AbCdEf123.' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand status" -l client-id -d 'App client id.' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand status" -l domain -d 'Hosted UI domain: a prefix (with region), abc.auth.us-east-1.amazoncognito.com, a custom domain, or a URL.' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand status" -l redirect-uri -d 'Callback URL registered on the app client (repeatable; a taken port moves to the next).' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand status" -l idp-endpoint -d 'Base URL of the Cognito JSON API; default https://cognito-idp.{region}.amazonaws.com.' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand status" -l issuer -d 'Issuer (iss) to pin; default https://cognito-idp.{region}.amazonaws.com/{pool}.' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand status" -l jwks-uri -l jwks -d 'JWKS URL or file; default {issuer}/.well-known/jwks.json.' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand status" -l jwks-max-age -d 'Refetch a cached JWKS older than this, so a removed key stops verifying.' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand status" -l ca-file -d 'Extra CA certificates (PEM) to trust for Cognito and JWKS calls, e.g. a TLS-inspecting proxy\'s.' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand status" -l json -d 'Print one JSON object (also when logged out)'
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand status" -l check -d 'Ask the server whether the session is still alive (a refresh), not only the store'
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand status" -s v -l verbose -d 'Log what happens on stderr (-v: steps and HTTP exchanges, -vv: more); secrets redacted'
-complete -c cwsauth -n "__fish_cwsauth_using_subcommand status" -s h -l help -d 'Print help'
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand status" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand status" -s V -l version -d 'Print version'
-complete -c cwsauth -n "__fish_cwsauth_using_subcommand logout" -l browser-command -d 'Run this command with the URL as its last argument instead of the system browser' -r
-complete -c cwsauth -n "__fish_cwsauth_using_subcommand logout" -l client-id -d 'App client id' -r
-complete -c cwsauth -n "__fish_cwsauth_using_subcommand logout" -l domain -d 'Hosted UI domain: abc123.auth.us-east-1.amazoncognito.com, a bare prefix, a custom domain, or a URL' -r
-complete -c cwsauth -n "__fish_cwsauth_using_subcommand logout" -l redirect-uri -d 'Callback URL registered on the app client (repeatable; a taken port moves to the next)' -r
-complete -c cwsauth -n "__fish_cwsauth_using_subcommand logout" -l store -d 'Token store: keyring or file (default: the keyring when one answers)' -r -f -a "keyring\t''
-file\t''"
-complete -c cwsauth -n "__fish_cwsauth_using_subcommand logout" -l region -d 'AWS region of the user pool (derived from the pool id when absent)' -r
-complete -c cwsauth -n "__fish_cwsauth_using_subcommand logout" -l user-pool-id -d 'Cognito user pool id, e.g. us-east-1_AbCdEf123' -r
-complete -c cwsauth -n "__fish_cwsauth_using_subcommand logout" -l issuer -d 'Issuer (iss) to pin; default https://cognito-idp.{region}.amazonaws.com/{pool}' -r
-complete -c cwsauth -n "__fish_cwsauth_using_subcommand logout" -l jwks-uri -l jwks -d 'JWKS URL or file; default {issuer}/.well-known/jwks.json' -r
-complete -c cwsauth -n "__fish_cwsauth_using_subcommand logout" -l idp-endpoint -d 'Base URL of the Cognito JSON API; default https://cognito-idp.{region}.amazonaws.com' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand logout" -l browser-command -d 'Run this command with the URL as its last argument instead of the system browser (split as a shell would: quotes and spaces work)' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand logout" -l profile -d 'The profile to use from the config file' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand logout" -l region -d 'AWS region of the user pool (derived from the pool id when absent).' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand logout" -l user-pool-id -d 'Cognito user pool id, e.g. us-east-1_AbCdEf123.' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand logout" -l client-id -d 'App client id.' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand logout" -l domain -d 'Hosted UI domain: a prefix (with region), abc.auth.us-east-1.amazoncognito.com, a custom domain, or a URL.' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand logout" -l redirect-uri -d 'Callback URL registered on the app client (repeatable; a taken port moves to the next).' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand logout" -l idp-endpoint -d 'Base URL of the Cognito JSON API; default https://cognito-idp.{region}.amazonaws.com.' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand logout" -l issuer -d 'Issuer (iss) to pin; default https://cognito-idp.{region}.amazonaws.com/{pool}.' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand logout" -l jwks-uri -l jwks -d 'JWKS URL or file; default {issuer}/.well-known/jwks.json.' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand logout" -l jwks-max-age -d 'Refetch a cached JWKS older than this, so a removed key stops verifying.' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand logout" -l ca-file -d 'Extra CA certificates (PEM) to trust for Cognito and JWKS calls, e.g. a TLS-inspecting proxy\'s.' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand logout" -l everywhere -d 'Also end the hosted UI session in the browser (/logout)'
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand logout" -l no-browser -d 'Only print the URL (wins over --browser-command and CWSAUTH_BROWSER)'
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand logout" -s v -l verbose -d 'Log what happens on stderr (-v: steps and HTTP exchanges, -vv: more); secrets redacted'
-complete -c cwsauth -n "__fish_cwsauth_using_subcommand logout" -s h -l help -d 'Print help'
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand logout" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand logout" -s V -l version -d 'Print version'
-complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -l auth-header -d 'Header that carries the token' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -s c -l connect -d 'The URL, as wscat takes it (-c/--connect)' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -l auth-header -d 'Header that carries the token (sent with the name as typed)' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -l auth-scheme -d 'Scheme before the token; empty sends the raw token' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -l auth-query -d 'Put the token in this query parameter instead of a header' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -l token -d 'Use this token instead of the stored one' -r
-complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -s H -l header -d 'Extra header `Name: value` (repeatable)' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -s H -l header -d 'Extra header `Name: value` (repeatable), sent with the name as typed' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -s s -l subprotocol -d 'Subprotocol to offer (repeatable)' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -s o -l origin -d 'Origin header' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -l host -d 'Host header' -r
-complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -l ca -d 'Trust the CA certificates in this PEM file too' -r -F
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -l ca -d 'Trust the CA certificates in this PEM file too (also the profile\'s ca_file)' -r -F
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -l cert -d 'Client certificate (PEM)' -r -F
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -l key -d 'Client key (PEM, unencrypted)' -r -F
-complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -l passphrase -d 'Passphrase of the client key' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -l passphrase -d 'Not supported: a passphrase on the command line is visible to every user; decrypt the key' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -s x -l execute -d 'Send this message after connecting (repeatable), then wait and exit' -r
-complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -s w -l wait -d 'Seconds to wait after -x or at end of input for replies and the server\'s close; -1 keeps the session open' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -s w -l wait -d 'After -x or the end of input, close once no frame has arrived for this long (seconds); -1 keeps the session open' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -l max-redirects -d 'Most redirects to follow with -L' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -l proxy -d 'Connect through this HTTP proxy (CONNECT); HTTPS_PROXY and NO_PROXY are honoured' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -l connect-timeout -d 'Give up when TCP, TLS and the WebSocket handshake take longer than this (seconds)' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -l binary-format -d 'How received binary frames are shown' -r -f -a "hex\t''
 base64\t''"
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -l ping-interval -d 'Send a ping this often (seconds)' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -l ping-timeout -d 'A ping unanswered this long (seconds) means the connection is lost' -r
-complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -l max-messages -d 'Exit after this many received messages' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -l max-messages -d 'Exit after this many received messages (exactly this many are printed)' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -l max-frame-size -d 'Largest outgoing frame; longer messages are split (API Gateway: 32 KB)' -r
-complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -l client-id -d 'App client id' -r
-complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -l domain -d 'Hosted UI domain: abc123.auth.us-east-1.amazoncognito.com, a bare prefix, a custom domain, or a URL' -r
-complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -l redirect-uri -d 'Callback URL registered on the app client (repeatable; a taken port moves to the next)' -r
-complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -l store -d 'Token store: keyring or file (default: the keyring when one answers)' -r -f -a "keyring\t''
-file\t''"
-complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -l region -d 'AWS region of the user pool (derived from the pool id when absent)' -r
-complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -l user-pool-id -d 'Cognito user pool id, e.g. us-east-1_AbCdEf123' -r
-complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -l issuer -d 'Issuer (iss) to pin; default https://cognito-idp.{region}.amazonaws.com/{pool}' -r
-complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -l jwks-uri -l jwks -d 'JWKS URL or file; default {issuer}/.well-known/jwks.json' -r
-complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -l idp-endpoint -d 'Base URL of the Cognito JSON API; default https://cognito-idp.{region}.amazonaws.com' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -l profile -d 'The profile to use from the config file' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -l region -d 'AWS region of the user pool (derived from the pool id when absent).' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -l user-pool-id -d 'Cognito user pool id, e.g. us-east-1_AbCdEf123.' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -l client-id -d 'App client id.' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -l domain -d 'Hosted UI domain: a prefix (with region), abc.auth.us-east-1.amazoncognito.com, a custom domain, or a URL.' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -l redirect-uri -d 'Callback URL registered on the app client (repeatable; a taken port moves to the next).' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -l idp-endpoint -d 'Base URL of the Cognito JSON API; default https://cognito-idp.{region}.amazonaws.com.' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -l issuer -d 'Issuer (iss) to pin; default https://cognito-idp.{region}.amazonaws.com/{pool}.' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -l jwks-uri -l jwks -d 'JWKS URL or file; default {issuer}/.well-known/jwks.json.' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -l jwks-max-age -d 'Refetch a cached JWKS older than this, so a removed key stops verifying.' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -l ca-file -d 'Extra CA certificates (PEM) to trust for Cognito and JWKS calls, e.g. a TLS-inspecting proxy\'s.' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -l id-token -d 'Send the ID token instead of the access token'
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -l no-auth -d 'Send no token'
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -s n -l no-check -d 'Do not check the server\'s TLS certificate'
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -s P -l show-ping-pong -d 'Show pings and pongs'
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -l slash -d 'Enable /ping [data], /pong [data] and /close [code [reason]]'
-complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -s L -l location -d 'Follow redirects of the handshake'
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -s L -l location -d 'Follow redirects of the handshake (credentials are dropped when the origin changes)'
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -l no-color -d 'No colours (also NO_COLOR)'
-complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -l binary -d 'Send lines as binary frames'
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -l binary -d 'Send each line of input as a binary frame, byte for byte (no UTF-8 needed)'
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -l reconnect -d 'Reconnect after a lost or abnormally closed connection, with a fresh token each time'
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -l pretty -d 'Pretty-print JSON messages'
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -l timestamps -d 'Prefix lines with the time'
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -l jsonl -d 'Print one JSON event per line (open, message, ping, pong, close, error)'
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -s 1 -l one-message -d 'Exit after the first received message'
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -s v -l verbose -d 'Log what happens on stderr (-v: steps and HTTP exchanges, -vv: more); secrets redacted'
-complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -s h -l help -d 'Print help'
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -s V -l version -d 'Print version'
-complete -c cwsauth -n "__fish_cwsauth_using_subcommand demo" -l profile -d 'The profile to use from the config file' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand demo" -l browser -d 'Sign in with the system browser instead of the built-in one'
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand demo" -s v -l verbose -d 'Log what happens on stderr (-v: steps and HTTP exchanges, -vv: more); secrets redacted'
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand demo" -s h -l help -d 'Print help'
@@ -232,16 +240,15 @@ complete -c cwsauth -n "__fish_cwsauth_using_subcommand local" -l idle-timeout -
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand local" -l max-connection-time -d 'Close WebSocket connections after this long (API Gateway: 2h)' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand local" -l code-ttl -d 'Lifetime of authorization codes (Cognito: 5m); shorter only to test expiry' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand local" -l write-profile -d 'Write profile NAME (public client) and NAME-m2m (confidential client) for this instance' -r
-complete -c cwsauth -n "__fish_cwsauth_using_subcommand local" -l profile -d 'The profile to use from the config file' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand local" -l rotate-refresh-tokens -d 'Rotate refresh tokens: each refresh returns a new one and retires the old'
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand local" -l persist -d 'Keep the signing keys under CWSAUTH_HOME so tokens stay valid across restarts'
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand local" -s v -l verbose -d 'Log what happens on stderr (-v: steps and HTTP exchanges, -vv: more); secrets redacted'
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand local" -s h -l help -d 'Print help'
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand local" -s V -l version -d 'Print version'
-complete -c cwsauth -n "__fish_cwsauth_using_subcommand completions" -l profile -d 'The profile to use from the config file' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand completions" -s v -l verbose -d 'Log what happens on stderr (-v: steps and HTTP exchanges, -vv: more); secrets redacted'
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c cwsauth -n "__fish_cwsauth_using_subcommand help; and not __fish_seen_subcommand_from configure decode verify login token status logout connect demo local completions help" -f -a "configure" -d 'Write or show a profile in the config file'
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand help; and not __fish_seen_subcommand_from configure decode verify login token status logout connect demo local completions help" -f -a "configure" -d 'Write a profile (asks on a terminal), fill it by discovery, or show it resolved'
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand help; and not __fish_seen_subcommand_from configure decode verify login token status logout connect demo local completions help" -f -a "decode" -d 'Print a token\'s header and claims without verifying it'
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand help; and not __fish_seen_subcommand_from configure decode verify login token status logout connect demo local completions help" -f -a "verify" -d 'Verify a token exactly as a Cognito JWT authorizer does'
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand help; and not __fish_seen_subcommand_from configure decode verify login token status logout connect demo local completions help" -f -a "login" -d 'Log in through the hosted UI (browser), or headless with --password, --srp or --client-credentials'

@@ -11,7 +11,6 @@ use std::time::{Duration, Instant};
 use futures_util::{SinkExt, StreamExt};
 use serde_json::{Value, json};
 use tokio_tungstenite::tungstenite::Message;
-use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 
 /// Each connection sends one message per this interval (10 per second).
 const SEND_EVERY: Duration = Duration::from_millis(100);
@@ -31,14 +30,9 @@ async fn connection(
     id: usize,
     until: Instant,
 ) -> Result<Counts, String> {
-    let mut req = url.into_client_request().map_err(|e| e.to_string())?;
-    req.headers_mut().insert(
-        "Authorization",
-        format!("Bearer {token}").parse().map_err(|_| "bad token")?,
-    );
-    let (ws, _) = tokio_tungstenite::connect_async(req)
+    let ws = cwsauth::connect::open(&cwsauth::connect::Options::new(url), Some(&token))
         .await
-        .map_err(|e| format!("connection {id}: {e}"))?;
+        .map_err(|e| format!("connection {id}: {e:?}"))?;
     let (mut sink, mut stream) = ws.split();
     let mut counts = Counts::default();
     // Spread the connections over the interval.
@@ -95,7 +89,7 @@ async fn main() {
         .collect();
 
     // Token requests at a fixed rate; each one is a client_credentials grant.
-    let http = cwsauth::http::async_client();
+    let http = cwsauth::http::async_client().expect("an HTTP client");
     let ok = Arc::new(AtomicU64::new(0));
     let failed = Arc::new(AtomicU64::new(0));
     // A permit per request in flight; taking them all back at the end waits for the last one.

@@ -4,8 +4,8 @@
 
 use std::time::{Duration, Instant};
 
-use cwsauth::jwt::signing::{SigningKey, jwks_document};
-use cwsauth::jwt::{self, Checks, KeySet, TokenUse};
+use cwsauth_verify::signing::{SigningKey, jwks_document};
+use cwsauth_verify::{self as jwt, Checks, ClientIds, KeySet, TokenUse};
 use serde_json::json;
 
 const POOL: &str = "us-east-1_Bench12345";
@@ -52,12 +52,7 @@ fn main() {
             let keys = KeySet::from_json(&std::fs::read(dir.join("jwks.json")).unwrap()).unwrap();
             let text = std::fs::read_to_string(dir.join("tokens.txt")).unwrap();
             let tokens: Vec<&str> = text.lines().collect();
-            let checks = Checks {
-                issuer: issuer(),
-                client_ids: vec![CLIENT.into()],
-                token_use: TokenUse::Access,
-                ..Default::default()
-            };
+            let checks = Checks::new(issuer(), TokenUse::Access, ClientIds::one_of([CLIENT]));
             let deadline = Instant::now() + Duration::from_secs_f64(seconds);
             let started = Instant::now();
             let mut n = 0usize;

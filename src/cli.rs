@@ -1,12 +1,12 @@
-//! The command line: the single source for `--help`, the completions in `completions/` and the
-//! README's flag lists. Doc comments here are the help text.
+//! The command line: the single source for `--help`, the completions in `completions/`, the
+//! man pages in `man/` and the README's flag lists. Doc comments here are the help text; the
+//! profile keys' flags come from [`crate::profile::SCHEMA`], so each is defined once.
 
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::config::Overrides;
-use crate::jwt::TokenUse;
+use crate::profile::{Key, Overrides, Reach, SCHEMA};
 
 /// Log in to Amazon Cognito, verify its JWTs as an API Gateway authorizer does, and open
 /// authenticated WebSocket sessions.
@@ -15,20 +15,12 @@ use crate::jwt::TokenUse;
     name = "cwsauth",
     version,
     propagate_version = true,
-    max_term_width = 100
+    max_term_width = 100,
+    after_help = "Start with `cwsauth demo` (no AWS needed), or `cwsauth configure` for your own pool."
 )]
 pub struct Cli {
-    /// The profile to use from the config file.
-    #[arg(
-        long,
-        global = true,
-        env = "CWSAUTH_PROFILE",
-        default_value = "default"
-    )]
-    pub profile: String,
-
     /// Log what happens on stderr (-v: steps and HTTP exchanges, -vv: more); secrets redacted.
-    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    #[arg(short, long, global = true, action = clap::ArgAction::Count, help_heading = "Global options")]
     pub verbose: u8,
 
     #[command(subcommand)]
@@ -37,67 +29,203 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Write or show a profile in the config file.
+    /// Write a profile (asks on a terminal), fill it by discovery, or show it resolved.
+    #[command(after_help = EXAMPLES_CONFIGURE)]
     Configure(ConfigureArgs),
     /// Print a token's header and claims without verifying it.
+    #[command(after_help = EXAMPLES_DECODE)]
     Decode(DecodeArgs),
     /// Verify a token exactly as a Cognito JWT authorizer does.
+    #[command(after_help = EXAMPLES_VERIFY)]
     Verify(VerifyArgs),
     /// Log in through the hosted UI (browser), or headless with --password, --srp or --client-credentials.
+    #[command(after_help = EXAMPLES_LOGIN)]
     Login(LoginArgs),
     /// Print a usable token (refreshed when it is about to expire) and nothing else.
+    #[command(after_help = EXAMPLES_TOKEN)]
     Token(TokenArgs),
     /// Show who is logged in with the profile, and until when.
+    #[command(after_help = EXAMPLES_STATUS)]
     Status(StatusArgs),
     /// Revoke the refresh token and delete the stored tokens.
+    #[command(after_help = EXAMPLES_LOGOUT)]
     Logout(LogoutArgs),
     /// Open an authenticated WebSocket session, with wscat's flags and habits.
+    #[command(after_help = EXAMPLES_CONNECT)]
     Connect(Box<ConnectArgs>),
     /// The whole loop on 127.0.0.1: local user pool, hosted-UI login, verify, WebSocket.
+    #[command(after_help = EXAMPLES_DEMO)]
     Demo(DemoArgs),
     /// Run a local Cognito user pool and API Gateway WebSocket API on 127.0.0.1.
-    Local(LocalArgs),
+    #[command(after_help = EXAMPLES_LOCAL)]
+    Local(Box<LocalArgs>),
     /// Print a shell completion script.
+    #[command(after_help = EXAMPLES_COMPLETIONS)]
     Completions(CompletionsArgs),
 }
 
-/// Profile keys that a command can override; each wins over the config file and env.
-#[derive(Debug, Clone, Default, Args)]
-#[command(next_help_heading = "Profile overrides")]
-pub struct ProfileArgs {
-    /// AWS region of the user pool (derived from the pool id when absent).
-    #[arg(long, value_name = "REGION")]
-    pub region: Option<String>,
-    /// Cognito user pool id, e.g. us-east-1_AbCdEf123.
-    #[arg(long, value_name = "ID")]
-    pub user_pool_id: Option<String>,
-    /// Issuer (iss) to pin; default https://cognito-idp.{region}.amazonaws.com/{pool}.
-    #[arg(long, value_name = "URL")]
-    pub issuer: Option<String>,
-    /// JWKS URL or file; default {issuer}/.well-known/jwks.json.
-    #[arg(long, visible_alias = "jwks", value_name = "URL|FILE")]
-    pub jwks_uri: Option<String>,
-    /// Base URL of the Cognito JSON API; default https://cognito-idp.{region}.amazonaws.com.
-    #[arg(long, value_name = "URL")]
-    pub idp_endpoint: Option<String>,
+const EXAMPLES_CONFIGURE: &str = "\
+Examples:
+  cwsauth configure                                   # asks for pool id, client id and domain
+  cwsauth configure --user-pool-id us-east-1_AbC123 --client-id 1a2b3c --domain myapp
+  cwsauth configure --profile staging --issuer https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_X --discover
+  cwsauth configure --show --json";
+const EXAMPLES_DECODE: &str = "\
+Examples:
+  cwsauth decode \"$TOKEN\"
+  cwsauth token | cwsauth decode --json | jq .claims";
+const EXAMPLES_VERIFY: &str = "\
+Examples:
+  cwsauth verify \"$TOKEN\"
+  cwsauth token | cwsauth verify --scope orders/read --json
+  cwsauth verify --authorizer --context tier=gold \"$TOKEN\"
+  cwsauth verify --authorizer --event connect-event.json";
+const EXAMPLES_LOGIN: &str = "\
+Examples:
+  cwsauth login                            # the hosted UI in your browser
+  cwsauth login --no-browser               # print the address; paste where the browser ended
+  CWSAUTH_PASSWORD=… cwsauth login --password --username alice
+  cwsauth login --profile local-m2m --client-credentials";
+const EXAMPLES_TOKEN: &str = "\
+Examples:
+  wscat -c wss://abc.execute-api.us-east-1.amazonaws.com/prod -H \"Authorization: Bearer $(cwsauth token)\"
+  cwsauth token --id --json";
+const EXAMPLES_STATUS: &str = "\
+Examples:
+  cwsauth status
+  cwsauth status --check --json";
+const EXAMPLES_LOGOUT: &str = "\
+Examples:
+  cwsauth logout
+  cwsauth logout --everywhere              # also end the hosted UI session";
+const EXAMPLES_CONNECT: &str = "\
+Examples:
+  cwsauth connect wss://abc.execute-api.us-east-1.amazonaws.com/production
+  cwsauth connect -x '{\"action\":\"sendmessage\",\"data\":\"hi\"}' wss://…/production
+  printf 'a\\nb\\n' | cwsauth connect --jsonl ws://127.0.0.1:9911/$default";
+const EXAMPLES_DEMO: &str = "\
+Examples:
+  cwsauth demo
+  cwsauth demo --browser                   # sign in with your own browser";
+const EXAMPLES_LOCAL: &str = "\
+Examples:
+  cwsauth local --write-profile local      # then: cwsauth login --profile local
+  cwsauth local --port 0 --user alice:Passw0rd!:admins --require-group admins";
+const EXAMPLES_COMPLETIONS: &str = "\
+Examples:
+  cwsauth completions bash > ~/.local/share/bash-completion/completions/cwsauth
+  cwsauth completions zsh > \"${fpath[1]}/_cwsauth\"";
+
+/// Which profile to use.
+#[derive(Debug, Clone, Args)]
+pub struct ProfileSelect {
+    /// The profile to use from the config file.
+    #[arg(
+        long,
+        env = "CWSAUTH_PROFILE",
+        default_value = crate::profile::DEFAULT_PROFILE,
+        value_name = "NAME",
+        help_heading = "Profile"
+    )]
+    pub profile: String,
 }
 
-impl ProfileArgs {
-    pub fn overrides(&self) -> Overrides {
-        let mut o = Overrides::default();
-        o.set("region", self.region.clone());
-        o.set("user_pool_id", self.user_pool_id.clone());
-        o.set("issuer", self.issuer.clone());
-        o.set("jwks_uri", self.jwks_uri.clone());
-        o.set("idp_endpoint", self.idp_endpoint.clone());
-        o
+/// Flags of profile keys acting on verification (`verify`).
+pub const VERIFY_KEYS: u8 = 1;
+/// Flags of profile keys acting on logins and refreshes.
+pub const CLIENT_KEYS: u8 = 2;
+/// Every key with a flag, as values to write (`configure`).
+pub const ALL_KEYS: u8 = 4;
+
+/// The flags of profile keys, built from [`SCHEMA`]: `SET` chooses which keys (those that act
+/// on the command). Overrides are listed under their own heading in `--help` only.
+#[derive(Debug, Clone, Default)]
+pub struct ProfileFlags<const SET: u8> {
+    pub values: Overrides,
+}
+
+fn in_set(reach: Reach, set: u8) -> bool {
+    match reach {
+        Reach::Verify => true,
+        Reach::Client => set & (CLIENT_KEYS | ALL_KEYS) != 0,
+        Reach::ConfigureOnly => set & ALL_KEYS != 0,
+    }
+}
+
+impl<const SET: u8> ProfileFlags<SET> {
+    pub fn overrides(&self) -> &Overrides {
+        &self.values
+    }
+}
+
+impl<const SET: u8> clap::FromArgMatches for ProfileFlags<SET> {
+    fn from_arg_matches(matches: &clap::ArgMatches) -> Result<Self, clap::Error> {
+        let mut flags = Self::default();
+        flags.update_from_arg_matches(matches)?;
+        Ok(flags)
+    }
+
+    fn update_from_arg_matches(&mut self, matches: &clap::ArgMatches) -> Result<(), clap::Error> {
+        for spec in SCHEMA
+            .iter()
+            .filter(|s| s.flag.is_some() && in_set(s.reach, SET))
+        {
+            if let Ok(Some(values)) = matches.try_get_many::<String>(spec.name) {
+                self.values.set_all(spec.key, values.cloned().collect());
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<const SET: u8> Args for ProfileFlags<SET> {
+    fn augment_args(mut cmd: clap::Command) -> clap::Command {
+        let overrides = SET & ALL_KEYS == 0;
+        for spec in SCHEMA {
+            let Some(flag) = spec.flag.filter(|_| in_set(spec.reach, SET)) else {
+                continue;
+            };
+            let mut arg = clap::Arg::new(spec.name)
+                .long(flag)
+                .value_name(spec.value_name)
+                .help(spec.help)
+                .long_help(spec.help)
+                .num_args(1)
+                .help_heading(if overrides {
+                    "Profile overrides"
+                } else {
+                    "Profile keys"
+                })
+                .hide_short_help(overrides);
+            if let Some(alias) = spec.alias {
+                arg = arg.visible_alias(alias);
+            }
+            arg = if spec.list {
+                arg.action(clap::ArgAction::Append)
+            } else {
+                arg.action(clap::ArgAction::Set)
+            };
+            arg = match spec.key {
+                Key::Store => arg.value_parser(["keyring", "file"]),
+                Key::JwksMaxAge => arg.value_parser(|text: &str| {
+                    crate::timefmt::parse_duration(text).map(|_| text.to_string())
+                }),
+                _ => arg,
+            };
+            cmd = cmd.arg(arg);
+        }
+        cmd
+    }
+
+    fn augment_args_for_update(cmd: clap::Command) -> clap::Command {
+        Self::augment_args(cmd)
     }
 }
 
 #[derive(Debug, Args)]
 pub struct ConfigureArgs {
     /// Print the resolved profile with the source of each value, and change nothing.
-    #[arg(long, conflicts_with_all = ["discover"])]
+    #[arg(long, conflicts_with_all = ["discover", "no_input"])]
     pub show: bool,
     /// With --show, print JSON.
     #[arg(long, requires = "show")]
@@ -105,20 +233,20 @@ pub struct ConfigureArgs {
     /// Fill issuer, jwks_uri and domain from {issuer}/.well-known/openid-configuration.
     #[arg(long)]
     pub discover: bool,
-    /// Scopes to request at login, space-separated.
-    #[arg(long, value_name = "SCOPES")]
-    pub scopes: Option<String>,
-    /// Default WebSocket URL for `connect`.
-    #[arg(long, value_name = "URL")]
-    pub ws_url: Option<String>,
+    /// Never ask: with nothing to set, name what is missing instead.
+    #[arg(long)]
+    pub no_input: bool,
     #[command(flatten)]
-    pub client: ClientArgs,
+    pub keys: ProfileFlags<ALL_KEYS>,
+    #[command(flatten)]
+    pub select: ProfileSelect,
 }
 
 /// Where a token comes from.
 #[derive(Debug, Clone, Args)]
 pub struct TokenInput {
-    /// The token; `-` or a pipe reads stdin. `Bearer …` and `Authorization: Bearer …` are fine.
+    /// The token; `-` or a pipe reads stdin; none on a terminal uses the stored one.
+    /// `Bearer …` and `Authorization: Bearer …` are fine.
     #[arg(value_name = "TOKEN|-")]
     pub token: Option<String>,
 }
@@ -133,6 +261,16 @@ pub struct DecodeArgs {
     /// Evaluate relative times at this Unix time instead of now.
     #[arg(long, value_name = "EPOCH")]
     pub now: Option<i64>,
+    #[command(flatten)]
+    pub select: ProfileSelect,
+}
+
+/// Which token `verify` accepts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TokenUseArg {
+    Access,
+    Id,
+    Any,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -149,23 +287,26 @@ pub struct VerifyArgs {
     pub input: TokenInput,
     /// Which token is accepted.
     #[arg(long, value_enum, default_value = "access", value_name = "USE")]
-    pub token_use: TokenUse,
+    pub token_use: TokenUseArg,
     /// Accepted app client id (repeatable); default the profile's client_id.
     #[arg(long, value_name = "ID")]
     pub client_id: Vec<String>,
+    /// Skip the app client check (the token may come from any client of the pool).
+    #[arg(long, conflicts_with = "client_id")]
+    pub any_client: bool,
     /// Require one of these scopes (repeatable).
     #[arg(long, value_name = "SCOPE")]
     pub scope: Vec<String>,
     /// Require membership in one of these groups (repeatable; cognito:groups).
     #[arg(long, value_name = "GROUP")]
     pub group: Vec<String>,
-    /// Seconds of clock skew allowed on exp and nbf.
+    /// Seconds of clock skew allowed on exp, nbf and iat.
     #[arg(long, default_value_t = 0, value_name = "SECS")]
     pub leeway: u64,
     /// Evaluate at this Unix time instead of now.
     #[arg(long, value_name = "EPOCH")]
     pub now: Option<i64>,
-    /// Print {valid, error, header, claims} as JSON.
+    /// Print one JSON object: {valid, error, header, claims} (with --authorizer: the answer too).
     #[arg(long)]
     pub json: bool,
 
@@ -207,7 +348,9 @@ pub struct VerifyArgs {
     pub identity_source: String,
 
     #[command(flatten)]
-    pub profile: ProfileArgs,
+    pub select: ProfileSelect,
+    #[command(flatten)]
+    pub keys: ProfileFlags<VERIFY_KEYS>,
 }
 
 fn parse_key_value(text: &str) -> Result<(String, String), String> {
@@ -217,71 +360,16 @@ fn parse_key_value(text: &str) -> Result<(String, String), String> {
     }
 }
 
-/// Where tokens are kept.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum StoreKind {
-    Keyring,
-    File,
-}
-
-impl StoreKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            StoreKind::Keyring => "keyring",
-            StoreKind::File => "file",
-        }
-    }
-}
-
-/// The app client and hosted UI a login uses, over the profile's.
-#[derive(Debug, Clone, Default, Args)]
-#[command(next_help_heading = "Profile overrides")]
-pub struct ClientArgs {
-    /// App client id.
-    #[arg(long, value_name = "ID")]
-    pub client_id: Option<String>,
-    /// Hosted UI domain: abc123.auth.us-east-1.amazoncognito.com, a bare prefix, a custom domain, or a URL.
-    #[arg(long, value_name = "DOMAIN")]
-    pub domain: Option<String>,
-    /// Callback URL registered on the app client (repeatable; a taken port moves to the next).
-    #[arg(long, value_name = "URL")]
-    pub redirect_uri: Vec<String>,
-    /// Token store: keyring or file (default: the keyring when one answers).
-    #[arg(long, value_enum)]
-    pub store: Option<StoreKind>,
-    #[command(flatten)]
-    pub profile: ProfileArgs,
-}
-
-impl ClientArgs {
-    pub fn overrides(&self) -> Overrides {
-        let mut o = self.profile.overrides();
-        o.set("client_id", self.client_id.clone());
-        o.set("domain", self.domain.clone());
-        o.set_all("redirect_uri", self.redirect_uri.clone());
-        o
-    }
-}
-
 /// How the authorize URL is opened.
 #[derive(Debug, Clone, Args)]
 pub struct BrowserArgs {
-    /// Run this command with the URL as its last argument instead of the system browser.
+    /// Run this command with the URL as its last argument instead of the system browser
+    /// (split as a shell would: quotes and spaces work).
     #[arg(long, env = "CWSAUTH_BROWSER", value_name = "CMD")]
     pub browser_command: Option<String>,
     /// Only print the URL (wins over --browser-command and CWSAUTH_BROWSER).
     #[arg(long)]
     pub no_browser: bool,
-}
-
-impl BrowserArgs {
-    pub fn browser(&self) -> crate::login::Browser {
-        match (&self.browser_command, self.no_browser) {
-            (_, true) => crate::login::Browser::None,
-            (Some(cmd), _) => crate::login::Browser::Command(cmd.clone()),
-            (None, false) => crate::login::Browser::System,
-        }
-    }
 }
 
 #[derive(Debug, Args)]
@@ -313,10 +401,23 @@ pub struct LoginArgs {
     /// Give up waiting for the browser after this long.
     #[arg(long, default_value = "5m", value_name = "DURATION", value_parser = crate::timefmt::parse_duration)]
     pub timeout: std::time::Duration,
+    /// Where to keep the tokens (default: the profile's store, else the keyring when one
+    /// answers, else a file); later commands use what the login chose.
+    #[arg(long, value_enum, value_name = "STORE")]
+    pub store: Option<StoreArg>,
     #[command(flatten)]
     pub browser: BrowserArgs,
     #[command(flatten)]
-    pub client: ClientArgs,
+    pub select: ProfileSelect,
+    #[command(flatten)]
+    pub keys: ProfileFlags<CLIENT_KEYS>,
+}
+
+/// A token store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StoreArg {
+    Keyring,
+    File,
 }
 
 #[derive(Debug, Args)]
@@ -330,23 +431,30 @@ pub struct TokenArgs {
     /// The refresh token.
     #[arg(long, group = "kind")]
     pub refresh: bool,
-    /// Print {"token", "token_type", "expires_at", "expires_in"} as JSON.
+    /// Print {"token", "token_type", "expires_at", "expires_in", "username"} as JSON.
     #[arg(long)]
     pub json: bool,
     /// Refresh first when the access token expires within this many seconds.
     #[arg(long, default_value_t = 60, value_name = "SECS")]
-    pub min_ttl: i64,
+    pub min_ttl: u64,
     #[command(flatten)]
-    pub client: ClientArgs,
+    pub select: ProfileSelect,
+    #[command(flatten)]
+    pub keys: ProfileFlags<CLIENT_KEYS>,
 }
 
 #[derive(Debug, Args)]
 pub struct StatusArgs {
-    /// Print JSON.
+    /// Print one JSON object (also when logged out).
     #[arg(long)]
     pub json: bool,
+    /// Ask the server whether the session is still alive (a refresh), not only the store.
+    #[arg(long)]
+    pub check: bool,
     #[command(flatten)]
-    pub client: ClientArgs,
+    pub select: ProfileSelect,
+    #[command(flatten)]
+    pub keys: ProfileFlags<CLIENT_KEYS>,
 }
 
 #[derive(Debug, Args)]
@@ -357,7 +465,9 @@ pub struct LogoutArgs {
     #[command(flatten)]
     pub browser: BrowserArgs,
     #[command(flatten)]
-    pub client: ClientArgs,
+    pub select: ProfileSelect,
+    #[command(flatten)]
+    pub keys: ProfileFlags<CLIENT_KEYS>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -371,11 +481,19 @@ pub struct ConnectArgs {
     /// The WebSocket URL (ws:// or wss://), taken as typed; default the profile's ws_url.
     #[arg(value_name = "URL")]
     pub url: Option<String>,
+    /// The URL, as wscat takes it (-c/--connect).
+    #[arg(
+        short = 'c',
+        long = "connect",
+        value_name = "URL",
+        conflicts_with = "url"
+    )]
+    pub connect: Option<String>,
 
     /// Send the ID token instead of the access token.
     #[arg(long, help_heading = "Authentication")]
     pub id_token: bool,
-    /// Header that carries the token.
+    /// Header that carries the token (sent with the name as typed).
     #[arg(
         long,
         default_value = "Authorization",
@@ -407,7 +525,7 @@ pub struct ConnectArgs {
     #[arg(long, conflicts_with_all = ["token", "id_token", "auth_query"], help_heading = "Authentication")]
     pub no_auth: bool,
 
-    /// Extra header `Name: value` (repeatable).
+    /// Extra header `Name: value` (repeatable), sent with the name as typed.
     #[arg(short = 'H', long, value_name = "HEADER", help_heading = "wscat")]
     pub header: Vec<String>,
     /// Subprotocol to offer (repeatable).
@@ -422,7 +540,7 @@ pub struct ConnectArgs {
     /// Do not check the server's TLS certificate.
     #[arg(short = 'n', long, help_heading = "wscat")]
     pub no_check: bool,
-    /// Trust the CA certificates in this PEM file too.
+    /// Trust the CA certificates in this PEM file too (also the profile's ca_file).
     #[arg(long, value_name = "FILE", help_heading = "wscat")]
     pub ca: Option<PathBuf>,
     /// Client certificate (PEM).
@@ -431,13 +549,14 @@ pub struct ConnectArgs {
     /// Client key (PEM, unencrypted).
     #[arg(long, value_name = "FILE", requires = "cert", help_heading = "wscat")]
     pub key: Option<PathBuf>,
-    /// Passphrase of the client key.
-    #[arg(long, value_name = "PASSPHRASE", help_heading = "wscat")]
-    pub passphrase: Option<String>,
+    /// Not supported: a passphrase on the command line is visible to every user; decrypt the key.
+    #[arg(long, num_args = 0..=1, value_name = "PASSPHRASE", hide = true)]
+    pub passphrase: Option<Option<String>>,
     /// Send this message after connecting (repeatable), then wait and exit.
     #[arg(short = 'x', long, value_name = "MESSAGE", help_heading = "wscat")]
     pub execute: Vec<String>,
-    /// Seconds to wait after -x or at end of input for replies and the server's close; -1 keeps the session open.
+    /// After -x or the end of input, close once no frame has arrived for this long (seconds);
+    /// -1 keeps the session open.
     #[arg(
         short,
         long,
@@ -453,11 +572,11 @@ pub struct ConnectArgs {
     /// Enable /ping [data], /pong [data] and /close [code [reason]].
     #[arg(long, help_heading = "wscat")]
     pub slash: bool,
-    /// Follow redirects of the handshake.
+    /// Follow redirects of the handshake (credentials are dropped when the origin changes).
     #[arg(short = 'L', long, help_heading = "wscat")]
     pub location: bool,
     /// Most redirects to follow with -L.
-    #[arg(long, default_value_t = 10, value_name = "N", help_heading = "wscat")]
+    #[arg(long, default_value_t = 5, value_name = "N", help_heading = "wscat")]
     pub max_redirects: u32,
     /// Connect through this HTTP proxy (CONNECT); HTTPS_PROXY and NO_PROXY are honoured.
     #[arg(long, value_name = "URL", help_heading = "wscat")]
@@ -466,7 +585,15 @@ pub struct ConnectArgs {
     #[arg(long, help_heading = "wscat")]
     pub no_color: bool,
 
-    /// Send lines as binary frames.
+    /// Give up when TCP, TLS and the WebSocket handshake take longer than this (seconds).
+    #[arg(
+        long,
+        default_value_t = 10.0,
+        value_name = "SECS",
+        help_heading = "Beyond wscat"
+    )]
+    pub connect_timeout: f64,
+    /// Send each line of input as a binary frame, byte for byte (no UTF-8 needed).
     #[arg(long, help_heading = "Beyond wscat")]
     pub binary: bool,
     /// How received binary frames are shown.
@@ -504,7 +631,7 @@ pub struct ConnectArgs {
     /// Exit after the first received message.
     #[arg(short = '1', long, help_heading = "Beyond wscat")]
     pub one_message: bool,
-    /// Exit after this many received messages.
+    /// Exit after this many received messages (exactly this many are printed).
     #[arg(long, value_name = "N", help_heading = "Beyond wscat")]
     pub max_messages: Option<u64>,
     /// Largest outgoing frame; longer messages are split (API Gateway: 32 KB).
@@ -512,7 +639,9 @@ pub struct ConnectArgs {
     pub max_frame_size: usize,
 
     #[command(flatten)]
-    pub client: ClientArgs,
+    pub select: ProfileSelect,
+    #[command(flatten)]
+    pub keys: ProfileFlags<CLIENT_KEYS>,
 }
 
 #[derive(Debug, Args)]
@@ -540,8 +669,8 @@ pub struct LocalArgs {
     #[arg(long, value_name = "URL")]
     pub callback_url: Vec<String>,
     /// Where the WebSocket API's authorizer takes the token: header:NAME or query:NAME.
-    #[arg(long, default_value = "header:Authorization", value_name = "SOURCE", value_parser = crate::authorizer::IdentitySource::parse)]
-    pub identity_source: crate::authorizer::IdentitySource,
+    #[arg(long, default_value = "header:Authorization", value_name = "SOURCE", value_parser = cwsauth_verify::authorizer::IdentitySource::parse)]
+    pub identity_source: cwsauth_verify::authorizer::IdentitySource,
     /// Deny (403) WebSocket connections of users outside this group (repeatable).
     #[arg(long, value_name = "GROUP")]
     pub require_group: Vec<String>,
@@ -554,6 +683,9 @@ pub struct LocalArgs {
     /// Lifetime of authorization codes (Cognito: 5m); shorter only to test expiry.
     #[arg(long, default_value = "5m", value_name = "DURATION", value_parser = crate::timefmt::parse_duration)]
     pub code_ttl: std::time::Duration,
+    /// Rotate refresh tokens: each refresh returns a new one and retires the old.
+    #[arg(long)]
+    pub rotate_refresh_tokens: bool,
     /// Keep the signing keys under CWSAUTH_HOME so tokens stay valid across restarts.
     #[arg(long)]
     pub persist: bool,
@@ -571,9 +703,37 @@ pub struct CompletionsArgs {
 
 #[cfg(test)]
 mod tests {
+    use clap::CommandFactory;
+
     #[test]
     fn cli_is_consistent() {
-        use clap::CommandFactory;
         super::Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn profile_flags_come_from_the_schema() {
+        use clap::Parser;
+        let cli = super::Cli::try_parse_from([
+            "cwsauth",
+            "login",
+            "--user-pool-id",
+            "us-east-1_X",
+            "--redirect-uri",
+            "http://localhost:1",
+            "--redirect-uri",
+            "http://localhost:2",
+            "--profile",
+            "p",
+        ])
+        .unwrap();
+        let super::Command::Login(args) = cli.command else {
+            panic!()
+        };
+        assert_eq!(args.select.profile, "p");
+        let values = &args.keys.overrides().values;
+        assert_eq!(values[&crate::profile::Key::UserPoolId], ["us-east-1_X"]);
+        assert_eq!(values[&crate::profile::Key::RedirectUri].len(), 2);
+        // verify takes no client keys: its --client-id is the accepted list.
+        assert!(super::Cli::try_parse_from(["cwsauth", "verify", "--domain", "x"]).is_err());
     }
 }

@@ -1,11 +1,13 @@
-//! The library's error type. `main.rs` prints it as one line (`cwsauth: …`) and exits with
-//! [`Error::exit_code`]; nothing here prints.
+//! The library's error type and the one place that maps error kinds to exit codes. `main.rs`
+//! prints an error as one line (`cwsauth: error: …`); nothing here prints.
+
+use cwsauth_verify::{ErrorKind, VerifyError};
 
 use crate::cognito::CognitoError;
-use crate::config::ConfigError;
 use crate::exit_codes::ExitCode;
-use crate::jwt::{ErrorKind, VerifyError};
-use crate::store::StoreError;
+use crate::http::{EndpointError, HttpError};
+use crate::profile::ConfigError;
+use crate::session::StoreError;
 
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -15,12 +17,16 @@ pub enum Error {
     Usage(String),
     #[error(transparent)]
     Config(#[from] ConfigError),
-    /// A rejected token. Its report was already printed, so `main` prints nothing more.
+    /// The answer is "no" (an expired session, refused input), already worded.
     #[error("{0}")]
     Rejected(String),
-    /// The network or the file system failed.
+    /// The network, TLS or a server failed.
     #[error("{0}")]
     Network(String),
+    #[error(transparent)]
+    Http(#[from] HttpError),
+    #[error(transparent)]
+    Endpoint(#[from] EndpointError),
     #[error(transparent)]
     Verify(#[from] VerifyError),
     #[error(transparent)]
@@ -30,26 +36,43 @@ pub enum Error {
     /// The server answered the WebSocket handshake with a non-101 status.
     #[error("{0}")]
     HandshakeRejected(String),
-    /// Already reported on stderr; only the exit code is left to give.
+    /// Writing the results failed (a full disk); a closed pipe is not an error.
+    #[error("cannot write to stdout: {0}")]
+    Output(String),
+    /// Something of this machine failed (a runtime, a file, a signal handler).
+    #[error("{0}")]
+    Local(String),
+    /// Already reported; only the exit code is left to give.
     #[error("")]
     Reported(ExitCode),
 }
 
 impl Error {
+    /// The documented exit code of this error's kind.
     pub fn exit_code(&self) -> ExitCode {
         match self {
-            Error::Usage(_) | Error::Config(_) => ExitCode::Usage,
+            Error::Usage(_) | Error::Config(_) | Error::Endpoint(_) => ExitCode::Usage,
             Error::Rejected(_) => ExitCode::Rejected,
-            Error::Network(_) => ExitCode::Network,
+            Error::Network(_) | Error::Http(_) => ExitCode::Network,
             Error::Verify(e) => verify_exit_code(e.kind),
-            Error::Cognito(CognitoError::Network { .. } | CognitoError::Protocol { .. }) => {
-                ExitCode::Network
-            }
-            Error::Cognito(CognitoError::Config(_)) => ExitCode::Usage,
-            Error::Cognito(_) => ExitCode::Rejected,
-            Error::Store(StoreError::NotLoggedIn { .. }) => ExitCode::Rejected,
-            Error::Store(_) => ExitCode::Usage,
+            Error::Cognito(e) => match e {
+                CognitoError::Network { .. }
+                | CognitoError::Protocol { .. }
+                | CognitoError::Server { .. } => ExitCode::Network,
+                CognitoError::Config(_) => ExitCode::Usage,
+                _ => ExitCode::Rejected,
+            },
+            Error::Store(e) => match e {
+                StoreError::NotLoggedIn { .. } => ExitCode::Rejected,
+                StoreError::Corrupt { .. } | StoreError::UnknownStore(_) => ExitCode::Usage,
+                StoreError::Unreadable { .. }
+                | StoreError::Unwritable { .. }
+                | StoreError::KeyringUnavailable(_)
+                | StoreError::Lock { .. }
+                | StoreError::LockTimeout { .. } => ExitCode::Local,
+            },
             Error::HandshakeRejected(_) => ExitCode::HandshakeRejected,
+            Error::Output(_) | Error::Local(_) => ExitCode::Local,
             Error::Reported(code) => *code,
         }
     }

@@ -1,11 +1,15 @@
 //! The project's one HTTP client (reqwest on rustls), built only when a command needs the
-//! network, so warm paths never load TLS roots.
+//! network, so warm paths never load TLS roots. Owns the endpoint rule (https, or plain http to
+//! a loopback address only), bounded body reads, and short causes for failures.
 
+use std::io::Read;
 use std::time::Duration;
 
 /// Connect and whole-request timeouts: a stuck endpoint must fail, not hang.
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(5);
+/// Most an answer of Cognito's endpoints may be (token responses are a few KiB).
+pub const MAX_RESPONSE_BYTES: usize = 256 * 1024;
 
 fn user_agent() -> String {
     format!("cwsauth/{}", env!("CARGO_PKG_VERSION"))
@@ -20,28 +24,261 @@ pub fn install_tls_provider() {
     });
 }
 
-/// A blocking client for synchronous commands (JWKS fetch, token refresh).
-pub fn blocking_client() -> reqwest::blocking::Client {
+/// A failure to talk to an endpoint, worded for people: the URL once and a short cause.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum HttpError {
+    #[error("{url}: {cause}")]
+    Transport { url: String, cause: String },
+    #[error("{url} answered HTTP {status}{}", body_hint(.body))]
+    Status {
+        url: String,
+        status: u16,
+        body: String,
+    },
+    #[error("{url}: the answer is over {limit} bytes")]
+    TooLarge { url: String, limit: usize },
+    #[error("cannot build the HTTP client: {0}")]
+    Client(String),
+}
+
+impl HttpError {
+    /// The failure without the URL, for messages that name the URL themselves.
+    pub fn reason(&self) -> String {
+        match self {
+            HttpError::Transport { cause, .. } => cause.clone(),
+            HttpError::Status { status, body, .. } => format!("HTTP {status}{}", body_hint(body)),
+            HttpError::TooLarge { limit, .. } => format!("the answer is over {limit} bytes"),
+            HttpError::Client(why) => why.clone(),
+        }
+    }
+}
+
+fn body_hint(body: &str) -> String {
+    let body = body.trim();
+    if body.is_empty() {
+        String::new()
+    } else {
+        format!(": {}", crate::sanitize::excerpt(body, 100))
+    }
+}
+
+/// Why an endpoint URL is refused before any request.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EndpointError {
+    #[error("bad {what} URL {url:?}: {why}")]
+    Bad {
+        what: &'static str,
+        url: String,
+        why: String,
+    },
+    #[error(
+        "refusing {what} URL {url}: it must be https (plain http only to a loopback address such as 127.0.0.1)"
+    )]
+    Insecure { what: &'static str, url: String },
+}
+
+/// The one rule for every endpoint that sees a secret or hands out keys (hosted UI domain,
+/// JSON API, JWKS, discovery, revocation): https, or http to a loopback address only.
+pub fn check_endpoint(what: &'static str, url: &str) -> Result<url::Url, EndpointError> {
+    let parsed = url::Url::parse(url).map_err(|e| EndpointError::Bad {
+        what,
+        url: crate::sanitize::excerpt(url, 100),
+        why: e.to_string(),
+    })?;
+    match parsed.scheme() {
+        "https" => Ok(parsed),
+        "http" if is_loopback(&parsed) => Ok(parsed),
+        _ => Err(EndpointError::Insecure {
+            what,
+            url: crate::sanitize::excerpt(url, 100),
+        }),
+    }
+}
+
+/// The trust policy's configuration for reqwest: HTTP/1.1 only (the ALPN reqwest leaves to a
+/// preconfigured backend).
+fn tls_for_reqwest() -> Result<rustls::ClientConfig, HttpError> {
     install_tls_provider();
-    reqwest::blocking::Client::builder()
-        .user_agent(user_agent())
-        .connect_timeout(CONNECT_TIMEOUT)
-        .timeout(REQUEST_TIMEOUT)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap_or_else(|_| reqwest::blocking::Client::new())
+    let mut config =
+        (*crate::tls::https_config().map_err(|e| HttpError::Client(e.to_string()))?).clone();
+    config.alpn_protocols = vec![b"http/1.1".to_vec()];
+    Ok(config)
+}
+
+/// The blocking client for synchronous commands (JWKS fetch, token refresh), built once per
+/// process. Building it only fails when the TLS setup does, which is reported, never replaced
+/// by a client without timeouts.
+pub fn blocking_client() -> Result<reqwest::blocking::Client, HttpError> {
+    static CLIENT: std::sync::OnceLock<Result<reqwest::blocking::Client, HttpError>> =
+        std::sync::OnceLock::new();
+    CLIENT
+        .get_or_init(|| {
+            reqwest::blocking::Client::builder()
+                .tls_backend_preconfigured(tls_for_reqwest()?)
+                .user_agent(user_agent())
+                .connect_timeout(CONNECT_TIMEOUT)
+                .timeout(REQUEST_TIMEOUT)
+                .redirect(reqwest::redirect::Policy::none())
+                .retry(reqwest::retry::never())
+                .build()
+                .map_err(|e| HttpError::Client(error_chain(&e)))
+        })
+        .clone()
 }
 
 /// An async client for code already inside a runtime.
-pub fn async_client() -> reqwest::Client {
-    install_tls_provider();
+pub fn async_client() -> Result<reqwest::Client, HttpError> {
     reqwest::Client::builder()
+        .tls_backend_preconfigured(tls_for_reqwest()?)
         .user_agent(user_agent())
         .connect_timeout(CONNECT_TIMEOUT)
         .timeout(REQUEST_TIMEOUT)
         .redirect(reqwest::redirect::Policy::none())
+        .retry(reqwest::retry::never())
         .build()
-        .unwrap_or_else(|_| reqwest::Client::new())
+        .map_err(|e| HttpError::Client(error_chain(&e)))
+}
+
+/// GETs `url` and reads at most `limit` bytes of a 2xx answer, stopping as soon as there
+/// are more.
+pub fn get_capped(url: &str, limit: usize) -> Result<Vec<u8>, HttpError> {
+    let response = blocking_client()?
+        .get(url)
+        .send()
+        .map_err(|e| transport(url, &e))?;
+    let status = response.status();
+    if !status.is_success() {
+        let body = read_capped(url, response, 4096).unwrap_or_default();
+        return Err(HttpError::Status {
+            url: url.to_string(),
+            status: status.as_u16(),
+            body: String::from_utf8_lossy(&body).into_owned(),
+        });
+    }
+    read_capped(url, response, limit)
+}
+
+/// Reads a response body, refusing it once it passes `limit` bytes (never holding more).
+pub fn read_capped(
+    url: &str,
+    response: reqwest::blocking::Response,
+    limit: usize,
+) -> Result<Vec<u8>, HttpError> {
+    let mut body = Vec::new();
+    response
+        .take(limit as u64 + 1)
+        .read_to_end(&mut body)
+        .map_err(|e| HttpError::Transport {
+            url: url.to_string(),
+            cause: io_cause(&e),
+        })?;
+    if body.len() > limit {
+        return Err(HttpError::TooLarge {
+            url: url.to_string(),
+            limit,
+        });
+    }
+    Ok(body)
+}
+
+/// A transport failure of `url` with its short cause.
+pub fn transport(url: &str, error: &reqwest::Error) -> HttpError {
+    HttpError::Transport {
+        url: crate::redacted::redact_params(url),
+        cause: cause(error),
+    }
+}
+
+/// The short cause of a reqwest failure: "connection refused", "timed out after 5 s",
+/// "TLS: certificate not trusted (UnknownIssuer)", "cannot resolve the host name".
+pub fn cause(error: &reqwest::Error) -> String {
+    if error.is_timeout() {
+        return format!("timed out after {} s", REQUEST_TIMEOUT.as_secs());
+    }
+    if let Some(tls) = find::<rustls::Error>(error) {
+        return tls_cause(tls);
+    }
+    if let Some(io) = find::<std::io::Error>(error) {
+        return io_cause(innermost_io(io));
+    }
+    let text = error_chain(error);
+    if text.contains("dns error") || text.contains("failed to lookup") {
+        return "cannot resolve the host name".into();
+    }
+    // The innermost cause is the informative one; reqwest's outer layers repeat the URL.
+    let mut innermost = error.to_string();
+    let mut source = std::error::Error::source(error);
+    while let Some(e) = source {
+        innermost = e.to_string();
+        source = e.source();
+    }
+    crate::redacted::redact_params(&innermost)
+}
+
+/// The first error of type `T` in a cause chain, looking inside `io::Error`s (which wrap their
+/// cause without exposing it as `source`).
+pub fn find<'a, T: std::error::Error + 'static>(
+    error: &'a (dyn std::error::Error + 'static),
+) -> Option<&'a T> {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(error);
+    while let Some(e) = source {
+        if let Some(found) = e.downcast_ref::<T>() {
+            return Some(found);
+        }
+        let mut io = e.downcast_ref::<std::io::Error>();
+        while let Some(i) = io {
+            let Some(inner) = i.get_ref() else { break };
+            if let Some(found) = inner.downcast_ref::<T>() {
+                return Some(found);
+            }
+            io = inner.downcast_ref::<std::io::Error>();
+        }
+        source = e.source();
+    }
+    None
+}
+
+/// The innermost `io::Error` wrapped in `error`.
+fn innermost_io(mut error: &std::io::Error) -> &std::io::Error {
+    while let Some(inner) = error
+        .get_ref()
+        .and_then(|i| i.downcast_ref::<std::io::Error>())
+    {
+        error = inner;
+    }
+    error
+}
+
+/// A TLS failure in a few words.
+pub fn tls_cause(error: &rustls::Error) -> String {
+    use rustls::{CertificateError, Error};
+    match error {
+        Error::InvalidCertificate(CertificateError::UnknownIssuer) => {
+            "TLS: certificate not trusted (unknown issuer; trust its CA with ca_file or --ca)"
+                .into()
+        }
+        Error::InvalidCertificate(CertificateError::NotValidForName)
+        | Error::InvalidCertificate(CertificateError::NotValidForNameContext { .. }) => {
+            "TLS: the certificate is for another host name".into()
+        }
+        Error::InvalidCertificate(CertificateError::Expired)
+        | Error::InvalidCertificate(CertificateError::ExpiredContext { .. }) => {
+            "TLS: the certificate has expired".into()
+        }
+        other => format!("TLS: {other}"),
+    }
+}
+
+/// An I/O failure in a few words.
+pub fn io_cause(error: &std::io::Error) -> String {
+    use std::io::ErrorKind;
+    match error.kind() {
+        ErrorKind::ConnectionRefused => "connection refused".into(),
+        ErrorKind::ConnectionReset => "connection reset by the server".into(),
+        ErrorKind::TimedOut => format!("timed out after {} s", REQUEST_TIMEOUT.as_secs()),
+        ErrorKind::UnexpectedEof => "the server closed the connection early".into(),
+        _ => error.to_string(),
+    }
 }
 
 /// True for `localhost`, 127.0.0.0/8 and ::1.
@@ -72,40 +309,82 @@ pub fn error_chain(error: &dyn std::error::Error) -> String {
 
 /// An HTTP failure as the oauth2 crate sees it.
 #[derive(Debug, thiserror::Error)]
-#[error("{0}")]
-pub struct OauthHttpError(String);
+pub enum OauthHttpError {
+    #[error("{0}")]
+    Transport(String),
+    /// A 5xx answer: the server failed.
+    #[error("HTTP {status}")]
+    Server { status: u16, body: String },
+}
 
 /// The project's blocking client as the oauth2 crate's HTTP client, logging each exchange
-/// with secrets redacted.
-pub fn oauth_client() -> impl Fn(oauth2::HttpRequest) -> Result<oauth2::HttpResponse, OauthHttpError>
-{
-    let client = blocking_client();
-    move |request: oauth2::HttpRequest| {
+/// with secrets redacted; answers are read up to [`MAX_RESPONSE_BYTES`].
+pub fn oauth_client()
+-> Result<impl Fn(oauth2::HttpRequest) -> Result<oauth2::HttpResponse, OauthHttpError>, HttpError> {
+    let client = blocking_client()?;
+    Ok(move |request: oauth2::HttpRequest| {
         let (parts, body) = request.into_parts();
+        let url = parts.uri.to_string();
         tracing::debug!(
             "{} {} {}",
             parts.method,
-            crate::redacted::redact_params(&parts.uri.to_string()),
+            crate::redacted::redact_params(&url),
             crate::redacted::redact_params(&String::from_utf8_lossy(&body))
         );
-        let mut builder = client
-            .request(parts.method, parts.uri.to_string())
-            .body(body);
+        let mut builder = client.request(parts.method, &url).body(body);
         for (name, value) in &parts.headers {
             builder = builder.header(name, value);
         }
         let response = builder
             .send()
-            .map_err(|e| OauthHttpError(error_chain(&e)))?;
+            .map_err(|e| OauthHttpError::Transport(cause(&e)))?;
         let status = response.status();
         tracing::debug!("-> HTTP {status}");
         let headers = response.headers().clone();
-        let bytes = response
-            .bytes()
-            .map_err(|e| OauthHttpError(error_chain(&e)))?;
-        let mut out = oauth2::HttpResponse::new(bytes.to_vec());
+        let bytes = read_capped(&url, response, MAX_RESPONSE_BYTES)
+            .map_err(|e| OauthHttpError::Transport(e.to_string()))?;
+        if status.is_server_error() {
+            return Err(OauthHttpError::Server {
+                status: status.as_u16(),
+                body: crate::sanitize::excerpt(String::from_utf8_lossy(&bytes).trim(), 100),
+            });
+        }
+        let mut out = oauth2::HttpResponse::new(bytes);
         *out.status_mut() = status;
         *out.headers_mut() = headers;
         Ok(out)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn endpoints_are_https_or_loopback_http() {
+        assert!(check_endpoint("JWKS", "https://cognito-idp.us-east-1.amazonaws.com/x").is_ok());
+        for ok in [
+            "http://127.0.0.1:9/x",
+            "http://[::1]:9/x",
+            "http://localhost:9/x",
+            "http://127.1.2.3/",
+        ] {
+            assert!(check_endpoint("JWKS", ok).is_ok(), "{ok}");
+        }
+        assert_eq!(
+            check_endpoint("domain", "http://example.com/x"),
+            Err(EndpointError::Insecure {
+                what: "domain",
+                url: "http://example.com/x".into()
+            })
+        );
+        assert!(matches!(
+            check_endpoint("domain", "ftp://127.0.0.1/"),
+            Err(EndpointError::Insecure { .. })
+        ));
+        assert!(matches!(
+            check_endpoint("domain", "not a url"),
+            Err(EndpointError::Bad { .. })
+        ));
     }
 }

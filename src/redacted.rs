@@ -1,26 +1,49 @@
-//! A secret that cannot leak through logging: `Debug` and `Display` print `(redacted)`.
+//! A secret that cannot leak through logging: `Debug` and `Display` print `(redacted)`, and
+//! its memory is wiped when dropped (secrecy's `SecretString`, zeroized).
 
 use std::fmt;
 
+use secrecy::{ExposeSecret, SecretString};
+
 /// Wraps a token, code, password or client secret. Read it with [`Secret::expose`].
-#[derive(Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(transparent)]
-pub struct Secret(String);
+#[derive(Clone, Default)]
+pub struct Secret(SecretString);
 
 impl Secret {
     pub fn new(value: impl Into<String>) -> Self {
-        Secret(value.into())
+        Secret(SecretString::from(value.into()))
     }
 
     /// The secret itself; every call site is a place where it can leave the process.
     pub fn expose(&self) -> &str {
-        &self.0
+        self.0.expose_secret()
     }
 }
 
 impl From<String> for Secret {
     fn from(value: String) -> Self {
-        Secret(value)
+        Secret::new(value)
+    }
+}
+
+impl PartialEq for Secret {
+    fn eq(&self, other: &Self) -> bool {
+        self.expose() == other.expose()
+    }
+}
+
+impl Eq for Secret {}
+
+/// Stores (the token file) need the value itself.
+impl serde::Serialize for Secret {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.expose())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Secret {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(Secret::new)
     }
 }
 

@@ -32,6 +32,18 @@ pub fn for_terminal(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// At most `max` characters of untrusted text for an error line, escaped as in
+/// [`for_terminal`], with `…` where it was cut: a 50 MB garbage input must not be echoed whole.
+pub fn excerpt(text: &str, max: usize) -> String {
+    let mut cut: String = text.chars().take(max).collect();
+    let longer = text.chars().nth(max).is_some();
+    cut = for_terminal(&cut).into_owned();
+    if longer {
+        cut.push('…');
+    }
+    cut
+}
+
 /// Text with newlines kept (a multi-line message), everything else escaped as in [`for_terminal`].
 pub fn for_terminal_multiline(text: &str) -> Cow<'_, str> {
     if !text.chars().any(|c| c != '\n' && is_dangerous(c)) {

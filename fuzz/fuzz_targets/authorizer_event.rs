@@ -2,7 +2,7 @@
 //! must not panic, and the context must hold scalars only.
 #![no_main]
 
-use cwsauth::authorizer::{ConnectEvent, IdentitySource, flatten_context};
+use cwsauth_verify::authorizer::{ConnectEvent, IdentitySource, flatten_context};
 use libfuzzer_sys::fuzz_target;
 use serde_json::Value;
 

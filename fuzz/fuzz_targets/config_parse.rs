@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use cwsauth::config::{ConfigFile, Overrides, resolve_with};
+use cwsauth::profile::{ConfigFile, Overrides, resolve_with};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

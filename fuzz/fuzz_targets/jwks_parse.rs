@@ -1,8 +1,7 @@
 //! Any bytes as a JWKS document: parsing and key lookup must not panic.
 #![no_main]
 
-use cwsauth::jwt::KeySet;
-use cwsauth::jwt::jwks::KeySource;
+use cwsauth_verify::{KeySet, KeySource};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -3,8 +3,8 @@
 
 use std::sync::OnceLock;
 
-use cwsauth::jwt::signing::{SigningKey, jwks_document};
-use cwsauth::jwt::{Checks, KeySet, TokenUse, decode, verify};
+use cwsauth_verify::signing::{SigningKey, jwks_document};
+use cwsauth_verify::{Checks, ClientIds, KeySet, TokenUse, decode, verify};
 use libfuzzer_sys::fuzz_target;
 
 fn keys() -> &'static KeySet {
@@ -18,13 +18,13 @@ fn keys() -> &'static KeySet {
 fuzz_target!(|data: &[u8]| {
     let Ok(token) = std::str::from_utf8(data) else { return };
     let _ = decode(token);
-    let checks = Checks {
-        issuer: "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Fuzz".into(),
-        client_ids: vec!["c".into()],
-        token_use: TokenUse::Any,
-        scopes: vec!["openid".into()],
-        groups: vec!["g".into()],
-        leeway: 5,
-    };
+    let checks = Checks::new(
+        "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Fuzz",
+        TokenUse::Any,
+        ClientIds::one_of(["c"]),
+    )
+    .scopes(["openid"])
+    .groups(["g"])
+    .leeway(5);
     let _ = verify(token, &checks, keys(), 1_800_000_000);
 });

@@ -29,18 +29,26 @@ pub enum Step {
 
 impl Idp {
     /// The profile's app client on its JSON API endpoint.
-    pub fn for_profile(profile: &crate::config::Profile) -> Result<Idp, crate::Error> {
+    pub fn for_profile(profile: &crate::profile::Profile) -> Result<Idp, crate::Error> {
+        use crate::profile::Key;
+        profile.require_all(&[Key::IdpEndpoint, Key::UserPoolId, Key::ClientId])?;
+        let endpoint = profile.require(Key::IdpEndpoint)?;
+        crate::http::check_endpoint("idp_endpoint", endpoint)?;
         Ok(Idp {
-            endpoint: profile.require("idp_endpoint")?.to_string(),
-            user_pool_id: profile.require("user_pool_id")?.to_string(),
-            client_id: profile.require("client_id")?.to_string(),
+            endpoint: endpoint.to_string(),
+            user_pool_id: profile.require(Key::UserPoolId)?.to_string(),
+            client_id: profile.require(Key::ClientId)?.to_string(),
             client_secret: profile.client_secret(),
         })
     }
 
     fn call(&self, operation: &str, body: Value) -> Result<Value, CognitoError> {
         tracing::debug!("POST {} {operation}", self.endpoint);
-        let response = crate::http::blocking_client()
+        let client = crate::http::blocking_client().map_err(|e| CognitoError::Network {
+            endpoint: self.endpoint.clone(),
+            why: e.to_string(),
+        })?;
+        let response = client
             .post(&self.endpoint)
             .header(
                 "X-Amz-Target",
@@ -51,24 +59,52 @@ impl Idp {
             .send()
             .map_err(|e| CognitoError::Network {
                 endpoint: self.endpoint.clone(),
-                why: crate::http::error_chain(&e),
+                why: crate::http::cause(&e),
             })?;
         let status = response.status();
         tracing::debug!("-> HTTP {status}");
-        let text = response.text().unwrap_or_default();
-        let value: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
+        let bytes =
+            crate::http::read_capped(&self.endpoint, response, crate::http::MAX_RESPONSE_BYTES)
+                .map_err(|e| CognitoError::Network {
+                    endpoint: self.endpoint.clone(),
+                    why: e.to_string(),
+                })?;
+        let text = String::from_utf8_lossy(&bytes);
+        let parsed: Option<Value> = serde_json::from_str(&text).ok();
+        let server_error = || CognitoError::Server {
+            endpoint: self.endpoint.clone(),
+            status: status.as_u16(),
+            body: crate::sanitize::excerpt(text.trim(), 100),
+        };
+        if status.is_server_error() {
+            return Err(server_error());
+        }
+        let Some(value) = parsed else {
+            return Err(if status.is_success() {
+                CognitoError::Protocol {
+                    endpoint: self.endpoint.clone(),
+                    why: format!("{operation} answered something that is not JSON"),
+                }
+            } else {
+                server_error()
+            });
+        };
         if status.is_success() {
             return Ok(value);
         }
-        let kind = value["__type"]
+        let Some(kind) = value["__type"]
             .as_str()
             .map(|t| t.rsplit('#').next().unwrap_or(t).to_string())
-            .unwrap_or_else(|| format!("HTTP {status}"));
-        let message = value["message"]
-            .as_str()
-            .or(value["Message"].as_str())
-            .unwrap_or("")
-            .to_string();
+        else {
+            return Err(server_error());
+        };
+        let message = crate::sanitize::excerpt(
+            value["message"]
+                .as_str()
+                .or(value["Message"].as_str())
+                .unwrap_or(""),
+            200,
+        );
         Err(CognitoError::Api {
             operation: operation.into(),
             kind,

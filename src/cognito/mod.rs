@@ -1,5 +1,6 @@
-//! Cognito's protocols shared by the client (`login`) and the emulator (`local`): SRP
-//! (`USER_SRP_AUTH`) and the `SECRET_HASH` of confidential app clients.
+//! Cognito's protocols, shared by the client (`login`, `session`) and the emulator (`local`):
+//! the hosted UI's OAuth endpoints, the JSON API, SRP (`USER_SRP_AUTH`) and the `SECRET_HASH`
+//! of confidential app clients. Every endpoint must pass [`crate::http::check_endpoint`].
 
 pub mod idp;
 pub mod oauth;
@@ -18,7 +19,7 @@ pub enum CognitoError {
         error: String,
         description: Option<String>,
     },
-    #[error("{operation} failed: {kind}: {message}")]
+    #[error("{operation} failed: {kind}{}", if message.is_empty() { String::new() } else { format!(": {message}") })]
     Api {
         operation: String,
         kind: String,
@@ -28,6 +29,13 @@ pub enum CognitoError {
     Network { endpoint: String, why: String },
     #[error("unexpected answer from {endpoint}: {why}")]
     Protocol { endpoint: String, why: String },
+    /// A server error (5xx): the server failed, the request was not judged.
+    #[error("{endpoint} answered HTTP {status}{}", if body.is_empty() { String::new() } else { format!(": {body}") })]
+    Server {
+        endpoint: String,
+        status: u16,
+        body: String,
+    },
     #[error("{0}")]
     Config(String),
 }

@@ -107,15 +107,19 @@ impl HostedUi {
 
     /// The profile's app client on its hosted UI domain, redirecting to its first redirect URI.
     pub fn for_profile(
-        profile: &crate::config::Profile,
+        profile: &crate::profile::Profile,
         secret: Option<&Secret>,
     ) -> Result<HostedUi, crate::Error> {
+        use crate::profile::Key;
+        profile.require_all(&[Key::ClientId, Key::Domain])?;
         let redirect = profile
-            .get("redirect_uri")
-            .unwrap_or(crate::config::DEFAULT_REDIRECT_URI);
+            .get(Key::RedirectUri)
+            .unwrap_or(crate::profile::DEFAULT_REDIRECT_URI);
+        let base = profile.hosted_ui_base()?;
+        crate::http::check_endpoint("hosted UI domain", &base)?;
         Ok(HostedUi::new(
-            &profile.hosted_ui_base()?,
-            profile.require("client_id")?,
+            &base,
+            profile.require(Key::ClientId)?,
             secret,
             redirect,
         )?)
@@ -154,34 +158,34 @@ impl HostedUi {
         code: &Secret,
         verifier: PkceCodeVerifier,
     ) -> Result<Tokens, CognitoError> {
-        let http = crate::http::oauth_client();
+        let http = crate::http::oauth_client().map_err(|e| network(&self.token_endpoint(), e))?;
         let response = self
             .client
             .exchange_code(AuthorizationCode::new(code.expose().to_string()))
             .set_pkce_verifier(verifier)
             .request(&http)
-            .map_err(|e| token_error("/oauth2/token", e))?;
+            .map_err(|e| token_error(&self.token_endpoint(), e))?;
         Ok(tokens(&response))
     }
 
     pub fn refresh(&self, refresh_token: &Secret) -> Result<Tokens, CognitoError> {
-        let http = crate::http::oauth_client();
+        let http = crate::http::oauth_client().map_err(|e| network(&self.token_endpoint(), e))?;
         let response = self
             .client
             .exchange_refresh_token(&RefreshToken::new(refresh_token.expose().to_string()))
             .request(&http)
-            .map_err(|e| token_error("/oauth2/token", e))?;
+            .map_err(|e| token_error(&self.token_endpoint(), e))?;
         Ok(tokens(&response))
     }
 
     pub fn client_credentials(&self, scopes: &[String]) -> Result<Tokens, CognitoError> {
-        let http = crate::http::oauth_client();
+        let http = crate::http::oauth_client().map_err(|e| network(&self.token_endpoint(), e))?;
         let response = self
             .client
             .exchange_client_credentials()
             .add_scopes(scopes.iter().cloned().map(Scope::new))
             .request(&http)
-            .map_err(|e| token_error("/oauth2/token", e))?;
+            .map_err(|e| token_error(&self.token_endpoint(), e))?;
         Ok(tokens(&response))
     }
 
@@ -194,7 +198,8 @@ impl HostedUi {
     ) -> Result<(), CognitoError> {
         let endpoint = format!("{}/oauth2/revoke", self.base);
         tracing::debug!("POST {endpoint} token=(redacted)");
-        let mut request = crate::http::blocking_client().post(&endpoint).form(&[
+        let client = crate::http::blocking_client().map_err(|e| network(&endpoint, e))?;
+        let mut request = client.post(&endpoint).form(&[
             ("token", refresh_token.expose()),
             ("client_id", &self.client_id),
         ]);
@@ -203,14 +208,23 @@ impl HostedUi {
         }
         let response = request.send().map_err(|e| CognitoError::Network {
             endpoint: endpoint.clone(),
-            why: crate::http::error_chain(&e),
+            why: crate::http::cause(&e),
         })?;
         let status = response.status();
         tracing::debug!("-> HTTP {status}");
         if status.is_success() {
             return Ok(());
         }
-        let body: serde_json::Value = response.json().unwrap_or_default();
+        let bytes = crate::http::read_capped(&endpoint, response, 4096).unwrap_or_default();
+        let text = String::from_utf8_lossy(&bytes);
+        let body: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
+        if status.is_server_error() || body["error"].as_str().is_none() {
+            return Err(CognitoError::Server {
+                endpoint,
+                status: status.as_u16(),
+                body: crate::sanitize::excerpt(text.trim(), 100),
+            });
+        }
         Err(CognitoError::OAuth {
             endpoint: "/oauth2/revoke".into(),
             error: body["error"]
@@ -220,6 +234,10 @@ impl HostedUi {
         })
     }
 
+    fn token_endpoint(&self) -> String {
+        format!("{}/oauth2/token", self.base)
+    }
+
     /// The hosted UI's sign-out URL for `logout_uri`.
     pub fn logout_url(&self, logout_uri: &str) -> String {
         let query = url::form_urlencoded::Serializer::new(String::new())
@@ -227,6 +245,13 @@ impl HostedUi {
             .append_pair("logout_uri", logout_uri)
             .finish();
         format!("{}/logout?{query}", self.base)
+    }
+}
+
+fn network(endpoint: &str, e: crate::http::HttpError) -> CognitoError {
+    CognitoError::Network {
+        endpoint: endpoint.into(),
+        why: e.to_string(),
     }
 }
 
@@ -260,6 +285,13 @@ fn request_error<T: oauth2::ErrorResponse>(
     e: RequestTokenError<crate::http::OauthHttpError, T>,
 ) -> CognitoError {
     match e {
+        RequestTokenError::Request(crate::http::OauthHttpError::Server { status, body }) => {
+            CognitoError::Server {
+                endpoint: endpoint.into(),
+                status,
+                body,
+            }
+        }
         RequestTokenError::Request(err) => CognitoError::Network {
             endpoint: endpoint.into(),
             why: err.to_string(),

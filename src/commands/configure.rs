@@ -1,112 +1,253 @@
-//! `cwsauth configure`: write a profile, fill it by OIDC discovery, or show it resolved.
+//! `cwsauth configure`: write a profile from flags, ask for it on a terminal (like `aws
+//! configure`), fill it by OIDC discovery, or show it resolved with each value's source.
+
+use std::collections::BTreeMap;
+use std::io::IsTerminal;
 
 use serde_json::{Map, Value, json};
 
+use super::TerminalPrompter;
 use crate::cli::ConfigureArgs;
-use crate::config::{ConfigFile, Home, KEYS};
+use crate::home::Home;
 use crate::output;
+use crate::profile::{ConfigFile, Key, SCHEMA};
+use crate::report::Prompter;
 use crate::{Error, ExitCode, Result};
 
-pub fn run(home: &Home, profile_name: &str, args: ConfigureArgs) -> Result<ExitCode> {
+/// What a new profile needs before anything works.
+const ESSENTIAL: &[Key] = &[Key::UserPoolId, Key::ClientId, Key::Domain];
+
+pub fn run(home: &Home, args: ConfigureArgs) -> Result<ExitCode> {
+    let name = args.select.profile.clone();
     if args.show {
-        return show(home, profile_name, &args);
+        return show(home, &name, &args);
     }
-    let mut changes: Vec<(&str, Vec<String>)> = Vec::new();
-    let mut put = |key: &'static str, value: &Option<String>| {
-        if let Some(v) = value {
-            changes.push((key, vec![v.clone()]));
+    // Later changes win; the summary names each key once.
+    let mut changes: BTreeMap<Key, Vec<String>> = args.keys.overrides().values.clone();
+    let prompter = TerminalPrompter;
+    if changes.is_empty() && !args.discover {
+        if args.no_input || !prompter.interactive() || !std::io::stderr().is_terminal() {
+            return Err(nothing_to_do(home, &name));
         }
-    };
-    let (client, profile) = (&args.client, &args.client.profile);
-    put("region", &profile.region);
-    put("user_pool_id", &profile.user_pool_id);
-    put("client_id", &client.client_id);
-    put("domain", &client.domain);
-    put("scopes", &args.scopes);
-    put("ws_url", &args.ws_url);
-    put("idp_endpoint", &profile.idp_endpoint);
-    put("issuer", &profile.issuer);
-    put("jwks_uri", &profile.jwks_uri);
-    put("store", &client.store.map(|s| s.as_str().to_string()));
-    if !client.redirect_uri.is_empty() {
-        changes.push(("redirect_uri", client.redirect_uri.clone()));
-    }
-    if args.discover {
-        let mut overrides = client.overrides();
-        for (key, values) in &changes {
-            if let Some(k) = KEYS.iter().find(|k| *k == key) {
-                overrides.set_all(k, values.clone());
-            }
+        changes = ask(home, &name, &prompter)?;
+        if !changes.is_empty()
+            && ask_yes_no(
+                &prompter,
+                "Fill issuer, JWKS URL and domain by OIDC discovery now?",
+            )?
+        {
+            discover_into(home, &name, &mut changes)?;
         }
-        let profile = super::profile(home, profile_name, &overrides)?;
-        let issuer = profile.require("issuer")?.to_string();
-        changes.extend(discover(&issuer)?);
+    } else if args.discover {
+        discover_into(home, &name, &mut changes)?;
     }
     if changes.is_empty() {
-        return Err(Error::Usage(
-            "nothing to configure: pass --user-pool-id, --client-id, --domain, … or --discover, or use --show".into(),
-        ));
+        return Err(nothing_to_do(home, &name));
     }
     let path = home.config_file();
     let mut file = ConfigFile::load(&path)?;
-    file.update(profile_name, &changes)?;
-    let keys: Vec<&str> = changes.iter().map(|(k, _)| *k).collect();
-    output::notice(&format!(
-        "wrote {} to profile {profile_name} in {}",
+    let list: Vec<(Key, Vec<String>)> = changes.into_iter().collect();
+    file.update(&name, &list)?;
+    let keys: Vec<&str> = list.iter().map(|(k, _)| k.name()).collect();
+    output::info(&format!(
+        "Wrote {} to profile {name} in {}",
         keys.join(", "),
         path.display()
     ));
     Ok(ExitCode::Success)
 }
 
+/// Off a terminal with nothing to set: name every missing essential key at once.
+fn nothing_to_do(home: &Home, name: &str) -> Error {
+    let missing: Vec<Key> = crate::profile::resolve_new(home, name, &Default::default())
+        .map(|p| {
+            ESSENTIAL
+                .iter()
+                .copied()
+                .filter(|k| p.get(*k).is_none())
+                .collect()
+        })
+        .unwrap_or_else(|_| ESSENTIAL.to_vec());
+    let flag = crate::profile::profile_flag(name);
+    if missing.is_empty() {
+        return Error::Usage(format!(
+            "nothing to configure: profile {name} is complete; pass keys to change (`cwsauth configure{flag} --client-id …`), --discover, or --show"
+        ));
+    }
+    let names: Vec<&str> = missing.iter().map(|k| k.name()).collect();
+    let flags: Vec<String> = missing
+        .iter()
+        .filter_map(|k| k.spec().flag.map(|f| format!("--{f} …")))
+        .collect();
+    Error::Usage(format!(
+        "nothing to configure: profile {name} lacks {}: pass `cwsauth configure{flag} {}`, or run it on a terminal to be asked",
+        names.join(", "),
+        flags.join(" ")
+    ))
+}
+
+/// The guided first run: pool id, client id, domain (and a client secret), each checked as
+/// it is typed; Enter keeps the current value.
+fn ask(home: &Home, name: &str, prompter: &dyn Prompter) -> Result<BTreeMap<Key, Vec<String>>> {
+    let current = crate::profile::resolve_new(home, name, &Default::default())?;
+    output::info(&format!(
+        "Configuring profile {name} in {} (Enter keeps the value in brackets).",
+        home.config_file().display()
+    ));
+    let mut changes = BTreeMap::new();
+    type Check = fn(&str) -> std::result::Result<(), String>;
+    let questions: [(Key, &str, Check); 3] = [
+        (
+            Key::UserPoolId,
+            "User pool id (e.g. us-east-1_AbCdEf123)",
+            check_pool_id,
+        ),
+        (Key::ClientId, "App client id", check_client_id),
+        (
+            Key::Domain,
+            "Hosted UI domain (prefix, full domain or https:// URL)",
+            check_domain,
+        ),
+    ];
+    for (key, question, check) in questions {
+        let now = current.get(key).map(str::to_string);
+        let prompt = match &now {
+            Some(v) => format!("{question} [{v}]"),
+            None => question.to_string(),
+        };
+        for attempt in 0.. {
+            let answer = prompter.line(&prompt)?;
+            if answer.is_empty() {
+                if now.is_some() || attempt >= 2 {
+                    break;
+                }
+                output::warn(&format!(
+                    "{} is needed for login; type it, or Ctrl-C to stop",
+                    key.name()
+                ));
+                continue;
+            }
+            match check(&answer) {
+                Ok(()) => {
+                    changes.insert(key, vec![answer]);
+                    break;
+                }
+                Err(why) if attempt < 2 => output::warn(&why),
+                Err(why) => return Err(Error::Usage(why)),
+            }
+        }
+    }
+    // A bare domain prefix becomes Cognito's domain through the region of the pool.
+    let secret =
+        prompter.secret("Client secret (only for a client that has one; Enter for none)")?;
+    if !secret.expose().is_empty() {
+        changes.insert(Key::ClientSecret, vec![secret.expose().to_string()]);
+    }
+    Ok(changes)
+}
+
+fn ask_yes_no(prompter: &dyn Prompter, question: &str) -> Result<bool> {
+    let answer = prompter.line(&format!("{question} [y/N]"))?;
+    Ok(matches!(answer.to_ascii_lowercase().as_str(), "y" | "yes"))
+}
+
+fn check_pool_id(text: &str) -> std::result::Result<(), String> {
+    let ok = crate::profile::region_of_pool(text).is_some_and(|r| {
+        r.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    }) && text
+        .split_once('_')
+        .is_some_and(|(_, id)| !id.is_empty() && id.bytes().all(|b| b.is_ascii_alphanumeric()));
+    if ok {
+        Ok(())
+    } else {
+        Err(format!(
+            "{:?} is not a user pool id: it looks like us-east-1_AbCdEf123 (region, underscore, id)",
+            crate::sanitize::excerpt(text, 60)
+        ))
+    }
+}
+
+fn check_client_id(text: &str) -> std::result::Result<(), String> {
+    if (1..=128).contains(&text.len()) && text.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        Ok(())
+    } else {
+        Err(format!(
+            "{:?} is not an app client id: letters and digits only",
+            crate::sanitize::excerpt(text, 60)
+        ))
+    }
+}
+
+fn check_domain(text: &str) -> std::result::Result<(), String> {
+    if text.contains("://") {
+        return crate::http::check_endpoint("hosted UI domain", text)
+            .map(|_| ())
+            .map_err(|e| e.to_string());
+    }
+    let ok = !text.is_empty()
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.');
+    if ok {
+        Ok(())
+    } else {
+        Err(format!(
+            "{:?} is not a domain: give the prefix (myapp), the full domain (myapp.auth.us-east-1.amazoncognito.com) or an https:// URL",
+            crate::sanitize::excerpt(text, 60)
+        ))
+    }
+}
+
+/// Adds what discovery says to `changes`; keys the user gave explicitly win.
+fn discover_into(home: &Home, name: &str, changes: &mut BTreeMap<Key, Vec<String>>) -> Result<()> {
+    let mut overrides = crate::profile::Overrides::default();
+    for (key, values) in changes.iter() {
+        overrides.set_all(*key, values.clone());
+    }
+    let profile = crate::profile::resolve_new(home, name, &overrides)?;
+    let issuer = profile.require(Key::Issuer)?.to_string();
+    for (key, values) in discover(&issuer)? {
+        changes.entry(key).or_insert(values);
+    }
+    Ok(())
+}
+
 /// Reads `{issuer}/.well-known/openid-configuration` and returns the keys it fills.
-fn discover(issuer: &str) -> Result<Vec<(&'static str, Vec<String>)>> {
+fn discover(issuer: &str) -> Result<Vec<(Key, Vec<String>)>> {
     let url = format!(
         "{}/.well-known/openid-configuration",
         issuer.trim_end_matches('/')
     );
-    let parsed =
-        url::Url::parse(&url).map_err(|e| Error::Usage(format!("bad issuer {issuer}: {e}")))?;
-    if parsed.scheme() != "https" && !crate::http::is_loopback(&parsed) {
-        return Err(Error::Usage(format!(
-            "refusing discovery over {}: the issuer must be https (plain http only on a loopback address)",
-            parsed.scheme()
-        )));
-    }
+    crate::http::check_endpoint("discovery", &url)?;
     let failed = |why: String| Error::Network(format!("discovery at {url} failed: {why}"));
-    let response = crate::http::blocking_client()
-        .get(&url)
-        .send()
-        .map_err(|e| failed(crate::http::error_chain(&e)))?;
-    if !response.status().is_success() {
-        return Err(failed(format!("HTTP {}", response.status())));
-    }
-    let doc: Value = response
-        .json()
+    let bytes = crate::http::get_capped(&url, 256 * 1024)?;
+    let doc: Value = serde_json::from_slice(&bytes)
         .map_err(|e| failed(format!("the answer is not JSON ({e})")))?;
     let field = |name: &str| doc.get(name).and_then(Value::as_str).map(str::to_string);
     let found_issuer = field("issuer").ok_or_else(|| failed("no issuer in the document".into()))?;
     if found_issuer != issuer {
         return Err(failed(format!(
-            "the document is for issuer {found_issuer}, not {issuer}"
+            "the document is for issuer {}, not {issuer}",
+            crate::sanitize::excerpt(&found_issuer, 100)
         )));
     }
-    let mut changes = vec![("issuer", vec![found_issuer])];
+    let mut changes = vec![(Key::Issuer, vec![found_issuer])];
     if let Some(jwks) = field("jwks_uri") {
-        changes.push(("jwks_uri", vec![jwks]));
+        changes.push((Key::JwksUri, vec![jwks]));
     }
     if let Some(authorize) = field("authorization_endpoint")
         && let Some(base) = authorize.strip_suffix("/oauth2/authorize")
     {
-        changes.push(("domain", vec![base.to_string()]));
+        changes.push((Key::Domain, vec![base.to_string()]));
     }
     Ok(changes)
 }
 
-fn show(home: &Home, profile_name: &str, args: &ConfigureArgs) -> Result<ExitCode> {
-    let profile = super::profile(home, profile_name, &args.client.overrides())?;
-    let shown = |key: &str, values: &[String]| -> String {
-        if key == "client_secret" {
+fn show(home: &Home, name: &str, args: &ConfigureArgs) -> Result<ExitCode> {
+    let profile = super::profile(home, &args.select, args.keys.overrides())?;
+    let shown = |key: Key, values: &[String]| -> String {
+        if key.spec().secret {
             "(redacted)".to_string()
         } else {
             values.join(" ")
@@ -114,15 +255,17 @@ fn show(home: &Home, profile_name: &str, args: &ConfigureArgs) -> Result<ExitCod
     };
     if args.json {
         let mut values = Map::new();
-        for key in KEYS {
-            let entry = match profile.setting(key) {
-                Some(s) => json!({"value": shown(key, &s.values), "source": s.source.to_string()}),
+        for spec in SCHEMA {
+            let entry = match profile.setting(spec.key) {
+                Some(s) => {
+                    json!({"value": shown(spec.key, &s.values), "source": s.source.to_string()})
+                }
                 None => Value::Null,
             };
-            values.insert(key.to_string(), entry);
+            values.insert(spec.name.to_string(), entry);
         }
         let doc = json!({
-            "profile": profile.name,
+            "profile": name,
             "config_file": profile.config_file,
             "in_file": profile.in_file,
             "values": values,
@@ -140,10 +283,15 @@ fn show(home: &Home, profile_name: &str, args: &ConfigureArgs) -> Result<ExitCod
             ", not in the file"
         }
     );
-    for key in KEYS {
-        let line = match profile.setting(key) {
-            Some(s) => format!("  {key:<14} {:<60} {}\n", shown(key, &s.values), s.source),
-            None => format!("  {key:<14} {:<60} not set\n", "-"),
+    for spec in SCHEMA {
+        let line = match profile.setting(spec.key) {
+            Some(s) => format!(
+                "  {:<14} {:<60} {}\n",
+                spec.name,
+                shown(spec.key, &s.values),
+                s.source
+            ),
+            None => format!("  {:<14} {:<60} not set\n", spec.name, "-"),
         };
         text.push_str(&crate::sanitize::for_terminal_multiline(&line));
     }

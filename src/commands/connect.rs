@@ -4,22 +4,19 @@ use std::io::IsTerminal;
 use std::time::Duration;
 
 use crate::cli::ConnectArgs;
-use crate::config::Home;
 use crate::connect::{self, Auth, Options, Renderer};
-use crate::store::{self, TokenKind};
+use crate::home::Home;
+use crate::profile::Key;
+use crate::session::{Session, TokenKind};
 use crate::{Error, ExitCode, Result};
 
-pub fn run(
-    home: &Home,
-    profile_name: &str,
-    args: Box<ConnectArgs>,
-    verbose: bool,
-) -> Result<ExitCode> {
-    let profile = super::profile(home, profile_name, &args.client.overrides())?;
+pub fn run(home: &Home, args: ConnectArgs, verbose: bool) -> Result<ExitCode> {
+    let profile = super::profile(home, &args.select, args.keys.overrides())?;
     let url = match args
         .url
         .clone()
-        .or_else(|| profile.get("ws_url").map(str::to_string))
+        .or_else(|| args.connect.clone())
+        .or_else(|| profile.get(Key::WsUrl).map(str::to_string))
     {
         Some(url) => url,
         None => {
@@ -55,8 +52,8 @@ pub fn run(
         subprotocols: args.subprotocol.clone(),
         origin: args.origin.clone(),
         host: args.host.clone(),
-        tls: connect::tls::TlsOptions {
-            ca: args.ca.clone(),
+        tls: crate::tls::TlsOptions {
+            ca: args.ca.clone().into_iter().collect(),
             cert: args.cert.clone(),
             key: args.key.clone(),
             passphrase: args.passphrase.is_some(),
@@ -80,6 +77,7 @@ pub fn run(
         max_frame_size: args.max_frame_size,
         follow_redirects: args.location.then_some(args.max_redirects),
         proxy: args.proxy.clone(),
+        connect_timeout: secs(args.connect_timeout, "--connect-timeout")?,
         verbose,
     };
     let stdout_terminal = std::io::stdout().is_terminal();
@@ -91,10 +89,12 @@ pub fn run(
     renderer.pretty = args.pretty;
     renderer.timestamps = args.timestamps;
     renderer.jsonl = args.jsonl;
-    renderer.binary_format = args.binary_format;
+    renderer.binary_format = match args.binary_format {
+        crate::cli::BinaryFormat::Hex => connect::BinaryFormat::Hex,
+        crate::cli::BinaryFormat::Base64 => connect::BinaryFormat::Base64,
+    };
     renderer.show_ping_pong = args.show_ping_pong;
 
-    let store_choice = args.client.store.map(|s| s.as_str());
     let kind = if args.id_token {
         TokenKind::Id
     } else {
@@ -102,20 +102,19 @@ pub fn run(
     };
     let given = args.token.clone();
     let no_auth = args.no_auth;
-    // Called before every attempt, so a reconnect gets a fresh token.
-    let token = move || -> Result<Option<String>> {
+    let home = home.clone();
+    // Called before every attempt (off the async runtime: a refresh blocks on HTTP), so a
+    // reconnect gets a fresh token.
+    let token: connect::TokenSource = std::sync::Arc::new(move || -> Result<Option<String>> {
         if no_auth {
             return Ok(None);
         }
         if let Some(t) = &given {
-            return Ok(Some(crate::jwt::strip_token(t).to_string()));
+            return Ok(Some(cwsauth_verify::strip_token(t).to_string()));
         }
-        let store = store::open(home, &profile, store_choice)?;
-        Ok(Some(
-            store::usable_token(home, &profile, &store, kind, 60)?
-                .expose()
-                .to_string(),
-        ))
-    };
+        let session = Session::open(&home, &profile, &super::TerminalReporter)?;
+        let tokens = session.usable(60)?;
+        Ok(Some(tokens.pick(kind, &profile.name)?.expose().to_string()))
+    });
     connect::run(options, renderer, interactive, token)
 }

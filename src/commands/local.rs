@@ -1,8 +1,8 @@
 //! `cwsauth local`: run the emulator until Ctrl-C, after printing where everything is.
 
 use crate::cli::LocalArgs;
-use crate::config::{ConfigFile, Home};
-use crate::local::{self, Emulator, Options};
+use crate::home::Home;
+use crate::local::{self, Emulator, LocalError, Options};
 use crate::{Error, ExitCode, Result};
 
 pub fn run(home: &Home, args: LocalArgs) -> Result<ExitCode> {
@@ -18,20 +18,26 @@ pub fn run(home: &Home, args: LocalArgs) -> Result<ExitCode> {
         max_connection_time: args.max_connection_time,
         code_ttl: args.code_ttl,
         persist_dir: args.persist.then(|| home.data_dir()),
+        rotate_refresh_tokens: args.rotate_refresh_tokens,
         log_requests: true,
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
-        .map_err(|e| Error::Network(format!("cannot start the runtime: {e}")))?;
+        .map_err(|e| Error::Local(format!("cannot start the async runtime: {e}")))?;
     runtime.block_on(async {
-        let running = local::start(options).await.map_err(|e| {
-            Error::Network(format!("{e}: pick another --port, or 0 for any free one"))
+        let running = local::start(options).await.map_err(|e| match e {
+            LocalError::Bind { .. } => {
+                Error::Network(format!("{e}: pick another --port, or 0 for any free one"))
+            }
+            LocalError::Keys { .. } => Error::Local(format!(
+                "{e}: delete the file to start with new keys, or run without --persist"
+            )),
         })?;
         let emu = running.emulator.clone();
         if let Some(name) = &args.write_profile {
-            write_profiles(home, name, &emu)?;
+            local::write_profiles(home, name, &emu)?;
         }
         crate::output::println(&banner(&emu, args.write_profile.as_deref()))?;
         wait_for_shutdown().await;
@@ -53,37 +59,6 @@ async fn wait_for_shutdown() {
         }
     }
     let _ = tokio::signal::ctrl_c().await;
-}
-
-/// The profile pointing at this instance: `name` for the public client, `name-m2m` for the
-/// confidential one.
-pub fn write_profiles(home: &Home, name: &str, emu: &Emulator) -> Result<()> {
-    let path = home.config_file();
-    let mut file = ConfigFile::load(&path)?;
-    let common = |client_id: &str| {
-        vec![
-            ("region", vec!["us-east-1".to_string()]),
-            ("user_pool_id", vec![local::POOL_ID.to_string()]),
-            ("client_id", vec![client_id.to_string()]),
-            ("domain", vec![emu.base_url.clone()]),
-            ("issuer", vec![emu.issuer.clone()]),
-            (
-                "jwks_uri",
-                vec![format!("{}/.well-known/jwks.json", emu.issuer)],
-            ),
-            ("idp_endpoint", vec![emu.base_url.clone()]),
-            ("ws_url", vec![emu.ws_url.clone()]),
-            ("redirect_uri", emu.public_client.callback_urls.clone()),
-        ]
-    };
-    file.update(name, &common(&emu.public_client.client_id))?;
-    let mut m2m = common(&emu.confidential_client.client_id);
-    if let Some(secret) = &emu.confidential_client.secret {
-        m2m.push(("client_secret", vec![secret.expose().to_string()]));
-    }
-    m2m.push(("scopes", vec![local::M2M_SCOPE.to_string()]));
-    file.update(&format!("{name}-m2m"), &m2m)?;
-    Ok(())
 }
 
 fn banner(emu: &Emulator, profile: Option<&str>) -> String {
@@ -137,11 +112,11 @@ fn banner(emu: &Emulator, profile: Option<&str>) -> String {
     }
     match profile {
         Some(name) => text.push_str(&format!(
-            "Wrote profiles {name} and {name}-m2m. Next, in another terminal:\n  cwsauth verify --profile {name} \"$TOKEN\"\n"
+            "Wrote profiles {name} and {name}-m2m. Next, in another terminal:\n  cwsauth login --profile {name}\n  cwsauth connect --profile {name}\n"
         )),
         None => text.push_str(&format!(
-            "Next, in another terminal:\n  cwsauth configure --profile local --issuer {} --client-id {} --domain {base}\n",
-            emu.issuer, emu.public_client.client_id
+            "Next, in another terminal (or restart with --write-profile local):\n  cwsauth configure --profile local --user-pool-id {} --client-id {} --domain {base} --idp-endpoint {base} --issuer {} --ws-url '{}'\n  cwsauth login --profile local\n  cwsauth connect --profile local\n",
+            local::POOL_ID, emu.public_client.client_id, emu.issuer, emu.ws_url
         )),
     }
     text.push_str("Press Ctrl-C to stop.");

@@ -1,18 +1,15 @@
-//! `cwsauth login`: log in, verify, store.
+//! `cwsauth login`: log in, verify, store (where the login chooses, remembered).
 
-use crate::cli::LoginArgs;
+use super::{TerminalPrompter, TerminalReporter};
+use crate::cli::{LoginArgs, StoreArg};
 use crate::cognito::oauth::AuthorizeOptions;
-use crate::config::Home;
-use crate::login::LoginOptions;
-use crate::store::{self, LoginMethod};
+use crate::home::Home;
+use crate::login::{Browser, LoginOptions};
+use crate::session::{LoginMethod, Session, StoreKind};
 use crate::{ExitCode, Result};
 
-pub fn run(home: &Home, profile_name: &str, args: LoginArgs) -> Result<ExitCode> {
-    let profile = super::profile(home, profile_name, &args.client.overrides())?;
-    // Open the store first: a broken store should fail before the user signs in.
-    let store = store::open_writable(home, &profile, args.client.store.map(|s| s.as_str()))?;
-    // A corrupt store is reported, never overwritten.
-    store.load()?;
+pub fn run(home: &Home, args: LoginArgs) -> Result<ExitCode> {
+    let profile = super::profile(home, &args.select, args.keys.overrides())?;
     let method = if args.password {
         LoginMethod::Password
     } else if args.srp {
@@ -22,6 +19,16 @@ pub fn run(home: &Home, profile_name: &str, args: LoginArgs) -> Result<ExitCode>
     } else {
         LoginMethod::HostedUi
     };
+    // What the method needs, named all at once before anything else happens.
+    crate::login::check_profile(&profile, method)?;
+    let reporter = TerminalReporter;
+    let store = args.store.map(|s| match s {
+        StoreArg::Keyring => StoreKind::Keyring,
+        StoreArg::File => StoreKind::File,
+    });
+    // Open the store first: a broken store should fail before the user signs in.
+    let session = Session::for_login(home, &profile, store, &reporter)?;
+    session.prepare_login()?;
     let options = LoginOptions {
         method,
         username: args.username,
@@ -31,14 +38,24 @@ pub fn run(home: &Home, profile_name: &str, args: LoginArgs) -> Result<ExitCode>
             prompt: args.prompt,
             login_hint: args.login_hint,
         },
-        browser: args.browser.browser(),
+        browser: browser(&args.browser),
         timeout: args.timeout,
         paste: true,
     };
-    let tokens = crate::login::login(home, &profile, &options)?;
-    store.save(&tokens)?;
-    crate::output::notice(&format!(
-        "logged in{} with profile {} ({}); tokens in the {} store, access token {}",
+    let logged_in = crate::login::login(&profile, &options, &reporter, &TerminalPrompter)?;
+    let now = crate::timefmt::now_epoch();
+    let tokens = crate::session::verify_fresh(
+        home,
+        &profile,
+        logged_in.tokens,
+        logged_in.nonce.as_ref(),
+        method,
+        now,
+        None,
+    )?;
+    session.store_login(&tokens)?;
+    crate::output::info(&format!(
+        "Logged in{} with profile {} ({}); tokens in the {} store, access token {}",
         tokens
             .username
             .as_deref()
@@ -46,8 +63,17 @@ pub fn run(home: &Home, profile_name: &str, args: LoginArgs) -> Result<ExitCode>
             .unwrap_or_default(),
         profile.name,
         method.describe(),
-        store.name(),
-        crate::timefmt::relative("exp", tokens.expires_at, crate::timefmt::now_epoch())
+        session.store.kind().as_str(),
+        crate::timefmt::relative("exp", tokens.expires_at, now)
     ));
     Ok(ExitCode::Success)
+}
+
+/// How `--browser-command` and `--no-browser` open the authorize URL.
+pub(super) fn browser(args: &crate::cli::BrowserArgs) -> Browser {
+    match (&args.browser_command, args.no_browser) {
+        (_, true) => Browser::None,
+        (Some(cmd), _) => Browser::Command(cmd.clone()),
+        (None, false) => Browser::System,
+    }
 }

@@ -1,5 +1,6 @@
-//! One function per subcommand: read the CLI, resolve the profile, call the domain module,
-//! print. Each returns the exit code; errors go back to `main`.
+//! One function per subcommand: read the CLI, resolve the profile, call the domain modules,
+//! word what happened. Each returns the exit code; errors go back to `main`. This layer is the
+//! only one that prints (through `output`), and it words the domain's [`Event`]s.
 
 mod completions;
 mod configure;
@@ -13,42 +14,167 @@ mod status;
 mod token;
 mod verify;
 
-use std::io::{IsTerminal, Read};
+use std::io::{BufRead, IsTerminal, Read, Write};
 
-use crate::cli::{Cli, Command, TokenInput};
-use crate::config::{Home, Overrides, Profile};
-use crate::store::TokenKind;
+use crate::cli::{Cli, Command, ProfileSelect, TokenInput};
+use crate::fsutil::Repair;
+use crate::home::Home;
+use crate::output;
+use crate::profile::{Overrides, Profile};
+use crate::redacted::Secret;
+use crate::report::{Event, Prompter, Reporter};
+use crate::sanitize::for_terminal;
+use crate::session::{Session, TokenKind};
 use crate::{Error, ExitCode, Result};
 
-pub use local::write_profiles as write_local_profiles;
+pub use completions::script as completion_script;
 
 pub fn run(cli: Cli) -> Result<ExitCode> {
     let home = Home::from_env();
+    let verbose = cli.verbose > 0;
     match cli.command {
-        Command::Configure(args) => configure::run(&home, &cli.profile, args),
-        Command::Decode(args) => decode::run(&home, &cli.profile, args),
-        Command::Verify(args) => verify::run(&home, &cli.profile, args),
-        Command::Login(args) => login::run(&home, &cli.profile, args),
-        Command::Token(args) => token::run(&home, &cli.profile, args),
-        Command::Status(args) => status::run(&home, &cli.profile, args),
-        Command::Logout(args) => logout::run(&home, &cli.profile, args),
-        Command::Connect(args) => connect::run(&home, &cli.profile, args, cli.verbose > 0),
-        Command::Local(args) => local::run(&home, args),
+        Command::Configure(args) => configure::run(&home, args),
+        Command::Decode(args) => decode::run(&home, args),
+        Command::Verify(args) => verify::run(&home, args),
+        Command::Login(args) => login::run(&home, args),
+        Command::Token(args) => token::run(&home, args),
+        Command::Status(args) => status::run(&home, args),
+        Command::Logout(args) => logout::run(&home, args),
+        Command::Connect(args) => connect::run(&home, *args, verbose),
+        Command::Local(args) => local::run(&home, *args),
         Command::Demo(args) => demo::run(args),
         Command::Completions(args) => completions::run(args),
     }
 }
 
 /// Resolves the selected profile with a command's flag overrides.
-pub(crate) fn profile(home: &Home, name: &str, overrides: &Overrides) -> Result<Profile> {
-    Ok(crate::config::resolve(home, name, overrides)?)
+/// Its `ca_file` is trusted for every HTTPS call from here on.
+pub(crate) fn profile(
+    home: &Home,
+    select: &ProfileSelect,
+    overrides: &Overrides,
+) -> Result<Profile> {
+    let profile = crate::profile::resolve(home, &select.profile, overrides)?;
+    crate::tls::trust_ca_file(
+        profile
+            .get(crate::profile::Key::CaFile)
+            .map(std::path::Path::new),
+    );
+    Ok(profile)
 }
 
-/// Most a token read from stdin may be; more is refused as too large later anyway.
-const MAX_STDIN: u64 = 1024 * 1024;
+/// Words the domain's events on stderr.
+pub(crate) struct TerminalReporter;
+
+impl Reporter for TerminalReporter {
+    fn report(&self, event: Event<'_>) {
+        match event {
+            Event::Repaired(Repair::FolderTightened { path, was }) => output::warn(&format!(
+                "folder {} had mode {was:o}; set it to 700",
+                path.display()
+            )),
+            Event::Repaired(Repair::FileTightened { path, was }) => output::warn(&format!(
+                "file {} had mode {was:o}; set it to 600",
+                path.display()
+            )),
+            Event::LockWait {
+                path,
+                holder,
+                give_up_after,
+            } => output::info(&format!(
+                "Waiting for the token lock {}{} (another cwsauth is refreshing); giving up after {} s",
+                path.display(),
+                holder
+                    .map(|p| format!(", held by pid {p}"))
+                    .unwrap_or_default(),
+                give_up_after.as_secs()
+            )),
+            Event::KeyringFallback { why, file } => output::warn(&format!(
+                "no OS keyring ({}); tokens go to the file store {}",
+                for_terminal(why),
+                file.display()
+            )),
+            Event::StoreReplaced { what, why } => output::warn(&format!(
+                "the token store {what} was unreadable ({}); this login replaces it",
+                for_terminal(why)
+            )),
+            Event::AuthorizeUrl {
+                url,
+                opening,
+                paste,
+            } => {
+                output::info(&format!(
+                    "Sign in through the hosted UI{}:\n  {url}",
+                    if opening {
+                        " (opening your browser; or open this address yourself)"
+                    } else {
+                        " at this address"
+                    }
+                ));
+                if paste && std::io::stdin().is_terminal() {
+                    output::info(
+                        "On another machine? Paste the address the browser ends on here and press Enter.",
+                    );
+                }
+            }
+            Event::BrowserFailed { why } => output::warn(&format!(
+                "{}; open the address above yourself",
+                for_terminal(why)
+            )),
+            Event::WaitingForBrowser {
+                redirect_uri,
+                timeout,
+            } => output::info(&format!(
+                "Waiting for the browser at {redirect_uri} (up to {}; Ctrl-C to cancel)",
+                crate::timefmt::span(timeout.as_secs())
+            )),
+            Event::PasteRejected { why } | Event::ForeignCallback { why } => output::warn(why),
+        }
+    }
+}
+
+/// Asks on the terminal (stderr for prompts); refuses when stdin is not one.
+pub(crate) struct TerminalPrompter;
+
+impl Prompter for TerminalPrompter {
+    fn line(&self, what: &str) -> Result<String> {
+        if !self.interactive() {
+            return Err(Error::Usage(format!(
+                "{what} needed, but stdin is not a terminal"
+            )));
+        }
+        eprint!("{what}: ");
+        let _ = std::io::stderr().flush();
+        let mut line = String::new();
+        std::io::stdin()
+            .lock()
+            .take(4096)
+            .read_line(&mut line)
+            .map_err(|e| Error::Usage(format!("cannot read {what}: {e}")))?;
+        Ok(line.trim().to_string())
+    }
+
+    fn secret(&self, what: &str) -> Result<Secret> {
+        if !self.interactive() {
+            return Err(Error::Usage(format!(
+                "{what} needed, but stdin is not a terminal"
+            )));
+        }
+        rpassword::prompt_password(format!("{what}: "))
+            .map(Secret::new)
+            .map_err(|e| Error::Usage(format!("cannot read {what}: {e}")))
+    }
+
+    fn interactive(&self) -> bool {
+        std::io::stdin().is_terminal()
+    }
+}
+
+/// Most a token read from stdin may be; a token is 1-2 KiB.
+const MAX_STDIN: usize = 64 * 1024;
 
 /// The token from the argument, or stdin for `-` or a pipe, or else `stored()` (the
-/// profile's stored token); pasted prefixes are stripped.
+/// profile's stored token, on a terminal); pasted prefixes are stripped.
 pub(crate) fn read_token(
     input: &TokenInput,
     stored: impl FnOnce() -> Result<String>,
@@ -59,7 +185,7 @@ pub(crate) fn read_token(
         None if !std::io::stdin().is_terminal() => read_stdin()?,
         None => return stored(),
     };
-    let token = crate::jwt::strip_token(&raw);
+    let token = cwsauth_verify::strip_token(&raw);
     if token.is_empty() {
         return Err(Error::Usage("the token is empty".into()));
     }
@@ -68,21 +194,29 @@ pub(crate) fn read_token(
 
 /// The profile's stored token of `kind`, refreshed when needed.
 pub(crate) fn stored_token(home: &Home, profile: &Profile, kind: TokenKind) -> Result<String> {
-    let store = crate::store::open(home, profile, None)?;
-    let token = crate::store::usable_token(home, profile, &store, kind, 0).map_err(|e| match e {
-        Error::Store(crate::store::StoreError::NotLoggedIn { .. }) => Error::Usage(
-            "no token given: pass it as an argument, pipe it in (`-` reads stdin), or run `cwsauth login`".into(),
-        ),
+    let session = Session::open(home, profile, &TerminalReporter)?;
+    let tokens = session.usable(0).map_err(|e| match e {
+        Error::Store(crate::session::StoreError::NotLoggedIn { .. }) => Error::Usage(format!(
+            "no token given: pass it as an argument, pipe it in (`-` reads stdin), or run `cwsauth login{}`",
+            profile.flag()
+        )),
         other => other,
     })?;
-    Ok(token.expose().to_string())
+    Ok(tokens.pick(kind, &profile.name)?.expose().to_string())
 }
 
 fn read_stdin() -> Result<String> {
-    let mut text = String::new();
+    let mut bytes = Vec::new();
     std::io::stdin()
-        .take(MAX_STDIN)
-        .read_to_string(&mut text)
+        .lock()
+        .take(MAX_STDIN as u64 + 1)
+        .read_to_end(&mut bytes)
         .map_err(|e| Error::Usage(format!("cannot read the token from stdin: {e}")))?;
-    Ok(text)
+    if bytes.len() > MAX_STDIN {
+        return Err(Error::Usage(format!(
+            "stdin holds more than {MAX_STDIN} bytes; a token is 1-2 KiB"
+        )));
+    }
+    String::from_utf8(bytes)
+        .map_err(|_| Error::Usage("the token on stdin is not UTF-8 text".into()))
 }

@@ -1,68 +1,81 @@
-//! `cwsauth status`: profile, user, store, login method, expiries, scopes and groups.
+//! `cwsauth status`: profile, user, store, login method, expiries, scopes and groups; with
+//! `--check`, whether the server still honours the session.
 
 use serde_json::{Value, json};
 
+use super::TerminalReporter;
 use crate::cli::StatusArgs;
-use crate::config::Home;
+use crate::home::Home;
 use crate::sanitize::for_terminal;
-use crate::store::{self, StoreError};
+use crate::session::{Session, TokenSet};
 use crate::timefmt::{now_epoch, relative, rfc3339};
 use crate::{Error, ExitCode, Result};
 
-pub fn run(home: &Home, profile_name: &str, args: StatusArgs) -> Result<ExitCode> {
-    let profile = super::profile(home, profile_name, &args.client.overrides())?;
-    let store = store::open(home, &profile, args.client.store.map(|s| s.as_str()))?;
-    let Some(tokens) = store.load()? else {
-        return Err(Error::Store(StoreError::NotLoggedIn {
-            profile: profile.name.clone(),
-            flag: if profile.name == crate::config::DEFAULT_PROFILE {
-                String::new()
-            } else {
-                format!(" --profile {}", profile.name)
-            },
+pub fn run(home: &Home, args: StatusArgs) -> Result<ExitCode> {
+    let profile = super::profile(home, &args.select, args.keys.overrides())?;
+    let session = Session::open(home, &profile, &TerminalReporter)?;
+    let Some(mut tokens) = session.load()? else {
+        if args.json {
+            let doc = json!({"profile": profile.name, "logged_in": false});
+            crate::output::println(&doc.to_string())?;
+            return Ok(ExitCode::Rejected);
+        }
+        return Err(session.tokens().err().unwrap_or_else(|| {
+            Error::Rejected(format!("not logged in with profile {}", profile.name))
         }));
     };
+    // --check: a refresh is the only way to ask Cognito whether the session is alive.
+    let check: Option<std::result::Result<(), String>> = if args.check {
+        match session.refresh_now() {
+            Ok(fresh) => {
+                tokens = fresh;
+                Some(Ok(()))
+            }
+            Err(Error::Rejected(why)) => Some(Err(why)),
+            Err(Error::Cognito(e))
+                if !matches!(
+                    e,
+                    crate::cognito::CognitoError::Network { .. }
+                        | crate::cognito::CognitoError::Server { .. }
+                ) =>
+            {
+                Some(Err(e.to_string()))
+            }
+            Err(other) => return Err(other),
+        }
+    } else {
+        None
+    };
     let now = now_epoch();
-    let claims = crate::jwt::decode(tokens.access_token.expose())
-        .map(|d| d.claims)
-        .unwrap_or_default();
-    let scope = claims
-        .get("scope")
-        .and_then(Value::as_str)
-        .unwrap_or("")
-        .to_string();
-    let groups: Vec<String> = claims
-        .get("cognito:groups")
-        .and_then(Value::as_array)
-        .map(|g| {
-            g.iter()
-                .filter_map(Value::as_str)
-                .map(str::to_string)
-                .collect()
-        })
-        .unwrap_or_default();
-    let id_exp = tokens
-        .id_token
-        .as_ref()
-        .and_then(|t| crate::jwt::decode(t.expose()).ok())
-        .and_then(|d| d.claims.get("exp").and_then(Value::as_i64));
+    let view = View::of(&tokens);
+    let session_state = match &check {
+        None => "unchecked",
+        Some(Ok(())) => "alive",
+        Some(Err(_)) => "dead",
+    };
     if args.json {
         let doc = json!({
             "profile": profile.name,
+            "logged_in": true,
             "username": tokens.username,
-            "store": store.name(),
-            "store_location": store.location(),
+            "store": session.store.kind().as_str(),
+            "store_location": session.store.location(),
             "method": tokens.method,
             "client_id": tokens.client_id,
             "logged_in_at": tokens.logged_in_at,
             "access_token": {"expires_at": tokens.expires_at, "expired": tokens.expires_at <= now},
-            "id_token": id_exp.map(|e| json!({"expires_at": e, "expired": e <= now})),
+            "id_token": view.id_exp.map(|e| json!({"expires_at": e, "expired": e <= now})),
             "refresh_token": tokens.refresh_token.is_some(),
-            "scopes": scope.split(' ').filter(|s| !s.is_empty()).collect::<Vec<_>>(),
-            "groups": groups,
+            "session": session_state,
+            "session_error": check.as_ref().and_then(|c| c.as_ref().err()),
+            "scopes": view.scope.split(' ').filter(|s| !s.is_empty()).collect::<Vec<_>>(),
+            "groups": view.groups,
         });
         crate::output::println(&crate::sanitize::json_line(&doc))?;
-        return Ok(ExitCode::Success);
+        return Ok(match check {
+            Some(Err(_)) => ExitCode::Rejected,
+            _ => ExitCode::Success,
+        });
     }
     let mut text = format!("profile        {}\n", profile.name);
     text.push_str(&format!(
@@ -76,36 +89,78 @@ pub fn run(home: &Home, profile_name: &str, args: StatusArgs) -> Result<ExitCode
     ));
     text.push_str(&format!(
         "store          {} ({})\n",
-        store.name(),
-        store.location()
+        session.store.kind().as_str(),
+        session.store.location()
     ));
     text.push_str(&format!(
         "access token   {} ({})\n",
         rfc3339(tokens.expires_at),
         relative("exp", tokens.expires_at, now)
     ));
-    if let Some(e) = id_exp {
+    if let Some(e) = view.id_exp {
         text.push_str(&format!(
             "id token       {} ({})\n",
             rfc3339(e),
             relative("exp", e, now)
         ));
     }
-    text.push_str(&format!(
-        "refresh token  {}\n",
-        if tokens.refresh_token.is_some() {
-            "stored"
-        } else {
-            "none"
-        }
-    ));
-    text.push_str(&format!("scopes         {}\n", for_terminal(&scope)));
-    if !groups.is_empty() {
+    let refresh = match (&tokens.refresh_token, &check) {
+        (None, _) => "none".to_string(),
+        (Some(_), None) => "stored (not checked with the server; --check asks it)".to_string(),
+        (Some(_), Some(Ok(()))) => "stored, and the server honours it".to_string(),
+        (Some(_), Some(Err(_))) => "stored, but the server no longer honours it".to_string(),
+    };
+    text.push_str(&format!("refresh token  {refresh}\n"));
+    text.push_str(&format!("scopes         {}\n", for_terminal(&view.scope)));
+    if !view.groups.is_empty() {
         text.push_str(&format!(
             "groups         {}\n",
-            for_terminal(&groups.join(", "))
+            for_terminal(&view.groups.join(", "))
         ));
     }
+    if let Some(Err(why)) = &check {
+        text.push_str(&format!("session        dead: {}\n", for_terminal(why)));
+    }
     crate::output::println(text.trim_end())?;
-    Ok(ExitCode::Success)
+    Ok(match check {
+        Some(Err(_)) => ExitCode::Rejected,
+        _ => ExitCode::Success,
+    })
+}
+
+/// What the tokens say about themselves.
+struct View {
+    scope: String,
+    groups: Vec<String>,
+    id_exp: Option<i64>,
+}
+
+impl View {
+    fn of(tokens: &TokenSet) -> View {
+        let claims = cwsauth_verify::decode(tokens.access_token.expose())
+            .map(|d| d.claims)
+            .unwrap_or_default();
+        View {
+            scope: claims
+                .get("scope")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_string(),
+            groups: claims
+                .get("cognito:groups")
+                .and_then(Value::as_array)
+                .map(|g| {
+                    g.iter()
+                        .filter_map(Value::as_str)
+                        .map(str::to_string)
+                        .collect()
+                })
+                .unwrap_or_default(),
+            id_exp: tokens
+                .id_token
+                .as_ref()
+                .and_then(|t| cwsauth_verify::decode(t.expose()).ok())
+                .and_then(|d| cwsauth_verify::number(&d.claims, "exp")),
+        }
+    }
 }

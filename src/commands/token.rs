@@ -2,14 +2,15 @@
 
 use serde_json::json;
 
+use super::TerminalReporter;
 use crate::cli::TokenArgs;
-use crate::config::Home;
-use crate::store::{self, TokenKind};
+use crate::home::Home;
+use crate::session::{Session, TokenKind};
 use crate::{ExitCode, Result};
 
-pub fn run(home: &Home, profile_name: &str, args: TokenArgs) -> Result<ExitCode> {
-    let profile = super::profile(home, profile_name, &args.client.overrides())?;
-    let store = store::open(home, &profile, args.client.store.map(|s| s.as_str()))?;
+pub fn run(home: &Home, args: TokenArgs) -> Result<ExitCode> {
+    let profile = super::profile(home, &args.select, args.keys.overrides())?;
+    let session = Session::open(home, &profile, &TerminalReporter)?;
     let kind = if args.id {
         TokenKind::Id
     } else if args.refresh {
@@ -17,21 +18,25 @@ pub fn run(home: &Home, profile_name: &str, args: TokenArgs) -> Result<ExitCode>
     } else {
         TokenKind::Access
     };
-    let tokens = store::usable_tokens(home, &profile, &store, args.min_ttl)?;
-    let token = store::pick(&tokens, &profile.name, kind)?;
+    let tokens = session.usable(args.min_ttl)?;
+    let token = tokens.pick(kind, &profile.name)?;
     if args.json {
         let now = crate::timefmt::now_epoch();
         let exp = match kind {
             TokenKind::Refresh => None,
-            _ => crate::jwt::decode(token.expose())
+            _ => cwsauth_verify::decode(token.expose())
                 .ok()
-                .and_then(|d| d.claims.get("exp").and_then(|v| v.as_i64())),
+                .and_then(|d| cwsauth_verify::number(&d.claims, "exp")),
         };
         let doc = json!({
             "token": token.expose(),
-            "token_type": "Bearer",
+            "token_type": match kind {
+                TokenKind::Access => "access",
+                TokenKind::Id => "id",
+                TokenKind::Refresh => "refresh",
+            },
             "expires_at": exp,
-            "expires_in": exp.map(|e| e - now),
+            "expires_in": exp.map(|e| e.saturating_sub(now)),
             "username": tokens.username,
         });
         crate::output::println(&doc.to_string())?;

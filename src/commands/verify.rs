@@ -3,36 +3,36 @@
 
 use serde_json::{Value, json};
 
-use crate::authorizer::{self, ConnectEvent, Decision, IdentitySource, PolicyOptions};
-use crate::cli::{Effect, VerifyArgs};
-use crate::config::{Home, Profile, Source};
+use crate::cli::{Effect, TokenUseArg, VerifyArgs};
 use crate::error::verify_exit_code;
-use crate::jwt::{self, Checks, ErrorKind, Rejection, Verified};
+use crate::home::Home;
 use crate::output::{self, warn};
+use crate::profile::{Key, Profile, Source};
 use crate::sanitize::{for_terminal, json_line, json_pretty};
+use crate::session::TokenKind;
 use crate::timefmt::now_epoch;
 use crate::{Error, ExitCode, Result};
+use cwsauth_verify::authorizer::{self, ConnectEvent, Decision, IdentitySource, PolicyOptions};
+use cwsauth_verify::{Checks, ClientIds, ErrorKind, Rejection, TokenUse, Verified};
 
-pub fn run(home: &Home, profile_name: &str, args: VerifyArgs) -> Result<ExitCode> {
-    let profile = super::profile(home, profile_name, &args.profile.overrides())?;
+/// Most an event file may be (API Gateway's events are a few KiB).
+const MAX_EVENT_BYTES: usize = 1024 * 1024;
+
+pub fn run(home: &Home, args: VerifyArgs) -> Result<ExitCode> {
+    let profile = super::profile(home, &args.select, args.keys.overrides())?;
     let (token, event) = match &args.event {
         Some(path) => {
             let event = read_event(path)?;
             let source = IdentitySource::parse(&args.identity_source).map_err(Error::Usage)?;
             match event.token(&source) {
                 Ok(token) => (token, Some(event)),
-                Err(missing) => {
-                    // API Gateway answers 401 without calling the authorizer.
-                    output::notice(&format!("unauthorized: {missing}"));
-                    output::println("Unauthorized")?;
-                    return Ok(ExitCode::Rejected);
-                }
+                Err(missing) => return no_identity(&args, &missing.to_string()),
             }
         }
         None => {
             let kind = match args.token_use {
-                crate::jwt::TokenUse::Id => crate::store::TokenKind::Id,
-                _ => crate::store::TokenKind::Access,
+                TokenUseArg::Id => TokenKind::Id,
+                _ => TokenKind::Access,
             };
             let token =
                 super::read_token(&args.input, || super::stored_token(home, &profile, kind))?;
@@ -58,13 +58,7 @@ pub fn run(home: &Home, profile_name: &str, args: VerifyArgs) -> Result<ExitCode
         Err(rejection) => {
             let code = verify_exit_code(rejection.error.kind);
             if args.json {
-                let doc = json!({
-                    "valid": false,
-                    "error": rejection.error,
-                    "header": rejection.header,
-                    "claims": rejection.claims,
-                });
-                output::println(&json_line(&doc))?;
+                output::println(&json_line(&rejection_json(&rejection)))?;
             } else if rejection.error.kind == ErrorKind::JwksUnavailable {
                 return Err(rejection.error.into());
             } else {
@@ -73,6 +67,34 @@ pub fn run(home: &Home, profile_name: &str, args: VerifyArgs) -> Result<ExitCode
             Ok(code)
         }
     }
+}
+
+fn rejection_json(rejection: &Rejection) -> Value {
+    json!({
+        "valid": false,
+        "error": rejection.error,
+        "header": rejection.header,
+        "claims": rejection.claims,
+    })
+}
+
+/// API Gateway answers 401 without calling the authorizer when the identity source is missing.
+fn no_identity(args: &VerifyArgs, why: &str) -> Result<ExitCode> {
+    if args.json {
+        let doc = json!({
+            "valid": false,
+            "error": {"kind": "no_identity", "message": why, "expected": args.identity_source, "actual": null},
+            "header": null,
+            "claims": null,
+            "decision": "unauthorized",
+            "answer": "Unauthorized",
+        });
+        output::println(&json_line(&doc))?;
+    } else {
+        output::info(&format!("unauthorized: {}", for_terminal(why)));
+        output::println("Unauthorized")?;
+    }
+    Ok(ExitCode::Rejected)
 }
 
 /// Verifies with the profile's pinned issuer and keys, or the token's own Cognito issuer
@@ -84,16 +106,10 @@ fn verify_token(
     args: &VerifyArgs,
     now: i64,
 ) -> Result<std::result::Result<Verified, Rejection>> {
-    let issuer = match profile.get("issuer") {
+    let issuer = match profile.get(Key::Issuer) {
         Some(issuer) => issuer.to_string(),
-        None => match jwt::decode(token) {
-            Err(error) => {
-                return Ok(Err(Rejection {
-                    error,
-                    header: None,
-                    claims: None,
-                }));
-            }
+        None => match cwsauth_verify::decode(token) {
+            Err(error) => return Ok(Err(Rejection::from(error))),
             Ok(decoded) => {
                 let iss = decoded
                     .claims
@@ -101,9 +117,10 @@ fn verify_token(
                     .and_then(Value::as_str)
                     .unwrap_or("");
                 if !is_cognito_issuer(iss) {
-                    return Err(Error::Usage(
-                        "no issuer pinned and the token's iss is not a Cognito user pool: pass --user-pool-id or --issuer, or set user_pool_id in the profile".into(),
-                    ));
+                    return Err(Error::Usage(format!(
+                        "no issuer pinned and the token's iss is not a Cognito user pool: pass --user-pool-id or --issuer, or set user_pool_id with `cwsauth configure{}`",
+                        profile.flag()
+                    )));
                 }
                 warn(&format!(
                     "no issuer pinned; trusting the token's own issuer {}: anyone can sign tokens with a pool of their own, so pin it with --user-pool-id or --issuer",
@@ -113,40 +130,41 @@ fn verify_token(
             }
         },
     };
-    let client_ids = if args.client_id.is_empty() {
-        profile
-            .get("client_id")
-            .map(str::to_string)
-            .into_iter()
-            .collect()
+    let clients = if args.any_client {
+        ClientIds::Any
+    } else if !args.client_id.is_empty() {
+        ClientIds::one_of(args.client_id.clone())
+    } else if let Some(id) = profile.get(Key::ClientId) {
+        ClientIds::one_of([id])
     } else {
-        args.client_id.clone()
+        warn(
+            "no app client id to check, so any client of the pool passes: pass --client-id, set client_id in the profile, or --any-client to say so",
+        );
+        ClientIds::Any
     };
-    if client_ids.is_empty() {
-        warn("no app client id to check: pass --client-id or set client_id in the profile");
-    }
-    let checks = Checks {
-        issuer: issuer.clone(),
-        client_ids,
-        token_use: args.token_use,
-        scopes: args.scope.clone(),
-        groups: args.group.clone(),
-        leeway: args.leeway,
+    let token_use = match args.token_use {
+        TokenUseArg::Access => TokenUse::Access,
+        TokenUseArg::Id => TokenUse::Id,
+        TokenUseArg::Any => TokenUse::Any,
     };
+    let checks = Checks::new(issuer.clone(), token_use, clients)
+        .scopes(args.scope.clone())
+        .groups(args.group.clone())
+        .leeway(args.leeway);
     // An explicit jwks_uri wins; a derived one follows the issuer actually used.
-    let jwks = match profile.setting("jwks_uri") {
+    let jwks = match profile.setting(Key::JwksUri) {
         Some(s) if !matches!(s.source, Source::Derived(_)) => s.values[0].clone(),
         _ => format!("{issuer}/.well-known/jwks.json"),
     };
-    let result = match jwt::jwks::key_source(&jwks, &home.cache_dir().join("jwks")) {
-        Ok(keys) => jwt::verify(token, &checks, keys.as_ref(), now),
-        Err(error) => Err(Rejection {
-            error,
-            header: None,
-            claims: None,
-        }),
-    };
-    Ok(result)
+    let keys = crate::jwks::key_source(
+        &jwks,
+        &home.cache_dir().join("jwks"),
+        profile.jwks_max_age()?,
+    );
+    Ok(match keys {
+        Ok(keys) => cwsauth_verify::verify(token, &checks, keys.as_ref(), now),
+        Err(error) => Err(Rejection::from(error)),
+    })
 }
 
 /// `https://cognito-idp.{region}.amazonaws.com/{region}_{id}`: the only issuer form trusted
@@ -169,12 +187,19 @@ fn is_cognito_issuer(iss: &str) -> bool {
 }
 
 fn read_event(path: &std::path::Path) -> Result<ConnectEvent> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| Error::Usage(format!("cannot read event file {}: {e}", path.display())))?;
-    serde_json::from_str(&text).map_err(|e| {
+    let bytes = crate::fsutil::read_capped(path, MAX_EVENT_BYTES).map_err(|e| {
+        Error::Usage(match e {
+            crate::fsutil::FsError::Io { source, .. } => {
+                format!("cannot read event file {}: {source}", path.display())
+            }
+            other => format!("cannot read event file: {other}"),
+        })
+    })?;
+    serde_json::from_slice(&bytes).map_err(|e| {
         Error::Usage(format!(
-            "event file {} is not an API Gateway authorizer event: {e}",
-            path.display()
+            "event file {} is not an API Gateway authorizer event: {}",
+            path.display(),
+            crate::sanitize::excerpt(&e.to_string(), 100)
         ))
     })
 }
@@ -190,28 +215,54 @@ fn authorizer_answer(
             .method_arn
             .clone()
             .or_else(|| event.and_then(|e| e.method_arn.clone()))
-            .unwrap_or_else(|| authorizer::default_method_arn(profile.get("region"))),
+            .unwrap_or_else(|| authorizer::default_method_arn(profile.get(Key::Region))),
         principal_id: args.principal_id.clone(),
         extra_context: args.context.clone(),
     };
     if let Err(rejection) = &outcome
         && rejection.error.kind == ErrorKind::JwksUnavailable
     {
+        if args.json {
+            output::println(&json_line(&rejection_json(rejection)))?;
+            return Ok(ExitCode::Network);
+        }
         return Err(rejection.error.clone().into());
     }
     let deny_on_invalid = args.effect == Effect::DenyOnInvalid;
-    match authorizer::decide(&outcome, &options, deny_on_invalid, &[]) {
+    let decision = authorizer::decide(&outcome, &options, deny_on_invalid, &[]);
+    if args.json {
+        let (name, answer, reason) = match &decision {
+            Decision::Allow(policy) => ("allow", policy.clone(), None),
+            Decision::Deny(policy, reason) => ("deny", policy.clone(), Some(reason.clone())),
+            Decision::Unauthorized(reason) => {
+                ("unauthorized", json!("Unauthorized"), Some(reason.clone()))
+            }
+        };
+        let mut doc = match &outcome {
+            Ok(v) => json!({"valid": true, "error": null, "header": v.header, "claims": v.claims}),
+            Err(r) => rejection_json(r),
+        };
+        doc["decision"] = json!(name);
+        doc["answer"] = answer;
+        doc["reason"] = json!(reason);
+        output::println(&json_line(&doc))?;
+        return Ok(match decision {
+            Decision::Allow(_) => ExitCode::Success,
+            _ => ExitCode::Rejected,
+        });
+    }
+    match decision {
         Decision::Allow(policy) => {
             output::println(&json_pretty(&policy))?;
             Ok(ExitCode::Success)
         }
         Decision::Deny(policy, reason) => {
-            output::notice(&format!("unauthorized: {}", for_terminal(&reason)));
+            output::info(&format!("unauthorized: {}", for_terminal(&reason)));
             output::println(&json_pretty(&policy))?;
             Ok(ExitCode::Rejected)
         }
         Decision::Unauthorized(reason) => {
-            output::notice(&format!("unauthorized: {}", for_terminal(&reason)));
+            output::info(&format!("unauthorized: {}", for_terminal(&reason)));
             output::println("Unauthorized")?;
             Ok(ExitCode::Rejected)
         }

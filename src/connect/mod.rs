@@ -1,17 +1,20 @@
 //! `cwsauth connect`: an authenticated WebSocket session (tokio-tungstenite) with wscat's
-//! flags and console, plus what wscat lacks: queued input, a wait for replies at end of input,
-//! keepalive, reconnect, binary done right, API Gateway's size limits. Never prints the token.
+//! flags and console, plus what wscat lacks: queued input, replies kept at the end of input,
+//! keepalive, reconnect, binary done right, API Gateway's size limits, bounded memory on any
+//! input. Never prints the token; always gives the terminal back.
 
 mod console;
+mod handshake;
 mod outbox;
+mod proxy;
 mod render;
-pub mod tls;
+mod terminal;
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use futures_util::{SinkExt, StreamExt};
 use tokio::time::Instant;
-use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::protocol::CloseFrame;
 use tokio_tungstenite::tungstenite::protocol::frame::Frame;
 use tokio_tungstenite::tungstenite::protocol::frame::coding::{CloseCode, Data, OpCode};
@@ -19,8 +22,9 @@ use tokio_tungstenite::tungstenite::{self, Message};
 
 use crate::{Error, ExitCode, Result};
 pub use console::Input;
+pub use handshake::{HandshakeError, Refusal, Ws, check_header, parse_url};
 use outbox::Outbox;
-pub use render::Renderer;
+pub use render::{BinaryFormat, Renderer};
 
 /// API Gateway refuses messages over 128 KB.
 pub const MAX_MESSAGE: usize = 128 * 1024;
@@ -37,13 +41,14 @@ pub enum Auth {
 pub struct Options {
     pub url: String,
     pub auth: Auth,
+    /// Extra headers, names as typed.
     pub headers: Vec<(String, String)>,
     pub subprotocols: Vec<String>,
     pub origin: Option<String>,
     pub host: Option<String>,
-    pub tls: tls::TlsOptions,
+    pub tls: crate::tls::TlsOptions,
     pub execute: Vec<String>,
-    /// Seconds; negative keeps the session open.
+    /// Seconds with no frame after the input ends before closing; negative keeps it open.
     pub wait: f64,
     pub slash: bool,
     pub binary: bool,
@@ -54,6 +59,7 @@ pub struct Options {
     pub max_frame_size: usize,
     pub follow_redirects: Option<u32>,
     pub proxy: Option<String>,
+    pub connect_timeout: Duration,
     pub verbose: bool,
 }
 
@@ -70,7 +76,7 @@ impl Options {
             subprotocols: Vec::new(),
             origin: None,
             host: None,
-            tls: tls::TlsOptions::default(),
+            tls: crate::tls::TlsOptions::default(),
             execute: Vec::new(),
             wait: 2.0,
             slash: false,
@@ -82,10 +88,15 @@ impl Options {
             max_frame_size: 32 * 1024,
             follow_redirects: None,
             proxy: None,
+            connect_timeout: Duration::from_secs(10),
             verbose: false,
         }
     }
 }
+
+/// Where a token comes from before each attempt (blocking: a refresh is an HTTP call, so it
+/// runs off the async runtime).
+pub type TokenSource = Arc<dyn Fn() -> Result<Option<String>> + Send + Sync>;
 
 /// Ctrl-C, counted: the first closes the session, the second exits at once.
 struct Interrupts {
@@ -100,7 +111,7 @@ impl Interrupts {
             count: 0,
             #[cfg(unix)]
             signal: tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt())
-                .map_err(|e| Error::Network(format!("cannot handle Ctrl-C: {e}")))?,
+                .map_err(|e| Error::Local(format!("cannot handle Ctrl-C: {e}")))?,
         })
     }
 
@@ -115,14 +126,25 @@ impl Interrupts {
 
 /// How one connection ended.
 enum End {
-    /// We ended it: end of input, -x's wait, --max-messages.
+    /// We ended it: end of input, -x's wait, --max-messages, Ctrl-C, /close.
     Done,
     /// The server closed with 1000 or 1001 (API Gateway's idle and 2-hour limits).
     Normal,
     /// Another close code, or the connection dropped: reconnect material.
     Abnormal(String),
-    /// Ctrl-C.
-    Interrupted,
+    /// stdout was closed (`| head`): end quietly.
+    OutputClosed,
+    /// stdout failed otherwise (a full disk).
+    OutputFailed(String),
+    /// Reading the input failed or an input line was over the limit.
+    InputFailed(String),
+}
+
+/// What went wrong on the way without ending the session, for the exit code.
+#[derive(Default)]
+struct Faults {
+    /// Input lines (or -x messages) that were not sent.
+    unsent: u64,
 }
 
 /// Runs the session until it ends; `token` is called before every connection attempt.
@@ -130,14 +152,16 @@ pub fn run(
     options: Options,
     mut renderer: Renderer,
     interactive: bool,
-    token: impl FnMut() -> Result<Option<String>>,
+    token: TokenSource,
 ) -> Result<ExitCode> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-        .map_err(|e| Error::Network(format!("cannot start the runtime: {e}")))?;
+        .map_err(|e| Error::Local(format!("cannot start the async runtime: {e}")))?;
+    // Saved before the line editor touches the terminal; restored on every way out.
+    let _terminal = interactive.then(terminal::TerminalGuard::save);
     let (inputs, printer) = if options.execute.is_empty() || options.wait < 0.0 {
-        console::spawn(interactive)
+        console::spawn(interactive, options.binary, MAX_MESSAGE)
     } else {
         // -x without -w -1: the commands are the whole input.
         let (tx, rx) = tokio::sync::mpsc::channel(1);
@@ -147,63 +171,84 @@ pub fn run(
     renderer.printer = printer;
     let result = runtime.block_on(session_loop(&options, &mut renderer, inputs, token));
     renderer.flush();
-    result
+    match renderer.take_failure() {
+        Some(e) if e.kind() != std::io::ErrorKind::BrokenPipe && result.is_ok() => {
+            Err(Error::Output(crate::http::io_cause(&e)))
+        }
+        _ => result,
+    }
 }
 
 async fn session_loop(
     options: &Options,
     renderer: &mut Renderer,
-    mut inputs: tokio::sync::mpsc::Receiver<Input>,
-    mut token: impl FnMut() -> Result<Option<String>>,
+    mut inputs: tokio::sync::mpsc::Receiver<Vec<Input>>,
+    token: TokenSource,
 ) -> Result<ExitCode> {
-    let tls = tls::client_config(&options.tls)?;
+    let mut tls_options = options.tls.clone();
+    if let Some(ca) = crate::tls::process_ca_file() {
+        tls_options.ca.push(ca);
+    }
+    let connection = handshake::Connection {
+        tls: crate::tls::client_config(&tls_options)?,
+        proxy: options.proxy.clone(),
+        follow_redirects: options.follow_redirects,
+        timeout: options.connect_timeout,
+        ws_config: tungstenite::protocol::WebSocketConfig::default(),
+    };
     // Ctrl-C is ours from the start, so it never kills the session with no close sent.
     let mut interrupts = Interrupts::new()?;
     let mut attempt = 0u32;
     let mut connected_once = false;
     let mut received = 0u64;
+    let mut faults = Faults::default();
     loop {
-        let token = token()?;
+        let source = token.clone();
+        let token = tokio::task::spawn_blocking(move || source())
+            .await
+            .map_err(|e| Error::Local(format!("the token lookup failed: {e}")))??;
         let request = build_request(options, token.as_deref())?;
-        match connect(options, request, tls.clone()).await {
-            Ok(ws) => {
+        match handshake::open(&request, &connection).await {
+            Ok((ws, _protocol)) => {
                 connected_once = true;
                 attempt = 0;
                 renderer.open(&options.url);
-                match session(
+                let end = session(
                     options,
                     renderer,
                     ws,
                     &mut inputs,
                     &mut received,
                     &mut interrupts,
+                    &mut faults,
                 )
-                .await?
-                {
-                    End::Done | End::Interrupted => return Ok(ExitCode::Success),
+                .await?;
+                match end {
+                    End::Done => return finish(&faults),
+                    End::OutputClosed => return Ok(ExitCode::Success),
+                    End::OutputFailed(why) => return Err(Error::Output(why)),
+                    End::InputFailed(why) => return Err(Error::Rejected(why)),
                     End::Normal if options.reconnect => {
                         renderer.info("the server closed the connection")
                     }
                     End::Abnormal(why) if options.reconnect => {
                         renderer.info(&format!("connection lost ({why})"))
                     }
-                    End::Normal => return Ok(ExitCode::Success),
-                    End::Abnormal(_) => return Ok(ExitCode::Rejected),
+                    End::Normal => return finish(&faults),
+                    End::Abnormal(why) => {
+                        return Err(Error::Rejected(format!(
+                            "the connection ended abnormally: {why}"
+                        )));
+                    }
                 }
             }
-            Err(ConnectError::Rejected(status, body, headers)) => {
-                return Err(handshake_refused(
-                    options,
-                    status,
-                    &body,
-                    &headers,
-                    token.as_deref(),
-                ));
+            Err(handshake::HandshakeError::Refused(refusal)) => {
+                return Err(handshake_refused(options, &refusal, token.as_deref()));
             }
-            Err(ConnectError::Other(e)) if options.reconnect && connected_once => {
+            Err(handshake::HandshakeError::Failed(e)) if options.reconnect && connected_once => {
                 renderer.info(&format!("reconnect failed: {e}"));
             }
-            Err(ConnectError::Other(e)) => return Err(e),
+            Err(handshake::HandshakeError::Failed(e)) => return Err(e),
         }
         attempt += 1;
         // 1, 2, 4, … seconds, at most 30.
@@ -217,41 +262,54 @@ async fn session_loop(
     }
 }
 
-/// The handshake request: the URL as typed, the token where `options.auth` says, the headers.
-pub fn build_request(
+/// Opens a session with `options` (the demo's and tests' shortcut): the process's TLS policy,
+/// no proxy unless the environment names one.
+pub async fn open(
     options: &Options,
     token: Option<&str>,
-) -> Result<tungstenite::handshake::client::Request> {
-    let mut url = url::Url::parse(&options.url)
-        .map_err(|e| Error::Usage(format!("bad URL {}: {e}", options.url)))?;
-    match url.scheme() {
-        "ws" | "wss" => {}
-        other => {
-            return Err(Error::Usage(format!(
-                "{} is a {other}:// URL; connect needs ws:// or wss://",
-                options.url
-            )));
-        }
-    }
-    if let (Auth::Query(name), Some(t)) = (&options.auth, token) {
-        url.query_pairs_mut().append_pair(name, t);
-    }
-    // The URL as typed ($default and existing query parameters stay as they are).
-    let text = if matches!(options.auth, Auth::Query(_)) {
-        url.to_string()
-    } else {
-        options.url.clone()
+) -> std::result::Result<Ws, handshake::HandshakeError> {
+    let connection = handshake::Connection {
+        tls: crate::tls::client_config(&options.tls)?,
+        proxy: options.proxy.clone(),
+        follow_redirects: options.follow_redirects,
+        timeout: options.connect_timeout,
+        ws_config: tungstenite::protocol::WebSocketConfig::default(),
     };
-    let mut request = text
-        .into_client_request()
-        .map_err(|e| Error::Usage(format!("bad URL {}: {e}", options.url)))?;
-    let headers = request.headers_mut();
+    let request = build_request(options, token)?;
+    handshake::open(&request, &connection)
+        .await
+        .map(|(ws, _)| ws)
+}
+
+/// The exit of a session we ended: non-zero when input was refused on the way.
+fn finish(faults: &Faults) -> Result<ExitCode> {
+    if faults.unsent > 0 {
+        return Err(Error::Rejected(format!(
+            "{} message{} not sent (see above)",
+            faults.unsent,
+            if faults.unsent == 1 { " was" } else { "s were" }
+        )));
+    }
+    Ok(ExitCode::Success)
+}
+
+/// The handshake request: the URL as typed (with the token's query parameter when asked), the
+/// token's header, the user's headers, subprotocols, Origin and Host, names as typed.
+pub fn build_request(options: &Options, token: Option<&str>) -> Result<handshake::Request> {
+    let url = parse_url(&options.url)?;
+    let mut request = handshake::Request {
+        url: options.url.clone(),
+        ..Default::default()
+    };
+    if let (Auth::Query(name), Some(t)) = (&options.auth, token) {
+        let mut with_token = url.clone();
+        with_token.query_pairs_mut().append_pair(name, t);
+        request.url = with_token.to_string();
+        request.credential_query = Some(name.clone());
+    }
     let mut put = |name: &str, value: &str| -> Result<()> {
-        let name = tungstenite::http::HeaderName::from_bytes(name.as_bytes())
-            .map_err(|_| Error::Usage(format!("bad header name {name:?}")))?;
-        let value = tungstenite::http::HeaderValue::from_str(value)
-            .map_err(|_| Error::Usage(format!("bad value for header {name}")))?;
-        headers.insert(name, value);
+        check_header(name, value)?;
+        request.headers.push((name.to_string(), value.to_string()));
         Ok(())
     };
     if let (Auth::Header { name, scheme }, Some(t)) = (&options.auth, token) {
@@ -262,248 +320,83 @@ pub fn build_request(
         };
         put(name, &value)?;
     }
-    for (name, value) in &options.headers {
-        put(name, value)?;
-    }
-    if !options.subprotocols.is_empty() {
-        put("Sec-WebSocket-Protocol", &options.subprotocols.join(", "))?;
+    if let Some(host) = &options.host {
+        put("Host", host)?;
     }
     if let Some(origin) = &options.origin {
         put("Origin", origin)?;
     }
-    if let Some(host) = &options.host {
-        put("Host", host)?;
+    if !options.subprotocols.is_empty() {
+        put("Sec-WebSocket-Protocol", &options.subprotocols.join(", "))?;
+    }
+    for (name, value) in &options.headers {
+        put(name, value)?;
+    }
+    if let Auth::Header { name, .. } = &options.auth {
+        request.credential_headers.push(name.clone());
     }
     Ok(request)
 }
 
-/// `Name: value` from `-H`.
+/// `Name: value` from `-H`, the name as typed.
 pub fn parse_header(text: &str) -> Result<(String, String)> {
     match text.split_once(':') {
         Some((name, value)) if !name.trim().is_empty() => {
-            Ok((name.trim().to_string(), value.trim().to_string()))
+            let (name, value) = (name.trim(), value.trim());
+            check_header(name, value)?;
+            Ok((name.to_string(), value.to_string()))
         }
         _ => Err(Error::Usage(format!(
-            "header {text:?} is not `Name: value`"
+            "header {:?} is not `Name: value`",
+            crate::sanitize::excerpt(text, 100)
         ))),
     }
 }
 
-type Ws =
-    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
-
-enum ConnectError {
-    Rejected(u16, Vec<u8>, Vec<(String, String)>),
-    Other(Error),
-}
-
-async fn connect(
-    options: &Options,
-    mut request: tungstenite::handshake::client::Request,
-    tls: std::sync::Arc<rustls::ClientConfig>,
-) -> std::result::Result<Ws, ConnectError> {
-    let config = tungstenite::protocol::WebSocketConfig::default();
-    let mut redirects = 0;
-    loop {
-        let uri = request.uri().clone();
-        let host = uri
-            .host()
-            .unwrap_or("")
-            .trim_matches(['[', ']'])
-            .to_string();
-        let port = uri
-            .port_u16()
-            .unwrap_or(if uri.scheme_str() == Some("wss") {
-                443
-            } else {
-                80
-            });
-        let stream = open_tcp(options, &host, port)
-            .await
-            .map_err(ConnectError::Other)?;
-        let connector = tokio_tungstenite::Connector::Rustls(tls.clone());
-        let result = tokio_tungstenite::client_async_tls_with_config(
-            request.clone(),
-            stream,
-            Some(config),
-            Some(connector),
-        )
-        .await;
-        match result {
-            Ok((ws, _)) => return Ok(ws),
-            Err(tungstenite::Error::Http(resp)) => {
-                let status = resp.status().as_u16();
-                let location = resp
-                    .headers()
-                    .get("location")
-                    .and_then(|v| v.to_str().ok())
-                    .map(str::to_string);
-                if let (Some(max), true, Some(location)) = (
-                    options.follow_redirects,
-                    (300..400).contains(&status),
-                    location,
-                ) {
-                    redirects += 1;
-                    if redirects > max {
-                        return Err(ConnectError::Other(Error::Network(format!(
-                            "more than {max} redirects"
-                        ))));
-                    }
-                    let next = url::Url::parse(&uri.to_string())
-                        .and_then(|base| base.join(&location))
-                        .map_err(|e| {
-                            ConnectError::Other(Error::Network(format!(
-                                "bad redirect {location}: {e}"
-                            )))
-                        })?;
-                    let mut next_request = next
-                        .as_str()
-                        .into_client_request()
-                        .map_err(|e| ConnectError::Other(Error::Network(e.to_string())))?;
-                    for (name, value) in request.headers() {
-                        if name != "host" && !name.as_str().starts_with("sec-websocket-key") {
-                            next_request
-                                .headers_mut()
-                                .insert(name.clone(), value.clone());
-                        }
-                    }
-                    request = next_request;
-                    continue;
-                }
-                let headers = resp
-                    .headers()
-                    .iter()
-                    .map(|(k, v)| (k.to_string(), v.to_str().unwrap_or("").to_string()))
-                    .collect();
-                return Err(ConnectError::Rejected(
-                    status,
-                    resp.body().clone().unwrap_or_default(),
-                    headers,
-                ));
-            }
-            Err(e) => {
-                return Err(ConnectError::Other(Error::Network(format!(
-                    "cannot open the WebSocket to {}: {}",
-                    options.url,
-                    crate::http::error_chain(&e)
-                ))));
-            }
-        }
-    }
-}
-
-/// A TCP connection to the server, or through an HTTP proxy's CONNECT tunnel.
-async fn open_tcp(options: &Options, host: &str, port: u16) -> Result<tokio::net::TcpStream> {
-    let proxy = options.proxy.clone().or_else(|| proxy_from_env(host));
-    let Some(proxy) = proxy else {
-        return tokio::net::TcpStream::connect((host, port))
-            .await
-            .map_err(|e| Error::Network(format!("cannot connect to {host}:{port}: {e}")));
-    };
-    let proxy_url =
-        url::Url::parse(&proxy).map_err(|e| Error::Usage(format!("bad proxy URL {proxy}: {e}")))?;
-    let proxy_host = proxy_url.host_str().unwrap_or("").to_string();
-    let proxy_port = proxy_url.port_or_known_default().unwrap_or(8080);
-    let mut stream = tokio::net::TcpStream::connect((proxy_host.as_str(), proxy_port))
-        .await
-        .map_err(|e| {
-            Error::Network(format!(
-                "cannot connect to the proxy {proxy_host}:{proxy_port}: {e}"
-            ))
-        })?;
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let target = if host.contains(':') {
-        format!("[{host}]:{port}")
-    } else {
-        format!("{host}:{port}")
-    };
-    stream
-        .write_all(format!("CONNECT {target} HTTP/1.1\r\nHost: {target}\r\n\r\n").as_bytes())
-        .await
-        .map_err(|e| Error::Network(format!("proxy {proxy_host}: {e}")))?;
-    let mut head = Vec::new();
-    let mut byte = [0u8; 1];
-    while !head.ends_with(b"\r\n\r\n") && head.len() < 8192 {
-        let n = stream
-            .read(&mut byte)
-            .await
-            .map_err(|e| Error::Network(format!("proxy {proxy_host}: {e}")))?;
-        if n == 0 {
-            return Err(Error::Network(format!(
-                "the proxy {proxy_host} closed the connection"
-            )));
-        }
-        head.push(byte[0]);
-    }
-    let status_line = String::from_utf8_lossy(&head)
-        .lines()
-        .next()
-        .unwrap_or("")
-        .to_string();
-    if status_line.split_whitespace().nth(1) != Some("200") {
-        return Err(Error::Network(format!(
-            "the proxy refused the tunnel: {status_line}"
-        )));
-    }
-    Ok(stream)
-}
-
-/// `HTTPS_PROXY` (or `https_proxy`) unless `NO_PROXY` names the host.
-fn proxy_from_env(host: &str) -> Option<String> {
-    let get = |k: &str| {
-        std::env::var(k)
-            .ok()
-            .or_else(|| std::env::var(k.to_lowercase()).ok())
-            .filter(|v| !v.is_empty())
-    };
-    let proxy = get("HTTPS_PROXY")?;
-    let no_proxy = get("NO_PROXY").unwrap_or_default();
-    let skip = no_proxy.split(',').map(str::trim).any(|p| {
-        p == "*"
-            || (!p.is_empty()
-                && (host == p.trim_start_matches('.')
-                    || host.ends_with(&format!(".{}", p.trim_start_matches('.')))))
-    });
-    (!skip).then_some(proxy)
-}
-
-fn handshake_refused(
-    options: &Options,
-    status: u16,
-    body: &[u8],
-    headers: &[(String, String)],
-    token: Option<&str>,
-) -> Error {
+/// One line for a refused handshake, with a hint for 401 and 403.
+fn handshake_refused(options: &Options, refusal: &Refusal, token: Option<&str>) -> Error {
     if options.verbose {
-        for (k, v) in headers {
-            crate::output::notice(&format!("< {k}: {}", crate::sanitize::for_terminal(v)));
+        for (k, v) in &refusal.headers {
+            crate::output::info(&format!("< {k}: {}", crate::sanitize::for_terminal(v)));
         }
     }
-    let body = String::from_utf8_lossy(body);
+    let body = String::from_utf8_lossy(&refusal.body);
+    let status = refusal.status;
     let mut line = format!("the server refused the WebSocket handshake: HTTP {status}");
     if !body.trim().is_empty() {
-        line.push_str(&format!(" {}", crate::sanitize::for_terminal(body.trim())));
+        line.push_str(&format!(" {}", crate::sanitize::excerpt(body.trim(), 200)));
     }
-    if status == 401 || status == 403 {
-        let expiry = token
-            .and_then(|t| crate::jwt::decode(t).ok())
-            .and_then(|d| d.claims.get("exp").and_then(|v| v.as_i64()))
-            .filter(|exp| *exp <= crate::timefmt::now_epoch())
-            .map(|exp| {
-                format!(
-                    " (the token {})",
-                    crate::timefmt::relative("exp", exp, crate::timefmt::now_epoch())
-                )
-            })
-            .unwrap_or_default();
-        let who = if matches!(options.auth, Auth::None) || token.is_none() {
-            "sent no token"
-        } else {
-            "refused the token"
-        };
-        line.push_str(&format!(
-            "; the authorizer {who}{expiry}: `cwsauth verify` shows why"
-        ));
+    let claims = token
+        .and_then(|t| cwsauth_verify::decode(t).ok())
+        .map(|d| d.claims);
+    match status {
+        401 if matches!(options.auth, Auth::None) || token.is_none() => {
+            line.push_str("; no token was sent (--no-auth), and the authorizer needs one");
+        }
+        401 => {
+            let now = crate::timefmt::now_epoch();
+            let expiry = claims
+                .as_ref()
+                .and_then(|c| cwsauth_verify::number(c, "exp"))
+                .filter(|exp| *exp <= now)
+                .map(|exp| format!(" (the token {})", crate::timefmt::relative("exp", exp, now)))
+                .unwrap_or_default();
+            line.push_str(&format!(
+                "; the authorizer refused the token{expiry}: `cwsauth verify` shows why"
+            ));
+        }
+        403 => {
+            let principal = claims
+                .as_ref()
+                .map(cwsauth_verify::authorizer::principal_of)
+                .filter(|p| p != "unknown")
+                .map(|p| format!(" for principal {}", crate::sanitize::excerpt(&p, 100)))
+                .unwrap_or_default();
+            line.push_str(&format!(
+                "; the authorizer's policy denies the connection{principal}: `cwsauth verify --authorizer` shows the policy"
+            ));
+        }
+        _ => {}
     }
     Error::HandshakeRejected(line)
 }
@@ -537,7 +430,10 @@ where
         let msg = if binary {
             Message::binary(data)
         } else {
-            Message::text(String::from_utf8(data).unwrap_or_default())
+            match String::from_utf8(data) {
+                Ok(text) => Message::text(text),
+                Err(e) => Message::binary(e.into_bytes()),
+            }
         };
         return sink.feed(msg).await;
     }
@@ -560,13 +456,15 @@ where
     Ok(())
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn session(
     options: &Options,
     renderer: &mut Renderer,
     ws: Ws,
-    inputs: &mut tokio::sync::mpsc::Receiver<Input>,
+    inputs: &mut tokio::sync::mpsc::Receiver<Vec<Input>>,
     received: &mut u64,
     interrupts: &mut Interrupts,
+    faults: &mut Faults,
 ) -> Result<End> {
     let (mut wire, stream) = ws.split();
     let mut stream = stream.peekable();
@@ -581,6 +479,7 @@ async fn session(
         inputs,
         received,
         interrupts,
+        faults,
     )
     .await;
     // What was queued before the end (a close above all) still goes out, briefly.
@@ -590,9 +489,24 @@ async fn session(
 
 /// Queued messages above which input waits (a bound on memory while the server is slow).
 const OUTBOX_LIMIT: usize = 256;
+/// How long we wait for the server to answer our close.
+const CLOSE_ANSWER: Duration = Duration::from_secs(1);
+/// After Ctrl-C, longer: the user can press it again to quit at once.
+const CLOSE_ANSWER_INTERRUPTED: Duration = Duration::from_secs(5);
 
 type Wire = futures_util::stream::SplitSink<Ws, Message>;
 type Incoming = futures_util::stream::Peekable<futures_util::stream::SplitStream<Ws>>;
+
+/// Where the session is on its way out.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Phase {
+    /// Taking input and printing frames.
+    Open,
+    /// The input has ended: waiting for replies until none has come for `--wait`.
+    Lingering,
+    /// Our close is sent: waiting (briefly) for the server's.
+    Closing,
+}
 
 #[allow(clippy::too_many_arguments)]
 async fn session_body(
@@ -601,13 +515,21 @@ async fn session_body(
     wire: &mut Wire,
     stream: &mut Incoming,
     sink: &mut Outbox,
-    inputs: &mut tokio::sync::mpsc::Receiver<Input>,
+    inputs: &mut tokio::sync::mpsc::Receiver<Vec<Input>>,
     received: &mut u64,
     interrupts: &mut Interrupts,
+    faults: &mut Faults,
 ) -> Result<End> {
     let max_frame = options.max_frame_size.max(1);
-    let send_err = |e: tungstenite::Error| End::Abnormal(crate::http::error_chain(&e));
     for command in &options.execute {
+        if command.len() > MAX_MESSAGE {
+            faults.unsent += 1;
+            renderer.error(&format!(
+                "not sent: a -x message of {} bytes is over API Gateway's {MAX_MESSAGE}-byte limit",
+                command.len()
+            ));
+            continue;
+        }
         if let Err(e) = send_data(
             sink,
             command.clone().into_bytes(),
@@ -616,23 +538,30 @@ async fn session_body(
         )
         .await
         {
-            return Ok(send_err(e));
+            return Ok(End::Abnormal(crate::http::error_chain(&e)));
         }
     }
     let _ = sink.flush().await;
     let keep_open = options.wait < 0.0;
-    let wait = Duration::from_secs_f64(options.wait.max(0.0));
-    // After -x (unless kept open), or at the end of input: how long to wait for the close.
-    let mut deadline: Option<Instant> =
-        (!options.execute.is_empty() && !keep_open).then(|| Instant::now() + wait);
-    let mut input_done = !options.execute.is_empty() && !keep_open;
-    // Whether we started the close (then the session is done, not lost).
-    let mut closing = false;
+    let linger = Duration::from_secs_f64(options.wait.max(0.0));
+    let mut phase = Phase::Open;
+    let mut deadline: Option<Instant> = None;
+    let mut input_done = false;
+    // -x (unless -w -1): the input is already over.
+    if !options.execute.is_empty() && !keep_open {
+        input_done = true;
+        phase = Phase::Lingering;
+        deadline = Some(Instant::now() + linger);
+    }
     let mut ping_timer = options
         .ping_interval
         .map(|i| tokio::time::interval_at(Instant::now() + i, i));
     let mut ping_sent: Option<Instant> = None;
     let mut close_info: Option<(u16, String)> = None;
+    // The end decided by the input side, reported once the close is done.
+    let mut pending_end: Option<End> = None;
+    // A person at a prompt: Ctrl-C reaches us as input, also while closing.
+    let interactive = renderer.printer.is_some();
     loop {
         let sleep = async {
             match deadline {
@@ -649,18 +578,22 @@ async fn session_body(
         tokio::select! {
             _ = interrupts.next() => {
                 if interrupts.count > 1 {
+                    renderer.abandon_prompt();
                     renderer.flush();
-                    std::process::exit(130);
+                    terminal::restore();
+                    std::process::exit(ExitCode::Interrupted as i32);
                 }
-                renderer.info("closing (Ctrl-C again quits at once)");
-                let _ = sink.send(close_message(1000, "")).await;
-                closing = true;
-                deadline = Some(Instant::now() + Duration::from_secs(2));
+                if phase != Phase::Closing {
+                    renderer.info("closing (Ctrl-C again quits at once)");
+                    start_close(sink, &mut phase, &mut deadline);
+                    deadline = Some(Instant::now() + CLOSE_ANSWER_INTERRUPTED);
+                }
             }
             frame = stream.next() => {
                 let Some(frame) = frame else {
                     renderer.flush();
-                    return Ok(match close_info {
+                    let closing = phase == Phase::Closing;
+                    return Ok(pending_end.take().unwrap_or(match close_info {
                         Some((code, reason)) => {
                             renderer.close(Some(code), &reason);
                             // An answer to our own close ends the session; an error code does not.
@@ -669,7 +602,7 @@ async fn session_body(
                             } else if code == 1000 || code == 1001 {
                                 End::Normal
                             } else {
-                                End::Abnormal(format!("closed with {code}"))
+                                End::Abnormal(format!("closed with {code}{}", reason_text(&reason)))
                             }
                         }
                         None if closing => {
@@ -680,9 +613,14 @@ async fn session_body(
                             renderer.close(None, "");
                             End::Abnormal("the connection dropped without a close frame".into())
                         }
-                    });
+                    }));
                 };
+                let counted = options.max_messages.is_some_and(|max| *received >= max);
+                // Only replies keep a lingering session open; pings and pongs do not.
+                let is_data = matches!(frame, Ok(Message::Text(_) | Message::Binary(_)));
                 match frame {
+                    // Past --max-messages nothing more is printed.
+                    Ok(Message::Text(_) | Message::Binary(_)) if counted => {}
                     Ok(Message::Text(text)) => {
                         renderer.text(text.as_str());
                         *received += 1;
@@ -704,94 +642,124 @@ async fn session_body(
                     Err(e) => {
                         renderer.flush();
                         let why = crate::http::error_chain(&e);
-                        renderer.error(&why);
                         if let Some((code, reason)) = close_info {
+                            // The close arrived; what follows it (a reset) does not change how it ended.
                             renderer.close(Some(code), &reason);
-                            return Ok(match code {
-                                _ if closing && !is_error_close(code) => End::Done,
+                            return Ok(pending_end.take().unwrap_or(match code {
+                                _ if phase == Phase::Closing && !is_error_close(code) => End::Done,
                                 1000 | 1001 => End::Normal,
-                                _ => End::Abnormal(why),
-                            });
+                                _ => End::Abnormal(format!("closed with {code}{}", reason_text(&reason))),
+                            }));
                         }
+                        if phase == Phase::Closing {
+                            return Ok(pending_end.take().unwrap_or(End::Done));
+                        }
+                        renderer.error(&why);
                         return Ok(End::Abnormal(why));
                     }
                 }
-                if options.max_messages.is_some_and(|max| *received >= max) && !closing {
+                if renderer.has_failed() {
+                    return Ok(output_end(renderer));
+                }
+                if phase == Phase::Lingering && !keep_open && is_data {
+                    // A reply came: the session stays until the replies stop.
+                    deadline = Some(Instant::now() + linger);
+                }
+                let reached = options.max_messages.is_some_and(|max| *received >= max);
+                if reached && phase != Phase::Closing {
                     renderer.flush();
-                    let _ = sink.send(close_message(1000, "")).await;
-                    closing = true;
-                    deadline = Some(Instant::now() + wait.max(Duration::from_secs(1)));
+                    start_close(sink, &mut phase, &mut deadline);
                 }
             }
             sent = sink.drain(wire), if sink.pending() => {
                 if let Err(e) = sent {
-                    return Ok(send_err(e));
+                    // After the server's close, a failed send is just the end of the connection.
+                    if close_info.is_none() && phase != Phase::Closing {
+                        return Ok(End::Abnormal(crate::http::error_chain(&e)));
+                    }
                 }
             }
-            input = inputs.recv(), if !input_done && !closing && sink.len() < OUTBOX_LIMIT => {
-                match input {
-                    Some(Input::Line(line)) => {
-                        if let Some(end) = handle_line(options, renderer, sink, line, max_frame, &mut closing).await {
-                            return Ok(end);
-                        }
-                        // Send what is queued in one go when the input pauses.
-                        while sink.len() < OUTBOX_LIMIT && let Ok(next) = inputs.try_recv() {
-                            match next {
-                                Input::Line(line) => {
-                                    if let Some(end) = handle_line(options, renderer, sink, line, max_frame, &mut closing).await {
-                                        return Ok(end);
-                                    }
-                                }
-                                Input::Eof => {
-                                    input_done = true;
+            batch = inputs.recv(), if !input_done
+                && ((phase == Phase::Open && sink.len() < OUTBOX_LIMIT) || (phase == Phase::Closing && interactive)) => {
+                let batch = batch.unwrap_or_else(|| vec![Input::Eof]);
+                if phase == Phase::Closing {
+                    // At the prompt while closing, only a second Ctrl-C counts.
+                    if batch.iter().any(|i| matches!(i, Input::Interrupt)) {
+                        renderer.abandon_prompt();
+                        renderer.flush();
+                        terminal::restore();
+                        std::process::exit(ExitCode::Interrupted as i32);
+                    }
+                    if batch.iter().any(|i| matches!(i, Input::Eof | Input::Failed(_))) {
+                        input_done = true;
+                    }
+                    continue;
+                }
+                for input in batch {
+                    match input {
+                        Input::Text(line) => {
+                            if let Some(end) = handle_line(options, renderer, sink, line.into_bytes(), false, max_frame, faults).await {
+                                if matches!(end, End::Done) {
+                                    // /close sent our close with the user's code.
+                                    phase = Phase::Closing;
+                                    deadline = Some(Instant::now() + CLOSE_ANSWER);
                                     break;
                                 }
-                                Input::Interrupt => {
-                                    let _ = sink.send(close_message(1000, "")).await;
-                                    renderer.close(Some(1000), "");
-                                    return Ok(End::Interrupted);
-                                }
+                                return Ok(end);
                             }
                         }
-                        if let Err(e) = sink.flush().await {
-                            return Ok(send_err(e));
+                        Input::Bytes(bytes) => {
+                            if let Some(end) = handle_line(options, renderer, sink, bytes, true, max_frame, faults).await {
+                                return Ok(end);
+                            }
                         }
-                        if input_done && !keep_open {
-                            let _ = sink.send(close_message(1000, "")).await;
-                            closing = true;
-                            deadline = Some(Instant::now() + wait);
+                        Input::Refused { line, why } => {
+                            faults.unsent += 1;
+                            renderer.error(&format!("line {line} of the input {why}; not sent"));
+                        }
+                        Input::Failed(why) => {
+                            renderer.error(&why);
+                            input_done = true;
+                            pending_end = Some(End::InputFailed(why));
+                            start_close(sink, &mut phase, &mut deadline);
+                            break;
+                        }
+                        Input::Interrupt => {
+                            // Ctrl-C at the prompt (the line editor takes it from the terminal).
+                            interrupts.count += 1;
+                            renderer.info("closing (Ctrl-C again quits at once)");
+                            start_close(sink, &mut phase, &mut deadline);
+                            deadline = Some(Instant::now() + CLOSE_ANSWER_INTERRUPTED);
+                            break;
+                        }
+                        Input::Eof => {
+                            input_done = true;
+                            if !keep_open {
+                                phase = Phase::Lingering;
+                                deadline = Some(Instant::now() + linger);
+                            }
+                            break;
                         }
                     }
-                    Some(Input::Interrupt) => {
-                        let _ = sink.send(close_message(1000, "")).await;
-                        closing = true;
-                        deadline = Some(Instant::now() + Duration::from_secs(2));
-                    }
-                    Some(Input::Eof) | None => {
-                        input_done = true;
-                        if !keep_open {
-                            let _ = sink.send(close_message(1000, "")).await;
-                            closing = true;
-                            deadline = Some(Instant::now() + wait);
-                        }
-                    }
+                }
+                if let Err(e) = sink.flush().await {
+                    return Ok(End::Abnormal(crate::http::error_chain(&e)));
                 }
             }
             _ = sleep => {
-                if !closing {
-                    // -x's wait is over: close as wscat does, and give the server a moment.
-                    let _ = sink.send(close_message(1000, "")).await;
-                    closing = true;
-                    deadline = Some(Instant::now() + Duration::from_secs(1));
-                    continue;
+                match phase {
+                    // No reply for --wait: close as wscat does, and give the server a moment.
+                    Phase::Lingering | Phase::Open => start_close(sink, &mut phase, &mut deadline),
+                    Phase::Closing => {
+                        renderer.flush();
+                        if close_info.is_none() {
+                            renderer.close(None, "");
+                        }
+                        return Ok(pending_end.take().unwrap_or(End::Done));
+                    }
                 }
-                renderer.flush();
-                if close_info.is_none() {
-                    renderer.close(None, "");
-                }
-                return Ok(End::Done);
             }
-            _ = tick, if !closing => {
+            _ = tick, if phase != Phase::Closing => {
                 if let Some(sent) = ping_sent
                     && sent.elapsed() >= options.ping_timeout
                 {
@@ -811,6 +779,33 @@ async fn session_body(
         if !renderer.terminal && !frame_ready(stream) {
             renderer.flush();
         }
+        if renderer.has_failed() {
+            return Ok(output_end(renderer));
+        }
+    }
+}
+
+/// Queues our close (1000) and waits briefly for the server's answer.
+fn start_close(sink: &mut Outbox, phase: &mut Phase, deadline: &mut Option<Instant>) {
+    *phase = Phase::Closing;
+    *deadline = Some(Instant::now() + CLOSE_ANSWER);
+    sink.push(close_message(1000, ""));
+}
+
+/// How a failed stdout ends the session: quietly for a closed pipe.
+fn output_end(renderer: &mut Renderer) -> End {
+    match renderer.take_failure() {
+        Some(e) if e.kind() == std::io::ErrorKind::BrokenPipe => End::OutputClosed,
+        Some(e) => End::OutputFailed(crate::http::io_cause(&e)),
+        None => End::Done,
+    }
+}
+
+fn reason_text(reason: &str) -> String {
+    if reason.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", crate::sanitize::excerpt(reason, 100))
     }
 }
 
@@ -825,20 +820,23 @@ fn frame_ready<S: futures_util::Stream + Unpin>(
     )
 }
 
-/// Sends a typed or piped line, or runs a slash command; `Some` ends the session.
+/// Sends a typed or piped line, or runs a slash command; `Some(End::Done)` asks for our
+/// close (`/close`), any other `Some` ends the session.
 async fn handle_line<S>(
     options: &Options,
     renderer: &mut Renderer,
     sink: &mut S,
-    line: String,
+    line: Vec<u8>,
+    binary: bool,
     max_frame: usize,
-    closing: &mut bool,
+    faults: &mut Faults,
 ) -> Option<End>
 where
     S: futures_util::Sink<Message, Error = tungstenite::Error> + Unpin,
 {
-    if options.slash && line.starts_with('/') {
-        let mut parts = line[1..].splitn(2, ' ');
+    if options.slash && !binary && line.starts_with(b"/") {
+        let text = String::from_utf8_lossy(&line[1..]).into_owned();
+        let mut parts = text.splitn(2, ' ');
         let command = parts.next().unwrap_or("");
         let rest = parts.next().unwrap_or("").to_string();
         let result = match command {
@@ -848,14 +846,14 @@ where
                 let mut words = rest.splitn(2, ' ');
                 let code = words.next().and_then(|c| c.parse().ok()).unwrap_or(1000);
                 let reason = words.next().unwrap_or("");
-                let _ = sink.send(close_message(code, reason)).await;
-                // Our close: whatever the server answers, the session is done.
-                *closing = true;
-                return None;
+                // Our close, with the user's code: whatever the server answers, we are done.
+                let _ = sink.feed(close_message(code, reason)).await;
+                return Some(End::Done);
             }
             other => {
                 renderer.error(&format!(
-                    "unknown command /{other}: /ping [data], /pong [data], /close [code [reason]]"
+                    "unknown command /{}: /ping [data], /pong [data], /close [code [reason]]",
+                    crate::sanitize::excerpt(other, 40)
                 ));
                 return None;
             }
@@ -863,13 +861,14 @@ where
         return result.err().map(|e| End::Abnormal(e.to_string()));
     }
     if line.len() > MAX_MESSAGE {
+        faults.unsent += 1;
         renderer.error(&format!(
             "not sent: the message is {} bytes, over API Gateway's {MAX_MESSAGE}-byte limit",
             line.len()
         ));
         return None;
     }
-    send_data(sink, line.into_bytes(), options.binary, max_frame)
+    send_data(sink, line, binary || options.binary, max_frame)
         .await
         .err()
         .map(|e| End::Abnormal(e.to_string()))

@@ -26,6 +26,12 @@ impl Outbox {
         self.flush || !self.queue.is_empty()
     }
 
+    /// Queues a message and asks for a flush, without waiting (for synchronous callers).
+    pub fn push(&mut self, message: Message) {
+        self.queue.push_back(message);
+        self.flush = true;
+    }
+
     /// Moves queued messages into `wire` and flushes it. Cancel-safe: a message leaves the
     /// queue only once the wire has taken it.
     pub async fn drain<W>(&mut self, wire: &mut W) -> Result<(), tungstenite::Error>

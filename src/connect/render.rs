@@ -1,13 +1,20 @@
 //! How received frames and session events are shown: wscat's `< ` lines on a terminal, bare
 //! lines in a pipe, `--pretty`, `--timestamps`, `--jsonl`, and binary as hex or base64.
-//! Server text is untrusted: control characters are escaped before a terminal sees them.
+//! Server text is untrusted: control characters are escaped before a terminal sees them. The
+//! first failed write to stdout is kept, so the session can end on it (quietly for a closed
+//! pipe).
 
 use std::io::Write;
 
 use base64::Engine;
 use serde_json::json;
 
-use crate::cli::BinaryFormat;
+/// How received binary frames are shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BinaryFormat {
+    Hex,
+    Base64,
+}
 
 pub struct Renderer {
     pub terminal: bool,
@@ -20,6 +27,7 @@ pub struct Renderer {
     /// On an interactive terminal, lines are printed above the prompt.
     pub printer: Option<super::console::Printer>,
     out: std::io::BufWriter<std::io::Stdout>,
+    failed: Option<std::io::Error>,
 }
 
 fn now_ms() -> i64 {
@@ -38,6 +46,25 @@ impl Renderer {
             show_ping_pong: false,
             printer: None,
             out: std::io::BufWriter::with_capacity(64 * 1024, std::io::stdout()),
+            failed: None,
+        }
+    }
+
+    /// The first write to stdout that failed, if any (taken once).
+    pub fn take_failure(&mut self) -> Option<std::io::Error> {
+        self.failed.take()
+    }
+
+    /// Whether stdout has failed (the session should end).
+    pub fn has_failed(&self) -> bool {
+        self.failed.is_some()
+    }
+
+    fn keep(&mut self, result: std::io::Result<()>) {
+        if let Err(e) = result
+            && self.failed.is_none()
+        {
+            self.failed = Some(e);
         }
     }
 
@@ -58,20 +85,29 @@ impl Renderer {
     }
 
     fn line(&mut self, text: &str) {
+        if self.failed.is_some() {
+            return;
+        }
         if let Some(printer) = &mut self.printer {
             let _ = printer.print(format!("{text}\n"));
             return;
         }
-        let _ = self.out.write_all(text.as_bytes());
-        let _ = self.out.write_all(b"\n");
+        let mut result = self
+            .out
+            .write_all(text.as_bytes())
+            .and_then(|()| self.out.write_all(b"\n"));
         if self.terminal {
-            let _ = self.out.flush();
+            result = result.and_then(|()| self.out.flush());
         }
+        self.keep(result);
     }
 
     /// Writes out what is buffered (when the input goes quiet, and at the end).
     pub fn flush(&mut self) {
-        let _ = self.out.flush();
+        if self.failed.is_none() {
+            let result = self.out.flush();
+            self.keep(result);
+        }
     }
 
     fn event(&mut self, value: serde_json::Value) {
@@ -151,10 +187,22 @@ impl Renderer {
         self.status_line(&text, "32");
     }
 
+    /// Clears the prompt line before a forced exit.
+    pub fn abandon_prompt(&mut self) {
+        if self.printer.take().is_some() {
+            let result = self
+                .out
+                .write_all(b"\r\x1b[2K")
+                .and_then(|()| self.out.flush());
+            self.keep(result);
+        }
+    }
+
     pub fn close(&mut self, code: Option<u16>, reason: &str) {
         // The session is over: no more prompt to print above, and the process may exit next.
         if self.printer.take().is_some() {
-            let _ = self.out.write_all(b"\r\x1b[2K");
+            let result = self.out.write_all(b"\r\x1b[2K");
+            self.keep(result);
         }
         if self.jsonl {
             return self.event(
@@ -199,7 +247,7 @@ impl Renderer {
             self.line(&painted);
         } else {
             self.flush();
-            eprintln!("{text}");
+            let _ = writeln!(std::io::stderr().lock(), "{text}");
         }
     }
 }

@@ -126,7 +126,10 @@ pub fn with_params(url: &str, params: &[(&str, &str)]) -> String {
 pub fn basic_auth(headers: &hyper::HeaderMap) -> Option<(String, String)> {
     use base64::Engine;
     let value = headers.get(hyper::header::AUTHORIZATION)?.to_str().ok()?;
-    let encoded = crate::jwt::strip_prefix_ci(value, "basic ")?;
+    let encoded = value
+        .get(..6)
+        .filter(|scheme| scheme.eq_ignore_ascii_case("basic "))
+        .map(|_| &value[6..])?;
     let decoded = base64::engine::general_purpose::STANDARD
         .decode(encoded.trim())
         .ok()?;

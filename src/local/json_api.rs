@@ -235,7 +235,7 @@ fn initiate_auth(emu: &Emulator, body: &Map<String, Value>) -> Response<Body> {
                 }
             }
             match super::oauth::refresh_tokens(emu, client, refresh_token) {
-                Some(issued) => authentication_result(issued, None),
+                Some((issued, rotated)) => authentication_result(issued, rotated),
                 None => error("NotAuthorizedException", "Invalid Refresh Token"),
             }
         }

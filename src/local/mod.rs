@@ -21,10 +21,10 @@ use std::time::{Duration, Instant};
 use hyper::body::Incoming;
 use hyper::{Method, Request, Response};
 
-use crate::authorizer::IdentitySource;
-use crate::jwt::KeySet;
-use crate::jwt::signing::{SigningKey, jwks_document};
 use crate::redacted::Secret;
+use cwsauth_verify::KeySet;
+use cwsauth_verify::authorizer::IdentitySource;
+use cwsauth_verify::signing::{SigningKey, jwks_document};
 
 pub use http::Body;
 
@@ -99,6 +99,8 @@ pub struct Options {
     pub code_ttl: Duration,
     /// Keep the signing keys in this folder across starts.
     pub persist_dir: Option<std::path::PathBuf>,
+    /// Each refresh returns a new refresh token and retires the old one.
+    pub rotate_refresh_tokens: bool,
     /// Log one line per request on stderr.
     pub log_requests: bool,
 }
@@ -117,6 +119,7 @@ impl Default for Options {
             max_connection_time: Duration::from_secs(7200),
             code_ttl: Duration::from_secs(300),
             persist_dir: None,
+            rotate_refresh_tokens: false,
             log_requests: true,
         }
     }
@@ -180,12 +183,13 @@ impl Emulator {
     fn new(options: Options, addr: SocketAddr) -> Result<Emulator, LocalError> {
         let base_url = format!("http://{addr}");
         let (access_key, id_key) = load_keys(options.persist_dir.as_deref())?;
-        let keys = crate::jwt::KeySet::from_value(&jwks_document(&[&access_key, &id_key]))
-            .map_err(|e| LocalError::Keys {
+        let keys = KeySet::from_value(&jwks_document(&[&access_key, &id_key])).map_err(|e| {
+            LocalError::Keys {
                 path: "memory".into(),
                 why: e.to_string(),
-            })?;
-        let mut callbacks = vec![crate::config::DEFAULT_REDIRECT_URI.to_string()];
+            }
+        })?;
+        let mut callbacks = vec![crate::profile::DEFAULT_REDIRECT_URI.to_string()];
         callbacks.extend(options.callback_urls.iter().cloned());
         let scopes: Vec<String> = [
             "openid",
@@ -354,7 +358,7 @@ fn load_keys(dir: Option<&std::path::Path>) -> Result<(SigningKey, SigningKey), 
     use base64::Engine;
     use base64::engine::general_purpose::STANDARD;
     let generate = || -> Result<(SigningKey, SigningKey), LocalError> {
-        let err = |e: crate::jwt::signing::KeyError| LocalError::Keys {
+        let err = |e: cwsauth_verify::signing::KeyError| LocalError::Keys {
             path: "memory".into(),
             why: e.to_string(),
         };
@@ -370,7 +374,7 @@ fn load_keys(dir: Option<&std::path::Path>) -> Result<(SigningKey, SigningKey), 
         path: path.display().to_string(),
         why,
     };
-    match std::fs::read(&path) {
+    match crate::fsutil::read_capped(&path, 64 * 1024) {
         Ok(bytes) => {
             let doc: serde_json::Value =
                 serde_json::from_slice(&bytes).map_err(|e| keys_error(e.to_string()))?;
@@ -383,11 +387,12 @@ fn load_keys(dir: Option<&std::path::Path>) -> Result<(SigningKey, SigningKey), 
             };
             Ok((load("access")?, load("id")?))
         }
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+        Err(e) if e.is_not_found() => {
             let (access, id) = generate()?;
+            let der = |k: &SigningKey| k.pkcs8_der().map_err(|e| keys_error(e.to_string()));
             let doc = serde_json::json!({
-                "access": {"kid": access.kid(), "pkcs8": STANDARD.encode(access.pkcs8_der())},
-                "id": {"kid": id.kid(), "pkcs8": STANDARD.encode(id.pkcs8_der())},
+                "access": {"kid": access.kid(), "pkcs8": STANDARD.encode(der(&access)?)},
+                "id": {"kid": id.kid(), "pkcs8": STANDARD.encode(der(&id)?)},
             });
             crate::fsutil::write_atomic(&path, doc.to_string().as_bytes(), 0o600)
                 .map_err(|e| keys_error(e.to_string()))?;
@@ -395,6 +400,40 @@ fn load_keys(dir: Option<&std::path::Path>) -> Result<(SigningKey, SigningKey), 
         }
         Err(e) => Err(keys_error(e.to_string())),
     }
+}
+
+/// Writes profile `name` (the public client) and `name-m2m` (the confidential one) pointing
+/// at this instance.
+pub fn write_profiles(
+    home: &crate::home::Home,
+    name: &str,
+    emu: &Emulator,
+) -> Result<(), crate::profile::ConfigError> {
+    use crate::profile::{ConfigFile, Key};
+    let mut file = ConfigFile::load(&home.config_file())?;
+    let common = |client_id: &str| {
+        vec![
+            (Key::Region, vec!["us-east-1".to_string()]),
+            (Key::UserPoolId, vec![POOL_ID.to_string()]),
+            (Key::ClientId, vec![client_id.to_string()]),
+            (Key::Domain, vec![emu.base_url.clone()]),
+            (Key::Issuer, vec![emu.issuer.clone()]),
+            (
+                Key::JwksUri,
+                vec![format!("{}/.well-known/jwks.json", emu.issuer)],
+            ),
+            (Key::IdpEndpoint, vec![emu.base_url.clone()]),
+            (Key::WsUrl, vec![emu.ws_url.clone()]),
+            (Key::RedirectUri, emu.public_client.callback_urls.clone()),
+        ]
+    };
+    file.update(name, &common(&emu.public_client.client_id))?;
+    let mut m2m = common(&emu.confidential_client.client_id);
+    if let Some(secret) = &emu.confidential_client.secret {
+        m2m.push((Key::ClientSecret, vec![secret.expose().to_string()]));
+    }
+    m2m.push((Key::Scopes, vec![M2M_SCOPE.to_string()]));
+    file.update(&format!("{name}-m2m"), &m2m)
 }
 
 /// A running emulator: its address, and a handle that stops it when dropped or on `stop`.

@@ -33,6 +33,8 @@ pub(crate) struct RefreshGrant {
     pub origin_jti: String,
     pub auth_time: i64,
     pub revoked: bool,
+    /// Replaced by a rotated refresh token: no longer accepted, but the sign-in lives on.
+    pub retired: bool,
     /// From the JSON API: ID tokens regardless of scope.
     pub always_id_token: bool,
 }
@@ -181,23 +183,28 @@ pub(crate) fn new_refresh_token(
             origin_jti,
             auth_time,
             revoked: false,
+            retired: false,
             always_id_token,
         },
     );
     token
 }
 
-/// New tokens for a refresh token, or None when it is unknown, revoked or another client's.
+/// New tokens for a refresh token, or None when it is unknown, revoked, retired or another
+/// client's. With rotation on, a new refresh token comes too and the old one is retired.
 pub(crate) fn refresh_tokens(
     emu: &Emulator,
     client: &AppClient,
     refresh_token: &str,
-) -> Option<Issued> {
+) -> Option<(Issued, Option<String>)> {
     let (username, scopes, origin_jti, auth_time, always_id) = {
-        let state = emu.state();
-        let grant = state.refresh_tokens.get(refresh_token)?;
-        if grant.revoked || grant.client_id != client.client_id {
+        let mut state = emu.state();
+        let grant = state.refresh_tokens.get_mut(refresh_token)?;
+        if grant.revoked || grant.retired || grant.client_id != client.client_id {
             return None;
+        }
+        if emu.options.rotate_refresh_tokens {
+            grant.retired = true;
         }
         (
             grant.username.clone(),
@@ -208,7 +215,18 @@ pub(crate) fn refresh_tokens(
         )
     };
     let user = emu.user(&username)?;
-    Some(tokens::issue(
+    let rotated = emu.options.rotate_refresh_tokens.then(|| {
+        new_refresh_token(
+            emu,
+            client,
+            &username,
+            &scopes,
+            origin_jti.clone(),
+            auth_time,
+            always_id,
+        )
+    });
+    let issued = tokens::issue(
         emu,
         &Grant {
             user,
@@ -219,12 +237,13 @@ pub(crate) fn refresh_tokens(
             nonce: None,
             with_id_token: always_id || scopes.iter().any(|s| s == "openid"),
         },
-    ))
+    );
+    Some((issued, rotated))
 }
 
 fn refresh(emu: &Emulator, client: &AppClient, refresh_token: &str) -> Response<Body> {
     match refresh_tokens(emu, client, refresh_token) {
-        Some(issued) => token_response(issued, None),
+        Some((issued, rotated)) => token_response(issued, rotated),
         None => oauth_error(400, "invalid_grant"),
     }
 }
@@ -287,12 +306,13 @@ pub(crate) fn check_access_token(
     emu: &Emulator,
     token: &str,
 ) -> Option<serde_json::Map<String, Value>> {
-    let checks = crate::jwt::Checks {
-        issuer: emu.issuer.clone(),
-        ..Default::default()
-    };
+    let checks = cwsauth_verify::Checks::new(
+        emu.issuer.clone(),
+        cwsauth_verify::TokenUse::Access,
+        cwsauth_verify::ClientIds::Any,
+    );
     let verified =
-        crate::jwt::verify(token, &checks, &emu.keys, crate::timefmt::now_epoch()).ok()?;
+        cwsauth_verify::verify(token, &checks, &emu.keys, crate::timefmt::now_epoch()).ok()?;
     let origin = verified.claim_str("origin_jti").unwrap_or("");
     let revoked = emu
         .state()
@@ -307,7 +327,7 @@ pub fn userinfo(emu: &Emulator, req: &Request<Incoming>) -> Response<Body> {
         .headers()
         .get(hyper::header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
-        .and_then(crate::authorizer::bearer_token);
+        .and_then(cwsauth_verify::authorizer::bearer_token);
     let claims = token.and_then(|t| check_access_token(emu, t));
     let Some(claims) = claims else {
         let mut resp = oauth_error(401, "invalid_token");

@@ -17,7 +17,7 @@ use tokio_tungstenite::tungstenite::{Error as WsError, Message};
 
 use super::Emulator;
 use super::http::{self, Body};
-use crate::authorizer::{self, ConnectEvent, Decision, PolicyOptions};
+use cwsauth_verify::authorizer::{self, ConnectEvent, Decision, IdentitySource, PolicyOptions};
 
 /// API Gateway's quotas: 128 KB per message, 32 KB per frame.
 pub const MAX_MESSAGE: usize = 128 * 1024;
@@ -101,16 +101,15 @@ pub fn upgrade(emu: Arc<Emulator>, req: Request<Incoming>) -> Response<Body> {
         Ok(t) => t,
         Err(_) => return gateway_error(401, "Unauthorized"),
     };
-    let checks = crate::jwt::Checks {
-        issuer: emu.issuer.clone(),
-        client_ids: vec![
+    let checks = cwsauth_verify::Checks::new(
+        emu.issuer.clone(),
+        cwsauth_verify::TokenUse::Access,
+        cwsauth_verify::ClientIds::one_of([
             emu.public_client.client_id.clone(),
             emu.confidential_client.client_id.clone(),
-        ],
-        token_use: crate::jwt::TokenUse::Access,
-        ..Default::default()
-    };
-    let result = crate::jwt::verify(&token, &checks, &emu.keys, crate::timefmt::now_epoch());
+        ]),
+    );
+    let result = cwsauth_verify::verify(&token, &checks, &emu.keys, crate::timefmt::now_epoch());
     let options = PolicyOptions {
         method_arn: event.method_arn.clone().unwrap_or_default(),
         ..Default::default()
@@ -132,14 +131,14 @@ pub fn upgrade(emu: Arc<Emulator>, req: Request<Incoming>) -> Response<Body> {
     let mut stored_headers = event.headers.clone().unwrap_or_default();
     let mut stored_query = event.query_string_parameters.clone();
     match &emu.options.identity_source {
-        crate::authorizer::IdentitySource::Header(name) => {
+        IdentitySource::Header(name) => {
             for (k, v) in stored_headers.iter_mut() {
                 if k.eq_ignore_ascii_case(name) {
                     *v = json!("(redacted)");
                 }
             }
         }
-        crate::authorizer::IdentitySource::Query(name) => {
+        IdentitySource::Query(name) => {
             if let Some(v) = stored_query.as_mut().and_then(|q| q.get_mut(name)) {
                 *v = json!("(redacted)");
             }

@@ -1,5 +1,6 @@
 //! Opening the authorize URL: the system browser (`open`), a command of the user's choice
-//! (`--browser-command`, with the URL as its last argument), or nothing (`--no-browser`).
+//! (`--browser-command`, split as a shell would, with the URL as its last argument), nothing
+//! (`--no-browser`), or the demo's built-in browser that fills in the sign-in form.
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Browser {
@@ -14,31 +15,31 @@ pub enum Browser {
 }
 
 impl Browser {
-    /// Starts the browser without waiting for it.
+    /// Starts the browser without waiting for it (the built-in one runs to the callback).
+    /// The error is one short phrase.
     pub fn open(&self, url: &str) -> Result<(), String> {
         match self {
             Browser::None => Ok(()),
-            Browser::System => open::that_detached(url).map_err(|e| e.to_string()),
-            Browser::Scripted { username, password } => {
-                let (url, username, password) =
-                    (url.to_string(), username.clone(), password.clone());
-                std::thread::spawn(move || {
-                    if let Err(e) = sign_in(&url, &username, &password) {
-                        crate::output::warn(&format!("the built-in browser failed: {e}"));
-                    }
-                });
-                Ok(())
-            }
+            Browser::System => open::that_detached(url).map_err(|e| match e.kind() {
+                std::io::ErrorKind::NotFound => "no browser was found on this machine".to_string(),
+                _ => "the system browser could not be started".to_string(),
+            }),
+            Browser::Scripted { username, password } => sign_in(url, username, password)
+                .map_err(|e| format!("the built-in browser failed: {e}")),
             Browser::Command(cmd) => {
-                let mut words = cmd.split_whitespace();
-                let program = words.next().ok_or("the browser command is empty")?;
+                let words = shlex::split(cmd)
+                    .ok_or_else(|| format!("the browser command {cmd:?} has an unclosed quote"))?;
+                let (program, args) = words.split_first().ok_or("the browser command is empty")?;
                 std::process::Command::new(program)
-                    .args(words)
+                    .args(args)
                     .arg(url)
                     .stdin(std::process::Stdio::null())
                     .spawn()
                     .map(|_| ())
-                    .map_err(|e| format!("{program}: {e}"))
+                    .map_err(|e| match e.kind() {
+                        std::io::ErrorKind::NotFound => format!("{program}: no such program"),
+                        _ => format!("{program}: {}", crate::http::io_cause(&e)),
+                    })
             }
         }
     }
@@ -51,7 +52,7 @@ fn sign_in(
     username: &str,
     password: &crate::redacted::Secret,
 ) -> Result<(), String> {
-    let client = crate::http::blocking_client();
+    let client = crate::http::blocking_client().map_err(|e| e.to_string())?;
     let location = |resp: reqwest::blocking::Response| -> Result<String, String> {
         resp.headers()
             .get("location")
@@ -64,12 +65,14 @@ fn sign_in(
         client
             .get(u.as_str())
             .send()
-            .map_err(|e| crate::http::error_chain(&e))
+            .map_err(|e| crate::http::cause(&e))
     };
     let login = authorize
         .join(&location(step(&authorize)?)?)
         .map_err(|e| e.to_string())?;
-    let page = step(&login)?.text().map_err(|e| e.to_string())?;
+    let page = crate::http::read_capped(login.as_str(), step(&login)?, 64 * 1024)
+        .map_err(|e| e.to_string())?;
+    let page = String::from_utf8_lossy(&page);
     let action = page
         .split("action=\"")
         .nth(1)
@@ -81,7 +84,7 @@ fn sign_in(
         .post(post.as_str())
         .form(&[("username", username), ("password", password.expose())])
         .send()
-        .map_err(|e| crate::http::error_chain(&e))?;
+        .map_err(|e| crate::http::cause(&e))?;
     let callback = post.join(&location(resp)?).map_err(|e| e.to_string())?;
     step(&callback)?;
     Ok(())

@@ -21,21 +21,18 @@ pub enum Outcome {
     },
     StateMismatch,
     NoCode,
+    /// Pasted text that is not a callback address.
+    NotCallback,
 }
 
 impl Outcome {
-    /// Reads the query of the address the browser ended on.
+    /// Reads the query of the address the browser ended on. Without this login's `state`
+    /// nothing else in it counts, `error=` included: any web page can send a browser here.
     pub fn from_query(query: &str, expected_state: &Secret) -> Outcome {
         let pairs: Vec<(String, String)> = url::form_urlencoded::parse(query.as_bytes())
             .into_owned()
             .collect();
         let get = |k: &str| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
-        if let Some(error) = get("error") {
-            return Outcome::Denied {
-                error,
-                description: get("error_description"),
-            };
-        }
         let state_ok = get("state").is_some_and(|s| {
             aws_lc_rs::constant_time::verify_slices_are_equal(
                 s.as_bytes(),
@@ -43,11 +40,24 @@ impl Outcome {
             )
             .is_ok()
         });
+        if !state_ok {
+            return Outcome::StateMismatch;
+        }
+        if let Some(error) = get("error") {
+            return Outcome::Denied {
+                error: crate::sanitize::excerpt(&error, 100),
+                description: get("error_description").map(|d| crate::sanitize::excerpt(&d, 300)),
+            };
+        }
         match get("code") {
-            _ if !state_ok => Outcome::StateMismatch,
             Some(code) if !code.is_empty() => Outcome::Code(Secret::new(code)),
             _ => Outcome::NoCode,
         }
+    }
+
+    /// Whether the outcome ends the login (a foreign callback does not).
+    pub fn is_final(&self) -> bool {
+        !matches!(self, Outcome::StateMismatch | Outcome::NotCallback)
     }
 }
 
@@ -96,16 +106,18 @@ impl LoopbackListener {
                 _ => vec![([127, 0, 0, 1], port).into()],
             };
             let mut servers = Vec::new();
-            let mut first_failed = false;
+            let mut failed = false;
             for (i, addr) in addrs.iter().enumerate() {
                 match tiny_http::Server::http(addr) {
                     Ok(s) => servers.push(Arc::new(s)),
-                    // ::1 may simply not exist on this machine; only the first address must bind.
-                    Err(_) if i == 0 => first_failed = true,
-                    Err(_) => {}
+                    // ::1 may simply not exist on this machine; any other failure there
+                    // (a port taken on ::1) would hand the browser, and the code, to another
+                    // process, so it counts as taken.
+                    Err(e) if i > 0 && ipv6_unavailable(e.as_ref()) => {}
+                    Err(_) => failed = true,
                 }
             }
-            if first_failed || servers.is_empty() {
+            if failed || servers.is_empty() {
                 taken.push(match holder_of(port) {
                     Some(holder) => format!("{port} (held by {holder})"),
                     None => port.to_string(),
@@ -138,7 +150,8 @@ impl LoopbackListener {
         Err(BindError::AllTaken(taken.join(", ")))
     }
 
-    /// Serves callbacks on background threads; the first outcome goes to `tx`.
+    /// Serves callbacks on background threads; outcomes go to `tx` (the first final one ends
+    /// the flow).
     pub fn serve(&self, expected_state: Secret, tx: Sender<Outcome>) {
         for server in &self.servers {
             let server = server.clone();
@@ -222,7 +235,7 @@ fn handle(
         return;
     }
     tracing::debug!("callback {}", crate::redacted::redact_params(&url));
-    if done.swap(true, Ordering::SeqCst) {
+    if done.load(Ordering::SeqCst) {
         let _ = request.respond(page(
             400,
             "Already done",
@@ -231,6 +244,15 @@ fn handle(
         return;
     }
     let outcome = Outcome::from_query(query, state);
+    // Only this login's own callback may end it; a forged one is refused and changes nothing.
+    if outcome.is_final() && done.swap(true, Ordering::SeqCst) {
+        let _ = request.respond(page(
+            400,
+            "Already done",
+            "This sign-in is already complete; this tab can be closed.",
+        ));
+        return;
+    }
     let response = match &outcome {
         Outcome::Code(_) => page(
             200,
@@ -251,12 +273,29 @@ fn handle(
         Outcome::StateMismatch => page(
             400,
             "Sign-in refused",
-            "The state does not match this login; nothing was exchanged.",
+            "This is not the sign-in cwsauth is waiting for (the state does not match); nothing was exchanged.",
         ),
-        Outcome::NoCode => page(400, "Sign-in failed", "The callback has no code."),
+        Outcome::NoCode | Outcome::NotCallback => {
+            page(400, "Sign-in failed", "The callback has no code.")
+        }
     };
     let _ = request.respond(response);
     let _ = tx.send(outcome);
+}
+
+/// Whether a bind error only says this machine has no IPv6 loopback.
+fn ipv6_unavailable(error: &(dyn std::error::Error + 'static)) -> bool {
+    let Some(io) = error.downcast_ref::<std::io::Error>() else {
+        return false;
+    };
+    #[cfg(unix)]
+    if io.raw_os_error() == Some(libc::EAFNOSUPPORT) {
+        return true;
+    }
+    matches!(
+        io.kind(),
+        std::io::ErrorKind::AddrNotAvailable | std::io::ErrorKind::Unsupported
+    )
 }
 
 /// The process listening on a TCP port, when /proc can tell (Linux).
@@ -318,6 +357,12 @@ mod tests {
             Outcome::from_query("error=access_denied&error_description=no%3Cb%3E&state=s1", &state),
             Outcome::Denied { error, description: Some(d) } if error == "access_denied" && d == "no<b>"
         ));
+        // An error without this login's state is a foreign request, not the end of the login.
+        assert!(matches!(
+            Outcome::from_query("error=access_denied", &state),
+            Outcome::StateMismatch
+        ));
+        assert!(!Outcome::StateMismatch.is_final());
         assert!(is_loopback_redirect("http://localhost:3000"));
         assert!(is_loopback_redirect("http://127.0.0.1:3000/callback"));
         assert!(!is_loopback_redirect("https://app.example.com/cb"));
@@ -385,6 +430,11 @@ mod server_tests {
         }
         assert_eq!(get(port, "/cb?code=c&state=st", &host, "POST").0, 404);
         assert!(rx.try_recv().is_err(), "nothing may end the flow so far");
+        // A forged callback (another state, with an error) is refused and ends nothing.
+        let (status, body) = get(port, "/cb?error=access_denied&state=forged", &host, "GET");
+        assert_eq!(status, 400);
+        assert!(body.contains("Sign-in refused"), "{body}");
+        assert!(matches!(rx.recv().unwrap(), Outcome::StateMismatch));
         let (status, body) = get(port, "/cb?code=c1&state=st", &host, "GET");
         assert_eq!(status, 200);
         assert!(body.contains("<h1>Signed in</h1>"));

@@ -1,11 +1,12 @@
 //! The logins: the hosted UI through a loopback redirect (or a pasted address), and the
-//! headless ones (password, SRP, client credentials). Tokens are verified with the project's
-//! verifier before anything is stored. Never prints a token, code or password.
+//! headless ones (password, SRP, client credentials). They return the tokens Cognito gave;
+//! `session` verifies and stores them. Never prints: the steps go to a [`Reporter`] and
+//! questions to a [`Prompter`]; never logs a token, code or password.
 
 pub mod browser;
 pub mod loopback;
 
-use std::io::{BufRead, IsTerminal, Write};
+use std::io::{BufRead, Read};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
@@ -13,10 +14,10 @@ use serde_json::Value;
 
 use crate::cognito::idp::{Idp, Step};
 use crate::cognito::oauth::{AuthorizeOptions, HostedUi, Tokens};
-use crate::config::{Home, Profile};
-use crate::jwt::{self, Checks, TokenUse};
+use crate::profile::{Key, Profile};
 use crate::redacted::Secret;
-use crate::store::{LoginMethod, TokenSet};
+use crate::report::{Event, Prompter, Reporter};
+use crate::session::LoginMethod;
 use crate::{Error, Result};
 
 pub use browser::Browser;
@@ -34,12 +35,52 @@ pub struct LoginOptions {
     pub paste: bool,
 }
 
-/// Logs in as `options` say and returns the verified tokens (not yet stored).
-pub fn login(home: &Home, profile: &Profile, options: &LoginOptions) -> Result<TokenSet> {
-    let client_id = profile.require("client_id")?.to_string();
-    let (tokens, nonce) = match options.method {
-        LoginMethod::HostedUi => hosted_ui(profile, &client_id, options)?,
-        LoginMethod::Password | LoginMethod::Srp => (headless(profile, options)?, None),
+/// What a login brought back, not yet verified.
+pub struct LoggedIn {
+    pub tokens: Tokens,
+    /// The ID token must carry it (hosted UI logins).
+    pub nonce: Option<Secret>,
+}
+
+/// Checks that the profile has what `method` needs (and what verifying its tokens needs),
+/// naming every missing key at once.
+pub fn check_profile(profile: &Profile, method: LoginMethod) -> Result<()> {
+    let mut keys = vec![Key::ClientId, Key::Issuer, Key::JwksUri];
+    match method {
+        LoginMethod::HostedUi => keys.push(Key::Domain),
+        LoginMethod::Password | LoginMethod::Srp => {
+            keys.extend([Key::IdpEndpoint, Key::UserPoolId])
+        }
+        LoginMethod::ClientCredentials => keys.push(Key::Domain),
+    }
+    profile.require_all(&keys)?;
+    if method == LoginMethod::ClientCredentials {
+        profile.require_client_secret()?;
+    }
+    if matches!(
+        method,
+        LoginMethod::HostedUi | LoginMethod::ClientCredentials
+    ) {
+        crate::http::check_endpoint("hosted UI domain", &profile.hosted_ui_base()?)?;
+    } else {
+        crate::http::check_endpoint("idp_endpoint", profile.require(Key::IdpEndpoint)?)?;
+    }
+    Ok(())
+}
+
+/// Logs in as `options` say.
+pub fn login(
+    profile: &Profile,
+    options: &LoginOptions,
+    reporter: &dyn Reporter,
+    prompter: &dyn Prompter,
+) -> Result<LoggedIn> {
+    match options.method {
+        LoginMethod::HostedUi => hosted_ui(profile, options, reporter),
+        LoginMethod::Password | LoginMethod::Srp => Ok(LoggedIn {
+            tokens: headless(profile, options, prompter)?,
+            nonce: None,
+        }),
         LoginMethod::ClientCredentials => {
             let secret = profile.require_client_secret()?;
             let ui = HostedUi::for_profile(profile, Some(&secret))?;
@@ -48,101 +89,33 @@ pub fn login(home: &Home, profile: &Profile, options: &LoginOptions) -> Result<T
             } else {
                 options.authorize.scopes.clone()
             };
-            (ui.client_credentials(&scopes)?, None)
+            Ok(LoggedIn {
+                tokens: ui.client_credentials(&scopes)?,
+                nonce: None,
+            })
         }
-    };
-    let now = crate::timefmt::now_epoch();
-    verified_set(
-        home,
-        profile,
-        tokens,
-        nonce.as_ref(),
-        options.method,
-        now,
-        None,
-    )
-}
-
-/// Checks fresh tokens with the verifier and builds what is stored; `previous` keeps the
-/// refresh token and login time across a refresh.
-pub fn verified_set(
-    home: &Home,
-    profile: &Profile,
-    tokens: Tokens,
-    nonce: Option<&Secret>,
-    method: LoginMethod,
-    now: i64,
-    previous: Option<&TokenSet>,
-) -> Result<TokenSet> {
-    let client_id = profile.require("client_id")?.to_string();
-    let issuer = profile.require("issuer")?.to_string();
-    let jwks = profile.require("jwks_uri")?.to_string();
-    let keys = jwt::jwks::key_source(&jwks, &home.cache_dir().join("jwks"))?;
-    let mut checks = Checks {
-        issuer,
-        client_ids: vec![client_id.clone()],
-        token_use: TokenUse::Access,
-        ..Default::default()
-    };
-    let refuse = |what: &str, e: jwt::VerifyError| {
-        Error::Rejected(format!(
-            "the {what} token from Cognito failed verification, so nothing was stored: {e}"
-        ))
-    };
-    let access = jwt::verify(tokens.access_token.expose(), &checks, keys.as_ref(), now)
-        .map_err(|r| refuse("access", r.error))?;
-    let mut username = access.claim_str("username").map(str::to_string);
-    if let Some(id) = &tokens.id_token {
-        checks.token_use = TokenUse::Id;
-        let id = jwt::verify(id.expose(), &checks, keys.as_ref(), now)
-            .map_err(|r| refuse("ID", r.error))?;
-        if let Some(expected) = nonce
-            && id.claim_str("nonce") != Some(expected.expose())
-        {
-            return Err(Error::Rejected(
-                "the ID token's nonce does not match this login, so nothing was stored".into(),
-            ));
-        }
-        username = username.or_else(|| id.claim_str("cognito:username").map(str::to_string));
     }
-    let expires_at = access
-        .claims
-        .get("exp")
-        .and_then(Value::as_i64)
-        .unwrap_or(now);
-    Ok(TokenSet {
-        access_token: tokens.access_token,
-        id_token: tokens
-            .id_token
-            .or_else(|| previous.and_then(|p| p.id_token.clone())),
-        // Cognito does not rotate refresh tokens: a refresh answer without one keeps the old.
-        refresh_token: tokens
-            .refresh_token
-            .or_else(|| previous.and_then(|p| p.refresh_token.clone())),
-        expires_at,
-        method,
-        client_id,
-        username: username.or_else(|| previous.and_then(|p| p.username.clone())),
-        logged_in_at: previous.map_or(now, |p| p.logged_in_at),
-    })
 }
 
 fn hosted_ui(
     profile: &Profile,
-    client_id: &str,
     options: &LoginOptions,
-) -> Result<(Tokens, Option<Secret>)> {
+    reporter: &dyn Reporter,
+) -> Result<LoggedIn> {
+    profile.require_all(&[Key::ClientId, Key::Domain, Key::Issuer])?;
+    let client_id = profile.require(Key::ClientId)?;
     let base = profile.hosted_ui_base()?;
-    let uris = profile.get_all("redirect_uri").to_vec();
-    let listener = if uris.iter().any(|u| loopback::is_loopback_redirect(u)) {
-        let loopback: Vec<String> = uris
-            .iter()
-            .filter(|u| loopback::is_loopback_redirect(u))
-            .cloned()
-            .collect();
-        Some(LoopbackListener::bind(&loopback).map_err(|e| Error::Usage(e.to_string()))?)
-    } else {
+    crate::http::check_endpoint("hosted UI domain", &base)?;
+    let uris = profile.get_all(Key::RedirectUri).to_vec();
+    let loopback: Vec<String> = uris
+        .iter()
+        .filter(|u| loopback::is_loopback_redirect(u))
+        .cloned()
+        .collect();
+    let listener = if loopback.is_empty() {
         None
+    } else {
+        Some(LoopbackListener::bind(&loopback).map_err(|e| Error::Usage(e.to_string()))?)
     };
     let redirect_uri = listener.as_ref().map_or_else(
         || uris.first().cloned().unwrap_or_default(),
@@ -164,29 +137,26 @@ fn hosted_ui(
     if let Some(l) = &listener {
         l.serve(request.state.clone(), tx.clone());
     }
-    if options.paste || listener.is_none() {
+    let paste = options.paste || listener.is_none();
+    if paste {
         read_pasted(request.state.clone(), tx);
     }
-    crate::output::notice(&format!(
-        "sign in through the hosted UI{}:\n  {}",
-        match (&options.browser, listener.is_some()) {
-            (Browser::None, _) => " at this address",
-            (_, true) => " (opening your browser; or open this address yourself)",
-            (_, false) => " (opening your browser)",
-        },
-        request.url
-    ));
-    if options.paste && std::io::stdin().is_terminal() {
-        crate::output::notice(
-            "on another machine, paste the address the browser ended on here and press Enter",
-        );
+    let opening = !matches!(options.browser, Browser::None);
+    reporter.report(Event::AuthorizeUrl {
+        url: &request.url,
+        opening,
+        paste,
+    });
+    if let Err(why) = options.browser.open(&request.url) {
+        reporter.report(Event::BrowserFailed { why: &why });
     }
-    if let Err(e) = options.browser.open(&request.url) {
-        crate::output::warn(&format!(
-            "could not open a browser ({e}); open the address above yourself"
-        ));
+    if listener.is_some() {
+        reporter.report(Event::WaitingForBrowser {
+            redirect_uri: &redirect_uri,
+            timeout: options.timeout,
+        });
     }
-    let outcome = wait(&rx, options.timeout, &redirect_uri);
+    let outcome = wait(&rx, options.timeout, reporter, &profile.flag());
     if let Some(l) = &listener {
         l.finish();
     }
@@ -198,50 +168,43 @@ fn hosted_ui(
                 description.map(|d| format!(": {d}")).unwrap_or_default()
             )));
         }
-        Outcome::StateMismatch => {
-            return Err(Error::Rejected(
-                "the callback's state does not match this login (a stale tab or a forged request); nothing was exchanged: run `cwsauth login` again".into(),
-            ));
-        }
-        Outcome::NoCode => {
+        Outcome::StateMismatch | Outcome::NotCallback | Outcome::NoCode => {
             return Err(Error::Rejected(
                 "the callback has no code; nothing was exchanged".into(),
             ));
         }
     };
     let tokens = ui.exchange_code(&code, request.verifier)?;
-    Ok((tokens, Some(request.nonce)))
+    Ok(LoggedIn {
+        tokens,
+        nonce: Some(request.nonce),
+    })
 }
 
-/// Waits for the first outcome, showing a status line with the time left on a terminal.
-fn wait(rx: &mpsc::Receiver<Outcome>, timeout: Duration, redirect_uri: &str) -> Result<Outcome> {
+/// Waits for the first final outcome; foreign callbacks are reported and ignored.
+fn wait(
+    rx: &mpsc::Receiver<Outcome>,
+    timeout: Duration,
+    reporter: &dyn Reporter,
+    profile_flag: &str,
+) -> Result<Outcome> {
     let deadline = Instant::now() + timeout;
-    let status = std::io::stderr().is_terminal();
     loop {
         let left = deadline.saturating_duration_since(Instant::now());
         if left.is_zero() {
-            if status {
-                eprint!("\r\x1b[2K");
-            }
             return Err(Error::Rejected(format!(
-                "no sign-in arrived within {}: run `cwsauth login` again (--timeout to wait longer)",
+                "no sign-in arrived within {}: run `cwsauth login{profile_flag}` again (--timeout to wait longer)",
                 crate::timefmt::span(timeout.as_secs())
             )));
         }
-        if status {
-            eprint!(
-                "\r\x1b[2KWaiting for the browser at {redirect_uri}, {} left",
-                crate::timefmt::span(left.as_secs())
-            );
-            let _ = std::io::stderr().flush();
-        }
-        match rx.recv_timeout(left.min(Duration::from_secs(1))) {
-            Ok(outcome) => {
-                if status {
-                    eprint!("\r\x1b[2K");
-                }
-                return Ok(outcome);
-            }
+        match rx.recv_timeout(left) {
+            Ok(outcome) if outcome.is_final() => return Ok(outcome),
+            Ok(Outcome::NotCallback) => reporter.report(Event::PasteRejected {
+                why: "that is not the address the browser ended on (it has ?code=…&state=…); try again",
+            }),
+            Ok(_) => reporter.report(Event::ForeignCallback {
+                why: "a callback without this login's state (a stale tab or another page) was refused; still waiting",
+            }),
             Err(mpsc::RecvTimeoutError::Timeout) => continue,
             Err(mpsc::RecvTimeoutError::Disconnected) => {
                 // Nothing can deliver a callback any more (no listener, stdin closed).
@@ -254,66 +217,60 @@ fn wait(rx: &mpsc::Receiver<Outcome>, timeout: Duration, redirect_uri: &str) -> 
     }
 }
 
-/// Reads pasted addresses from stdin until one carries a callback.
+/// Reads pasted addresses from stdin until one carries this login's callback; a read error
+/// ends the paste reader (the listener, if any, still waits).
 fn read_pasted(state: Secret, tx: mpsc::Sender<Outcome>) {
     std::thread::spawn(move || {
-        for line in std::io::stdin().lock().lines() {
-            let Ok(line) = line else { return };
-            let line = line.trim();
-            if line.is_empty() {
+        let stdin = std::io::stdin();
+        let mut reader = std::io::BufReader::new(stdin.lock());
+        let mut line = String::new();
+        loop {
+            line.clear();
+            // A pasted address is short; a line without end is not one.
+            match Read::by_ref(&mut reader)
+                .take(16 * 1024)
+                .read_line(&mut line)
+            {
+                Ok(0) | Err(_) => return,
+                Ok(_) => {}
+            }
+            let text = line.trim();
+            if text.is_empty() {
                 continue;
             }
-            match url::Url::parse(line) {
+            let outcome = match url::Url::parse(text) {
                 Ok(url) if url.query().is_some() => {
-                    let _ = tx.send(Outcome::from_query(url.query().unwrap_or(""), &state));
-                    return;
+                    Outcome::from_query(url.query().unwrap_or(""), &state)
                 }
-                _ => crate::output::notice(
-                    "that is not the address the browser ended on (it has ?code=…&state=…); try again",
-                ),
+                _ => Outcome::NotCallback,
+            };
+            let last = outcome.is_final();
+            if tx.send(outcome).is_err() || last {
+                return;
             }
         }
     });
 }
 
-fn read_password(prompt: &str) -> Result<Secret> {
-    if let Ok(p) = std::env::var("CWSAUTH_PASSWORD")
-        && !p.is_empty()
-    {
-        return Ok(Secret::new(p));
-    }
-    if !std::io::stdin().is_terminal() {
-        return Err(Error::Usage(
-            "no password: set CWSAUTH_PASSWORD, or run on a terminal to be asked (it is never read from the command line)".into(),
-        ));
-    }
-    rpassword::prompt_password(prompt)
-        .map(Secret::new)
-        .map_err(|e| Error::Usage(format!("cannot read the password: {e}")))
-}
-
-fn read_line(prompt: &str) -> Result<String> {
-    if !std::io::stdin().is_terminal() {
-        return Err(Error::Usage(format!(
-            "{prompt} needed, but stdin is not a terminal"
-        )));
-    }
-    eprint!("{prompt}: ");
-    let _ = std::io::stderr().flush();
-    let mut line = String::new();
-    std::io::stdin()
-        .read_line(&mut line)
-        .map_err(|e| Error::Usage(format!("cannot read {prompt}: {e}")))?;
-    Ok(line.trim().to_string())
-}
-
-fn headless(profile: &Profile, options: &LoginOptions) -> Result<Tokens> {
+fn headless(profile: &Profile, options: &LoginOptions, prompter: &dyn Prompter) -> Result<Tokens> {
     let idp = Idp::for_profile(profile)?;
     let username = match &options.username {
         Some(u) => u.clone(),
-        None => read_line("username (or pass --username)")?,
+        None => prompter.line("username (or pass --username)")?,
     };
-    let password = read_password(&format!("password for {username}: "))?;
+    let password = match std::env::var_os("CWSAUTH_PASSWORD") {
+        Some(p) if !p.is_empty() => {
+            Secret::new(p.into_string().map_err(|_| {
+                Error::Usage("CWSAUTH_PASSWORD is set but is not valid UTF-8".into())
+            })?)
+        }
+        _ if prompter.interactive() => prompter.secret(&format!("password for {username}"))?,
+        _ => {
+            return Err(Error::Usage(
+                "no password: set CWSAUTH_PASSWORD, or run on a terminal to be asked (it is never read from the command line)".into(),
+            ));
+        }
+    };
     let mut step = if options.method == LoginMethod::Srp {
         idp.srp(&username, &password)?
     } else {
@@ -337,21 +294,25 @@ fn headless(profile: &Profile, options: &LoginOptions) -> Result<Tokens> {
             .to_string();
         let mut responses = serde_json::json!({"USERNAME": user_id});
         match name.as_str() {
-            "NEW_PASSWORD_REQUIRED" if std::io::stdin().is_terminal() => {
+            "NEW_PASSWORD_REQUIRED" if prompter.interactive() => {
                 responses["NEW_PASSWORD"] = serde_json::json!(
-                    read_password("new password (the pool requires one): ")?.expose()
+                    prompter
+                        .secret("new password (the pool requires one)")?
+                        .expose()
                 );
             }
-            "SOFTWARE_TOKEN_MFA" if std::io::stdin().is_terminal() => {
+            "SOFTWARE_TOKEN_MFA" if prompter.interactive() => {
                 responses["SOFTWARE_TOKEN_MFA_CODE"] =
-                    serde_json::json!(read_line("code from your authenticator app")?);
+                    serde_json::json!(prompter.line("code from your authenticator app")?);
             }
-            "SMS_MFA" if std::io::stdin().is_terminal() => {
-                responses["SMS_MFA_CODE"] = serde_json::json!(read_line("code sent by SMS")?);
+            "SMS_MFA" if prompter.interactive() => {
+                responses["SMS_MFA_CODE"] = serde_json::json!(prompter.line("code sent by SMS")?);
             }
             other => {
                 return Err(Error::Rejected(format!(
-                    "Cognito asks for the {other} challenge, which needs a person at a terminal (or the hosted UI: `cwsauth login` without --password/--srp)"
+                    "Cognito asks for the {} challenge, which needs a person at a terminal (or the hosted UI: `cwsauth login{}` without --password/--srp)",
+                    crate::sanitize::excerpt(other, 60),
+                    profile.flag()
                 )));
             }
         }

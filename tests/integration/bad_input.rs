@@ -38,9 +38,16 @@ impl Home {
     fn snapshot(&self) -> Vec<(String, Vec<u8>)> {
         let mut files = Vec::new();
         for rel in ["config.toml", "data/tokens/default.json"] {
+            let path = self.cli.home.path().join(rel);
+            // A FIFO (one of the cases) would block the read.
+            let regular = std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_file());
             files.push((
                 rel.to_string(),
-                std::fs::read(self.cli.home.path().join(rel)).unwrap_or_default(),
+                if regular {
+                    std::fs::read(&path).unwrap_or_default()
+                } else {
+                    Vec::new()
+                },
             ));
         }
         files
@@ -72,7 +79,7 @@ fn case(home: &Home, args: &[&str], stdin: &str, code: i32, needle: &str) {
     );
     let error_lines = err
         .lines()
-        .filter(|l| l.starts_with("cwsauth: ") || l.starts_with("error:"))
+        .filter(|l| l.starts_with("cwsauth: error:") || l.starts_with("error:"))
         .count();
     assert!(
         error_lines <= 1 || needle.is_empty(),
@@ -215,7 +222,7 @@ fn tokens_that_are_not_tokens() {
     let jwks = home.cli.home.path().join("jwks.json");
     std::fs::write(
         &jwks,
-        cwsauth::jwt::signing::jwks_document(&[k]).to_string(),
+        cwsauth_verify::signing::jwks_document(&[k]).to_string(),
     )
     .unwrap();
     let token = k.sign(&with(access_claims(), serde_json::json!({"exp": "never"})));
@@ -244,12 +251,14 @@ fn tokens_that_are_not_tokens() {
 #[test]
 fn configuration_mistakes() {
     let home = Home::new();
+    let empty = home.cli.home.path().join("empty.json");
+    std::fs::write(&empty, "").unwrap();
     case(
         &home,
         &["status", "--profile", "nope"],
         "",
         2,
-        "profile nope is not in",
+        "there is no profile nope",
     );
     case(
         &home,
@@ -284,7 +293,7 @@ fn configuration_mistakes() {
         &["local", "--identity-source", "cookie:x"],
         "",
         2,
-        "is not header:NAME or query:NAME",
+        "is not header:NAME, query:NAME or route.request.header|querystring.NAME (see `cwsauth local --help`)",
     );
     case(
         &home,
@@ -301,11 +310,26 @@ fn configuration_mistakes() {
             "--identity-source",
             "nope",
             "--event",
-            "/dev/null",
+            empty.to_str().unwrap(),
         ],
         "",
         2,
         "is not an API Gateway authorizer event",
+    );
+    // Only regular files are read: a device never ends, a FIFO may never answer.
+    case(
+        &home,
+        &["verify", "--authorizer", "--event", "/dev/zero"],
+        "",
+        2,
+        "cannot read event file: /dev/zero is not a regular file",
+    );
+    case(
+        &home,
+        &["verify", "--jwks", "/dev/zero", &home.token],
+        "",
+        3,
+        "/dev/zero is not a regular file",
     );
     case(
         &home,
@@ -330,12 +354,12 @@ fn configuration_mistakes() {
         ("[profiles.default\n", "line 1"),
         (
             "[profiles.default]\nregion = 7\n",
-            "line 2: region: invalid type: integer `7`, expected a string",
+            "line 2: region: must be a string",
         ),
         ("[profiles.default]\nscopes = [1]\n", "line 2: scopes:"),
         (
             "[profiles.default]\nclient = \"x\"\n",
-            "line 2: client: unknown field `client`",
+            "line 2: client: unknown key; the keys are region,",
         ),
         ("profiles = 3\n", "line 1: profiles"),
         ("\u{0}\u{1}binary", "line 1"),
@@ -349,6 +373,27 @@ fn configuration_mistakes() {
             &format!("config file {}, {needle}", path.display()),
         );
     }
+    // A long line of garbage: the error quotes at most about 100 characters of it.
+    std::fs::write(&path, format!("{} = 1\n", "x".repeat(500_000))).unwrap();
+    let run = home.cli.run(&["token"]);
+    run.expect(2);
+    assert!(
+        run.stderr().len() < 600,
+        "{} bytes of error",
+        run.stderr().len()
+    );
+    assert!(run.stderr().contains("…"), "{}", run.stderr());
+    // Too big, or not a regular file (a FIFO would block forever): refused before reading.
+    std::fs::write(&path, "#".repeat(2 * 1024 * 1024)).unwrap();
+    case(&home, &["token"], "", 2, "is over 1048576 bytes");
+    std::fs::remove_file(&path).unwrap();
+    let status = std::process::Command::new("mkfifo")
+        .arg(&path)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    case(&home, &["token"], "", 2, "is not a regular file");
+    std::fs::remove_file(&path).unwrap();
     std::fs::write(&path, &saved).unwrap();
 
     // A home where a folder is a file: reading the config fails with a clear line.
@@ -363,7 +408,7 @@ fn configuration_mistakes() {
     run.expect(2);
     assert!(
         run.stderr().starts_with(&format!(
-            "cwsauth: cannot read config file {}/config.toml",
+            "cwsauth: error: cannot read config file {}/config.toml",
             file_home.display()
         )),
         "{}",
@@ -482,7 +527,7 @@ fn servers_that_misbehave() {
         &["connect", "--no-auth", "not a url"],
         "",
         2,
-        "bad URL not a url",
+        "not a url has no scheme: did you mean ws://not a url",
     );
     case(
         &home,
@@ -503,7 +548,7 @@ fn servers_that_misbehave() {
         &["connect", "--no-auth", "ws://[::1]:1/"],
         "",
         3,
-        "cannot connect to ::1:1",
+        "cannot connect to [::1]:1: connection refused",
     );
     let p = raw_server(b"HTTP/1.1 500 Internal Server Error\r\nContent-Length: 21\r\n\r\n{\"message\":\"broken\"}\n");
     case(
@@ -529,7 +574,7 @@ fn servers_that_misbehave() {
         &["connect", "--token", STORED_TOKEN, &url(p)],
         "",
         4,
-        "HTTP 403 {\"message\":\"Forbidden\"}; the authorizer refused the token",
+        "HTTP 403 {\"message\":\"Forbidden\"}; the authorizer's policy denies the connection: `cwsauth verify --authorizer` shows the policy",
     );
     let p = raw_server(b"garbage\r\n\r\n");
     case(
@@ -567,14 +612,15 @@ fn callbacks_that_are_wrong() {
         .unwrap()
         .port();
     let redirect = format!("http://localhost:{port}");
-    for (query, needle) in [
+    for (queries, needle) in [
+        // A forged callback is refused and the login waits on for its own.
         (
-            "code=abc&state=forged",
-            "the callback's state does not match this login",
+            &["code=abc&state=forged", "error=access_denied&state=STATE"][..],
+            "cwsauth: warning: a callback without this login's state (a stale tab or another page) was refused; still waiting\ncwsauth: error: the sign-in failed: access_denied\n",
         ),
-        ("state=STATE", "the callback has no code"),
+        (&["state=STATE"][..], "the callback has no code"),
         (
-            "error=access_denied&error_description=%3Cb%3Eno%3C%2Fb%3E%1B%5B2J&state=STATE",
+            &["error=access_denied&error_description=%3Cb%3Eno%3C%2Fb%3E%1B%5B2J&state=STATE"][..],
             "the sign-in failed: access_denied: <b>no</b>\\x1b[2J",
         ),
     ] {
@@ -610,17 +656,19 @@ fn callbacks_that_are_wrong() {
             .unwrap()
             .1
             .into_owned();
-        let resp = http()
-            .get(format!(
-                "http://127.0.0.1:{port}/?{}",
-                query.replace("STATE", &state)
-            ))
-            .header("Host", format!("localhost:{port}"))
-            .send()
-            .unwrap();
-        assert_eq!(resp.status(), 400);
-        let page = resp.text().unwrap();
-        assert!(!page.contains("<b>no</b>"), "the page escapes HTML: {page}");
+        for query in queries {
+            let resp = http()
+                .get(format!(
+                    "http://127.0.0.1:{port}/?{}",
+                    query.replace("STATE", &state)
+                ))
+                .header("Host", format!("localhost:{port}"))
+                .send()
+                .unwrap();
+            assert_eq!(resp.status(), 400);
+            let page = resp.text().unwrap();
+            assert!(!page.contains("<b>no</b>"), "the page escapes HTML: {page}");
+        }
         let status = child.wait().unwrap();
         let mut rest = String::new();
         err.read_to_string(&mut rest).unwrap();

@@ -2,7 +2,7 @@
 """A scripted browser for `cwsauth login --browser-command`: follows the authorize URL to the
 hosted UI's sign-in form, submits it, and follows the redirect to the loopback listener.
 BROWSER_MODE: sign-in (default), cancel, tamper-state; foreign-page (a page elsewhere sends
-the browser to the callback with its own code and state); hostile (stray requests around a
+the browser to the callback with its own code and state, then the real sign-in returns); hostile (stray requests around a
 real sign-in: a foreign Host, a POST, another path)."""
 import html, os, re, sys, urllib.error, urllib.parse, urllib.request
 
@@ -65,9 +65,11 @@ def visit(url, method="GET", headers=None):
     return " ".join([str(status), h1.group(1) if h1 else "-"] + extra)
 
 if mode == "foreign-page":
-    # The attacker's own code and state, sent from the attacker's page.
+    # The attacker's own code and state, sent from the attacker's page; then the user's own
+    # sign-in comes back, as it would in the browser.
     forged = re.sub(r"code=[^&]+", "code=attackers-code", re.sub(r"state=[^&]+", "state=attackers-state", callback))
     print(visit(forged, headers={"Referer": "https://evil.example/", "Origin": "https://evil.example"}), flush=True)
+    print(visit(callback), flush=True)
     sys.exit(0)
 if mode == "hostile":
     parts = urllib.parse.urlsplit(callback)

@@ -6,7 +6,7 @@ use std::process::{Command, Output, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
-use cwsauth::jwt::signing::{SigningKey, jwks_document};
+use cwsauth_verify::signing::{SigningKey, jwks_document};
 use serde_json::{Value, json};
 
 pub const POOL: &str = "us-east-1_TestPool1";
@@ -41,7 +41,7 @@ impl Cli {
     }
 
     /// Runs with stdin closed (or fed `stdin`) and returns the output.
-    pub fn run_with_stdin(&self, args: &[&str], stdin: &str) -> Run {
+    pub fn run_with_stdin(&self, args: &[&str], stdin: impl AsRef<[u8]>) -> Run {
         let mut child = self
             .command(args)
             .stdin(Stdio::piped())
@@ -51,7 +51,7 @@ impl Cli {
             .expect("spawn cwsauth");
         // Fed from a thread: a large input must not wait on output nobody reads yet.
         let mut input = child.stdin.take().unwrap();
-        let data = stdin.as_bytes().to_vec();
+        let data = stdin.as_ref().to_vec();
         let feeder = std::thread::spawn(move || {
             let _ = input.write_all(&data);
         });
@@ -305,7 +305,7 @@ impl Local {
     /// The confidential client's secret, from the profile `--write-profile` wrote.
     pub fn client_secret(&self) -> String {
         let text = std::fs::read_to_string(self.cli.home.path().join("config.toml")).unwrap();
-        let doc: toml::Table = toml::from_str(&text).unwrap();
+        let doc: toml_edit::DocumentMut = text.parse().unwrap();
         doc["profiles"]["local-m2m"]["client_secret"]
             .as_str()
             .unwrap()

@@ -113,7 +113,7 @@ fn bad_config_files_name_file_line_and_key() {
     assert_eq!(
         run.stderr(),
         format!(
-            "cwsauth: config file {}, line 3: region: invalid type: integer `42`, expected a string\n",
+            "cwsauth: error: config file {}, line 3: region: must be a string\n",
             path.display()
         )
     );
@@ -122,7 +122,7 @@ fn bad_config_files_name_file_line_and_key() {
     run.expect(2);
     assert!(
         run.stderr().starts_with(&format!(
-            "cwsauth: config file {}, line 2: client_idd: unknown field `client_idd`",
+            "cwsauth: error: config file {}, line 2: client_idd: unknown key; the keys are region, user_pool_id, client_id,",
             path.display()
         )),
         "{}",
@@ -133,7 +133,7 @@ fn bad_config_files_name_file_line_and_key() {
     run.expect(2);
     assert!(
         run.stderr().starts_with(&format!(
-            "cwsauth: config file {}, line 1: ",
+            "cwsauth: error: config file {}, line 1: ",
             path.display()
         )),
         "{}",
@@ -150,7 +150,7 @@ fn unknown_profile_and_empty_configure() {
     assert_eq!(
         run.stderr(),
         format!(
-            "cwsauth: profile nope is not in {}: create it with `cwsauth configure --profile nope --user-pool-id … --client-id …`\n",
+            "cwsauth: error: there is no profile nope in {}; create it with `cwsauth configure --profile nope`\n",
             cli.home.path().join("config.toml").display()
         )
     );
@@ -160,11 +160,41 @@ fn unknown_profile_and_empty_configure() {
         .output()
         .unwrap();
     assert_eq!(run.status.code(), Some(2));
+    // Off a terminal, with nothing to go on: every missing key at once, and the command.
     let run = cli.run(&["configure"]);
     run.expect(2);
-    assert!(run.stderr().starts_with("cwsauth: nothing to configure"));
+    assert_eq!(
+        run.stderr(),
+        "cwsauth: error: nothing to configure: profile default lacks user_pool_id, client_id, domain: pass `cwsauth configure --user-pool-id … --client-id … --domain …`, or run it on a terminal to be asked\n"
+    );
     let run = cli.run(&["configure", "--store", "cloud"]);
     run.expect(2);
+    assert!(
+        run.stderr()
+            .starts_with("cwsauth: error: invalid value 'cloud' for '--store <keyring|file>'"),
+        "{}",
+        run.stderr()
+    );
+    assert_eq!(run.stderr().lines().count(), 1);
+    // A typo in --profile lists the profiles there are.
+    cli.run(&["configure", "--profile", "local", "--client-id", "c"])
+        .expect(0);
+    let run = cli.run(&["status", "--profile", "lcoal"]);
+    run.expect(2);
+    assert_eq!(
+        run.stderr(),
+        format!(
+            "cwsauth: error: there is no profile lcoal in {}; profiles here: local; create it with `cwsauth configure --profile lcoal`\n",
+            cli.home.path().join("config.toml").display()
+        )
+    );
+    // And a plain command on the default profile that is not there says so.
+    let run = cli.run(&["login", "--password", "--username", "u"]);
+    run.expect(2);
+    assert_eq!(
+        run.stderr(),
+        "cwsauth: error: there is no profile default (profiles here: local): pass --profile local, or create it with `cwsauth configure`\n"
+    );
 }
 
 #[test]
@@ -198,6 +228,29 @@ fn discover_fills_endpoints() {
         json!({"value": "http://127.0.0.1:1", "source": "file"})
     );
     assert_eq!(server.hits(), 1);
+
+    // --discover makes a new profile, and the summary names each key once.
+    let run = cli.run(&[
+        "configure",
+        "--profile",
+        "staging",
+        "--issuer",
+        &issuer,
+        "--discover",
+    ]);
+    run.expect(0);
+    assert_eq!(
+        run.stderr(),
+        format!(
+            "Wrote domain, issuer, jwks_uri to profile staging in {}\n",
+            cli.home.path().join("config.toml").display()
+        )
+    );
+    let run = cli.run(&["configure", "--show", "--json", "--profile", "staging"]);
+    assert_eq!(
+        run.json()["values"]["issuer"],
+        json!({"value": issuer, "source": "file"})
+    );
 
     // A document for another issuer is refused and nothing is written.
     let cli = Cli::new();

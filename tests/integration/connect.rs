@@ -18,7 +18,7 @@ fn logged_in(extra: &[&str]) -> Local {
 }
 
 fn connect(local: &Local, args: &[&str], stdin: &str) -> Run {
-    let mut all = vec!["connect", "--profile", "local", "--store", "file"];
+    let mut all = vec!["connect", "--profile", "local"];
     all.extend_from_slice(args);
     local.cli.run_with_stdin(&all, stdin)
 }
@@ -49,10 +49,7 @@ fn piped_session_sends_queued_lines_and_waits_for_replies() {
         "Connected (press CTRL+C to quit)\nDisconnected (code: 1000, reason: \"\")\n"
     );
     // The token never shows in what the API echoes or in our output.
-    let token = local
-        .cli
-        .run(&["token", "--profile", "local", "--store", "file"])
-        .stdout();
+    let token = local.cli.run(&["token", "--profile", "local"]).stdout();
     assert!(!run.stdout().contains(token.trim()));
 }
 
@@ -93,30 +90,37 @@ fn refused_handshakes_exit_4_with_a_hint() {
     run.expect(4);
     assert_eq!(
         run.stderr(),
-        "cwsauth: the server refused the WebSocket handshake: HTTP 401 {\"message\":\"Unauthorized\"}; the authorizer sent no token: `cwsauth verify` shows why\n"
+        "cwsauth: error: the server refused the WebSocket handshake: HTTP 401 {\"message\":\"Unauthorized\"}; no token was sent (--no-auth), and the authorizer needs one\n"
     );
     // A token the pool did not sign, expired a minute ago.
-    let other = cwsauth::jwt::signing::SigningKey::generate("x").unwrap();
+    let other = cwsauth_verify::signing::SigningKey::generate("x").unwrap();
     let expired = other.sign(
         &serde_json::json!({"exp": cwsauth::timefmt::now_epoch() - 60, "token_use": "access"}),
     );
     let run = connect(&local, &["--token", &expired], "");
     run.expect(4);
-    assert_eq!(
-        run.stderr(),
-        "cwsauth: the server refused the WebSocket handshake: HTTP 401 {\"message\":\"Unauthorized\"}; the authorizer refused the token (the token expired 1m ago): `cwsauth verify` shows why\n"
+    // No wall-clock text: the phrase's shape, not its numbers.
+    let err = run.stderr();
+    assert!(
+        err.starts_with("cwsauth: error: the server refused the WebSocket handshake: HTTP 401 {\"message\":\"Unauthorized\"}; the authorizer refused the token (the token expired ")
+            && err.ends_with(" ago): `cwsauth verify` shows why\n")
+            && err.lines().count() == 1,
+        "{err}"
     );
     assert!(!run.stderr().contains(&expired));
     let local = logged_in(&["--require-group", "ops"]);
     let run = connect(&local, &[], "");
     run.expect(4);
-    assert!(run.stderr().starts_with("cwsauth: the server refused the WebSocket handshake: HTTP 403 {\"message\":\"Forbidden\"}; the authorizer refused the token: "), "{}", run.stderr());
+    assert_eq!(
+        run.stderr(),
+        "cwsauth: error: the server refused the WebSocket handshake: HTTP 403 {\"message\":\"Forbidden\"}; the authorizer's policy denies the connection for principal demo: `cwsauth verify --authorizer` shows the policy\n"
+    );
     // Bad input before any network.
     let run = connect(&local, &["https://example.com/x"], "");
     run.expect(2);
     assert_eq!(
         run.stderr(),
-        "cwsauth: https://example.com/x is a https:// URL; connect needs ws:// or wss://\n"
+        "cwsauth: error: https://example.com/x is a https:// URL; connect needs ws:// or wss://\n"
     );
     let run = connect(&local, &["-H", "NoColonHere"], "");
     run.expect(2);
@@ -128,8 +132,9 @@ fn refused_handshakes_exit_4_with_a_hint() {
     let run = connect(&local, &[&format!("ws://127.0.0.1:{port}/")], "");
     run.expect(3);
     assert!(
-        run.stderr()
-            .starts_with(&format!("cwsauth: cannot connect to 127.0.0.1:{port}: ")),
+        run.stderr().starts_with(&format!(
+            "cwsauth: error: cannot connect to 127.0.0.1:{port}: connection refused"
+        )),
         "{}",
         run.stderr()
     );
@@ -257,17 +262,7 @@ fn proxy_and_redirects() {
     let with_env = |no_proxy: &str| {
         let out = local
             .cli
-            .command(&[
-                "connect",
-                "--profile",
-                "local",
-                "--store",
-                "file",
-                "-x",
-                "env",
-                "-w",
-                "1",
-            ])
+            .command(&["connect", "--profile", "local", "-x", "env", "-w", "1"])
             .env("HTTPS_PROXY", &proxy)
             .env("NO_PROXY", no_proxy)
             .stdin(Stdio::null())
@@ -285,28 +280,144 @@ fn proxy_and_redirects() {
     assert_eq!(replies(&run)[0]["body"], "env");
     assert!(seen.try_recv().is_err(), "NO_PROXY went through the proxy");
 
-    // A handshake answered with a redirect: followed with -L, refused without.
-    let server = tiny_http::Server::http("127.0.0.1:0").unwrap();
-    let redirect_port = server.server_addr().to_ip().unwrap().port();
-    let target = format!("ws://127.0.0.1:{}/$default", local.port);
-    std::thread::spawn(move || {
-        for request in server.incoming_requests().take(2) {
-            let header =
-                tiny_http::Header::from_bytes(&b"Location"[..], target.as_bytes()).unwrap();
-            let _ = request.respond(tiny_http::Response::empty(302).with_header(header));
-        }
-    });
-    let url = format!("ws://127.0.0.1:{redirect_port}/old");
-    let run = connect(&local, &[&url, "-L", "-x", "moved", "-w", "1"], "");
-    run.expect(0);
-    assert_eq!(replies(&run)[0]["body"], "moved");
+    // A handshake answered with a redirect: refused without -L.
+    let (old, _heads) = recording_server("127.0.0.1", vec![redirect_to("/new")]);
+    let url = format!("ws://127.0.0.1:{old}/old");
     let run = connect(&local, &[&url, "-x", "moved"], "");
     run.expect(4);
     assert!(
         run.stderr()
-            .starts_with("cwsauth: the server refused the WebSocket handshake: HTTP 302"),
+            .starts_with("cwsauth: error: the server refused the WebSocket handshake: HTTP 302"),
         "{}",
         run.stderr()
+    );
+}
+
+/// A raw HTTP server on `ip`:0 that answers each connection with the next canned response
+/// and hands over the request heads it read.
+fn recording_server(ip: &str, responses: Vec<String>) -> (u16, std::sync::mpsc::Receiver<String>) {
+    use std::io::{BufRead, BufReader};
+    let listener = std::net::TcpListener::bind((ip, 0)).unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for response in responses {
+            let Ok((mut stream, _)) = listener.accept() else {
+                return;
+            };
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut head = String::new();
+            loop {
+                let mut line = String::new();
+                if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+                    break;
+                }
+                head.push_str(&line);
+            }
+            let _ = tx.send(head);
+            let _ = stream.write_all(response.as_bytes());
+        }
+    });
+    (port, rx)
+}
+
+fn redirect_to(location: &str) -> String {
+    format!("HTTP/1.1 302 Found\r\nLocation: {location}\r\nContent-Length: 0\r\n\r\n")
+}
+
+const REFUSE: &str = "HTTP/1.1 400 Bad Request\r\nContent-Length: 2\r\n\r\nno";
+
+/// -L follows redirects; credentials (the token's header, Cookie, the token's query
+/// parameter) go only to the same scheme, host and port.
+#[test]
+fn redirects_never_carry_credentials_to_another_origin() {
+    let cli = Cli::new();
+    let token = "aaa.bbb.ccc";
+    // Same origin: the credentials follow.
+    let (port, heads) = recording_server("127.0.0.1", vec![redirect_to("/new"), REFUSE.into()]);
+    let run = cli.run(&[
+        "connect",
+        "--token",
+        token,
+        "-H",
+        "Cookie: c=1",
+        "-L",
+        &format!("ws://127.0.0.1:{port}/old"),
+        "-x",
+        "m",
+    ]);
+    run.expect(4);
+    let (first, second) = (heads.recv().unwrap(), heads.recv().unwrap());
+    assert!(first.starts_with("GET /old HTTP/1.1\r\n"), "{first}");
+    assert!(second.starts_with("GET /new HTTP/1.1\r\n"), "{second}");
+    assert!(
+        second.contains(&format!("Authorization: Bearer {token}\r\n")),
+        "{second}"
+    );
+    assert!(second.contains("Cookie: c=1\r\n"), "{second}");
+    // Another host (127.0.0.2 is loopback too): no Authorization, no Cookie, no token query
+    // (a server that echoes the query back into Location included).
+    for (auth, location) in [
+        (&[][..], "/there?keep=1"),
+        (
+            &["--auth-query", "token"][..],
+            "/there?keep=1&token=aaa.bbb.ccc",
+        ),
+    ] {
+        let (other, other_heads) = recording_server("127.0.0.2", vec![REFUSE.into()]);
+        let (port, heads) = recording_server(
+            "127.0.0.1",
+            vec![redirect_to(&format!("ws://127.0.0.2:{other}{location}"))],
+        );
+        let mut args = vec![
+            "connect",
+            "--token",
+            token,
+            "-H",
+            "Cookie: c=1",
+            "-H",
+            "X-Keep: k",
+            "-L",
+        ];
+        args.extend_from_slice(auth);
+        let url = format!("ws://127.0.0.1:{port}/old");
+        args.extend_from_slice(&[url.as_str(), "-x", "m"]);
+        let run = cli.run(&args);
+        run.expect(4);
+        let first = heads.recv().unwrap();
+        assert!(
+            first.contains(token),
+            "the first request carries it: {first}"
+        );
+        let there = other_heads.recv().unwrap();
+        assert!(
+            there.starts_with("GET /there?keep=1 HTTP/1.1\r\n"),
+            "{there}"
+        );
+        assert!(!there.contains(token), "{there}");
+        assert!(!there.contains("Cookie"), "{there}");
+        assert!(there.contains("X-Keep: k\r\n"), "{there}");
+        assert!(!run.stderr().contains(token), "{}", run.stderr());
+    }
+    // At most --max-redirects.
+    let (port, _heads) = recording_server(
+        "127.0.0.1",
+        vec![redirect_to("/a"), redirect_to("/b"), redirect_to("/c")],
+    );
+    let run = cli.run(&[
+        "connect",
+        "--no-auth",
+        "-L",
+        "--max-redirects",
+        "2",
+        &format!("ws://127.0.0.1:{port}/"),
+        "-x",
+        "m",
+    ]);
+    run.expect(3);
+    assert_eq!(
+        run.stderr(),
+        "cwsauth: error: more than 2 redirects (--max-redirects to follow more)\n"
     );
 }
 
@@ -315,21 +426,26 @@ fn message_and_frame_limits() {
     let local = logged_in(&[]);
     let big = "a".repeat(100 * 1024);
     let too_big = "b".repeat(129 * 1024);
-    let run = connect(&local, &[], &format!("{too_big}\n{big}\n"));
+    // Messages up to the limit go out in 32 KB frames.
+    let run = connect(&local, &[], &format!("{big}\n"));
     run.expect(0);
-    assert!(
-        run.stderr().contains(
-            "error: not sent: the message is 132096 bytes, over API Gateway's 131072-byte limit"
-        ),
-        "{}",
-        run.stderr()
-    );
     let got = replies(&run);
     assert_eq!(got.len(), 1);
     assert_eq!(
         got[0]["body"].as_str().unwrap().len(),
         100 * 1024,
         "sent as 32 KB frames and reassembled"
+    );
+    // A piped line over the limit is refused while it is read, and the input stops there.
+    let run = connect(&local, &[], &format!("{big}\n{too_big}\nnever\n"));
+    run.expect(1);
+    assert_eq!(replies(&run).len(), 1);
+    assert!(
+        run.stderr().ends_with(
+            "cwsauth: error: line 2 of the input is longer than the 131072-byte message limit; input stopped there\n"
+        ),
+        "{}",
+        run.stderr()
     );
     // One 100 KB frame is over the API's 32 KB frame limit: closed with 1009.
     let run = connect(&local, &["--max-frame-size", "200000"], &format!("{big}\n"));
@@ -546,7 +662,7 @@ fn websocat_echo_plain_binary_and_tls() {
 fn terminal_session_under_tmux() {
     let local = logged_in(&[]);
     let Some(tty) = Tmux::start(&format!(
-        "CWSAUTH_HOME={} NO_COLOR=1 {} connect --profile local --store file",
+        "CWSAUTH_HOME={} NO_COLOR=1 {} connect --profile local",
         local.cli.home.path().display(),
         env!("CARGO_BIN_EXE_cwsauth")
     )) else {
@@ -710,8 +826,9 @@ fn client_certificates() {
     );
     run.expect(3);
     assert!(
-        run.stderr()
-            .starts_with(&format!("cwsauth: cannot open the WebSocket to {url}: ")),
+        run.stderr().starts_with(&format!(
+            "cwsauth: error: cannot open the WebSocket to {url}: "
+        )),
         "{}",
         run.stderr()
     );
@@ -734,8 +851,10 @@ fn client_certificates() {
     );
     run.expect(2);
     assert!(
-        run.stderr()
-            .starts_with("cwsauth: encrypted client keys are not supported"),
+        run.stderr().starts_with(&format!(
+            "cwsauth: error: the client key {} is encrypted, which is not supported",
+            path("client.key")
+        )),
         "{}",
         run.stderr()
     );
@@ -769,18 +888,7 @@ fn ctrl_c_closes_with_1000_and_a_second_one_exits_at_once() {
     };
 
     let local = logged_in(&[]);
-    let (mut child, mut err) = start(
-        &local.cli,
-        &[
-            "connect",
-            "--profile",
-            "local",
-            "--store",
-            "file",
-            "-w",
-            "-1",
-        ],
-    );
+    let (mut child, mut err) = start(&local.cli, &["connect", "--profile", "local", "-w", "-1"]);
     assert_eq!(read_line(&mut err), "Connected (press CTRL+C to quit)\n");
     interrupt(child.id());
     assert_eq!(
@@ -866,4 +974,92 @@ fn slash_commands_pretty_and_timestamps() {
         "{}",
         run.stderr()
     );
+}
+
+/// Every way out of an interactive session gives the terminal back: `stty -a` after the
+/// command shows `icanon` and `echo`, not the line editor's raw mode.
+#[test]
+fn the_terminal_is_given_back_on_every_way_out() {
+    if std::process::Command::new("tmux")
+        .arg("-V")
+        .output()
+        .is_err()
+    {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "tmux is missing: .ci/run installs it"
+        );
+        return;
+    }
+    let sane = |tty: &Tmux, how: &str, code: i32| {
+        let screen = tty.wait_for("STTY-DONE");
+        assert!(
+            screen.contains(&format!("EXIT={code}\n")),
+            "{how}: {screen}"
+        );
+        let modes: Vec<&str> = screen
+            .lines()
+            .map(str::trim)
+            .filter(|l| matches!(*l, "icanon" | "-icanon" | "echo" | "-echo"))
+            .collect();
+        assert_eq!(modes, ["icanon", "echo"], "{how}: {screen}");
+    };
+    let session = |local: &Local, marker: &str| {
+        // `stty -a` prints the modes among other words; one per line makes them easy to read.
+        Tmux::start(&format!(
+            "CWSAUTH_HOME={} NO_COLOR=1 {} connect --profile local --slash --header 'X-Marker: {marker}'; echo EXIT=$?; stty -a | tr ' ;' '\\n\\n' | grep -xE -- '-?(icanon|echo)'; echo STTY-DONE",
+            local.cli.home.path().display(),
+            env!("CARGO_BIN_EXE_cwsauth")
+        ))
+        .unwrap()
+    };
+    let local = logged_in(&["--max-connection-time", "4s"]);
+    // Ctrl-C at the prompt.
+    let tty = session(&local, "ctrl-c");
+    tty.wait_for("Connected (press CTRL+C to quit)");
+    tty.send(&["C-c"]);
+    sane(&tty, "Ctrl-C", 0);
+    // /close.
+    let tty = session(&local, "slash-close");
+    tty.wait_for("Connected (press CTRL+C to quit)");
+    tty.send(&["/close", "Enter"]);
+    sane(&tty, "/close", 0);
+    // The server closes (API Gateway's maximum connection time).
+    let tty = session(&local, "server-close");
+    tty.wait_for("Connected (press CTRL+C to quit)");
+    sane(&tty, "server close", 0);
+    // Two Ctrl-Cs against a server that never answers our close: the first starts the close,
+    // the second (once it is announced) exits 130 at once.
+    let silent = silent_ws_server();
+    let tty = Tmux::start(&format!(
+        "{} connect --no-auth {silent} ; echo EXIT=$?; stty -a | tr ' ;' '\\n\\n' | grep -xE -- '-?(icanon|echo)'; echo STTY-DONE",
+        env!("CARGO_BIN_EXE_cwsauth")
+    ))
+    .unwrap();
+    tty.wait_for("Connected (press CTRL+C to quit)");
+    tty.send(&["C-c"]);
+    tty.wait_for("closing (Ctrl-C again quits at once)");
+    tty.send(&["C-c"]);
+    sane(&tty, "second Ctrl-C", 130);
+    // The network goes away.
+    let tty = session(&local, "network");
+    tty.wait_for("Connected (press CTRL+C to quit)");
+    let _home = local.stop();
+    sane(&tty, "network error", 1);
+}
+
+/// A WebSocket server on 127.0.0.1 that accepts and then never reads or answers anything.
+fn silent_ws_server() -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for stream in listener.incoming().take(4) {
+            let Ok(stream) = stream else { continue };
+            if let Ok(ws) = tokio_tungstenite::tungstenite::accept(stream) {
+                held.push(ws);
+            }
+        }
+    });
+    format!("ws://127.0.0.1:{port}/")
 }

@@ -29,6 +29,7 @@ fn decode_prints_header_claims_and_times() {
     assert_eq!(
         run.json(),
         json!({
+            "error": null,
             "header": {"alg": "RS256", "kid": "k1"},
             "claims": {"sub": "s1", "exp": NOW + 2520, "iat": NOW - 10800, "token_use": "access"},
             "times": {
@@ -65,15 +66,55 @@ fn decode_rejects_malformed_tokens() {
     run.expect(1);
     assert_eq!(
         run.stderr(),
-        "cwsauth: malformed: a JWT has 3 dot-separated parts, this one has 2\n"
+        "cwsauth: error: malformed: a JWT has 3 dot-separated parts, this one has 2\n"
     );
     assert_eq!(run.stdout(), "");
     let run = cli.run(&["decode", "e30.eyJleHAiOiAi.sig"]);
     run.expect(1);
     assert!(
         run.stderr()
-            .starts_with("cwsauth: malformed: the payload is not JSON"),
+            .starts_with("cwsauth: error: malformed: the payload is not JSON"),
         "{}",
         run.stderr()
+    );
+}
+
+#[test]
+fn decode_json_reports_malformed_tokens_as_json() {
+    let cli = Cli::new();
+    let run = cli.run(&["decode", "--json", "abc.def"]);
+    run.expect(1);
+    assert_eq!(
+        run.json(),
+        json!({
+            "error": {"kind": "malformed", "message": "a JWT has 3 dot-separated parts, this one has 2", "expected": "3 parts", "actual": "2 parts"},
+            "header": null, "claims": null, "times": null,
+        })
+    );
+    assert_eq!(run.stderr(), "");
+}
+
+#[test]
+fn extreme_times_do_not_wrap() {
+    let cli = Cli::new();
+    let token = key("k1").sign(&json!({"exp": i64::MIN, "iat": i64::MAX}));
+    let run = cli.run(&["decode", "--json", "--now", &NOW.to_string(), &token]);
+    run.expect(0);
+    let times = &run.json()["times"];
+    // i64::MIN is far in the past, i64::MAX far in the future: never the other way round.
+    assert!(
+        times["exp"]["relative"]
+            .as_str()
+            .unwrap()
+            .starts_with("expired 106751991"),
+        "{times}"
+    );
+    assert_eq!(times["exp"]["utc"], json!(i64::MIN.to_string()));
+    assert!(
+        times["iat"]["relative"]
+            .as_str()
+            .unwrap()
+            .starts_with("in 106751991"),
+        "{times}"
     );
 }

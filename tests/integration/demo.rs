@@ -26,7 +26,7 @@ fn demo_runs_every_step() {
         [
             "start the local Cognito user pool and WebSocket API",
             "write profile demo",
-            "log in through the hosted UI and the loopback redirect",
+            "log in through the hosted UI with the built-in browser and the loopback redirect",
             "verify the access token as the authorizer does",
             "the authorizer's answer",
             "send a message over the authenticated WebSocket",

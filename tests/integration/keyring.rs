@@ -32,23 +32,14 @@ fn tokens_live_in_the_secret_service_one_entry_each() {
 
     let status = local
         .cli
-        .run(&[
-            "status",
-            "--profile",
-            "local",
-            "--store",
-            "keyring",
-            "--json",
-        ])
+        .run(&["status", "--profile", "local", "--json"])
         .json();
     assert_eq!(
         (status["store"].as_str(), status["username"].as_str()),
         (Some("keyring"), Some("demo"))
     );
     let location = status["store_location"].as_str().unwrap().to_string();
-    let token = local
-        .cli
-        .run(&["token", "--profile", "local", "--store", "keyring"]);
+    let token = local.cli.run(&["token", "--profile", "local"]);
     token.expect(0);
     local
         .cli
@@ -76,22 +67,8 @@ fn tokens_live_in_the_secret_service_one_entry_each() {
     // A refresh goes through the keyring too.
     local
         .cli
-        .run(&[
-            "token",
-            "--profile",
-            "local",
-            "--store",
-            "keyring",
-            "--min-ttl",
-            "99999",
-        ])
+        .run(&["token", "--profile", "local", "--min-ttl", "99999"])
         .expect(0);
-    local
-        .cli
-        .run(&["logout", "--profile", "local", "--store", "keyring"])
-        .expect(0);
-    local
-        .cli
-        .run(&["status", "--profile", "local", "--store", "keyring"])
-        .expect(1);
+    local.cli.run(&["logout", "--profile", "local"]).expect(0);
+    local.cli.run(&["status", "--profile", "local"]).expect(1);
 }

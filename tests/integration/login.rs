@@ -80,7 +80,7 @@ fn loopback_login_then_token_status_and_verify() {
         "the browser's view of the loopback page"
     );
     let last = run.stderr().lines().last().unwrap().to_string();
-    assert!(last.starts_with("cwsauth: logged in as demo with profile local (hosted UI (authorization code + PKCE)); tokens in the file store, access token expires in "), "{last}");
+    assert!(last.starts_with("Logged in as demo with profile local (hosted UI (authorization code + PKCE)); tokens in the file store, access token expires in "), "{last}");
     assert_eq!(token_posts(&local), 1);
     #[cfg(unix)]
     {
@@ -98,9 +98,7 @@ fn loopback_login_then_token_status_and_verify() {
         assert_eq!((file, dir), (0o600, 0o700));
     }
 
-    let run = local
-        .cli
-        .run(&["token", "--profile", "local", "--store", "file"]);
+    let run = local.cli.run(&["token", "--profile", "local"]);
     run.expect(0);
     assert_eq!(run.stderr(), "");
     let token = run.stdout().trim_end().to_string();
@@ -111,7 +109,7 @@ fn loopback_login_then_token_status_and_verify() {
         .expect(0);
     let id = local
         .cli
-        .run(&["token", "--profile", "local", "--store", "file", "--id"])
+        .run(&["token", "--profile", "local", "--id"])
         .stdout();
     local
         .cli
@@ -126,7 +124,7 @@ fn loopback_login_then_token_status_and_verify() {
         .expect(0);
     let json = local
         .cli
-        .run(&["token", "--profile", "local", "--store", "file", "--json"])
+        .run(&["token", "--profile", "local", "--json"])
         .json();
     assert_eq!(
         (
@@ -134,13 +132,18 @@ fn loopback_login_then_token_status_and_verify() {
             json["token_type"].as_str(),
             json["username"].as_str()
         ),
-        (Some(token.as_str()), Some("Bearer"), Some("demo"))
+        (Some(token.as_str()), Some("access"), Some("demo"))
     );
     assert!((3590..=3600).contains(&json["expires_in"].as_i64().unwrap()));
-
-    let status = local
+    // The type says which token was printed.
+    let refresh = local
         .cli
-        .run(&["status", "--profile", "local", "--store", "file", "--json"]);
+        .run(&["token", "--profile", "local", "--refresh", "--json"])
+        .json();
+    assert_eq!(refresh["token_type"], "refresh");
+    assert_eq!(refresh["expires_at"], serde_json::Value::Null);
+
+    let status = local.cli.run(&["status", "--profile", "local", "--json"]);
     status.expect(0);
     let s = status.json();
     assert_eq!(
@@ -163,15 +166,23 @@ fn loopback_login_then_token_status_and_verify() {
             json!(["developers"])
         )
     );
-    let text = local
-        .cli
-        .run(&["status", "--profile", "local", "--store", "file"])
-        .stdout();
+    let text = local.cli.run(&["status", "--profile", "local"]).stdout();
     assert!(
         text.starts_with("profile        local\nuser           demo\n"),
         "{text}"
     );
-    assert!(text.contains("refresh token  stored\n"));
+    assert!(
+        text.contains("refresh token  stored (not checked with the server; --check asks it)\n"),
+        "{text}"
+    );
+    // --check asks the server (a refresh).
+    let posts = token_posts(&local);
+    let checked = local
+        .cli
+        .run(&["status", "--profile", "local", "--check", "--json"]);
+    checked.expect(0);
+    assert_eq!(checked.json()["session"], "alive");
+    assert_eq!(token_posts(&local), posts + 1);
     // No token ever reaches stdout of status or the emulator's log.
     assert!(!text.contains(&token) && !local.log().contains(&token));
 }
@@ -182,9 +193,7 @@ fn refresh_on_expiry_and_concurrent_token_calls_refresh_once() {
     let (local, redirect) = emulator(&["--token-ttl", "5s"]);
     login(&local, &redirect, "sign-in", &[]).expect(0);
     let before = std::fs::read_to_string(store_file(&local)).unwrap();
-    let run = local
-        .cli
-        .run(&["token", "--profile", "local", "--store", "file"]);
+    let run = local.cli.run(&["token", "--profile", "local"]);
     run.expect(0);
     assert_eq!(token_posts(&local), 2, "the stale token was refreshed");
     let after: Value =
@@ -211,7 +220,7 @@ fn refresh_on_expiry_and_concurrent_token_calls_refresh_once() {
         .map(|_| {
             local
                 .cli
-                .command(&["token", "--profile", "local", "--store", "file"])
+                .command(&["token", "--profile", "local"])
                 .stdin(Stdio::null())
                 .stdout(Stdio::piped())
                 .stderr(Stdio::piped())
@@ -231,15 +240,7 @@ fn refresh_on_expiry_and_concurrent_token_calls_refresh_once() {
     // The refresh token left behind still works.
     local
         .cli
-        .run(&[
-            "token",
-            "--profile",
-            "local",
-            "--store",
-            "file",
-            "--min-ttl",
-            "99999",
-        ])
+        .run(&["token", "--profile", "local", "--min-ttl", "99999"])
         .expect(0);
     assert_eq!(token_posts(&local), 3);
 }
@@ -249,23 +250,23 @@ fn logout_revokes_so_a_later_refresh_fails() {
     let (local, redirect) = emulator(&[]);
     login(&local, &redirect, "sign-in", &[]).expect(0);
     let saved = std::fs::read(store_file(&local)).unwrap();
-    let run = local
-        .cli
-        .run(&["logout", "--profile", "local", "--store", "file"]);
+    let run = local.cli.run(&["logout", "--profile", "local"]);
     run.expect(0);
     assert_eq!(
         run.stderr(),
-        "cwsauth: logged out of profile local: refresh token revoked, tokens deleted\n"
+        "Logged out of profile local: refresh token revoked, tokens deleted\n"
     );
     assert!(!store_file(&local).exists());
-    let run = local
-        .cli
-        .run(&["status", "--profile", "local", "--store", "file"]);
+    let run = local.cli.run(&["status", "--profile", "local"]);
     run.expect(1);
     assert_eq!(
         run.stderr(),
-        "cwsauth: not logged in with profile local: run `cwsauth login --profile local`\n"
+        "cwsauth: error: not logged in with profile local: run `cwsauth login --profile local`\n"
     );
+    // --json says so in JSON too.
+    let run = local.cli.run(&["status", "--profile", "local", "--json"]);
+    run.expect(1);
+    assert_eq!(run.json(), json!({"profile": "local", "logged_in": false}));
     // The revoked refresh token, put back, no longer refreshes.
     std::fs::write(store_file(&local), saved).unwrap();
     #[cfg(unix)]
@@ -274,19 +275,22 @@ fn logout_revokes_so_a_later_refresh_fails() {
         std::fs::set_permissions(store_file(&local), std::fs::Permissions::from_mode(0o600))
             .unwrap();
     }
-    let run = local.cli.run(&[
-        "token",
-        "--profile",
-        "local",
-        "--store",
-        "file",
-        "--min-ttl",
-        "99999",
-    ]);
+    // status --check finds the session dead; the store alone would not tell.
+    let run = local.cli.run(&["status", "--profile", "local", "--check"]);
+    run.expect(1);
+    assert!(
+        run.stdout()
+            .contains("refresh token  stored, but the server no longer honours it\n"),
+        "{}",
+        run.stdout()
+    );
+    let run = local
+        .cli
+        .run(&["token", "--profile", "local", "--min-ttl", "99999"]);
     run.expect(1);
     assert_eq!(
         run.stderr(),
-        "cwsauth: the session has expired; run `cwsauth login`\n"
+        "cwsauth: error: the session of profile local has expired or was revoked; run `cwsauth login --profile local`\n"
     );
     assert_eq!(run.stdout(), "");
 }
@@ -297,7 +301,7 @@ fn logout_offline_still_deletes_and_everywhere_opens_the_hosted_ui_logout() {
     login(&local, &redirect, "sign-in", &[]).expect(0);
     let base = local.base.clone();
     let cli = local.stop();
-    let run = cli.run(&["logout", "--profile", "local", "--store", "file"]);
+    let run = cli.run(&["logout", "--profile", "local"]);
     run.expect(0);
     let lines: Vec<String> = run.stderr().lines().map(str::to_string).collect();
     assert!(lines[0].starts_with(&format!("cwsauth: warning: the refresh token was not revoked (cannot reach {base}/oauth2/revoke: ")), "{lines:?}");
@@ -305,10 +309,7 @@ fn logout_offline_still_deletes_and_everywhere_opens_the_hosted_ui_logout() {
         lines[0].ends_with("; it stays valid until it expires"),
         "{lines:?}"
     );
-    assert_eq!(
-        lines[1],
-        "cwsauth: logged out of profile local: tokens deleted"
-    );
+    assert_eq!(lines[1], "Logged out of profile local: tokens deleted");
     assert!(!cli.home.path().join("data/tokens/local.json").exists());
 
     // --everywhere hands the hosted UI's /logout to the browser command (echo, here).
@@ -317,8 +318,6 @@ fn logout_offline_still_deletes_and_everywhere_opens_the_hosted_ui_logout() {
             "logout",
             "--profile",
             "local",
-            "--store",
-            "file",
             "--everywhere",
             "--browser-command",
             "echo",
@@ -344,7 +343,7 @@ fn password_srp_and_client_credentials_logins() {
             .expect(0);
         let s = local
             .cli
-            .run(&["status", "--profile", "local", "--store", "file", "--json"])
+            .run(&["status", "--profile", "local", "--json"])
             .json();
         assert_eq!(
             (
@@ -362,15 +361,7 @@ fn password_srp_and_client_credentials_logins() {
             .count();
         local
             .cli
-            .run(&[
-                "token",
-                "--profile",
-                "local",
-                "--store",
-                "file",
-                "--min-ttl",
-                "99999",
-            ])
+            .run(&["token", "--profile", "local", "--min-ttl", "99999"])
             .expect(0);
         assert_eq!(
             local
@@ -400,7 +391,7 @@ fn password_srp_and_client_credentials_logins() {
     run.expect(1);
     assert_eq!(
         run.stderr(),
-        "cwsauth: RespondToAuthChallenge failed: NotAuthorizedException: Incorrect username or password.\n"
+        "cwsauth: error: RespondToAuthChallenge failed: NotAuthorizedException: Incorrect username or password.\n"
     );
     let run = local.cli.run(&[
         "login",
@@ -415,7 +406,7 @@ fn password_srp_and_client_credentials_logins() {
     run.expect(2);
     assert!(
         run.stderr()
-            .starts_with("cwsauth: no password: set CWSAUTH_PASSWORD"),
+            .starts_with("cwsauth: error: no password: set CWSAUTH_PASSWORD"),
         "{}",
         run.stderr()
     );
@@ -449,14 +440,7 @@ fn password_srp_and_client_credentials_logins() {
     run.expect(0);
     let s = local
         .cli
-        .run(&[
-            "status",
-            "--profile",
-            "local-m2m",
-            "--store",
-            "file",
-            "--json",
-        ])
+        .run(&["status", "--profile", "local-m2m", "--json"])
         .json();
     assert_eq!(
         (
@@ -473,15 +457,7 @@ fn password_srp_and_client_credentials_logins() {
     let posts = token_posts(&local);
     local
         .cli
-        .run(&[
-            "token",
-            "--profile",
-            "local-m2m",
-            "--store",
-            "file",
-            "--min-ttl",
-            "99999",
-        ])
+        .run(&["token", "--profile", "local-m2m", "--min-ttl", "99999"])
         .expect(0);
     assert_eq!(
         token_posts(&local),
@@ -498,26 +474,28 @@ fn failed_logins_store_nothing() {
     assert_eq!(run.stdout(), "400 Sign-in failed\n");
     assert_eq!(
         run.stderr().lines().last().unwrap(),
-        "cwsauth: the sign-in failed: access_denied: The user cancelled the sign-in."
+        "cwsauth: error: the sign-in failed: access_denied: The user cancelled the sign-in."
     );
-    let run = login(&local, &redirect, "tamper-state", &[]);
+    // A callback with another state is refused and the login waits on for its own (here
+    // until its timeout).
+    let run = login(&local, &redirect, "tamper-state", &["--timeout", "3s"]);
     run.expect(1);
     assert_eq!(run.stdout(), "400 Sign-in refused\n");
     assert!(
+        run.stderr().ends_with(
+            "cwsauth: warning: a callback without this login's state (a stale tab or another page) was refused; still waiting\ncwsauth: error: no sign-in arrived within 3s: run `cwsauth login --profile local` again (--timeout to wait longer)\n"
+        ),
+        "{}",
         run.stderr()
-            .lines()
-            .last()
-            .unwrap()
-            .starts_with("cwsauth: the callback's state does not match this login")
     );
     assert_eq!(token_posts(&local), 0, "nothing was exchanged");
 
     // Tokens that fail verification (keys that did not sign them) are not stored.
-    let other = cwsauth::jwt::signing::SigningKey::generate("other").unwrap();
+    let other = cwsauth_verify::signing::SigningKey::generate("other").unwrap();
     let jwks = local.cli.home.path().join("other-jwks.json");
     std::fs::write(
         &jwks,
-        cwsauth::jwt::signing::jwks_document(&[&other]).to_string(),
+        cwsauth_verify::signing::jwks_document(&[&other]).to_string(),
     )
     .unwrap();
     let run = login(
@@ -527,7 +505,7 @@ fn failed_logins_store_nothing() {
         &["--jwks-uri", jwks.to_str().unwrap()],
     );
     run.expect(1);
-    assert!(run.stderr().lines().last().unwrap().starts_with("cwsauth: the access token from Cognito failed verification, so nothing was stored: kid_not_found"), "{}", run.stderr());
+    assert!(run.stderr().lines().last().unwrap().starts_with("cwsauth: error: the access token from Cognito failed verification, so nothing was stored: kid_not_found"), "{}", run.stderr());
     assert!(!store_file(&local).exists());
 
     // A taken port, and a timeout.
@@ -538,7 +516,7 @@ fn failed_logins_store_nothing() {
     let port = redirect.rsplit(':').next().unwrap();
     assert!(
         run.stderr().starts_with(&format!(
-            "cwsauth: every redirect URI's port is taken: {port} (held by "
+            "cwsauth: error: every redirect URI's port is taken: {port} (held by "
         )),
         "{}",
         run.stderr()
@@ -553,7 +531,7 @@ fn failed_logins_store_nothing() {
     run.expect(1);
     assert_eq!(
         run.stderr().lines().last().unwrap(),
-        "cwsauth: no sign-in arrived within 1s: run `cwsauth login` again (--timeout to wait longer)"
+        "cwsauth: error: no sign-in arrived within 1s: run `cwsauth login --profile local` again (--timeout to wait longer)"
     );
 }
 
@@ -607,7 +585,7 @@ fn paste_flow_completes_from_stdin() {
         "{rest}"
     );
     assert!(
-        rest.contains("cwsauth: logged in as demo with profile local"),
+        rest.contains("Logged in as demo with profile local"),
         "{rest}"
     );
 }
@@ -619,34 +597,45 @@ fn corrupt_store_is_reported_not_overwritten_and_keyring_falls_back() {
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
     std::fs::write(&path, "{not json").unwrap();
     // A token file others could read is tightened first, with a warning.
-    let run = local
-        .cli
-        .run(&["token", "--profile", "local", "--store", "file"]);
+    let run = local.cli.run(&["token", "--profile", "local"]);
     run.expect(2);
     assert_eq!(
         run.stderr().lines().next().unwrap(),
         format!(
-            "cwsauth: warning: token file {} had mode 644; set it to 600",
+            "cwsauth: warning: file {} had mode 644; set it to 600",
             path.display()
         )
     );
-    let run = local
-        .cli
-        .run(&["token", "--profile", "local", "--store", "file"]);
+    let run = local.cli.run(&["token", "--profile", "local"]);
     run.expect(2);
     assert_eq!(run.stderr().lines().count(), 1);
     assert!(
         run.stderr().starts_with(&format!(
-            "cwsauth: the token store {} is unreadable (not a token file",
+            "cwsauth: error: the token store {} is unreadable (not a token file",
             path.display()
         )),
         "{}",
         run.stderr()
     );
+    // A login replaces the corrupt store, and says so first.
     let run = login(&local, &redirect, "sign-in", &[]);
-    run.expect(2);
-    assert_eq!(std::fs::read_to_string(&path).unwrap(), "{not json");
-    std::fs::remove_file(&path).unwrap();
+    run.expect(0);
+    assert!(
+        run.stderr().starts_with(&format!(
+            "cwsauth: warning: the token store {} was unreadable (not a token file",
+            path.display()
+        )),
+        "{}",
+        run.stderr()
+    );
+    assert!(
+        run.stderr().contains("); this login replaces it\n"),
+        "{}",
+        run.stderr()
+    );
+    local.cli.run(&["token", "--profile", "local"]).expect(0);
+    local.cli.run(&["logout", "--profile", "local"]).expect(0);
+    assert!(!path.exists());
 
     // No Secret Service on the session bus: the file store, said once.
     let out = local
@@ -669,17 +658,28 @@ fn corrupt_store_is_reported_not_overwritten_and_keyring_falls_back() {
     run.expect(0);
     let notice = run.stderr().lines().next().unwrap().to_string();
     assert!(
-        notice.starts_with("cwsauth: the OS keyring is not available ("),
+        notice.starts_with("cwsauth: warning: no OS keyring ("),
         "{notice}"
     );
     assert!(
         notice.ends_with(&format!(
-            "using the file store {} (choose with --store or the profile key store)",
+            "); tokens go to the file store {}",
             path.display()
         )),
         "{notice}"
     );
+    assert!(notice.len() < 300, "{notice}");
     assert!(path.exists());
+    // Decided once at login and remembered: later commands go to the file store without
+    // asking any keyring, and say nothing about it.
+    let run = Run(local
+        .cli
+        .command(&["token", "--profile", "local"])
+        .env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/bus")
+        .output()
+        .unwrap());
+    run.expect(0);
+    assert_eq!(run.stderr(), "");
 }
 
 #[test]
@@ -723,8 +723,17 @@ fn authorize_url_parameters_and_the_terminal_status_line() {
     assert_eq!(params["code_challenge_method"], "S256");
     assert_eq!(params["redirect_uri"], redirect);
     assert!(params["state"].len() >= 16 && params["nonce"].len() >= 16);
-    // Not a terminal: no status line.
-    assert!(!run.stderr().contains("Waiting for the browser"));
+    // One static line says what we wait for (no countdown redraws).
+    assert_eq!(
+        run.stderr()
+            .matches(&format!(
+                "Waiting for the browser at {redirect} (up to 1s; Ctrl-C to cancel)\n"
+            ))
+            .count(),
+        1,
+        "{}",
+        run.stderr()
+    );
 
     let Some(tty) = Tmux::start(&format!(
         "CWSAUTH_HOME={} {} login --profile local --store file --no-browser --timeout 30s --redirect-uri {redirect}",
@@ -733,10 +742,17 @@ fn authorize_url_parameters_and_the_terminal_status_line() {
     )) else {
         return;
     };
-    let screen = tty.wait_for(&format!("Waiting for the browser at {redirect}, "));
-    assert!(screen.contains("s left"), "{screen}");
+    let screen = tty.wait_for(&format!(
+        "Waiting for the browser at {redirect} (up to 30s; Ctrl-C to cancel)"
+    ));
     assert!(
-        screen.contains("paste the address the browser ended on here"),
+        screen.contains(
+            "On another machine? Paste the address the browser ends on here and press Enter."
+        ),
         "{screen}"
     );
+    // What is typed stays where it is: nothing redraws the line.
+    tty.send(&["-l", "http://typed-so-far"]);
+    let screen = tty.wait_for("http://typed-so-far");
+    assert!(!screen.contains(" left"), "{screen}");
 }

@@ -2,11 +2,12 @@
 
 mod bad_input;
 mod common;
-mod completions;
 mod configure;
 mod connect;
+mod connect_faults;
 mod decode;
 mod demo;
+mod generated;
 mod keyring;
 mod local;
 mod login;

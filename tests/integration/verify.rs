@@ -175,6 +175,25 @@ fn every_claim_error_kind() {
     );
     assert_kind(&cli, &sign(json!({"exp": null})), &[], "expired");
     assert_kind(&cli, &sign(json!({"nbf": NOW + 600})), &[], "not_before");
+    // Issued a year from now: not valid, whatever its exp says; the leeway forgives skew.
+    let doc = assert_kind(
+        &cli,
+        &sign(json!({"iat": NOW + 364 * 86_400, "exp": NOW + 365 * 86_400})),
+        &[],
+        "iat_in_future",
+    );
+    assert_eq!(doc["error"]["expected"], format!("iat <= {NOW}"));
+    assert_eq!(
+        doc["error"]["actual"],
+        format!("iat = {}", NOW + 364 * 86_400)
+    );
+    let (code, _) = verify_json(&cli, &sign(json!({"iat": NOW + 20})), &["--leeway", "30"]);
+    assert_eq!(code, 0);
+    // Every error carries expected and actual, null where they do not apply.
+    let doc = assert_kind(&cli, "e30.e30.!!", &[], "malformed");
+    assert_eq!(doc["error"]["expected"], Value::Null);
+    assert_eq!(doc["error"]["actual"], Value::Null);
+    assert!(doc["error"].as_object().unwrap().contains_key("expected"));
     let doc = assert_kind(
         &cli,
         &sign(json!({"exp": "9999999999"})),
@@ -290,24 +309,48 @@ fn key_rotation_refetches_once_and_the_penalty_box_holds() {
     let (code, _) = verify_json(&cli, &k1.sign(&access_claims()), &[]);
     assert_eq!((code, server.hits()), (0, 1));
 
-    // The pool rotates to k2; the first token with k2 must refetch. The cache was written
-    // moments ago, so make it older than the penalty box as a real rotation would be.
+    // The pool rotates to k2 right after our fetch: the first token with k2 refetches at once
+    // (a fetch that found its kid puts nothing in the penalty box).
     server.serve_keys(&[k1, k2]);
-    age_cache(&cli, 60);
     let (code, _) = verify_json(&cli, &k2.sign(&access_claims()), &[]);
     assert_eq!((code, server.hits()), (0, 2));
 
-    // An unknown kid right after a fetch: no request, kid_not_found; known kids still verify.
+    // An unknown kid refetches once; the miss starts the penalty box: no more requests for
+    // unknown kids, and known kids still verify.
     assert_kind(&cli, &k3.sign(&access_claims()), &[], "kid_not_found");
+    assert_eq!(server.hits(), 3);
     assert_kind(&cli, &k3.sign(&access_claims()), &[], "kid_not_found");
-    assert_eq!(server.hits(), 2);
+    assert_eq!(server.hits(), 3);
     let (code, _) = verify_json(&cli, &k1.sign(&access_claims()), &[]);
-    assert_eq!((code, server.hits()), (0, 2));
+    assert_eq!((code, server.hits()), (0, 3));
 
     // Out of the penalty box, an unknown kid refetches once more.
     age_cache(&cli, 11);
     assert_kind(&cli, &k3.sign(&access_claims()), &[], "kid_not_found");
-    assert_eq!(server.hits(), 3);
+    assert_eq!(server.hits(), 4);
+}
+
+#[test]
+fn a_removed_key_stops_verifying_once_the_cache_is_old() {
+    let (k1, k2) = (key("k1"), key("k2"));
+    let server = JwksServer::start(&[k1, k2]);
+    let cli = setup(&server);
+    let (code, _) = verify_json(&cli, &k1.sign(&access_claims()), &[]);
+    assert_eq!((code, server.hits()), (0, 1));
+    // The pool drops k1. Within the cache's age limit the cached key still answers…
+    server.serve_keys(&[k2]);
+    let (code, _) = verify_json(&cli, &k1.sign(&access_claims()), &[]);
+    assert_eq!((code, server.hits()), (0, 1));
+    // …past it (default 1h) the set is fetched again and k1 is gone.
+    age_cache(&cli, 3601);
+    assert_kind(&cli, &k1.sign(&access_claims()), &[], "kid_not_found");
+    assert_eq!(server.hits(), 2);
+    // A shorter limit from the profile key (here as a flag) refetches sooner.
+    let (code, _) = verify_json(&cli, &k2.sign(&access_claims()), &["--jwks-max-age", "5s"]);
+    assert_eq!((code, server.hits()), (0, 2));
+    age_cache(&cli, 6);
+    let (code, _) = verify_json(&cli, &k2.sign(&access_claims()), &["--jwks-max-age", "5s"]);
+    assert_eq!((code, server.hits()), (0, 3));
 }
 
 /// Moves the fetch time of every JWKS cache file `seconds` into the past.
@@ -318,6 +361,9 @@ fn age_cache(cli: &Cli, seconds: i64) {
         let mut doc: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
         let at = doc["fetched_at"].as_i64().unwrap();
         doc["fetched_at"] = json!(at - seconds);
+        if let Some(missed) = doc["missed_at"].as_i64() {
+            doc["missed_at"] = json!(missed - seconds);
+        }
         std::fs::write(&path, doc.to_string()).unwrap();
     }
 }
@@ -353,7 +399,7 @@ fn unreachable_jwks_exits_3() {
     assert_eq!(run.stdout(), "");
     assert!(
         run.stderr()
-            .starts_with("cwsauth: jwks_unavailable: cannot fetch the JWKS"),
+            .starts_with("cwsauth: error: jwks_unavailable: cannot fetch the JWKS"),
         "{}",
         run.stderr()
     );
@@ -398,7 +444,7 @@ fn token_input_forms() {
         .expect(0);
     let run = cli.run_with_stdin(&["verify", "--now", &now], "");
     run.expect(2);
-    assert_eq!(run.stderr(), "cwsauth: the token is empty\n");
+    assert_eq!(run.stderr(), "cwsauth: error: the token is empty\n");
 }
 
 #[test]
@@ -408,7 +454,7 @@ fn jwks_file_and_issuer_from_token() {
     let file = cli.home.path().join("jwks.json");
     std::fs::write(
         &file,
-        cwsauth::jwt::signing::jwks_document(&[k]).to_string(),
+        cwsauth_verify::signing::jwks_document(&[k]).to_string(),
     )
     .unwrap();
     let now = NOW.to_string();
@@ -461,11 +507,9 @@ fn jwks_file_and_issuer_from_token() {
         &evil,
     ]);
     run.expect(2);
-    assert!(
-        run.stderr().starts_with(
-            "cwsauth: no issuer pinned and the token's iss is not a Cognito user pool"
-        )
-    );
+    assert!(run.stderr().starts_with(
+        "cwsauth: error: no issuer pinned and the token's iss is not a Cognito user pool"
+    ));
 }
 
 fn authorizer_setup() -> (JwksServer, Cli, String) {
@@ -544,7 +588,7 @@ fn authorizer_invalid_outcomes() {
     assert_eq!(run.stdout(), "Unauthorized\n");
     assert_eq!(
         run.stderr(),
-        "cwsauth: unauthorized: expired: the token expired at 2027-01-15T07:59:50Z (expired 10s ago)\n"
+        "unauthorized: expired: the token expired at 2027-01-15T07:59:50Z (expired 10s ago)\n"
     );
     let run = cli.run(&[
         "verify",
@@ -616,7 +660,7 @@ fn event_replay() {
     assert_eq!(run.stdout(), "Unauthorized\n");
     assert_eq!(
         run.stderr(),
-        "cwsauth: unauthorized: the Authorization header is not \"Bearer <token>\"\n"
+        "unauthorized: the Authorization header is not \"Bearer <token>\"\n"
     );
     let missing = write(
         "missing.json",
@@ -627,7 +671,7 @@ fn event_replay() {
     assert_eq!(run.stdout(), "Unauthorized\n");
     assert_eq!(
         run.stderr(),
-        "cwsauth: unauthorized: the event has no Authorization header\n"
+        "unauthorized: the event has no Authorization header\n"
     );
 
     // Query-string identity source.
@@ -666,4 +710,20 @@ fn event_replay() {
         "{}",
         run.stderr()
     );
+}
+
+#[test]
+fn a_key_with_a_bad_public_exponent_is_a_bad_key() {
+    let k = key("k1");
+    let server = JwksServer::start(&[]);
+    let mut jwk = k.jwk();
+    jwk["e"] = json!("AQ");
+    server.serve(&json!({"keys": [jwk]}));
+    let cli = setup(&server);
+    let doc = assert_kind(&cli, &k.sign(&access_claims()), &[], "invalid_jwk");
+    assert_eq!(
+        doc["error"]["message"],
+        "key k1 has a bad public exponent; RSA needs an odd e of at least 3"
+    );
+    assert_eq!(doc["error"]["actual"], "e = 1");
 }

@@ -1,12 +1,19 @@
-//! The API Gateway Lambda REQUEST authorizer's view of a token: the IAM policy, the scalar-only
-//! `context`, and the identity source of a `$connect` event. Shared by `verify --authorizer`
-//! and the local emulator's WebSocket API, so both answer the same.
+//! The API Gateway Lambda REQUEST authorizer's view of a token: the identity source of a
+//! `$connect` event, the IAM policy, the scalar-only `context`, and the decision. `cwsauth
+//! verify --authorizer`, the local emulator and the deployable authorizer all decide here.
 
 use serde_json::{Map, Value, json};
 
-use crate::jwt::{Rejection, Verified};
+use crate::checks::{Rejection, Verified};
 
 /// Where API Gateway takes the token from.
+///
+/// ```
+/// use cwsauth_verify::authorizer::IdentitySource;
+/// assert_eq!(IdentitySource::parse("header:Authorization"), Ok(IdentitySource::Header("Authorization".into())));
+/// assert_eq!(IdentitySource::parse("route.request.querystring.token"), Ok(IdentitySource::Query("token".into())));
+/// assert!(IdentitySource::parse("cookie:x").is_err());
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum IdentitySource {
     /// `route.request.header.NAME` (case-insensitive), value `Bearer <token>`.
@@ -16,14 +23,29 @@ pub enum IdentitySource {
 }
 
 impl IdentitySource {
-    /// `header:Authorization` or `query:NAME`.
+    /// `header:NAME` or `query:NAME`, or API Gateway's own `route.request.header.NAME` and
+    /// `route.request.querystring.NAME`.
     pub fn parse(text: &str) -> Result<IdentitySource, String> {
-        match text.split_once(':') {
-            Some(("header", name)) if !name.is_empty() => Ok(IdentitySource::Header(name.into())),
-            Some(("query", name)) if !name.is_empty() => Ok(IdentitySource::Query(name.into())),
+        let header = text
+            .strip_prefix("header:")
+            .or_else(|| text.strip_prefix("route.request.header."));
+        let query = text
+            .strip_prefix("query:")
+            .or_else(|| text.strip_prefix("route.request.querystring."));
+        match (header, query) {
+            (Some(name), _) if !name.is_empty() => Ok(IdentitySource::Header(name.into())),
+            (_, Some(name)) if !name.is_empty() => Ok(IdentitySource::Query(name.into())),
             _ => Err(format!(
-                "identity source {text:?} is not header:NAME or query:NAME"
+                "identity source {text:?} is not header:NAME, query:NAME or route.request.header|querystring.NAME"
             )),
+        }
+    }
+
+    /// API Gateway's spelling: `route.request.header.NAME` or `route.request.querystring.NAME`.
+    pub fn gateway_form(&self) -> String {
+        match self {
+            IdentitySource::Header(name) => format!("route.request.header.{name}"),
+            IdentitySource::Query(name) => format!("route.request.querystring.{name}"),
         }
     }
 }
@@ -34,18 +56,31 @@ impl Default for IdentitySource {
     }
 }
 
-/// The parts of an API Gateway `$connect` authorizer event this tool reads.
+/// The parts of an API Gateway `$connect` authorizer event that the authorizer reads.
+///
+/// ```
+/// use cwsauth_verify::authorizer::{ConnectEvent, IdentitySource};
+/// let event: ConnectEvent = serde_json::from_str(
+///     r#"{"type": "REQUEST", "headers": {"authorization": "Bearer abc"}, "methodArn": "arn:x"}"#,
+/// ).unwrap();
+/// assert_eq!(event.token(&IdentitySource::default()).unwrap(), "abc");
+/// ```
 #[derive(Debug, Clone, Default, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ConnectEvent {
+    /// Single-value headers, names as the client sent them.
     #[serde(default)]
     pub headers: Option<Map<String, Value>>,
+    /// Every value of every header.
     #[serde(default)]
     pub multi_value_headers: Option<Map<String, Value>>,
+    /// Single-value query parameters.
     #[serde(default)]
     pub query_string_parameters: Option<Map<String, Value>>,
+    /// Every value of every query parameter.
     #[serde(default)]
     pub multi_value_query_string_parameters: Option<Map<String, Value>>,
+    /// `arn:aws:execute-api:{region}:{account}:{api}/{stage}/$connect`.
     #[serde(default)]
     pub method_arn: Option<String>,
 }
@@ -54,10 +89,13 @@ pub struct ConnectEvent {
 /// authorizer's verification.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum MissingIdentity {
+    /// The header is absent or empty.
     #[error("the event has no {0} header")]
     NoHeader(String),
+    /// The header does not carry `Bearer <token>`.
     #[error("the {0} header is not \"Bearer <token>\"")]
     NotBearer(String),
+    /// The query parameter is absent or empty.
     #[error("the event has no {0} query parameter")]
     NoQuery(String),
 }
@@ -91,8 +129,13 @@ impl ConnectEvent {
 }
 
 /// The token of an `Authorization: Bearer <token>` value (scheme case-insensitive).
+///
+/// ```
+/// assert_eq!(cwsauth_verify::authorizer::bearer_token("bearer  abc "), Some("abc"));
+/// assert_eq!(cwsauth_verify::authorizer::bearer_token("Basic abc"), None);
+/// ```
 pub fn bearer_token(value: &str) -> Option<&str> {
-    let rest = crate::jwt::strip_prefix_ci(value.trim(), "bearer ")?.trim();
+    let rest = crate::token::strip_prefix_ci(value.trim(), "bearer ")?.trim();
     (!rest.is_empty()).then_some(rest)
 }
 
@@ -122,6 +165,21 @@ fn first_of_list(v: Option<Value>) -> Option<String> {
 }
 
 /// Inputs of the policy besides the claims.
+///
+/// ```
+/// use cwsauth_verify::authorizer::{PolicyOptions, allow};
+/// let claims = serde_json::json!({"username": "alice", "cognito:groups": ["a", "b"]});
+/// let options = PolicyOptions {
+///     method_arn: "arn:aws:execute-api:us-east-1:1:api/prod/$connect".into(),
+///     extra_context: vec![("tier".into(), "gold".into())],
+///     ..Default::default()
+/// };
+/// let policy = allow(claims.as_object().unwrap(), &options);
+/// assert_eq!(policy["principalId"], "alice");
+/// assert_eq!(policy["context"]["cognito:groups"], "a,b");
+/// assert_eq!(policy["context"]["tier"], "gold");
+/// assert_eq!(policy["policyDocument"]["Statement"][0]["Effect"], "Allow");
+/// ```
 #[derive(Debug, Clone, Default)]
 pub struct PolicyOptions {
     /// The `Resource` of the statement.
@@ -133,6 +191,13 @@ pub struct PolicyOptions {
 }
 
 /// The default resource: any API and stage of the region, route `$connect`.
+///
+/// ```
+/// assert_eq!(
+///     cwsauth_verify::authorizer::default_method_arn(Some("eu-west-1")),
+///     "arn:aws:execute-api:eu-west-1:*:*/*/$connect"
+/// );
+/// ```
 pub fn default_method_arn(region: Option<&str>) -> String {
     format!(
         "arn:aws:execute-api:{}:*:*/*/$connect",
@@ -141,6 +206,11 @@ pub fn default_method_arn(region: Option<&str>) -> String {
 }
 
 /// `username` (access token), `cognito:username` (ID token), else `sub`.
+///
+/// ```
+/// let claims = serde_json::json!({"sub": "s-1", "cognito:username": "bob"});
+/// assert_eq!(cwsauth_verify::authorizer::principal_of(claims.as_object().unwrap()), "bob");
+/// ```
 pub fn principal_of(claims: &Map<String, Value>) -> String {
     ["username", "cognito:username", "sub"]
         .iter()
@@ -154,7 +224,7 @@ pub fn allow(claims: &Map<String, Value>, options: &PolicyOptions) -> Value {
     policy("Allow", claims, options)
 }
 
-/// The answer for a token that failed, with `--effect deny-on-invalid`.
+/// A Deny policy for the same resource, principal from the (unverified) claims when known.
 pub fn deny(claims: Option<&Map<String, Value>>, options: &PolicyOptions) -> Value {
     let empty = Map::new();
     let claims = claims.unwrap_or(&empty);
@@ -202,10 +272,18 @@ pub enum Decision {
     Unauthorized(String),
 }
 
-/// The authorizer's decision on a verification result: `cwsauth verify --authorizer` and the
-/// emulator's WebSocket API both decide here. A verified user outside `required_groups` (when
-/// any are given) is denied by policy; an invalid token is `Unauthorized`, or denied when
-/// `deny_on_invalid`.
+/// The authorizer's decision on a verification result. A verified user outside
+/// `required_groups` (when any are given) is denied by policy; an invalid token is
+/// `Unauthorized`, or denied when `deny_on_invalid`.
+///
+/// ```
+/// use cwsauth_verify::authorizer::{Decision, PolicyOptions, decide};
+/// use cwsauth_verify::{ErrorKind, Rejection, VerifyError};
+/// let rejected = Err(Rejection::from(VerifyError::new(ErrorKind::Expired, "late")));
+/// let options = PolicyOptions::default();
+/// assert_eq!(decide(&rejected, &options, false, &[]), Decision::Unauthorized("expired: late".into()));
+/// assert!(matches!(decide(&rejected, &options, true, &[]), Decision::Deny(..)));
+/// ```
 pub fn decide(
     result: &Result<Verified, Rejection>,
     options: &PolicyOptions,
@@ -247,6 +325,12 @@ pub fn decide(
 /// Claims as API Gateway accepts them in `context`: strings, numbers and booleans only.
 /// Arrays of scalars are joined with commas; objects and other arrays become JSON strings;
 /// nulls are dropped.
+///
+/// ```
+/// let claims = serde_json::json!({"exp": 5, "groups": ["a", "b"], "n": null});
+/// let context = cwsauth_verify::authorizer::flatten_context(claims.as_object().unwrap());
+/// assert_eq!(serde_json::Value::Object(context), serde_json::json!({"exp": 5, "groups": "a,b"}));
+/// ```
 pub fn flatten_context(claims: &Map<String, Value>) -> Map<String, Value> {
     claims
         .iter()

@@ -1,5 +1,5 @@
-//! RS256 signing keys, for the local emulator and for tests: generate or load a key, publish
-//! it as a JWK, sign claims into a compact JWT.
+//! RS256 signing keys (feature `signing`), for emulators and tests: generate or load a key,
+//! publish it as a JWK, sign claims into a compact JWT. An authorizer never needs this.
 
 use aws_lc_rs::encoding::AsDer;
 use aws_lc_rs::rsa::{KeyPair, KeySize};
@@ -9,11 +9,19 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::{Value, json};
 
 /// An RSA-2048 private key with its `kid`.
+///
+/// ```
+/// use cwsauth_verify::signing::SigningKey;
+/// let key = SigningKey::generate("k1").unwrap();
+/// let token = key.sign(&serde_json::json!({"sub": "a"}));
+/// assert_eq!(cwsauth_verify::decode(&token).unwrap().header["kid"], "k1");
+/// ```
 pub struct SigningKey {
     kid: String,
     pair: KeyPair,
 }
 
+/// A key that could not be generated, read or written.
 #[derive(Debug, thiserror::Error)]
 #[error("RSA key error: {0}")]
 pub struct KeyError(String);
@@ -37,13 +45,15 @@ impl SigningKey {
         })
     }
 
-    pub fn pkcs8_der(&self) -> Vec<u8> {
+    /// The private key as PKCS#8 DER, to keep it across restarts.
+    pub fn pkcs8_der(&self) -> Result<Vec<u8>, KeyError> {
         self.pair
             .as_der()
             .map(|d| d.as_ref().to_vec())
-            .unwrap_or_default()
+            .map_err(|e| KeyError(e.to_string()))
     }
 
+    /// The key id published in the JWK and put in token headers.
     pub fn kid(&self) -> &str {
         &self.kid
     }
@@ -92,19 +102,16 @@ pub fn jwks_document(keys: &[&SigningKey]) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::jwt::{Checks, KeySet, verify};
+    use crate::{Checks, ClientIds, KeySet, TokenUse, verify};
 
     #[test]
     fn signed_tokens_verify_and_reload() {
         let key = SigningKey::generate("k1").unwrap();
         let set = KeySet::from_value(&jwks_document(&[&key])).unwrap();
         let claims = json!({"iss": "i", "exp": 2_000_000_000i64, "token_use": "access"});
-        let checks = Checks {
-            issuer: "i".into(),
-            ..Default::default()
-        };
+        let checks = Checks::new("i", TokenUse::Any, ClientIds::Any);
         assert!(verify(&key.sign(&claims), &checks, &set, 1_000_000_000).is_ok());
-        let again = SigningKey::from_pkcs8("k1", &key.pkcs8_der()).unwrap();
+        let again = SigningKey::from_pkcs8("k1", &key.pkcs8_der().unwrap()).unwrap();
         assert_eq!(again.jwk(), key.jwk());
     }
 }

@@ -1,8 +1,11 @@
-//! The rustls client configuration of `connect`: webpki roots plus `--ca`, a client
-//! certificate (`--cert`/`--key`), or no checks at all (`-n`).
+//! The one TLS trust policy, for every HTTPS call and every `wss://` connection: Mozilla's
+//! roots (webpki-roots), the platform's store (rustls-native-certs, so a corporate CA installed
+//! system-wide is trusted), and extra CA certificates named by the profile's `ca_file` or
+//! `--ca`; plus, for `connect`, a client certificate or no checks at all (`-n`). rustls with
+//! aws-lc-rs only.
 
-use std::path::Path;
-use std::sync::Arc;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
 
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::pki_types::pem::PemObject;
@@ -14,18 +17,63 @@ use crate::Error;
 /// What the user asked of TLS.
 #[derive(Debug, Clone, Default)]
 pub struct TlsOptions {
-    pub ca: Option<std::path::PathBuf>,
-    pub cert: Option<std::path::PathBuf>,
-    pub key: Option<std::path::PathBuf>,
+    /// Extra CA certificates (PEM files).
+    pub ca: Vec<PathBuf>,
+    pub cert: Option<PathBuf>,
+    pub key: Option<PathBuf>,
     pub passphrase: bool,
     pub no_check: bool,
+}
+
+/// The process's extra CA file (the profile's `ca_file`), set once by the command layer.
+static PROCESS_CA: OnceLock<Option<PathBuf>> = OnceLock::new();
+/// The process's HTTPS configuration, built on first use.
+static DEFAULT: OnceLock<Result<Arc<ClientConfig>, String>> = OnceLock::new();
+
+/// Trusts the CA certificates in `path` for every HTTPS call of this process. The first call
+/// wins; call it before the first request.
+pub fn trust_ca_file(path: Option<&Path>) {
+    let _ = PROCESS_CA.set(path.map(Path::to_path_buf));
+}
+
+/// The configuration for HTTPS calls: the trust policy with the process's CA file.
+pub fn https_config() -> Result<Arc<ClientConfig>, Error> {
+    DEFAULT
+        .get_or_init(|| {
+            let ca = PROCESS_CA.get().cloned().flatten().into_iter().collect();
+            client_config(&TlsOptions {
+                ca,
+                ..Default::default()
+            })
+            .map_err(|e| e.to_string())
+        })
+        .clone()
+        .map_err(Error::Usage)
+}
+
+/// The CA file of the process (for a `wss://` connection's policy).
+pub fn process_ca_file() -> Option<PathBuf> {
+    PROCESS_CA.get().cloned().flatten()
+}
+
+/// Mozilla's roots and the platform's; unreadable system certificates are skipped.
+fn roots() -> RootCertStore {
+    let mut roots = RootCertStore::empty();
+    roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
+    let native = rustls_native_certs::load_native_certs();
+    let (added, ignored) = roots.add_parsable_certificates(native.certs);
+    tracing::debug!(
+        "TLS roots: {} from the platform ({ignored} unusable)",
+        added
+    );
+    roots
 }
 
 fn read_certs(path: &Path) -> Result<Vec<CertificateDer<'static>>, Error> {
     let certs: Result<Vec<_>, _> = CertificateDer::pem_file_iter(path)
         .map_err(|e| {
             Error::Usage(format!(
-                "cannot read certificates from {}: {e}",
+                "cannot read CA certificates from {}: {e}",
                 path.display()
             ))
         })?
@@ -41,6 +89,8 @@ fn read_certs(path: &Path) -> Result<Vec<CertificateDer<'static>>, Error> {
     Ok(certs)
 }
 
+/// A client configuration: the trust policy (or none with `no_check`) and a client
+/// certificate when one is given.
 pub fn client_config(options: &TlsOptions) -> Result<Arc<ClientConfig>, Error> {
     crate::http::install_tls_provider();
     let builder = ClientConfig::builder();
@@ -49,9 +99,8 @@ pub fn client_config(options: &TlsOptions) -> Result<Arc<ClientConfig>, Error> {
             .dangerous()
             .with_custom_certificate_verifier(Arc::new(NoCheck))
     } else {
-        let mut roots = RootCertStore::empty();
-        roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
-        if let Some(ca) = &options.ca {
+        let mut roots = roots();
+        for ca in &options.ca {
             for cert in read_certs(ca)? {
                 roots.add(cert).map_err(|e| {
                     Error::Usage(format!("bad CA certificate in {}: {e}", ca.display()))
@@ -62,10 +111,17 @@ pub fn client_config(options: &TlsOptions) -> Result<Arc<ClientConfig>, Error> {
     };
     let config = match (&options.cert, &options.key) {
         (Some(cert), Some(key)) => {
-            if options.passphrase {
-                return Err(Error::Usage(
-                    "encrypted client keys are not supported: decrypt it first (openssl pkey -in KEY -out plain.pem)".into(),
-                ));
+            let pem = crate::fsutil::read_capped(key, 1024 * 1024)
+                .map_err(|e| Error::Usage(format!("cannot read the key: {e}")))?;
+            let encrypted = String::from_utf8_lossy(&pem);
+            if options.passphrase
+                || encrypted.contains("ENCRYPTED PRIVATE KEY")
+                || encrypted.contains("Proc-Type: 4,ENCRYPTED")
+            {
+                return Err(Error::Usage(format!(
+                    "the client key {} is encrypted, which is not supported (and a passphrase on the command line is visible to every user): decrypt it first: openssl pkey -in KEY -out plain.pem",
+                    key.display()
+                )));
             }
             let key = PrivateKeyDer::from_pem_file(key)
                 .map_err(|e| Error::Usage(format!("cannot read the key {}: {e}", key.display())))?;

@@ -1,32 +1,42 @@
-//! Cognito JWTs: decoding, the JWKS and its disk cache, and the checks an authorizer makes.
-//! Never prints or logs a token; errors carry claim values, not the token.
-
-pub mod jwks;
-pub mod signing;
-pub mod verify;
+//! Splitting and parsing a compact JWS without checking anything but its shape, and taking a
+//! token out of what people paste (`Authorization: Bearer …`).
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::{Map, Value};
 
-pub use jwks::{JwksCache, JwksSource, KeySet};
-pub use verify::{Checks, ErrorKind, Rejection, TokenUse, Verified, VerifyError, verify};
+use crate::checks::{ErrorKind, VerifyError};
 
 /// Tokens larger than this are refused before any parsing (Cognito tokens are 1-2 KiB).
 pub const MAX_TOKEN_BYTES: usize = 16 * 1024;
 
 /// A JWT split into its parts, with header and claims parsed but nothing verified.
+///
+/// ```
+/// // {"alg":"none"} . {"sub":"a"} . (no signature)
+/// let decoded = cwsauth_verify::decode("eyJhbGciOiJub25lIn0.eyJzdWIiOiJhIn0.").unwrap();
+/// assert_eq!(decoded.header["alg"], "none");
+/// assert_eq!(decoded.claims["sub"], "a");
+/// assert!(decoded.signature.is_empty());
+/// ```
 #[derive(Debug, Clone)]
 pub struct Decoded<'a> {
+    /// The JOSE header.
     pub header: Map<String, Value>,
+    /// The payload's claims.
     pub claims: Map<String, Value>,
     /// `header.payload`, the bytes the signature covers.
     pub signing_input: &'a str,
-    /// The third part, decoded.
+    /// The third part, base64url-decoded.
     pub signature: Vec<u8>,
 }
 
 /// Splits and parses a compact JWS without checking anything but its shape.
+///
+/// ```
+/// use cwsauth_verify::{ErrorKind, decode};
+/// assert_eq!(decode("not-a-jwt").unwrap_err().kind, ErrorKind::Malformed);
+/// ```
 pub fn decode(token: &str) -> Result<Decoded<'_>, VerifyError> {
     if token.len() > MAX_TOKEN_BYTES {
         return Err(VerifyError::new(
@@ -35,6 +45,10 @@ pub fn decode(token: &str) -> Result<Decoded<'_>, VerifyError> {
                 "the token is {} bytes, more than the {MAX_TOKEN_BYTES}-byte limit",
                 token.len()
             ),
+        )
+        .values(
+            format!("at most {MAX_TOKEN_BYTES} bytes"),
+            format!("{} bytes", token.len()),
         ));
     }
     let mut parts = token.split('.');
@@ -45,11 +59,12 @@ pub fn decode(token: &str) -> Result<Decoded<'_>, VerifyError> {
         return Err(VerifyError::new(
             ErrorKind::Malformed,
             format!("a JWT has 3 dot-separated parts, this one has {count}"),
-        ));
+        )
+        .values("3 parts", format!("{count} parts")));
     };
     let header = json_object("header", h)?;
     let claims = json_object("payload", p)?;
-    // An empty signature is an unsecured JWS (`alg: none`); verify names its alg.
+    // An empty signature is an unsecured JWS (`alg: none`); the checks name its alg.
     let Ok(signature) = URL_SAFE_NO_PAD.decode(s) else {
         return Err(VerifyError::new(
             ErrorKind::Malformed,
@@ -87,6 +102,13 @@ fn json_object(what: &str, part: &str) -> Result<Map<String, Value>, VerifyError
 }
 
 /// Strips what people paste around a token: whitespace, `Authorization:` and `Bearer `.
+/// A bare `Bearer` (the scheme without its token) leaves an empty string.
+///
+/// ```
+/// use cwsauth_verify::strip_token;
+/// assert_eq!(strip_token("  Authorization: Bearer abc.def.ghi\n"), "abc.def.ghi");
+/// assert_eq!(strip_token("Bearer"), "");
+/// ```
 pub fn strip_token(input: &str) -> &str {
     let mut t = input.trim();
     if let Some(rest) = strip_prefix_ci(t, "authorization:") {
@@ -95,12 +117,12 @@ pub fn strip_token(input: &str) -> &str {
     if let Some(rest) = strip_prefix_ci(t, "bearer ") {
         t = rest.trim_start();
     } else if t.eq_ignore_ascii_case("bearer") {
-        // The scheme pasted without its token.
         t = "";
     }
     t
 }
 
+/// `prefix` stripped from `text`, compared without regard to ASCII case.
 pub(crate) fn strip_prefix_ci<'a>(text: &'a str, prefix: &str) -> Option<&'a str> {
     let head = text.get(..prefix.len())?;
     head.eq_ignore_ascii_case(prefix)

@@ -1,0 +1,523 @@
+//! The WebSocket opening handshake, done by hand so that header names go out exactly as typed
+//! (API Gateway hands them to the Lambdas as the client sent them): TCP (or a proxy's CONNECT
+//! tunnel), TLS for `wss://`, the HTTP/1.1 upgrade request, a bounded read of the answer, and
+//! redirects that never carry credentials to another origin. Everything together is bounded by
+//! one timeout.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+use tokio_tungstenite::WebSocketStream;
+use tokio_tungstenite::tungstenite::handshake::client::generate_key;
+use tokio_tungstenite::tungstenite::handshake::derive_accept_key;
+use tokio_tungstenite::tungstenite::protocol::{Role, WebSocketConfig};
+
+use crate::{Error, Result};
+
+/// Any byte stream the session can run on (TCP, TLS, TLS through a proxy's TLS).
+pub trait Io: AsyncRead + AsyncWrite + Unpin + Send {}
+impl<T: AsyncRead + AsyncWrite + Unpin + Send> Io for T {}
+
+/// The session's stream.
+pub type Ws = WebSocketStream<Box<dyn Io>>;
+
+/// Largest response head we read before giving up on the server.
+const MAX_HEAD: usize = 16 * 1024;
+/// Most of a refusal's body that is kept for the message.
+const MAX_BODY: usize = 8 * 1024;
+
+/// What goes into the upgrade request besides the URL.
+#[derive(Debug, Clone, Default)]
+pub struct Request {
+    /// The URL as typed (the token query parameter already added when asked).
+    pub url: String,
+    /// Headers as typed, the token's included, in order.
+    pub headers: Vec<(String, String)>,
+    /// Names of headers that carry credentials (dropped when a redirect changes origin).
+    pub credential_headers: Vec<String>,
+    /// The query parameter that carries the token, when it goes in the URL.
+    pub credential_query: Option<String>,
+}
+
+/// How to reach the server.
+#[derive(Clone)]
+pub struct Connection {
+    pub tls: Arc<rustls::ClientConfig>,
+    /// `--proxy`, else the environment's HTTPS_PROXY / NO_PROXY.
+    pub proxy: Option<String>,
+    /// Most redirects to follow (`-L`), or none.
+    pub follow_redirects: Option<u32>,
+    /// TCP, TLS and the handshake together.
+    pub timeout: Duration,
+    pub ws_config: WebSocketConfig,
+}
+
+/// A refused handshake: the status and what the server said.
+#[derive(Debug)]
+pub struct Refusal {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+/// Why a connection attempt ended without a session.
+#[derive(Debug)]
+pub enum HandshakeError {
+    /// The server answered with a non-101 status.
+    Refused(Refusal),
+    /// Anything else, worded.
+    Failed(Error),
+}
+
+impl From<Error> for HandshakeError {
+    fn from(e: Error) -> Self {
+        HandshakeError::Failed(e)
+    }
+}
+
+/// `ws://` or `wss://` URL; a URL without a scheme gets a suggestion.
+pub fn parse_url(text: &str) -> Result<url::Url> {
+    if !text.contains("://") {
+        return Err(Error::Usage(format!(
+            "{} has no scheme: did you mean ws://{0} or wss://{0}?",
+            crate::sanitize::excerpt(text, 200)
+        )));
+    }
+    let url = url::Url::parse(text).map_err(|e| {
+        Error::Usage(format!(
+            "bad URL {}: {e}",
+            crate::sanitize::excerpt(text, 200)
+        ))
+    })?;
+    match url.scheme() {
+        "ws" | "wss" => {}
+        other => {
+            return Err(Error::Usage(format!(
+                "{} is a {other}:// URL; connect needs ws:// or wss://",
+                crate::sanitize::excerpt(text, 200)
+            )));
+        }
+    }
+    if url.host_str().is_none_or(str::is_empty) {
+        return Err(Error::Usage(format!(
+            "{} has no host",
+            crate::sanitize::excerpt(text, 200)
+        )));
+    }
+    Ok(url)
+}
+
+/// Checks a header typed by the user: a token name and a value without line breaks.
+pub fn check_header(name: &str, value: &str) -> Result<()> {
+    let token = |b: u8| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b);
+    if name.is_empty() || !name.bytes().all(token) {
+        return Err(Error::Usage(format!(
+            "bad header name {:?}",
+            crate::sanitize::excerpt(name, 60)
+        )));
+    }
+    if value.bytes().any(|b| b == b'\r' || b == b'\n' || b == 0) {
+        return Err(Error::Usage(format!(
+            "bad value for header {name}: it has a line break"
+        )));
+    }
+    Ok(())
+}
+
+/// Opens the session: the whole handshake (and redirects) within `connection.timeout`.
+pub async fn open(
+    request: &Request,
+    connection: &Connection,
+) -> std::result::Result<(Ws, Option<String>), HandshakeError> {
+    let shown = crate::redacted::redact_params(&request.url);
+    match tokio::time::timeout(connection.timeout, open_following(request, connection)).await {
+        Ok(result) => result,
+        Err(_) => Err(HandshakeError::Failed(Error::Network(format!(
+            "timed out after {} s opening the WebSocket to {shown} (--connect-timeout to wait longer)",
+            connection.timeout.as_secs_f64()
+        )))),
+    }
+}
+
+async fn open_following(
+    request: &Request,
+    connection: &Connection,
+) -> std::result::Result<(Ws, Option<String>), HandshakeError> {
+    let mut request = request.clone();
+    let mut redirects = 0;
+    loop {
+        let url = parse_url(&request.url)?;
+        let stream = super::proxy::connect(&url, connection).await?;
+        let stream = if url.scheme() == "wss" {
+            tls(stream, &url, connection).await?
+        } else {
+            stream
+        };
+        match upgrade(stream, &url, &request, connection).await? {
+            Upgrade::Open(ws, protocol) => return Ok((*ws, protocol)),
+            Upgrade::Refused(refusal) => {
+                let location = header(&refusal.headers, "location");
+                let (Some(max), true, Some(location)) = (
+                    connection.follow_redirects,
+                    (300..400).contains(&refusal.status),
+                    location,
+                ) else {
+                    return Err(HandshakeError::Refused(refusal));
+                };
+                redirects += 1;
+                if redirects > max {
+                    return Err(HandshakeError::Failed(Error::Network(format!(
+                        "more than {max} redirects (--max-redirects to follow more)"
+                    ))));
+                }
+                request = redirected(&request, &url, location)?;
+            }
+        }
+    }
+}
+
+/// The request for a redirect's target: credentials stay only when scheme, host and port do;
+/// a `wss` → `ws` downgrade is refused.
+fn redirected(request: &Request, from: &url::Url, location: &str) -> Result<Request> {
+    let next = from.join(location).map_err(|e| {
+        Error::Network(format!(
+            "the server redirected to {:?}, which is not a URL: {e}",
+            crate::sanitize::excerpt(location, 200)
+        ))
+    })?;
+    let next = match next.scheme() {
+        "ws" | "wss" => next,
+        // A redirect may name the http(s) form of the same endpoint.
+        "http" | "https" => {
+            let text = next.as_str().replacen("http", "ws", 1);
+            url::Url::parse(&text).map_err(|e| Error::Network(e.to_string()))?
+        }
+        other => {
+            return Err(Error::Network(format!(
+                "the server redirected to a {other}:// URL; not following"
+            )));
+        }
+    };
+    if from.scheme() == "wss" && next.scheme() == "ws" {
+        return Err(Error::Network(format!(
+            "refusing to follow a redirect from wss:// to ws:// ({}): it would send the session in clear text",
+            crate::redacted::redact_params(next.as_str())
+        )));
+    }
+    let same_origin = from.scheme() == next.scheme()
+        && from.host_str() == next.host_str()
+        && from.port_or_known_default() == next.port_or_known_default();
+    let mut out = request.clone();
+    out.url = next.to_string();
+    if !same_origin {
+        tracing::debug!("redirect to another origin: credentials dropped");
+        out.headers.retain(|(name, _)| {
+            !name.eq_ignore_ascii_case("authorization")
+                && !name.eq_ignore_ascii_case("cookie")
+                && !request
+                    .credential_headers
+                    .iter()
+                    .any(|c| c.eq_ignore_ascii_case(name))
+        });
+        if let Some(param) = &request.credential_query {
+            let mut url = next.clone();
+            let kept: Vec<(String, String)> = next
+                .query_pairs()
+                .filter(|(k, _)| k != param)
+                .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                .collect();
+            url.set_query(None);
+            if !kept.is_empty() {
+                url.query_pairs_mut().extend_pairs(kept);
+            }
+            out.url = url.to_string();
+        }
+        out.credential_headers.clear();
+        out.credential_query = None;
+    }
+    Ok(out)
+}
+
+async fn tls(stream: Box<dyn Io>, url: &url::Url, connection: &Connection) -> Result<Box<dyn Io>> {
+    let host = url
+        .host_str()
+        .unwrap_or("")
+        .trim_matches(['[', ']'])
+        .to_string();
+    let name = rustls::pki_types::ServerName::try_from(host.clone())
+        .map_err(|_| Error::Usage(format!("{host} is not a valid TLS server name")))?;
+    let connector = tokio_rustls::TlsConnector::from(connection.tls.clone());
+    let stream = connector.connect(name, stream).await.map_err(|e| {
+        let cause = match crate::http::find::<rustls::Error>(&e) {
+            Some(tls) => crate::http::tls_cause(tls),
+            None => crate::http::io_cause(&e),
+        };
+        Error::Network(format!(
+            "cannot open the WebSocket to {}: {cause}",
+            redacted(url)
+        ))
+    })?;
+    Ok(Box::new(stream))
+}
+
+fn redacted(url: &url::Url) -> String {
+    crate::redacted::redact_params(url.as_str())
+}
+
+enum Upgrade {
+    Open(Box<Ws>, Option<String>),
+    Refused(Refusal),
+}
+
+/// The upgrade request's bytes: request line, `Host`, the handshake headers, then the user's
+/// headers exactly as typed (a typed `Host` or `Origin` replaces ours).
+fn request_bytes(url: &url::Url, request: &Request, key: &str) -> Vec<u8> {
+    // The path and query as typed ($default stays $default).
+    let typed = request.url.as_str();
+    let after_scheme = typed.split_once("://").map_or(typed, |(_, rest)| rest);
+    let path = match after_scheme.find(['/', '?']) {
+        Some(i) if after_scheme[i..].starts_with('?') => format!("/{}", &after_scheme[i..]),
+        Some(i) => after_scheme[i..].to_string(),
+        None => "/".to_string(),
+    };
+    let path = path.split('#').next().unwrap_or("/").to_string();
+    let host = match (url.host_str(), url.port()) {
+        (Some(h), Some(p)) => format!("{h}:{p}"),
+        (Some(h), None) => h.to_string(),
+        _ => String::new(),
+    };
+    let typed_has = |name: &str| {
+        request
+            .headers
+            .iter()
+            .any(|(n, _)| n.eq_ignore_ascii_case(name))
+    };
+    let mut out = format!("GET {path} HTTP/1.1\r\n");
+    if !typed_has("host") {
+        out.push_str(&format!("Host: {host}\r\n"));
+    }
+    out.push_str("Connection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\n");
+    out.push_str(&format!("Sec-WebSocket-Key: {key}\r\n"));
+    for (name, value) in &request.headers {
+        out.push_str(name);
+        out.push_str(": ");
+        out.push_str(value);
+        out.push_str("\r\n");
+    }
+    out.push_str("\r\n");
+    out.into_bytes()
+}
+
+async fn upgrade(
+    mut stream: Box<dyn Io>,
+    url: &url::Url,
+    request: &Request,
+    connection: &Connection,
+) -> Result<Upgrade> {
+    let failed = |why: String| {
+        Error::Network(format!(
+            "cannot open the WebSocket to {}: {why}",
+            redacted(url)
+        ))
+    };
+    let key = generate_key();
+    stream
+        .write_all(&request_bytes(url, request, &key))
+        .await
+        .map_err(|e| failed(crate::http::io_cause(&e)))?;
+    stream
+        .flush()
+        .await
+        .map_err(|e| failed(crate::http::io_cause(&e)))?;
+    let mut buf = Vec::with_capacity(4096);
+    let (status, headers, head_len) = loop {
+        let mut chunk = [0u8; 4096];
+        let n = stream
+            .read(&mut chunk)
+            .await
+            .map_err(|e| failed(crate::http::io_cause(&e)))?;
+        if n == 0 {
+            return Err(failed(
+                "the server closed the connection before answering the handshake".into(),
+            ));
+        }
+        buf.extend_from_slice(&chunk[..n]);
+        let mut raw = [httparse::EMPTY_HEADER; 96];
+        let mut response = httparse::Response::new(&mut raw);
+        match response.parse(&buf) {
+            Ok(httparse::Status::Complete(len)) => {
+                let headers = response
+                    .headers
+                    .iter()
+                    .map(|h| {
+                        (
+                            h.name.to_string(),
+                            String::from_utf8_lossy(h.value).into_owned(),
+                        )
+                    })
+                    .collect::<Vec<_>>();
+                break (response.code.unwrap_or(0), headers, len);
+            }
+            Ok(httparse::Status::Partial) if buf.len() < MAX_HEAD => continue,
+            Ok(httparse::Status::Partial) => {
+                return Err(failed(format!(
+                    "the answer's head is over {MAX_HEAD} bytes"
+                )));
+            }
+            Err(e) => return Err(failed(format!("the answer is not HTTP ({e})"))),
+        }
+    };
+    let mut rest = buf.split_off(head_len);
+    if status != 101 {
+        // Keep what the body says (API Gateway: {"message":"Forbidden"}), bounded.
+        let wanted = header(&headers, "content-length")
+            .and_then(|v| v.trim().parse::<usize>().ok())
+            .unwrap_or(0)
+            .min(MAX_BODY);
+        while rest.len() < wanted {
+            let mut chunk = [0u8; 4096];
+            match tokio::time::timeout(Duration::from_secs(2), stream.read(&mut chunk)).await {
+                Ok(Ok(n)) if n > 0 => rest.extend_from_slice(&chunk[..n]),
+                _ => break,
+            }
+        }
+        rest.truncate(wanted.max(rest.len().min(MAX_BODY)));
+        return Ok(Upgrade::Refused(Refusal {
+            status,
+            headers,
+            body: rest,
+        }));
+    }
+    let has = |name: &str, token: &str| {
+        header(&headers, name)
+            .is_some_and(|v| v.split(',').any(|t| t.trim().eq_ignore_ascii_case(token)))
+    };
+    if !has("upgrade", "websocket") || !has("connection", "upgrade") {
+        return Err(failed(
+            "the server answered 101 without upgrading to a WebSocket".into(),
+        ));
+    }
+    if header(&headers, "sec-websocket-accept").map(str::trim)
+        != Some(derive_accept_key(key.as_bytes()).as_str())
+    {
+        return Err(failed(
+            "the server's Sec-WebSocket-Accept does not match our key".into(),
+        ));
+    }
+    if header(&headers, "sec-websocket-extensions").is_some() {
+        return Err(failed(
+            "the server chose an extension we did not offer".into(),
+        ));
+    }
+    let offered: Vec<String> = request
+        .headers
+        .iter()
+        .filter(|(n, _)| n.eq_ignore_ascii_case("sec-websocket-protocol"))
+        .flat_map(|(_, v)| v.split(',').map(|p| p.trim().to_string()))
+        .collect();
+    let protocol = header(&headers, "sec-websocket-protocol").map(|p| p.trim().to_string());
+    if let Some(p) = &protocol
+        && !offered.contains(p)
+    {
+        return Err(failed(format!(
+            "the server chose the subprotocol {:?}, which we did not offer",
+            crate::sanitize::excerpt(p, 60)
+        )));
+    }
+    let ws = WebSocketStream::from_partially_read(
+        stream,
+        rest,
+        Role::Client,
+        Some(connection.ws_config),
+    )
+    .await;
+    Ok(Upgrade::Open(Box::new(ws), protocol))
+}
+
+/// A header's value by name, case-insensitive.
+pub fn header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    headers
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case(name))
+        .map(|(_, v)| v.as_str())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headers_go_out_as_typed_and_paths_as_typed() {
+        let request = Request {
+            url: "ws://127.0.0.1:9911/$default?x=1".into(),
+            headers: vec![
+                ("clientHeader".into(), "v".into()),
+                ("Authorization".into(), "Bearer t".into()),
+            ],
+            ..Default::default()
+        };
+        let url = parse_url(&request.url).unwrap();
+        let bytes = String::from_utf8(request_bytes(&url, &request, "k==")).unwrap();
+        assert_eq!(
+            bytes,
+            "GET /$default?x=1 HTTP/1.1\r\nHost: 127.0.0.1:9911\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: k==\r\nclientHeader: v\r\nAuthorization: Bearer t\r\n\r\n"
+        );
+        let bare = Request {
+            url: "wss://h.example?y=2".into(),
+            ..Default::default()
+        };
+        let bytes =
+            String::from_utf8(request_bytes(&parse_url(&bare.url).unwrap(), &bare, "k")).unwrap();
+        assert!(
+            bytes.starts_with("GET /?y=2 HTTP/1.1\r\nHost: h.example\r\n"),
+            "{bytes}"
+        );
+    }
+
+    #[test]
+    fn urls_without_a_scheme_get_a_suggestion() {
+        let e = parse_url("127.0.0.1:9911").unwrap_err().to_string();
+        assert_eq!(
+            e,
+            "127.0.0.1:9911 has no scheme: did you mean ws://127.0.0.1:9911 or wss://127.0.0.1:9911?"
+        );
+        assert!(parse_url("https://x").is_err());
+        assert!(check_header("X-Ok", "v").is_ok());
+        assert!(check_header("Bad Name", "v").is_err());
+        assert!(check_header("X", "a\r\nInjected: 1").is_err());
+    }
+
+    #[test]
+    fn redirects_keep_credentials_only_on_the_same_origin() {
+        let request = Request {
+            url: "wss://a.example/x?token=T&k=1".into(),
+            headers: vec![
+                ("Authorization".into(), "Bearer T".into()),
+                ("X-Token".into(), "T".into()),
+                ("Cookie".into(), "c".into()),
+                ("X-Other".into(), "o".into()),
+            ],
+            credential_headers: vec!["x-token".into()],
+            credential_query: Some("token".into()),
+        };
+        let from = parse_url(&request.url).unwrap();
+        let same = redirected(&request, &from, "/y?token=T").unwrap();
+        assert_eq!(same.headers.len(), 4);
+        let other = redirected(&request, &from, "wss://b.example/y?token=T&k=1").unwrap();
+        assert_eq!(
+            other.headers,
+            vec![("X-Other".to_string(), "o".to_string())]
+        );
+        assert_eq!(other.url, "wss://b.example/y?k=1");
+        let port = redirected(&request, &from, "wss://a.example:8443/y").unwrap();
+        assert_eq!(port.headers.len(), 1);
+        let down = redirected(&request, &from, "ws://a.example/y")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            down.starts_with("refusing to follow a redirect from wss:// to ws://"),
+            "{down}"
+        );
+    }
+}

@@ -1,0 +1,109 @@
+//! The file store: one JSON file per profile, 0600 in a 0700 folder, replaced atomically,
+//! never written or chmod-ed through a symlink.
+
+use std::path::{Path, PathBuf};
+
+use super::store::{StoreKind, TokenStore, file_path};
+use super::{StoreError, TokenSet};
+use crate::home::Home;
+use crate::report::{Event, Reporter};
+
+/// Most a token file may be (a set is a few KiB).
+const MAX_BYTES: usize = 64 * 1024;
+
+pub struct FileStore {
+    path: PathBuf,
+}
+
+impl FileStore {
+    pub fn new(home: &Home, profile: &str) -> FileStore {
+        FileStore {
+            path: file_path(home, profile),
+        }
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn what(&self) -> String {
+        self.path.display().to_string()
+    }
+}
+
+fn report(reporter: &dyn Reporter, repairs: &[crate::fsutil::Repair]) {
+    for r in repairs {
+        reporter.report(Event::Repaired(r));
+    }
+}
+
+impl TokenStore for FileStore {
+    fn kind(&self) -> StoreKind {
+        StoreKind::File
+    }
+
+    fn location(&self) -> String {
+        self.what()
+    }
+
+    fn load(&self, reporter: &dyn Reporter) -> Result<Option<TokenSet>, StoreError> {
+        let bytes = match crate::fsutil::read_capped(&self.path, MAX_BYTES) {
+            Ok(b) => b,
+            Err(e) if e.is_not_found() => return Ok(None),
+            Err(crate::fsutil::FsError::Io { source, .. }) => {
+                return Err(StoreError::Unreadable {
+                    what: self.what(),
+                    why: source.to_string(),
+                });
+            }
+            Err(e) => {
+                return Err(StoreError::Corrupt {
+                    what: self.what(),
+                    why: e.to_string(),
+                });
+            }
+        };
+        // A token file others can read is tightened (never through a symlink).
+        let repairs = crate::fsutil::tighten_file(&self.path).map_err(|e| StoreError::Corrupt {
+            what: self.what(),
+            why: e.to_string(),
+        })?;
+        report(reporter, &repairs);
+        serde_json::from_slice(&bytes)
+            .map(Some)
+            .map_err(|e| StoreError::Corrupt {
+                what: self.what(),
+                why: format!(
+                    "not a token file: {}",
+                    e.to_string().split(" at line").next().unwrap_or("")
+                ),
+            })
+    }
+
+    fn save(&self, tokens: &TokenSet, reporter: &dyn Reporter) -> Result<(), StoreError> {
+        let unwritable = |why: String| StoreError::Unwritable {
+            what: self.what(),
+            why,
+        };
+        let body = serde_json::to_vec_pretty(tokens).map_err(|e| unwritable(e.to_string()))?;
+        let repairs = crate::fsutil::write_atomic(&self.path, &body, 0o600)
+            .map_err(|e| unwritable(e.to_string()))?;
+        report(reporter, &repairs);
+        Ok(())
+    }
+
+    fn delete(&self) -> Result<(), StoreError> {
+        crate::fsutil::refuse_symlink(&self.path).map_err(|e| StoreError::Unwritable {
+            what: self.what(),
+            why: e.to_string(),
+        })?;
+        match std::fs::remove_file(&self.path) {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            Err(e) => Err(StoreError::Unwritable {
+                what: self.what(),
+                why: e.to_string(),
+            }),
+        }
+    }
+}

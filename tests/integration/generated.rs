@@ -1,0 +1,125 @@
+//! Files generated from the CLI definition and the profile schema, committed so they ship and
+//! can be read without building: shell completions, man pages, the README's table of profile
+//! keys. A test regenerates each and fails on any drift; `UPDATE_GENERATED=1 cargo test
+//! generated` rewrites them.
+
+use std::path::{Path, PathBuf};
+
+use clap::CommandFactory;
+
+use crate::common::Cli;
+
+const SHELLS: &[(&str, &str)] = &[
+    ("bash", "cwsauth.bash"),
+    ("zsh", "_cwsauth"),
+    ("fish", "cwsauth.fish"),
+    ("powershell", "_cwsauth.ps1"),
+    ("elvish", "cwsauth.elv"),
+];
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Writes or compares one generated file; returns its name when it is stale.
+fn check(path: &Path, generated: &str) -> Option<String> {
+    if std::env::var_os("UPDATE_GENERATED").is_some() {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, generated).unwrap();
+        return None;
+    }
+    let current = std::fs::read_to_string(path).ok();
+    (current.as_deref() != Some(generated)).then(|| {
+        path.strip_prefix(root())
+            .unwrap_or(path)
+            .display()
+            .to_string()
+    })
+}
+
+fn assert_fresh(stale: Vec<String>) {
+    assert!(
+        stale.is_empty(),
+        "{} differ from the CLI definition: run `UPDATE_GENERATED=1 cargo test generated` and commit them",
+        stale.join(", ")
+    );
+}
+
+#[test]
+fn committed_completions_match_the_cli() {
+    let cli = Cli::new();
+    let mut stale = Vec::new();
+    for (shell, file) in SHELLS {
+        let run = cli.run(&["completions", shell]);
+        run.expect(0);
+        let generated = run.stdout();
+        assert!(generated.contains("cwsauth"), "{shell}");
+        stale.extend(check(&root().join("completions").join(file), &generated));
+    }
+    assert_fresh(stale);
+}
+
+/// One page per command, `cwsauth(1)` and `cwsauth-<command>(1)`, with the examples of each
+/// `--help` as an EXAMPLES section.
+fn man_page(cmd: &clap::Command, name: &str) -> String {
+    // clap takes static names unless its `string` feature is on; a test can leak two strings.
+    let title: &'static str = Box::leak(name.to_string().into_boxed_str());
+    let bin: &'static str = Box::leak(name.replace('-', " ").into_boxed_str());
+    let cmd = cmd.clone().name(title).bin_name(bin);
+    let man = clap_mangen::Man::new(cmd.clone());
+    let mut out = Vec::new();
+    man.render_title(&mut out).unwrap();
+    man.render_name_section(&mut out).unwrap();
+    man.render_synopsis_section(&mut out).unwrap();
+    man.render_description_section(&mut out).unwrap();
+    man.render_options_section(&mut out).unwrap();
+    if cmd.get_subcommands().next().is_some() {
+        man.render_subcommands_section(&mut out).unwrap();
+    }
+    if let Some(after) = cmd.get_after_help() {
+        let text = after.to_string();
+        let examples = text.strip_prefix("Examples:\n").unwrap_or(&text);
+        out.extend_from_slice(b".SH EXAMPLES\n");
+        for line in examples.lines() {
+            // roff: a line starting with a dot or quote would be a request.
+            let line = line.trim_start().replace('\\', "\\\\");
+            out.extend_from_slice(format!(".PP\n\\&{line}\n").as_bytes());
+        }
+    }
+    if cmd.get_version().is_some() {
+        man.render_version_section(&mut out).unwrap();
+    }
+    String::from_utf8(out).unwrap()
+}
+
+#[test]
+fn committed_man_pages_match_the_cli() {
+    let mut cli = cwsauth::cli::Cli::command();
+    // Propagates the version (and global flags) to the subcommands.
+    cli.build();
+    let dir = root().join("man");
+    let mut stale = Vec::new();
+    stale.extend(check(&dir.join("cwsauth.1"), &man_page(&cli, "cwsauth")));
+    for sub in cli.get_subcommands().filter(|s| s.get_name() != "help") {
+        let name = format!("cwsauth-{}", sub.get_name());
+        stale.extend(check(&dir.join(format!("{name}.1")), &man_page(sub, &name)));
+    }
+    assert_fresh(stale);
+}
+
+#[test]
+fn the_readme_table_of_profile_keys_matches_the_schema() {
+    let path = root().join("README.md");
+    let readme = std::fs::read_to_string(&path).unwrap();
+    let (start, end) = ("<!-- profile-keys:start -->\n", "<!-- profile-keys:end -->");
+    let a = readme
+        .find(start)
+        .expect("README has the profile-keys markers")
+        + start.len();
+    let b = readme
+        .find(end)
+        .expect("README has the profile-keys end marker");
+    let mut updated = readme.clone();
+    updated.replace_range(a..b, &cwsauth::profile::markdown_table());
+    assert_fresh(check(&path, &updated).into_iter().collect());
+}
