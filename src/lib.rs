@@ -16,6 +16,7 @@ pub mod local;
 pub mod login;
 pub mod output;
 pub mod profile;
+pub mod random;
 pub mod redacted;
 pub mod report;
 pub mod sanitize;

@@ -89,9 +89,7 @@ fn sha256_hex(text: &str) -> String {
 }
 
 fn random_biguint(bytes: usize) -> BigUint {
-    let mut buf = vec![0u8; bytes];
-    let _ = aws_lc_rs::rand::fill(&mut buf);
-    BigUint::from_bytes_be(&buf)
+    BigUint::from_bytes_be(&crate::random::bytes(bytes))
 }
 
 /// The part of the pool id after the region: `us-east-1_AbC` → `AbC`.
@@ -306,6 +304,47 @@ impl Server {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Known answers from an independent implementation (pycognito's AWSSRP, the client most
+    /// Python code uses against Cognito), computed once with a fixed `a`, `b` and time:
+    /// Cognito's SRP is not RFC 5054 (padding, x, HKDF info), so agreeing with ourselves
+    /// proves little.
+    #[test]
+    fn known_answers_from_an_independent_client() {
+        let a = BigUint::from_bytes_be(&[0x1f; 32]);
+        let grp = group();
+        let client = Client {
+            big_a: grp.g.modpow(&a, &grp.n),
+            a,
+        };
+        assert!(
+            client
+                .srp_a()
+                .starts_with("89830aec1b6010b91bc65e075a7732b2a68cb03f")
+        );
+        assert_eq!(client.srp_a().len(), 768);
+        assert!(
+            pad_hex(&grp.k)
+                .trim_start_matches('0')
+                .starts_with("538282c4354742d7cbbde2359fcf67f9f5b3a6b0")
+        );
+        let answer = client
+            .respond(
+                "us-east-1_AbCdEf123",
+                "9a3ed7e1-5b8c-4a4e-9f37-1d3c2a0b4c5d",
+                "Passw0rd!",
+                "fa7b01d456cd28b468e855f776594efe732a41d4dec061cb0d533a915b570d8a63dd94cbcc7607293ca5624c280dea041f3ce6464fa57b014775113daae747552775af9f79537d3380c128be9f983b23a86fe862ef035c3da67ace4616d35b4333c1547d7fd201ae1b82e8761cfb133c4ca6ebd949cbb18c7f2ff9a6e63989807d3ee48953489e38f0de0ee1300535d81f12bd5d95d6f5ac2ba76e4ed6bde5390c8cd77e42f043de96ad97c044a30b731b90dc754f1d461f0df07cef47484c935910025985a05be80970502d3ef1c5c91d690c18ad6cbb29b13cd2714efe4e1887df78d27071bff092247c2baaea7fed226f6e0cb330b157a47ee7687ad3890a9c6d813559837e1d3414d0f53b1398f8e99b36107aa8c5ff55ad9ee64fd0fa14915d3565ca8c223ad0190bb653e959a9f6f02627d2a235770163fbd4d69694e3bc9b570f92eb5095dbf981f9bdf4dc97807c4d74fee9880e270405da9a92ec317360043b15db29f4a215abf28337282d67bda3c3018354c66d6947608503dfe5",
+                "5ad1f7c0a5b3e2d4",
+                "c2VjcmV0LWJsb2NrLWZvci10ZXN0cw==",
+                1_793_819_101,
+            )
+            .unwrap();
+        assert_eq!(answer.timestamp, "Wed Nov 4 19:05:01 UTC 2026");
+        assert_eq!(
+            answer.signature,
+            "0PFJG5x4R6R9OYj3hiXm/naNyS0rKJd9W0WzW66YWUI="
+        );
+    }
 
     #[test]
     fn client_and_server_agree_only_on_the_right_password() {

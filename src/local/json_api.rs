@@ -252,7 +252,7 @@ fn initiate_auth(emu: &Emulator, body: &Map<String, Value>) -> Response<Body> {
             };
             let server = srp::Server::new(&user.verifier);
             let mut secret_block = vec![0u8; 64];
-            let _ = aws_lc_rs::rand::fill(&mut secret_block);
+            crate::random::fill(&mut secret_block);
             let session = tokens::random_token(32);
             let challenge = json!({
                 "ChallengeName": "PASSWORD_VERIFIER",

@@ -9,14 +9,14 @@ use super::{Emulator, User};
 /// Random bytes as base64url, for codes, refresh tokens and session ids.
 pub fn random_token(bytes: usize) -> String {
     let mut buf = vec![0u8; bytes];
-    let _ = aws_lc_rs::rand::fill(&mut buf);
+    crate::random::fill(&mut buf);
     URL_SAFE_NO_PAD.encode(buf)
 }
 
 /// A random version-4 UUID.
 pub fn uuid() -> String {
     let mut b = [0u8; 16];
-    let _ = aws_lc_rs::rand::fill(&mut b);
+    crate::random::fill(&mut b);
     b[6] = (b[6] & 0x0f) | 0x40;
     b[8] = (b[8] & 0x3f) | 0x80;
     let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();

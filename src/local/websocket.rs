@@ -122,7 +122,7 @@ pub fn upgrade(emu: Arc<Emulator>, req: Request<Incoming>) -> Response<Body> {
 
     let connection_id = {
         let mut id = [0u8; 11];
-        let _ = aws_lc_rs::rand::fill(&mut id);
+        crate::random::fill(&mut id);
         STANDARD.encode(id)
     };
     let mut context = policy["context"].as_object().cloned().unwrap_or_default();

@@ -10,8 +10,18 @@ use super::StoreError;
 use crate::home::{Home, profile_file_stem};
 use crate::report::{Event, Reporter};
 
-/// Longest wait for another process's refresh (a refresh takes a few seconds at most).
+/// Longest wait for another process's refresh (a refresh takes a few seconds at most);
+/// `CWSAUTH_LOCK_TIMEOUT` (seconds) changes it.
 pub const LOCK_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// [`LOCK_TIMEOUT`], or `CWSAUTH_LOCK_TIMEOUT` seconds when that is set.
+pub fn lock_timeout() -> Duration {
+    std::env::var("CWSAUTH_LOCK_TIMEOUT")
+        .ok()
+        .and_then(|v| v.trim().parse::<f64>().ok())
+        .and_then(|s| Duration::try_from_secs_f64(s).ok())
+        .unwrap_or(LOCK_TIMEOUT)
+}
 /// When a wait is first reported.
 const REPORT_AFTER: Duration = Duration::from_secs(1);
 

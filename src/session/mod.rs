@@ -23,7 +23,7 @@ use crate::{Error, Result};
 
 pub use file::FileStore;
 pub use keyring::KeyringStore;
-pub use lock::{LOCK_TIMEOUT, TokenLock, lock, lock_path};
+pub use lock::{LOCK_TIMEOUT, TokenLock, lock, lock_path, lock_timeout};
 pub use store::{StoreKind, TokenStore};
 
 /// How a login was made; it decides how to refresh.
@@ -219,7 +219,7 @@ impl<'a> Session<'a> {
         if fresh(&current) {
             return Ok(current);
         }
-        let _lock = lock(self.home, &self.profile.name, LOCK_TIMEOUT, self.reporter)?;
+        let _lock = lock(self.home, &self.profile.name, lock_timeout(), self.reporter)?;
         let current = self.tokens()?;
         if fresh(&current) {
             return Ok(current);
@@ -229,7 +229,7 @@ impl<'a> Session<'a> {
 
     /// Refreshes now, whatever the expiry: whether the server still honours the session.
     pub fn refresh_now(&self) -> Result<TokenSet> {
-        let _lock = lock(self.home, &self.profile.name, LOCK_TIMEOUT, self.reporter)?;
+        let _lock = lock(self.home, &self.profile.name, lock_timeout(), self.reporter)?;
         let current = self.tokens()?;
         self.refresh(&current)
     }
@@ -379,9 +379,20 @@ pub fn verify_fresh(
         ClientIds::one_of([client_id.clone()]),
     );
     let refuse = |what: &str, e: cwsauth_verify::VerifyError| {
-        Error::Rejected(format!(
-            "the {what} token from Cognito failed verification, so nothing was stored: {e}"
-        ))
+        let outcome = if previous.is_some() {
+            "the stored tokens stay as they were (with any rotated refresh token)"
+        } else {
+            "so nothing was stored"
+        };
+        if e.kind == cwsauth_verify::ErrorKind::JwksUnavailable {
+            Error::Network(format!(
+                "the {what} token from Cognito could not be checked, {outcome}: {e}"
+            ))
+        } else {
+            Error::Rejected(format!(
+                "the {what} token from Cognito failed verification, {outcome}: {e}"
+            ))
+        }
     };
     let access = verify(tokens.access_token.expose(), &checks, keys.as_ref(), now)
         .map_err(|r| refuse("access", r.error))?;

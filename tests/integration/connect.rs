@@ -679,7 +679,7 @@ fn terminal_session_under_tmux() {
 }
 
 /// Writes a private CA, a server certificate for localhost and a client certificate into `dir`.
-fn make_pki(dir: &std::path::Path) {
+pub(crate) fn make_pki(dir: &std::path::Path) {
     std::fs::write(dir.join("server.cnf"), "subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n").unwrap();
     std::fs::write(
         dir.join("client.cnf"),

@@ -9,6 +9,7 @@ mod decode;
 mod demo;
 mod generated;
 mod keyring;
+mod lifecycle;
 mod local;
 mod login;
 mod ministack;

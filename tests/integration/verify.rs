@@ -438,7 +438,7 @@ fn token_input_forms() {
     ] {
         cli.run(&["verify", "--now", &now, &arg]).expect(0);
     }
-    cli.run_with_stdin(&["verify", "--now", &now], &format!("Bearer {token}\n"))
+    cli.run_with_stdin(&["verify", "--now", &now], format!("Bearer {token}\n"))
         .expect(0);
     cli.run_with_stdin(&["verify", "--now", &now, "-"], &token)
         .expect(0);
