@@ -593,7 +593,7 @@ _cwsauth() {
             return 0
             ;;
         cwsauth__subcmd__local)
-            opts="-v -h -V --port --bind --user --token-ttl --callback-url --identity-source --require-group --idle-timeout --max-connection-time --code-ttl --rotate-refresh-tokens --persist --write-profile --verbose --help --version"
+            opts="-v -h -V --port --bind --user --token-ttl --callback-url --identity-source --require-group --idle-timeout --max-connection-time --code-ttl --rotate-refresh-tokens --persist --write-profile --function --function-env --function-timeout --function-dir --route --two-way --authorizer --route-selection --template --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -640,6 +640,42 @@ _cwsauth() {
                     return 0
                     ;;
                 --write-profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --function)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --function-env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --function-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --function-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --route)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --two-way)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --authorizer)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --route-selection)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --template)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -234,12 +234,21 @@ complete -c cwsauth -n "__fish_cwsauth_using_subcommand local" -l bind -d 'Addre
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand local" -l user -d 'A user of the pool (repeatable); without any, user demo with password Demo-Passw0rd!' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand local" -l token-ttl -d 'Lifetime of access and ID tokens (e.g. 1h, 5m, 30s)' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand local" -l callback-url -d 'Another callback (and sign-out) URL for the app clients, besides http://localhost:3000' -r
-complete -c cwsauth -n "__fish_cwsauth_using_subcommand local" -l identity-source -d 'Where the WebSocket API\'s authorizer takes the token: header:NAME or query:NAME' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand local" -l identity-source -d 'Where the authorizer takes the token: header:NAME or query:NAME (or API Gateway\'s route.request.header.NAME); repeatable for an authorizer function, all must be present' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand local" -l require-group -d 'Deny (403) WebSocket connections of users outside this group (repeatable)' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand local" -l idle-timeout -d 'Close WebSocket connections idle this long (API Gateway: 10m)' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand local" -l max-connection-time -d 'Close WebSocket connections after this long (API Gateway: 2h)' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand local" -l code-ttl -d 'Lifetime of authorization codes (Cognito: 5m); shorter only to test expiry' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand local" -l write-profile -d 'Write profile NAME (public client) and NAME-m2m (confidential client) for this instance' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand local" -l function -d 'A Lambda function: NAME=COMMAND (started with the Lambda Runtime API) or NAME=http://HOST:PORT[#FUNCTION] (a running emulator\'s Invoke API). Repeatable' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand local" -l function-env -d 'An environment variable of a function (repeatable)' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand local" -l function-timeout -d 'A function\'s timeout (default 3s, Lambda\'s)' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand local" -l function-dir -d 'The folder a started function runs in' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand local" -l route -d 'A route and its function: KEY=NAME with KEY $connect, $disconnect, $default or your own' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand local" -l two-way -d 'A route whose function\'s answer (its body) goes back to the client (a route response)' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand local" -l authorizer -d 'The REQUEST authorizer on $connect: a function, instead of the built-in Cognito one' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand local" -l route-selection -d 'The route selection expression' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand local" -l template -d 'Read routes, authorizer and functions from a CloudFormation template (JSON); map each function\'s logical id with --function' -r -F
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand local" -l rotate-refresh-tokens -d 'Rotate refresh tokens: each refresh returns a new one and retires the old'
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand local" -l persist -d 'Keep the signing keys under CWSAUTH_HOME so tokens stay valid across restarts'
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand local" -s v -l verbose -d 'Log what happens on stderr (-v: steps and HTTP exchanges, -vv: more); secrets redacted'

@@ -668,9 +668,10 @@ pub struct LocalArgs {
     /// Another callback (and sign-out) URL for the app clients, besides http://localhost:3000.
     #[arg(long, value_name = "URL")]
     pub callback_url: Vec<String>,
-    /// Where the WebSocket API's authorizer takes the token: header:NAME or query:NAME.
-    #[arg(long, default_value = "header:Authorization", value_name = "SOURCE", value_parser = cwsauth_verify::authorizer::IdentitySource::parse)]
-    pub identity_source: cwsauth_verify::authorizer::IdentitySource,
+    /// Where the authorizer takes the token: header:NAME or query:NAME (or API Gateway's
+    /// route.request.header.NAME); repeatable for an authorizer function, all must be present.
+    #[arg(long, value_name = "SOURCE", value_parser = cwsauth_verify::authorizer::IdentitySource::parse)]
+    pub identity_source: Vec<cwsauth_verify::authorizer::IdentitySource>,
     /// Deny (403) WebSocket connections of users outside this group (repeatable).
     #[arg(long, value_name = "GROUP")]
     pub require_group: Vec<String>,
@@ -692,6 +693,40 @@ pub struct LocalArgs {
     /// Write profile NAME (public client) and NAME-m2m (confidential client) for this instance.
     #[arg(long, value_name = "NAME")]
     pub write_profile: Option<String>,
+
+    /// A Lambda function: NAME=COMMAND (started with the Lambda Runtime API) or
+    /// NAME=http://HOST:PORT[#FUNCTION] (a running emulator's Invoke API). Repeatable.
+    #[arg(
+        long = "function",
+        value_name = "NAME=COMMAND|URL",
+        help_heading = "Your functions"
+    )]
+    pub functions: Vec<String>,
+    /// An environment variable of a function (repeatable).
+    #[arg(long, value_name = "NAME:KEY=VALUE", help_heading = "Your functions")]
+    pub function_env: Vec<String>,
+    /// A function's timeout (default 3s, Lambda's).
+    #[arg(long, value_name = "NAME=DURATION", help_heading = "Your functions")]
+    pub function_timeout: Vec<String>,
+    /// The folder a started function runs in.
+    #[arg(long, value_name = "NAME=DIR", help_heading = "Your functions")]
+    pub function_dir: Vec<String>,
+    /// A route and its function: KEY=NAME with KEY $connect, $disconnect, $default or your own.
+    #[arg(long, value_name = "KEY=NAME", help_heading = "Your functions")]
+    pub route: Vec<String>,
+    /// A route whose function's answer (its body) goes back to the client (a route response).
+    #[arg(long, value_name = "KEY", help_heading = "Your functions")]
+    pub two_way: Vec<String>,
+    /// The REQUEST authorizer on $connect: a function, instead of the built-in Cognito one.
+    #[arg(long, value_name = "NAME", help_heading = "Your functions")]
+    pub authorizer: Option<String>,
+    /// The route selection expression.
+    #[arg(long, value_name = "EXPRESSION", help_heading = "Your functions")]
+    pub route_selection: Option<String>,
+    /// Read routes, authorizer and functions from a CloudFormation template (JSON); map each
+    /// function's logical id with --function.
+    #[arg(long, value_name = "FILE", help_heading = "Your functions")]
+    pub template: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -651,6 +651,10 @@ impl ConfigFile {
         let mut profiles = BTreeMap::new();
         for (top, item) in doc.as_table().iter() {
             let at = item.span().map_or(0, |s| s.start);
+            // `cwsauth local`'s own section, read by the emulator.
+            if top == "local" {
+                continue;
+            }
             if top != "profiles" {
                 return Err(invalid(
                     at,

@@ -5,12 +5,17 @@
 // Handlers return the HTTP error response as their `Err`: it is the answer, not a failure.
 #![allow(clippy::result_large_err)]
 
+pub mod api;
+mod connections;
+pub mod functions;
+mod gateway;
 mod hosted_ui;
 mod http;
 mod json_api;
 mod oauth;
+pub mod template;
+mod tls;
 mod tokens;
-mod websocket;
 
 use std::collections::HashMap;
 use std::convert::Infallible;
@@ -103,6 +108,8 @@ pub struct Options {
     pub rotate_refresh_tokens: bool,
     /// Log one line per request on stderr.
     pub log_requests: bool,
+    /// The developer's functions, routes and authorizer (none: the built-in ones).
+    pub api: api::ApiConfig,
 }
 
 impl Default for Options {
@@ -121,6 +128,7 @@ impl Default for Options {
             persist_dir: None,
             rotate_refresh_tokens: false,
             log_requests: true,
+            api: api::ApiConfig::default(),
         }
     }
 }
@@ -135,6 +143,9 @@ pub enum LocalError {
     },
     #[error("cannot use the signing keys in {path}: {why}")]
     Keys { path: String, why: String },
+    /// The API or one of its functions cannot be set up.
+    #[error("{0}")]
+    Api(String),
 }
 
 /// An app client of the pool.
@@ -169,6 +180,14 @@ pub struct Emulator {
     pub(crate) state: Mutex<State>,
     /// Set when the emulator stops; open connections end.
     pub(crate) stopping: tokio::sync::watch::Sender<bool>,
+    /// The WebSocket API's routes and authorizer.
+    pub(crate) api: api::ApiConfig,
+    /// The developer's functions by name.
+    pub(crate) functions: HashMap<String, Arc<functions::Function>>,
+    /// TLS on the same port, and the CA file clients trust it with.
+    pub(crate) tls: tls::LocalTls,
+    /// Holds the CA's folder when nothing persists.
+    _tls_dir: Option<tempfile::TempDir>,
 }
 
 #[derive(Default)]
@@ -176,11 +195,11 @@ pub(crate) struct State {
     pub codes: HashMap<String, oauth::CodeGrant>,
     pub refresh_tokens: HashMap<String, oauth::RefreshGrant>,
     pub srp_sessions: HashMap<String, json_api::SrpSession>,
-    pub connections: HashMap<String, websocket::Connection>,
+    pub connections: HashMap<String, gateway::Connection>,
 }
 
 impl Emulator {
-    fn new(options: Options, addr: SocketAddr) -> Result<Emulator, LocalError> {
+    async fn new(options: Options, addr: SocketAddr) -> Result<Emulator, LocalError> {
         let base_url = format!("http://{addr}");
         let (access_key, id_key) = load_keys(options.persist_dir.as_deref())?;
         let keys = KeySet::from_value(&jwks_document(&[&access_key, &id_key])).map_err(|e| {
@@ -234,20 +253,89 @@ impl Emulator {
                 spec,
             })
             .collect();
+        let (tls_dir, temp) = match &options.persist_dir {
+            Some(dir) => (dir.clone(), None),
+            None => {
+                let temp = tempfile::Builder::new()
+                    .prefix("cwsauth-local-")
+                    .tempdir()
+                    .map_err(|e| {
+                        LocalError::Api(format!("cannot make a folder for the emulator's CA: {e}"))
+                    })?;
+                (temp.path().to_path_buf(), Some(temp))
+            }
+        };
+        let tls = tls::generate(&tls_dir).map_err(LocalError::Api)?;
+        let issuer = format!("{base_url}/{POOL_ID}");
+        options.api.check().map_err(LocalError::Api)?;
+        let log_requests = options.log_requests;
+        let log: Arc<dyn Fn(&str) + Send + Sync> = Arc::new(move |line: &str| {
+            if log_requests {
+                use std::io::Write;
+                let _ = writeln!(std::io::stderr().lock(), "{line}");
+            }
+        });
+        // What every started function may want of the emulator: its CA (for
+        // https://{domainName}/{stage}), and where its pool is, under the names functions
+        // commonly read (a function's own --function-env settings come after and win).
+        let ca = tls.ca_file.display().to_string();
+        let clients = format!("{PUBLIC_CLIENT_ID},{CONFIDENTIAL_CLIENT_ID}");
+        let extra_env = vec![
+            ("NODE_EXTRA_CA_CERTS".to_string(), ca.clone()),
+            ("AWS_CA_BUNDLE".into(), ca),
+            ("COGNITO_ISSUER".into(), issuer.clone()),
+            ("USER_POOL_ID".into(), POOL_ID.into()),
+            ("CLIENT_IDS".into(), clients),
+            ("CWSAUTH_LOCAL_ISSUER".into(), issuer.clone()),
+            ("CWSAUTH_LOCAL_POOL_ID".into(), POOL_ID.into()),
+            ("CWSAUTH_LOCAL_CLIENT_ID".into(), PUBLIC_CLIENT_ID.into()),
+        ];
+        let mut functions = HashMap::new();
+        for spec in &options.api.functions {
+            let name = spec.name.clone();
+            let function = functions::Function::new(spec.clone(), extra_env.clone(), log.clone())
+                .await
+                .map_err(LocalError::Api)?;
+            functions.insert(name, Arc::new(function));
+        }
         Ok(Emulator {
-            issuer: format!("{base_url}/{POOL_ID}"),
+            issuer,
             ws_url: format!("ws://{addr}/$default"),
             base_url,
             public_client,
             confidential_client,
-            options,
             users,
             access_key,
             id_key,
             keys,
             state: Mutex::new(State::default()),
             stopping: tokio::sync::watch::channel(false).0,
+            api: options.api.clone(),
+            functions,
+            tls,
+            _tls_dir: temp,
+            options,
         })
+    }
+
+    /// One line of the emulator's log on stderr (when logging is on).
+    pub(crate) fn log(&self, line: &str) {
+        if self.options.log_requests {
+            use std::io::Write;
+            let _ = writeln!(std::io::stderr().lock(), "{line}");
+        }
+    }
+
+    /// The CA certificate (PEM) that the emulator's TLS certificate chains to.
+    pub fn ca_file(&self) -> &std::path::Path {
+        &self.tls.ca_file
+    }
+
+    /// Ends the processes of started functions.
+    pub fn stop_functions(&self) {
+        for f in self.functions.values() {
+            f.stop();
+        }
     }
 
     pub(crate) fn state(&self) -> std::sync::MutexGuard<'_, State> {
@@ -273,7 +361,7 @@ impl Emulator {
         self.access_key.sign(claims)
     }
 
-    /// What `$connect` stored for each open WebSocket connection.
+    /// What `$connect` stored for each open WebSocket connection (the built-in echo's view).
     pub fn connections(&self) -> Vec<serde_json::Value> {
         self.state()
             .connections
@@ -304,8 +392,15 @@ impl Emulator {
     async fn route(self: Arc<Self>, req: Request<Incoming>) -> Response<Body> {
         let path = req.uri().path().to_string();
         let pool_prefix = format!("/{POOL_ID}/.well-known/");
-        if websocket::is_upgrade(&req) {
-            return websocket::upgrade(self, req);
+        if let Some((stage, id)) = connections::parse_path(&path) {
+            return connections::handle(&self, req, stage, id).await;
+        }
+        if req.headers().get(hyper::header::UPGRADE).is_some() {
+            // An upgrade after another request on the same connection: open a new one.
+            return http::json(
+                400,
+                &serde_json::json!({"message": "Bad Request: open a new connection for a WebSocket"}),
+            );
         }
         match (req.method(), path.as_str()) {
             (&Method::GET, "/oauth2/authorize") => hosted_ui::authorize(&self, &req),
@@ -471,6 +566,90 @@ impl Drop for Running {
     }
 }
 
+/// One connection: TLS or plain on the same port (a TLS ClientHello starts with 0x16); a
+/// WebSocket upgrade goes to the gateway with its head as sent, anything else to hyper with
+/// the bytes read so far replayed.
+async fn serve(emu: Arc<Emulator>, tcp: tokio::net::TcpStream, peer: SocketAddr) {
+    let _ = tcp.set_nodelay(true);
+    let mut first = [0u8; 1];
+    let tls = matches!(tcp.peek(&mut first).await, Ok(1) if first[0] == 0x16);
+    let mut io: Box<dyn gateway::Io> = if tls {
+        match tokio::time::timeout(Duration::from_secs(10), emu.tls.acceptor.accept(tcp)).await {
+            Ok(Ok(stream)) => Box::new(stream),
+            _ => return,
+        }
+    } else {
+        Box::new(tcp)
+    };
+    let Some((head, read)) = gateway::read_head(&mut io, peer).await else {
+        return;
+    };
+    if let Some(head) = head.filter(gateway::Head::is_upgrade) {
+        return gateway::handshake(emu, head, read, io).await;
+    }
+    let service = hyper::service::service_fn(move |req| {
+        let emu = emu.clone();
+        async move { Ok::<_, Infallible>(emu.handle(req).await) }
+    });
+    let _ = hyper::server::conn::http1::Builder::new()
+        .serve_connection(hyper_util::rt::TokioIo::new(Replay::new(read, io)), service)
+        .await;
+}
+
+/// A stream whose first bytes were already read: they are handed out again first.
+struct Replay<S> {
+    read: Vec<u8>,
+    at: usize,
+    inner: S,
+}
+
+impl<S> Replay<S> {
+    fn new(read: Vec<u8>, inner: S) -> Replay<S> {
+        Replay { read, at: 0, inner }
+    }
+}
+
+impl<S: tokio::io::AsyncRead + Unpin> tokio::io::AsyncRead for Replay<S> {
+    fn poll_read(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        buf: &mut tokio::io::ReadBuf<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        if self.at < self.read.len() {
+            let n = buf.remaining().min(self.read.len() - self.at);
+            let at = self.at;
+            buf.put_slice(&self.read[at..at + n]);
+            self.at += n;
+            return std::task::Poll::Ready(Ok(()));
+        }
+        std::pin::Pin::new(&mut self.inner).poll_read(cx, buf)
+    }
+}
+
+impl<S: tokio::io::AsyncWrite + Unpin> tokio::io::AsyncWrite for Replay<S> {
+    fn poll_write(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        data: &[u8],
+    ) -> std::task::Poll<std::io::Result<usize>> {
+        std::pin::Pin::new(&mut self.inner).poll_write(cx, data)
+    }
+
+    fn poll_flush(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        std::pin::Pin::new(&mut self.inner).poll_flush(cx)
+    }
+
+    fn poll_shutdown(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        std::pin::Pin::new(&mut self.inner).poll_shutdown(cx)
+    }
+}
+
 /// Binds and starts serving on the current tokio runtime.
 pub async fn start(options: Options) -> Result<Running, LocalError> {
     let addr = SocketAddr::new(options.bind, options.port);
@@ -480,7 +659,7 @@ pub async fn start(options: Options) -> Result<Running, LocalError> {
     let addr = listener
         .local_addr()
         .map_err(|source| LocalError::Bind { addr, source })?;
-    let emulator = Arc::new(Emulator::new(options, addr)?);
+    let emulator = Arc::new(Emulator::new(options, addr).await?);
     let (tx, mut rx) = tokio::sync::oneshot::channel::<()>();
     let emu = emulator.clone();
     let task = tokio::spawn(async move {
@@ -488,19 +667,12 @@ pub async fn start(options: Options) -> Result<Running, LocalError> {
             tokio::select! {
                 _ = &mut rx => break,
                 accepted = listener.accept() => {
-                    let Ok((stream, _peer)) = accepted else { continue };
+                    let Ok((stream, peer)) = accepted else { continue };
                     let emu = emu.clone();
                     let mut stopped = emu.stopping.subscribe();
                     tokio::spawn(async move {
-                        let service = hyper::service::service_fn(move |req| {
-                            let emu = emu.clone();
-                            async move { Ok::<_, Infallible>(emu.handle(req).await) }
-                        });
-                        let conn = hyper::server::conn::http1::Builder::new()
-                            .serve_connection(hyper_util::rt::TokioIo::new(stream), service)
-                            .with_upgrades();
                         tokio::select! {
-                            _ = conn => {}
+                            _ = serve(emu, stream, peer) => {}
                             _ = stopped.changed() => {}
                         }
                     });
@@ -508,6 +680,7 @@ pub async fn start(options: Options) -> Result<Running, LocalError> {
             }
         }
         let _ = emu.stopping.send(true);
+        emu.stop_functions();
     });
     Ok(Running {
         emulator,

@@ -8,6 +8,7 @@ use std::sync::{Arc, Mutex};
 
 use cwsauth_verify::signing::{SigningKey, jwks_document};
 use serde_json::{Value, json};
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 
 pub const POOL: &str = "us-east-1_TestPool1";
 pub const CLIENT: &str = "testclient123";
@@ -246,6 +247,8 @@ pub struct Local {
     /// The banner lines printed at start.
     pub banner: Vec<String>,
     child: std::process::Child,
+    /// Everything the emulator wrote on stderr, and a signal for each new line.
+    log: Arc<(Mutex<String>, std::sync::Condvar)>,
 }
 
 pub const PUBLIC_CLIENT: &str = "cwsauthlocalpublic00000001";
@@ -263,16 +266,28 @@ impl Local {
 
     pub fn start_in(cli: Cli, args: &[&str]) -> Local {
         use std::io::BufRead;
-        let log = std::fs::File::create(cli.home.path().join("local.log")).unwrap();
         let mut all = vec!["local", "--port", "0", "--write-profile", "local"];
         all.extend_from_slice(args);
         let mut child = cli
             .command(&all)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
-            .stderr(Stdio::from(log))
+            .stderr(Stdio::piped())
             .spawn()
             .expect("spawn cwsauth local");
+        let log = Arc::new((Mutex::new(String::new()), std::sync::Condvar::new()));
+        let stderr = child.stderr.take().unwrap();
+        let sink = log.clone();
+        std::thread::spawn(move || {
+            for line in std::io::BufReader::new(stderr).split(b'\n') {
+                let Ok(line) = line else { break };
+                let (text, signal) = &*sink;
+                let mut text = text.lock().unwrap();
+                text.push_str(&String::from_utf8_lossy(&line));
+                text.push('\n');
+                signal.notify_all();
+            }
+        });
         let stdout = child.stdout.take().unwrap();
         let mut banner = Vec::new();
         for line in std::io::BufReader::new(stdout).lines() {
@@ -284,10 +299,15 @@ impl Local {
             }
         }
         let first = banner.first().cloned().unwrap_or_default();
-        let base = first
-            .strip_prefix("cwsauth local listening on ")
-            .unwrap_or_else(|| panic!("unexpected banner: {banner:?}"))
-            .to_string();
+        let Some(base) = first.strip_prefix("cwsauth local listening on ") else {
+            let _ = child.wait();
+            let (text, _) = &*log;
+            panic!(
+                "unexpected banner: {banner:?}; stderr: {}",
+                text.lock().unwrap()
+            );
+        };
+        let base = base.to_string();
         let port = base.rsplit(':').next().unwrap().parse().unwrap();
         Local {
             cli,
@@ -295,6 +315,31 @@ impl Local {
             port,
             banner,
             child,
+            log,
+        }
+    }
+
+    /// Waits (60 s at most, then fails with the log) until the emulator's log has a line
+    /// containing `needle`, and returns the log so far.
+    pub fn wait_for_log(&self, needle: &str) -> String {
+        self.wait_for_lines(needle, 1)
+    }
+
+    /// Waits until `count` lines of the log contain `needle`.
+    pub fn wait_for_lines(&self, needle: &str, count: usize) -> String {
+        let (text, signal) = &*self.log;
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        let mut guard = text.lock().unwrap();
+        loop {
+            if guard.lines().filter(|l| l.contains(needle)).count() >= count {
+                return guard.clone();
+            }
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            assert!(
+                !left.is_zero(),
+                "no {count} log lines with {needle:?} in 60 s; log:\n{guard}"
+            );
+            guard = signal.wait_timeout(guard, left).unwrap().0;
         }
     }
 
@@ -314,7 +359,7 @@ impl Local {
 
     /// What the emulator logged on stderr so far.
     pub fn log(&self) -> String {
-        std::fs::read_to_string(self.cli.home.path().join("local.log")).unwrap_or_default()
+        self.log.0.lock().unwrap().clone()
     }
 
     pub fn authorize_query(&self, state: &str, extra: &[(&str, &str)]) -> String {
@@ -533,7 +578,9 @@ impl Tmux {
 
     /// Polls the screen until `needle` shows (a terminal gives no other signal).
     pub fn wait_for(&self, needle: &str) -> String {
-        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+        // The captured screen has no trailing spaces.
+        let needle = needle.trim_end();
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
         loop {
             let s = self.screen();
             if s.contains(needle) {
@@ -551,5 +598,33 @@ impl Tmux {
 impl Drop for Tmux {
     fn drop(&mut self) {
         self.run(&["kill-server"]);
+    }
+}
+
+/// A WebSocket upgrade request to the emulator, with the token in `Authorization`.
+pub fn ws_request(
+    local: &Local,
+    path: &str,
+    token: Option<&str>,
+) -> tokio_tungstenite::tungstenite::handshake::client::Request {
+    let mut req = format!("ws://127.0.0.1:{}{path}", local.port)
+        .into_client_request()
+        .unwrap();
+    if let Some(t) = token {
+        req.headers_mut()
+            .insert("Authorization", format!("Bearer {t}").parse().unwrap());
+    }
+    req
+}
+
+/// The status and body of a refused handshake.
+pub fn refused(local: &Local, path: &str, token: Option<&str>) -> (u16, String) {
+    match tokio_tungstenite::tungstenite::connect(ws_request(local, path, token)) {
+        Err(tokio_tungstenite::tungstenite::Error::Http(resp)) => (
+            resp.status().as_u16(),
+            String::from_utf8(resp.body().clone().unwrap_or_default()).unwrap(),
+        ),
+        Ok(_) => panic!("handshake accepted"),
+        Err(e) => panic!("unexpected error {e}"),
     }
 }

@@ -263,3 +263,43 @@ fn discover_fills_endpoints() {
     );
     assert!(!cli.home.path().join("config.toml").exists());
 }
+
+/// On a terminal with nothing to go on, `configure` asks, as `aws configure` does, and checks
+/// each value as it is typed.
+#[test]
+fn configure_on_a_terminal_asks_and_checks_each_value() {
+    let cli = Cli::new();
+    let Some(tty) = Tmux::start(&format!(
+        "CWSAUTH_HOME={} NO_COLOR=1 {} configure --profile dev",
+        cli.home.path().display(),
+        env!("CARGO_BIN_EXE_cwsauth")
+    )) else {
+        return;
+    };
+    tty.wait_for("User pool id (e.g. us-east-1_AbCdEf123):");
+    tty.send(&["-l", "not a pool"]);
+    tty.send(&["Enter"]);
+    tty.wait_for("cwsauth: warning: \"not a pool\" is not a user pool id");
+    tty.send(&["-l", "us-east-1_AbC123"]);
+    tty.send(&["Enter"]);
+    tty.wait_for("App client id: ");
+    tty.send(&["-l", "abc123def"]);
+    tty.send(&["Enter"]);
+    tty.wait_for("Hosted UI domain (prefix, full domain or https:// URL): ");
+    tty.send(&["-l", "myapp"]);
+    tty.send(&["Enter"]);
+    tty.wait_for("Client secret (only for a client that has one; Enter for none): ");
+    tty.send(&["Enter"]);
+    tty.wait_for("Fill issuer, JWKS URL and domain by OIDC discovery now? [y/N]: ");
+    tty.send(&["-l", "n"]);
+    tty.send(&["Enter"]);
+    tty.wait_for("Wrote user_pool_id, client_id, domain to profile dev in ");
+    let text = std::fs::read_to_string(cli.home.path().join("config.toml")).unwrap();
+    assert_eq!(
+        text,
+        "[profiles.dev]\nuser_pool_id = \"us-east-1_AbC123\"\nclient_id = \"abc123def\"\ndomain = \"myapp\"\n"
+    );
+    // The bare prefix became Cognito's domain through the pool's region.
+    let run = cli.run(&["configure", "--show", "--json", "--profile", "dev"]);
+    assert_eq!(run.json()["values"]["region"]["value"], "us-east-1");
+}

@@ -25,9 +25,15 @@ fn tokens_live_in_the_secret_service_one_entry_each() {
         "{}",
         login.stderr()
     );
-    assert!(
-        !local.cli.home.path().join("data/tokens").exists(),
-        "nothing on disk"
+    // No token on disk: only the note of which store the login chose.
+    let on_disk: Vec<String> = std::fs::read_dir(local.cli.home.path().join("data/tokens"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(on_disk, ["local.store"]);
+    assert_eq!(
+        std::fs::read_to_string(local.cli.home.path().join("data/tokens/local.store")).unwrap(),
+        "keyring\n"
     );
 
     let status = local
@@ -57,18 +63,54 @@ fn tokens_live_in_the_secret_service_one_entry_each() {
     if let Ok(out) = search {
         let text = String::from_utf8_lossy(&out.stdout).to_string()
             + &String::from_utf8_lossy(&out.stderr);
-        for part in ["meta", "access", "id", "refresh"] {
+        // The tokens of one generation, and the meta entry that points at it.
+        for part in ["meta", "g1/access", "g1/id", "g1/refresh"] {
             assert!(
                 text.contains(&format!("{entries}/{part}")),
                 "no entry {entries}/{part} in {text}"
             );
         }
     }
-    // A refresh goes through the keyring too.
+    // A refresh goes through the keyring too, as a new generation; the old one is removed.
     local
         .cli
         .run(&["token", "--profile", "local", "--min-ttl", "99999"])
         .expect(0);
+    if let Ok(out) = std::process::Command::new("secret-tool")
+        .args(["search", "--all", "service", "cwsauth"])
+        .output()
+    {
+        let text = String::from_utf8_lossy(&out.stdout).to_string();
+        assert!(text.contains(&format!("{entries}/g2/access")), "{text}");
+        assert!(!text.contains(&format!("{entries}/g1/access")), "{text}");
+    }
+    // A meta entry that cannot be read: commands refuse it, a login replaces it.
+    let user = format!("{entries}/meta");
+    let mut child = std::process::Command::new("secret-tool")
+        .args([
+            "store", "--label", "cwsauth", "service", "cwsauth", "username", &user,
+        ])
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::io::Write::write_all(child.stdin.as_mut().unwrap(), b"{broken").unwrap();
+    drop(child.stdin.take());
+    assert!(child.wait().unwrap().success());
+    let run = local.cli.run(&["token", "--profile", "local"]);
+    run.expect(2);
+    assert!(
+        run.stderr().contains("`cwsauth login` replaces it"),
+        "{}",
+        run.stderr()
+    );
+    let again = local.password_login("keyring", "--password", ("demo", "Demo-Passw0rd!"), &[]);
+    again.expect(0);
+    assert!(
+        again.stderr().contains("this login replaces it"),
+        "{}",
+        again.stderr()
+    );
+    local.cli.run(&["token", "--profile", "local"]).expect(0);
     local.cli.run(&["logout", "--profile", "local"]).expect(0);
     local.cli.run(&["status", "--profile", "local"]).expect(1);
 }

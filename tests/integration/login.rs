@@ -313,17 +313,20 @@ fn logout_offline_still_deletes_and_everywhere_opens_the_hosted_ui_logout() {
     assert!(!cli.home.path().join("data/tokens/local.json").exists());
 
     // --everywhere hands the hosted UI's /logout to the browser command (echo, here).
-    let run = Run(cli
-        .command(&[
-            "logout",
-            "--profile",
-            "local",
-            "--everywhere",
-            "--browser-command",
-            "echo",
-        ])
-        .output()
-        .unwrap());
+    let everywhere = |browser: &str| {
+        Run(cli
+            .command(&[
+                "logout",
+                "--profile",
+                "local",
+                "--everywhere",
+                "--browser-command",
+                browser,
+            ])
+            .output()
+            .unwrap())
+    };
+    let run = everywhere("echo");
     run.expect(0);
     // The profile's first redirect URI is the sign-out URL.
     assert_eq!(
@@ -331,6 +334,41 @@ fn logout_offline_still_deletes_and_everywhere_opens_the_hosted_ui_logout() {
         format!(
             "{base}/logout?client_id={PUBLIC_CLIENT}&logout_uri=http%3A%2F%2Flocalhost%3A3000\n"
         )
+    );
+    // The command is split as a shell would: a quoted path with a space, then its arguments.
+    let script = cli.home.path().join("my browser.sh");
+    std::fs::write(&script, "#!/bin/sh\nprintf '%s|' \"$@\"; echo\n").unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    let command = format!("'{}' --new-window \"a b\"", script.display());
+    let run = everywhere(&command);
+    run.expect(0);
+    assert!(
+        run.stdout()
+            .starts_with(&format!("--new-window|a b|{base}/logout?client_id=")),
+        "{}",
+        run.stdout()
+    );
+    // An unclosed quote is one line, and the address to open by hand.
+    let run = Run(cli
+        .command(&[
+            "logout",
+            "--profile",
+            "local",
+            "--everywhere",
+            "--browser-command",
+            "'unclosed",
+        ])
+        .output()
+        .unwrap());
+    run.expect(0);
+    assert!(
+        run.stderr().contains("cwsauth: warning: the browser command \"'unclosed\" has an unclosed quote; open the address above yourself\n"),
+        "{}",
+        run.stderr()
     );
 }
 

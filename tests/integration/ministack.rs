@@ -181,7 +181,7 @@ fn login_refresh_and_verify_against_ministack() {
         );
         run.expect(0);
         assert!(
-            run.stderr().contains("logged in as mia"),
+            run.stderr().contains("Logged in as mia"),
             "{profile} {flag}: {}",
             run.stderr()
         );
@@ -232,7 +232,7 @@ fn login_refresh_and_verify_against_ministack() {
     run.expect(1);
     assert_eq!(
         run.stderr(),
-        "cwsauth: Cognito asks for the NEW_PASSWORD_REQUIRED challenge, which needs a person at a terminal (or the hosted UI: `cwsauth login` without --password/--srp)\n"
+        "cwsauth: error: Cognito asks for the NEW_PASSWORD_REQUIRED challenge, which needs a person at a terminal (or the hosted UI: `cwsauth login --profile ms` without --password/--srp)\n"
     );
 
     // The hosted UI with PKCE, through the scripted browser.

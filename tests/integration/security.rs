@@ -7,7 +7,7 @@ use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use serde_json::{Value, json};
 
 use crate::common::*;
-use crate::local::refused;
+
 use crate::login::{emulator, login, store_file, token_posts};
 
 fn b64(v: &Value) -> String {
@@ -116,12 +116,9 @@ fn forged_tokens_are_refused_by_verify_and_by_the_authorizer() {
         .cli
         .run(&["verify", "--profile", "local", &access])
         .expect(0);
-    let mut ws = tokio_tungstenite::tungstenite::connect(crate::local::ws_request(
-        &local,
-        "/prod",
-        Some(&access),
-    ))
-    .unwrap();
+    let mut ws =
+        tokio_tungstenite::tungstenite::connect(ws_request(&local, "/prod", Some(&access)))
+            .unwrap();
     let _ = ws.0.close(None);
 
     let other_pool = cwsauth_verify::signing::SigningKey::generate(kid.clone()).unwrap();

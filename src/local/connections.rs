@@ -1,0 +1,244 @@
+//! The `@connections` management API on the emulator's port, as the AWS SDKs call it:
+//! `POST|GET|DELETE /{stage}/@connections/{id}` (the `@` and the id's `=` percent-encoded or
+//! not). Requests must carry a SigV4 `Authorization` of the right shape; any credentials are
+//! accepted (the signature itself is not checked: there are no secrets to check it against).
+//! Errors carry AWS's types (`x-amzn-ErrorType`), so the SDKs raise `GoneException`,
+//! `PayloadTooLargeException`, `ForbiddenException`.
+
+use http_body_util::BodyExt;
+use hyper::body::Incoming;
+use hyper::{Method, Request, Response};
+use serde_json::json;
+
+use super::Emulator;
+use super::gateway::{MAX_MESSAGE, Outgoing};
+use super::http::{self, Body};
+
+/// The connection id of an `@connections` path, if it is one: `/{stage}/@connections/{id}`.
+pub fn parse_path(path: &str) -> Option<(String, String)> {
+    let mut parts = path.trim_start_matches('/').splitn(3, '/');
+    let stage = parts.next()?;
+    let marker = parts.next()?;
+    let id = parts.next()?;
+    if !(marker == "@connections" || marker.eq_ignore_ascii_case("%40connections"))
+        || id.is_empty()
+        || id.contains('/')
+    {
+        return None;
+    }
+    let decode = |s: &str| percent_decode(s);
+    Some((decode(stage), decode(id)))
+}
+
+fn percent_decode(text: &str) -> String {
+    percent_encoding::percent_decode_str(text)
+        .decode_utf8_lossy()
+        .into_owned()
+}
+
+fn aws_error(status: u16, error_type: &str, message: Option<&str>) -> Response<Body> {
+    let body = message
+        .map(|m| json!({"message": m}).to_string())
+        .unwrap_or_default();
+    let mut resp = http::response(status, "application/json", body);
+    if let Ok(v) = error_type.parse() {
+        resp.headers_mut().insert("x-amzn-ErrorType", v);
+    }
+    if let Ok(v) = super::tokens::uuid().parse() {
+        resp.headers_mut().insert("x-amzn-RequestId", v);
+    }
+    resp
+}
+
+/// Why a request's signature has the wrong shape, if it does.
+fn signature_problem(req: &Request<Incoming>) -> Option<(&'static str, &'static str)> {
+    let Some(auth) = req
+        .headers()
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+    else {
+        return Some((
+            "MissingAuthenticationTokenException",
+            "Missing Authentication Token",
+        ));
+    };
+    let incomplete = Some((
+        "IncompleteSignatureException",
+        "Authorization header requires 'Credential', 'Signature' and 'SignedHeaders' of AWS4-HMAC-SHA256 for service execute-api",
+    ));
+    let Some(rest) = auth.strip_prefix("AWS4-HMAC-SHA256 ") else {
+        return incomplete;
+    };
+    let field = |name: &str| {
+        rest.split(',')
+            .map(str::trim)
+            .find_map(|p| p.strip_prefix(name).and_then(|v| v.strip_prefix('=')))
+    };
+    let (Some(credential), Some(signed), Some(signature)) = (
+        field("Credential"),
+        field("SignedHeaders"),
+        field("Signature"),
+    ) else {
+        return incomplete;
+    };
+    let scope: Vec<&str> = credential.split('/').collect();
+    let shape_ok = scope.len() == 5
+        && !scope[0].is_empty()
+        && scope[1].len() == 8
+        && scope[1].bytes().all(|b| b.is_ascii_digit())
+        && scope[3] == "execute-api"
+        && scope[4] == "aws4_request"
+        && signed.split(';').any(|h| h == "host")
+        && signature.len() == 64
+        && signature.bytes().all(|b| b.is_ascii_hexdigit());
+    let dated = req
+        .headers()
+        .get("x-amz-date")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|d| d.len() == 16 && d.as_bytes()[8] == b'T' && d.ends_with('Z'));
+    if !shape_ok || !dated {
+        return incomplete;
+    }
+    None
+}
+
+/// Most of an oversized body read (and dropped) before answering 413, so that the client,
+/// still sending, reads the answer rather than a reset connection.
+const DRAIN_LIMIT: usize = 8 * 1024 * 1024;
+
+/// The body when it fits a message; `None` when it does not (read up to [`DRAIN_LIMIT`]) or
+/// does not arrive within 30 s.
+async fn read_message(mut body: Incoming) -> Option<Vec<u8>> {
+    let mut kept = Vec::new();
+    let mut seen = 0usize;
+    let read = async {
+        while seen <= DRAIN_LIMIT {
+            match body.frame().await {
+                Some(Ok(frame)) => {
+                    if let Some(data) = frame.data_ref() {
+                        seen += data.len();
+                        if seen <= MAX_MESSAGE {
+                            kept.extend_from_slice(data);
+                        }
+                    }
+                }
+                Some(Err(_)) | None => break,
+            }
+        }
+    };
+    // A client that stops sending mid-body gets no message delivered.
+    tokio::time::timeout(std::time::Duration::from_secs(30), read)
+        .await
+        .ok()?;
+    (seen <= MAX_MESSAGE).then_some(kept)
+}
+
+fn iso(ms: u64) -> String {
+    chrono::DateTime::from_timestamp_millis(i64::try_from(ms).unwrap_or(0))
+        .map(|t| t.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string())
+        .unwrap_or_default()
+}
+
+/// Answers one `@connections` request.
+pub async fn handle(
+    emu: &Emulator,
+    req: Request<Incoming>,
+    stage: String,
+    id: String,
+) -> Response<Body> {
+    if let Some((error_type, message)) = signature_problem(&req) {
+        return aws_error(403, error_type, Some(message));
+    }
+    let known = emu
+        .state()
+        .connections
+        .get(&id)
+        .filter(|c| c.stage == stage)
+        .map(|c| {
+            (
+                c.outgoing.clone(),
+                c.connected_at,
+                c.last_active.clone(),
+                c.identity.clone(),
+            )
+        });
+    match *req.method() {
+        Method::POST => {
+            let Some(body) = read_message(req.into_body()).await else {
+                return aws_error(
+                    413,
+                    "PayloadTooLargeException",
+                    Some(&format!("Message too long: over {MAX_MESSAGE} bytes")),
+                );
+            };
+            let Some((outgoing, _, last_active, _)) = known else {
+                return aws_error(410, "GoneException", None);
+            };
+            let text = String::from_utf8_lossy(&body).into_owned();
+            match outgoing.try_send(Outgoing::Text(text)) {
+                Ok(()) => {
+                    last_active.store(
+                        u64::try_from(
+                            std::time::SystemTime::now()
+                                .duration_since(std::time::UNIX_EPOCH)
+                                .map(|d| d.as_millis())
+                                .unwrap_or(0),
+                        )
+                        .unwrap_or(0),
+                        std::sync::atomic::Ordering::Relaxed,
+                    );
+                    http::response(200, "application/json", "")
+                }
+                Err(tokio::sync::mpsc::error::TrySendError::Full(_)) => {
+                    aws_error(429, "LimitExceededException", Some("Too Many Requests"))
+                }
+                Err(_) => aws_error(410, "GoneException", None),
+            }
+        }
+        Method::GET => match known {
+            Some((_, connected_at, last_active, identity)) => {
+                let mut identity = identity;
+                if identity.get("userAgent").is_none() {
+                    identity["userAgent"] = json!("");
+                }
+                http::json(
+                    200,
+                    &json!({
+                        "connectedAt": iso(connected_at),
+                        "identity": identity,
+                        "lastActiveAt": iso(last_active.load(std::sync::atomic::Ordering::Relaxed)),
+                    }),
+                )
+            }
+            None => aws_error(410, "GoneException", None),
+        },
+        Method::DELETE => match known {
+            Some((outgoing, ..)) => {
+                let _ = outgoing.try_send(Outgoing::Close);
+                http::response(204, "application/json", "")
+            }
+            None => aws_error(410, "GoneException", None),
+        },
+        _ => aws_error(403, "ForbiddenException", Some("Forbidden")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_as_the_sdks_send_them() {
+        assert_eq!(
+            parse_path("/dev/@connections/L0SM9cOFvHcCIhw%3D"),
+            Some(("dev".into(), "L0SM9cOFvHcCIhw=".into()))
+        );
+        assert_eq!(
+            parse_path("/$default/%40connections/a-b_c="),
+            Some(("$default".into(), "a-b_c=".into()))
+        );
+        assert_eq!(parse_path("/dev/connections/x"), None);
+        assert_eq!(parse_path("/dev/@connections/"), None);
+        assert_eq!(parse_path("/@connections/x"), None);
+    }
+}

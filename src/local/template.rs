@@ -1,0 +1,567 @@
+//! A CloudFormation template (JSON) read into the emulator's API: `AWS::ApiGatewayV2::Api`,
+//! `::Authorizer`, `::Route`, `::RouteResponse`, `::Integration` and `AWS::Lambda::Function`
+//! (handler, timeout, memory, environment), with `Ref`, `Fn::GetAtt`, `Fn::Sub` and `Fn::Join`
+//! resolved; the Cognito pool and clients stand for the emulator's own. Functions are mapped to
+//! local commands or Invoke APIs by their logical id (`--function LOGICAL_ID=…`).
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use serde_json::{Map, Value};
+
+use super::api::{ApiConfig, AuthorizerConfig, Identity, RouteConfig};
+use super::functions::{ACCOUNT, FunctionSpec, REGION};
+
+/// Largest template read (CloudFormation's own limit is 1 MB).
+pub const MAX_TEMPLATE: usize = 1024 * 1024;
+
+/// What reading a template gives: the API, and each function's settings (without a runner).
+#[derive(Debug, Clone)]
+pub struct FromTemplate {
+    pub api: ApiConfig,
+    /// Logical ids of the functions the API uses, with their handler, timeout, memory and
+    /// environment.
+    pub functions: BTreeMap<String, FunctionSettings>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct FunctionSettings {
+    pub handler: Option<String>,
+    pub timeout: Option<Duration>,
+    pub memory_mb: Option<u32>,
+    pub env: Vec<(String, String)>,
+}
+
+/// What the pool's resources stand for locally.
+pub struct Local<'a> {
+    pub pool_id: &'a str,
+    pub client_id: &'a str,
+    pub issuer: &'a str,
+}
+
+struct Resolver<'a> {
+    resources: &'a Map<String, Value>,
+    parameters: Map<String, Value>,
+    local: &'a Local<'a>,
+}
+
+fn err(id: &str, why: impl std::fmt::Display) -> String {
+    format!("template resource {id}: {why}")
+}
+
+impl Resolver<'_> {
+    fn kind(&self, id: &str) -> Option<&str> {
+        self.resources.get(id)?.get("Type")?.as_str()
+    }
+
+    /// `Ref` of a resource or a parameter.
+    fn reference(&self, at: &str, name: &str) -> Result<String, String> {
+        match name {
+            "AWS::Region" => return Ok(REGION.into()),
+            "AWS::AccountId" => return Ok(ACCOUNT.into()),
+            "AWS::Partition" => return Ok("aws".into()),
+            "AWS::StackName" => return Ok("cwsauth-local".into()),
+            "AWS::URLSuffix" => return Ok("amazonaws.com".into()),
+            "AWS::NoValue" => return Ok(String::new()),
+            _ => {}
+        }
+        if let Some(p) = self.parameters.get(name) {
+            return match p.get("Default") {
+                Some(Value::String(s)) => Ok(s.clone()),
+                Some(v @ (Value::Number(_) | Value::Bool(_))) => Ok(v.to_string()),
+                _ => Err(err(
+                    at,
+                    format!("parameter {name} has no Default to use locally"),
+                )),
+            };
+        }
+        match self.kind(name) {
+            Some("AWS::Cognito::UserPool") => Ok(self.local.pool_id.into()),
+            Some("AWS::Cognito::UserPoolClient") => Ok(self.local.client_id.into()),
+            Some("AWS::ApiGatewayV2::Api") => Ok(super::gateway::API_ID.into()),
+            // Functions, integrations, authorizers, routes: their logical id names them.
+            Some(_) => Ok(name.into()),
+            None => Err(err(
+                at,
+                format!("Ref to {name}, which is neither a resource nor a parameter"),
+            )),
+        }
+    }
+
+    /// `Fn::GetAtt` of the attributes the emulator can give.
+    fn attribute(&self, at: &str, id: &str, attr: &str) -> Result<String, String> {
+        match (self.kind(id), attr) {
+            (Some("AWS::Lambda::Function"), "Arn") => {
+                Ok(format!("arn:aws:lambda:{REGION}:{ACCOUNT}:function:{id}"))
+            }
+            (Some("AWS::Cognito::UserPool"), "ProviderURL") => Ok(self
+                .local
+                .issuer
+                .trim_start_matches("https://")
+                .trim_start_matches("http://")
+                .into()),
+            (Some("AWS::Cognito::UserPool"), "Arn") => Ok(format!(
+                "arn:aws:cognito-idp:{REGION}:{ACCOUNT}:userpool/{}",
+                self.local.pool_id
+            )),
+            (Some("AWS::ApiGatewayV2::Api"), "ApiEndpoint") => Ok(format!(
+                "wss://{}.execute-api.{REGION}.amazonaws.com",
+                super::gateway::API_ID
+            )),
+            (Some("AWS::ApiGatewayV2::Api"), "ApiId") => Ok(super::gateway::API_ID.into()),
+            (Some(kind), _) => Err(err(
+                at,
+                format!("Fn::GetAtt {id}.{attr} of a {kind} cannot be resolved locally"),
+            )),
+            (None, _) => Err(err(
+                at,
+                format!("Fn::GetAtt of {id}, which is not a resource"),
+            )),
+        }
+    }
+
+    /// A value with its intrinsic functions resolved to a string.
+    fn string(&self, at: &str, v: &Value) -> Result<String, String> {
+        match v {
+            Value::String(s) => Ok(s.clone()),
+            Value::Number(n) => Ok(n.to_string()),
+            Value::Bool(b) => Ok(b.to_string()),
+            Value::Object(o) if o.len() == 1 => {
+                let (f, arg) = o
+                    .iter()
+                    .next()
+                    .map(|(k, v)| (k.as_str(), v))
+                    .unwrap_or(("", v));
+                match f {
+                    "Ref" => self.reference(at, arg.as_str().unwrap_or("")),
+                    "Fn::GetAtt" => {
+                        let (id, attr) = match arg {
+                            Value::Array(a) if a.len() == 2 => (
+                                a[0].as_str().unwrap_or("").to_string(),
+                                a[1].as_str().unwrap_or("").to_string(),
+                            ),
+                            Value::String(s) => match s.split_once('.') {
+                                Some((i, a)) => (i.to_string(), a.to_string()),
+                                None => return Err(err(at, "Fn::GetAtt needs RESOURCE.ATTRIBUTE")),
+                            },
+                            _ => return Err(err(at, "Fn::GetAtt needs [RESOURCE, ATTRIBUTE]")),
+                        };
+                        self.attribute(at, &id, &attr)
+                    }
+                    "Fn::Join" => {
+                        let Some([sep, Value::Array(items)]) = arg.as_array().map(Vec::as_slice)
+                        else {
+                            return Err(err(at, "Fn::Join needs [SEPARATOR, [VALUES]]"));
+                        };
+                        let parts = items
+                            .iter()
+                            .map(|i| self.string(at, i))
+                            .collect::<Result<Vec<_>, _>>()?;
+                        Ok(parts.join(sep.as_str().unwrap_or("")))
+                    }
+                    "Fn::Sub" => {
+                        let (text, vars) = match arg {
+                            Value::String(s) => (s.clone(), Map::new()),
+                            Value::Array(a) if a.len() == 2 => (
+                                a[0].as_str().unwrap_or("").to_string(),
+                                a[1].as_object().cloned().unwrap_or_default(),
+                            ),
+                            _ => {
+                                return Err(err(
+                                    at,
+                                    "Fn::Sub needs a string or [STRING, {VARIABLES}]",
+                                ));
+                            }
+                        };
+                        self.substitute(at, &text, &vars)
+                    }
+                    other => Err(err(at, format!("{other} cannot be resolved locally"))),
+                }
+            }
+            _ => Err(err(
+                at,
+                format!(
+                    "{} is not a value the emulator can use",
+                    crate::sanitize::excerpt(&v.to_string(), 80)
+                ),
+            )),
+        }
+    }
+
+    /// `${Name}`, `${Resource.Attribute}` and `${!Literal}` of `Fn::Sub`.
+    fn substitute(
+        &self,
+        at: &str,
+        text: &str,
+        vars: &Map<String, Value>,
+    ) -> Result<String, String> {
+        let mut out = String::new();
+        let mut rest = text;
+        while let Some(start) = rest.find("${") {
+            out.push_str(&rest[..start]);
+            let end = rest[start..]
+                .find('}')
+                .map(|e| e + start)
+                .ok_or_else(|| err(at, "Fn::Sub has a ${ without its }"))?;
+            let name = &rest[start + 2..end];
+            if let Some(literal) = name.strip_prefix('!') {
+                out.push_str(&format!("${{{literal}}}"));
+            } else if let Some(v) = vars.get(name) {
+                out.push_str(&self.string(at, v)?);
+            } else if let Some((id, attr)) = name.split_once('.') {
+                out.push_str(&self.attribute(at, id, attr)?);
+            } else {
+                out.push_str(&self.reference(at, name)?);
+            }
+            rest = &rest[end + 1..];
+        }
+        out.push_str(rest);
+        Ok(out)
+    }
+}
+
+/// The logical id of the function an `…/functions/{arn}/invocations` URI or an ARN names.
+fn function_of(uri: &str) -> Option<String> {
+    let arn = uri
+        .split("/functions/")
+        .nth(1)
+        .map(|s| s.trim_end_matches("/invocations"))
+        .unwrap_or(uri);
+    let name = arn.rsplit(":function:").next()?;
+    let name = name.split(':').next()?;
+    (!name.is_empty() && !name.contains('/')).then(|| name.to_string())
+}
+
+/// Reads a template's API. Resources of other types are ignored unless something the API
+/// needs refers to them in a way the emulator cannot resolve.
+pub fn read(text: &str, local: &Local<'_>) -> Result<FromTemplate, String> {
+    let doc: Value = serde_json::from_str(text).map_err(|e| {
+        format!(
+            "the template is not JSON ({}); YAML templates: convert them first (e.g. cfn-flip)",
+            crate::sanitize::excerpt(&e.to_string(), 100)
+        )
+    })?;
+    let resources = doc
+        .get("Resources")
+        .and_then(Value::as_object)
+        .ok_or("the template has no Resources")?;
+    let r = Resolver {
+        resources,
+        parameters: doc
+            .get("Parameters")
+            .and_then(Value::as_object)
+            .cloned()
+            .unwrap_or_default(),
+        local,
+    };
+    let of_type = |t: &'static str| {
+        resources
+            .iter()
+            .filter(move |(_, v)| v.get("Type").and_then(Value::as_str) == Some(t))
+    };
+    let props = |v: &Value| v.get("Properties").cloned().unwrap_or(Value::Null);
+
+    let apis: Vec<_> = of_type("AWS::ApiGatewayV2::Api")
+        .filter(|(_, v)| props(v).get("ProtocolType").and_then(Value::as_str) == Some("WEBSOCKET"))
+        .collect();
+    let (api_id, api) = match apis.as_slice() {
+        [one] => *one,
+        [] => {
+            return Err(
+                "the template has no AWS::ApiGatewayV2::Api with ProtocolType WEBSOCKET".into(),
+            );
+        }
+        _ => return Err("the template has several WebSocket APIs; the emulator serves one".into()),
+    };
+    let mut config = ApiConfig::default();
+    if let Some(e) = props(api).get("RouteSelectionExpression") {
+        config.selection = r.string(api_id, e)?;
+    }
+
+    let mut integrations = BTreeMap::new();
+    for (id, v) in of_type("AWS::ApiGatewayV2::Integration") {
+        let p = props(v);
+        let uri = p
+            .get("IntegrationUri")
+            .ok_or_else(|| err(id, "no IntegrationUri"))?;
+        let uri = r.string(id, uri)?;
+        let function = function_of(&uri)
+            .ok_or_else(|| err(id, format!("IntegrationUri {uri} names no Lambda function")))?;
+        let timeout = p
+            .get("TimeoutInMillis")
+            .and_then(Value::as_u64)
+            .map(Duration::from_millis);
+        integrations.insert(id.clone(), (function, timeout));
+    }
+    let mut authorizers = BTreeMap::new();
+    for (id, v) in of_type("AWS::ApiGatewayV2::Authorizer") {
+        let p = props(v);
+        if p.get("AuthorizerType").and_then(Value::as_str) != Some("REQUEST") {
+            return Err(err(id, "only REQUEST authorizers exist for WebSocket APIs"));
+        }
+        let uri = r.string(
+            id,
+            p.get("AuthorizerUri")
+                .ok_or_else(|| err(id, "no AuthorizerUri"))?,
+        )?;
+        let function = function_of(&uri)
+            .ok_or_else(|| err(id, format!("AuthorizerUri {uri} names no Lambda function")))?;
+        let sources = match p.get("IdentitySource") {
+            Some(Value::Array(items)) => items
+                .iter()
+                .map(|i| {
+                    r.string(id, i)
+                        .and_then(|s| Identity::parse(&s).map_err(|e| err(id, e)))
+                })
+                .collect::<Result<Vec<_>, _>>()?,
+            Some(other) => vec![Identity::parse(&r.string(id, other)?).map_err(|e| err(id, e))?],
+            None => Vec::new(),
+        };
+        authorizers.insert(id.clone(), (function, sources));
+    }
+    let mut route_ids = BTreeMap::new();
+    config.authorizer = AuthorizerConfig::None;
+    for (id, v) in of_type("AWS::ApiGatewayV2::Route") {
+        let p = props(v);
+        let key = r.string(id, p.get("RouteKey").ok_or_else(|| err(id, "no RouteKey"))?)?;
+        let target = match p.get("Target") {
+            Some(t) => r.string(id, t)?,
+            None => continue,
+        };
+        let integration = target
+            .strip_prefix("integrations/")
+            .ok_or_else(|| err(id, format!("Target {target} is not integrations/ID")))?;
+        let (function, _) = integrations.get(integration).ok_or_else(|| {
+            err(
+                id,
+                format!("Target names integration {integration}, which is not in the template"),
+            )
+        })?;
+        let two_way = p.get("RouteResponseSelectionExpression").is_some();
+        if p.get("AuthorizationType").and_then(Value::as_str) == Some("CUSTOM") {
+            if key != "$connect" {
+                return Err(err(id, "only $connect can have an authorizer"));
+            }
+            let aid = r.string(
+                id,
+                p.get("AuthorizerId")
+                    .ok_or_else(|| err(id, "AuthorizationType CUSTOM without AuthorizerId"))?,
+            )?;
+            let (function, sources) = authorizers.get(&aid).ok_or_else(|| {
+                err(
+                    id,
+                    format!("AuthorizerId names {aid}, which is not in the template"),
+                )
+            })?;
+            config.authorizer = AuthorizerConfig::Function {
+                function: function.clone(),
+                identity_sources: sources.clone(),
+            };
+        }
+        route_ids.insert(id.clone(), key.clone());
+        config.routes.insert(
+            key,
+            RouteConfig {
+                function: function.clone(),
+                two_way,
+            },
+        );
+    }
+    for (id, v) in of_type("AWS::ApiGatewayV2::RouteResponse") {
+        let route = r.string(
+            id,
+            props(v)
+                .get("RouteId")
+                .ok_or_else(|| err(id, "no RouteId"))?,
+        )?;
+        if let Some(key) = route_ids.get(&route)
+            && let Some(rc) = config.routes.get_mut(key)
+        {
+            rc.two_way = true;
+        }
+    }
+
+    // Settings of the functions the API uses.
+    let mut used: Vec<String> = config.routes.values().map(|r| r.function.clone()).collect();
+    if let AuthorizerConfig::Function { function, .. } = &config.authorizer {
+        used.push(function.clone());
+    }
+    let mut functions = BTreeMap::new();
+    for name in used {
+        let Some(resource) = resources.get(&name) else {
+            return Err(format!(
+                "the API uses function {name}, which is not a resource of the template"
+            ));
+        };
+        if resource.get("Type").and_then(Value::as_str) != Some("AWS::Lambda::Function") {
+            return Err(err(
+                &name,
+                "the API uses it as a function, but it is not an AWS::Lambda::Function",
+            ));
+        }
+        let p = props(resource);
+        let mut settings = FunctionSettings {
+            handler: p.get("Handler").map(|h| r.string(&name, h)).transpose()?,
+            timeout: p
+                .get("Timeout")
+                .and_then(Value::as_u64)
+                .map(Duration::from_secs),
+            memory_mb: p
+                .get("MemorySize")
+                .and_then(Value::as_u64)
+                .and_then(|m| u32::try_from(m).ok()),
+            env: Vec::new(),
+        };
+        if let Some(vars) = p
+            .pointer("/Environment/Variables")
+            .and_then(Value::as_object)
+        {
+            for (k, v) in vars {
+                settings.env.push((k.clone(), r.string(&name, v)?));
+            }
+        }
+        // An integration's own timeout, when shorter.
+        for (function, timeout) in integrations.values() {
+            if *function == name
+                && let Some(t) = timeout
+            {
+                settings.timeout = Some(settings.timeout.map_or(*t, |s| s.min(*t)));
+            }
+        }
+        functions.insert(name, settings);
+    }
+    Ok(FromTemplate {
+        api: config,
+        functions,
+    })
+}
+
+/// Fills a function spec from the template's settings (flags win).
+pub fn apply(spec: &mut FunctionSpec, settings: &FunctionSettings, timeout_given: bool) {
+    if let Some(t) = settings.timeout
+        && !timeout_given
+    {
+        spec.timeout = t;
+    }
+    if let Some(m) = settings.memory_mb {
+        spec.memory_mb = m;
+    }
+    let mut env = settings.env.clone();
+    if let Some(h) = &settings.handler
+        && !spec.env.iter().any(|(k, _)| k == "_HANDLER")
+    {
+        env.push(("_HANDLER".into(), h.clone()));
+    }
+    // The template's values first, the flags' after (later values win).
+    env.extend(std::mem::take(&mut spec.env));
+    spec.env = env;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn local() -> Local<'static> {
+        Local {
+            pool_id: "us-east-1_cwsLocal1",
+            client_id: "client1",
+            issuer: "http://127.0.0.1:9/us-east-1_cwsLocal1",
+        }
+    }
+
+    fn template() -> Value {
+        json!({
+            "Parameters": {"Stage": {"Type": "String", "Default": "dev"}},
+            "Resources": {
+                "Pool": {"Type": "AWS::Cognito::UserPool"},
+                "Client": {"Type": "AWS::Cognito::UserPoolClient"},
+                "Auth": {"Type": "AWS::Lambda::Function", "Properties": {"Handler": "index.handler", "Timeout": 10,
+                    "Environment": {"Variables": {"USER_POOL_ID": {"Ref": "Pool"}, "CLIENT_ID": {"Ref": "Client"},
+                        "REGION": {"Ref": "AWS::Region"}, "ISS": {"Fn::Sub": "https://${Pool.ProviderURL}"}}}}},
+                "Msg": {"Type": "AWS::Lambda::Function", "Properties": {"Handler": "app.handler"}},
+                "Api": {"Type": "AWS::ApiGatewayV2::Api", "Properties": {"ProtocolType": "WEBSOCKET", "RouteSelectionExpression": "$request.body.action"}},
+                "Authz": {"Type": "AWS::ApiGatewayV2::Authorizer", "Properties": {"ApiId": {"Ref": "Api"}, "AuthorizerType": "REQUEST",
+                    "AuthorizerUri": {"Fn::Sub": "arn:aws:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${Auth.Arn}/invocations"},
+                    "IdentitySource": ["route.request.header.Authorization"]}},
+                "MsgInteg": {"Type": "AWS::ApiGatewayV2::Integration", "Properties": {"ApiId": {"Ref": "Api"}, "IntegrationType": "AWS_PROXY",
+                    "IntegrationUri": {"Fn::Join": ["", ["arn:aws:apigateway:", {"Ref": "AWS::Region"}, ":lambda:path/2015-03-31/functions/", {"Fn::GetAtt": ["Msg", "Arn"]}, "/invocations"]]}}},
+                "Connect": {"Type": "AWS::ApiGatewayV2::Route", "Properties": {"ApiId": {"Ref": "Api"}, "RouteKey": "$connect",
+                    "AuthorizationType": "CUSTOM", "AuthorizerId": {"Ref": "Authz"},
+                    "Target": {"Fn::Join": ["/", ["integrations", {"Ref": "MsgInteg"}]]}}},
+                "Default": {"Type": "AWS::ApiGatewayV2::Route", "Properties": {"ApiId": {"Ref": "Api"}, "RouteKey": "$default",
+                    "Target": {"Fn::Sub": "integrations/${MsgInteg}"}}},
+                "DefaultResponse": {"Type": "AWS::ApiGatewayV2::RouteResponse", "Properties": {"RouteId": {"Ref": "Default"}, "RouteResponseKey": "$default"}},
+                "Table": {"Type": "AWS::DynamoDB::Table"}
+            }
+        })
+    }
+
+    #[test]
+    fn a_websocket_api_with_an_authorizer_reads_whole() {
+        let t = read(&template().to_string(), &local()).unwrap();
+        assert_eq!(t.api.selection, "$request.body.action");
+        assert_eq!(
+            t.api.authorizer,
+            AuthorizerConfig::Function {
+                function: "Auth".into(),
+                identity_sources: vec![Identity::Header("Authorization".into())]
+            }
+        );
+        assert_eq!(
+            t.api.routes["$connect"],
+            RouteConfig {
+                function: "Msg".into(),
+                two_way: false
+            }
+        );
+        assert_eq!(
+            t.api.routes["$default"],
+            RouteConfig {
+                function: "Msg".into(),
+                two_way: true
+            }
+        );
+        let auth = &t.functions["Auth"];
+        assert_eq!(auth.handler.as_deref(), Some("index.handler"));
+        assert_eq!(auth.timeout, Some(Duration::from_secs(10)));
+        assert!(
+            auth.env
+                .contains(&("USER_POOL_ID".into(), "us-east-1_cwsLocal1".into()))
+        );
+        assert!(auth.env.contains(&("CLIENT_ID".into(), "client1".into())));
+        assert!(auth.env.contains(&(
+            "ISS".into(),
+            "https://127.0.0.1:9/us-east-1_cwsLocal1".into()
+        )));
+    }
+
+    #[test]
+    fn what_cannot_be_resolved_is_named_with_its_resource() {
+        let mut t = template();
+        t["Resources"]["Auth"]["Properties"]["Environment"]["Variables"]["X"] =
+            json!({"Fn::ImportValue": "shared"});
+        assert_eq!(
+            read(&t.to_string(), &local()).unwrap_err(),
+            "template resource Auth: Fn::ImportValue cannot be resolved locally"
+        );
+        let mut t = template();
+        t["Resources"]["Default"]["Properties"]["Target"] = json!("integrations/Nope");
+        assert_eq!(
+            read(&t.to_string(), &local()).unwrap_err(),
+            "template resource Default: Target names integration Nope, which is not in the template"
+        );
+        let mut t = template();
+        t["Resources"]["Auth"]["Properties"]["Environment"]["Variables"]["T"] =
+            json!({"Fn::GetAtt": ["Table", "Arn"]});
+        assert_eq!(
+            read(&t.to_string(), &local()).unwrap_err(),
+            "template resource Auth: Fn::GetAtt Table.Arn of a AWS::DynamoDB::Table cannot be resolved locally"
+        );
+        assert!(
+            read("Resources: {}", &local())
+                .unwrap_err()
+                .starts_with("the template is not JSON")
+        );
+    }
+}
