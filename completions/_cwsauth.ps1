@@ -288,6 +288,7 @@ Register-ArgumentCompleter -Native -CommandName 'cwsauth' -ScriptBlock {
         }
         'cwsauth;demo' {
             [CompletionResult]::new('--browser', '--browser', [CompletionResultType]::ParameterName, 'Sign in with the system browser instead of the built-in one')
+            [CompletionResult]::new('--functions', '--functions', [CompletionResultType]::ParameterName, 'Run the authorizer as a real Lambda function: the cwsauth-authorizer binary (built next to cwsauth by `cargo build --release --workspace`, or on PATH) behind the Runtime API')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log what happens on stderr (-v: steps and HTTP exchanges, -vv: more); secrets redacted')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log what happens on stderr (-v: steps and HTTP exchanges, -vv: more); secrets redacted')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')

@@ -397,7 +397,7 @@ _cwsauth() {
             return 0
             ;;
         cwsauth__subcmd__demo)
-            opts="-v -h -V --browser --verbose --help --version"
+            opts="-v -h -V --browser --functions --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

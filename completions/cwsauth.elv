@@ -276,6 +276,7 @@ set edit:completion:arg-completer[cwsauth] = {|@words|
         }
         &'cwsauth;demo'= {
             cand --browser 'Sign in with the system browser instead of the built-in one'
+            cand --functions 'Run the authorizer as a real Lambda function: the cwsauth-authorizer binary (built next to cwsauth by `cargo build --release --workspace`, or on PATH) behind the Runtime API'
             cand -v 'Log what happens on stderr (-v: steps and HTTP exchanges, -vv: more); secrets redacted'
             cand --verbose 'Log what happens on stderr (-v: steps and HTTP exchanges, -vv: more); secrets redacted'
             cand -h 'Print help'

@@ -226,6 +226,7 @@ complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -s v -l verbose
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -s V -l version -d 'Print version'
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand demo" -l browser -d 'Sign in with the system browser instead of the built-in one'
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand demo" -l functions -d 'Run the authorizer as a real Lambda function: the cwsauth-authorizer binary (built next to cwsauth by `cargo build --release --workspace`, or on PATH) behind the Runtime API'
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand demo" -s v -l verbose -d 'Log what happens on stderr (-v: steps and HTTP exchanges, -vv: more); secrets redacted'
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand demo" -s h -l help -d 'Print help'
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand demo" -s V -l version -d 'Print version'

@@ -649,6 +649,10 @@ pub struct DemoArgs {
     /// Sign in with the system browser instead of the built-in one.
     #[arg(long)]
     pub browser: bool,
+    /// Run the authorizer as a real Lambda function: the cwsauth-authorizer binary (built next
+    /// to cwsauth by `cargo build --release --workspace`, or on PATH) behind the Runtime API.
+    #[arg(long)]
+    pub functions: bool,
 }
 
 #[derive(Debug, Args)]

@@ -77,26 +77,51 @@ fn run_in(home: &Home, options: &DemoArgs) -> Result<ExitCode> {
     let callback = format!("http://localhost:{callback_port}");
     let demo_user = UserSpec::demo();
 
-    let running = steps.run(
-        "start the local Cognito user pool and WebSocket API",
-        || {
-            let running = runtime
-                .block_on(local::start(local::Options {
-                    callback_urls: vec![callback.clone()],
-                    log_requests: false,
-                    ..Default::default()
-                }))
-                .map_err(|e| Error::Network(e.to_string()))?;
-            let emu = &running.emulator;
-            let detail = format!(
-                "user pool {} at {}\nWebSocket API {}",
-                local::POOL_ID,
-                emu.base_url,
-                emu.ws_url
-            );
-            Ok((running, detail))
-        },
-    )?;
+    let authorizer = options.functions.then(authorizer_binary).transpose()?;
+    let start_title = if authorizer.is_some() {
+        "start the local Cognito user pool and WebSocket API, its authorizer a Lambda function"
+    } else {
+        "start the local Cognito user pool and WebSocket API"
+    };
+    let running = steps.run(start_title, || {
+        let mut api = local::api::ApiConfig::default();
+        if let Some(path) = &authorizer {
+            api.functions.push(local::functions::FunctionSpec {
+                name: "authorizer".into(),
+                source: local::functions::Source::Command(vec![path.display().to_string()]),
+                env: Vec::new(),
+                timeout: local::functions::DEFAULT_TIMEOUT,
+                cwd: None,
+                memory_mb: 128,
+            });
+            api.authorizer = local::api::AuthorizerConfig::Function {
+                function: "authorizer".into(),
+                identity_sources: vec![local::api::Identity::Header("Authorization".into())],
+            };
+        }
+        let running = runtime
+            .block_on(local::start(local::Options {
+                callback_urls: vec![callback.clone()],
+                log_requests: false,
+                api,
+                ..Default::default()
+            }))
+            .map_err(|e| Error::Network(e.to_string()))?;
+        let emu = &running.emulator;
+        let mut detail = format!(
+            "user pool {} at {}\nWebSocket API {}",
+            local::POOL_ID,
+            emu.base_url,
+            emu.ws_url
+        );
+        if let Some(path) = &authorizer {
+            detail.push_str(&format!(
+                "\nauthorizer: {} through the Lambda Runtime API",
+                path.display()
+            ));
+        }
+        Ok((running, detail))
+    })?;
     let emu = running.emulator.clone();
 
     let profile = steps.run("write profile demo", || {
@@ -234,6 +259,7 @@ fn run_in(home: &Home, options: &DemoArgs) -> Result<ExitCode> {
         ))
     })?;
 
+    running.emulator.stop_functions();
     runtime.block_on(running.stop());
     crate::output::println(&format!(
         "demo passed: {} steps in {:.0} ms",
@@ -241,6 +267,30 @@ fn run_in(home: &Home, options: &DemoArgs) -> Result<ExitCode> {
         steps.started.elapsed().as_secs_f64() * 1000.0
     ))?;
     Ok(ExitCode::Success)
+}
+
+/// The cwsauth-authorizer function: next to this executable (a workspace build), else on PATH.
+fn authorizer_binary() -> Result<std::path::PathBuf> {
+    const NAME: &str = "cwsauth-authorizer";
+    let beside = std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.parent().map(|d| d.join(NAME)));
+    let on_path = std::env::var_os("PATH")
+        .map(|p| {
+            std::env::split_paths(&p)
+                .map(|d| d.join(NAME))
+                .collect::<Vec<_>>()
+        })
+        .unwrap_or_default();
+    beside
+        .into_iter()
+        .chain(on_path)
+        .find(|p| p.is_file())
+        .ok_or_else(|| {
+            Error::Usage(format!(
+                "demo --functions runs the {NAME} Lambda function, which is not built: run `cargo build --release --workspace` first"
+            ))
+        })
 }
 
 /// Sends one message and returns the API's JSON reply.

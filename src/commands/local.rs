@@ -57,20 +57,28 @@ fn api_config(home: &Home, args: &LocalArgs) -> Result<ApiConfig> {
     let section = crate::local::api::LocalSection::load(&home.config_file()).map_err(usage)?;
     let mut config = ApiConfig::default();
     let mut from_template = None;
+    // Shown once the whole configuration is known to work.
+    let mut warnings = Vec::new();
     if let Some(path) = args.template.as_ref().or(section.template.as_ref()) {
         let bytes = crate::fsutil::read_capped(path, crate::local::template::MAX_TEMPLATE)
             .map_err(|e| Error::Usage(format!("cannot read the template: {e}")))?;
         let text = String::from_utf8_lossy(&bytes);
-        let placeholder_issuer = format!("http://127.0.0.1:{}/{}", args.port, local::POOL_ID);
+        // The issuer is known once the port is: a placeholder until the functions start.
         let t = crate::local::template::read(
             &text,
             &crate::local::template::Local {
                 pool_id: local::POOL_ID,
                 client_id: local::PUBLIC_CLIENT_ID,
-                issuer: &placeholder_issuer,
+                issuer: local::ISSUER_PLACEHOLDER,
             },
         )
         .map_err(|e| Error::Usage(format!("{}: {e}", path.display())))?;
+        for (id, kind) in &t.not_emulated {
+            warnings.push(format!(
+                "{}: resource {id} ({kind}) is not emulated; code that uses it will not find it locally",
+                path.display()
+            ));
+        }
         config = t.api.clone();
         from_template = Some(t);
     }
@@ -170,6 +178,9 @@ fn api_config(home: &Home, args: &LocalArgs) -> Result<ApiConfig> {
         }
     }
     config.check().map_err(usage)?;
+    for w in &warnings {
+        crate::output::warn(w);
+    }
     Ok(config)
 }
 

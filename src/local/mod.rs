@@ -38,6 +38,22 @@ pub const POOL_ID: &str = "us-east-1_cwsLocal1";
 pub const PUBLIC_CLIENT_ID: &str = "cwsauthlocalpublic00000001";
 pub const CONFIDENTIAL_CLIENT_ID: &str = "cwsauthlocalconfidential01";
 /// Scope of the resource server, for the `client_credentials` grant.
+/// What a template's `UserPool.ProviderURL` stands for until the emulator's port is known
+/// (`https://` + it is the issuer); replaced in functions' environments at start.
+pub const ISSUER_PLACEHOLDER: &str = "http://cwsauth-local-issuer.invalid";
+
+/// `value` with the issuer placeholder (with any scheme, or none) made the real issuer.
+fn with_issuer(value: &str, issuer: &str) -> String {
+    let host = ISSUER_PLACEHOLDER.trim_start_matches("http://");
+    let bare = issuer
+        .trim_start_matches("https://")
+        .trim_start_matches("http://");
+    value
+        .replace(&format!("https://{host}"), issuer)
+        .replace(&format!("http://{host}"), issuer)
+        .replace(host, bare)
+}
+
 pub const M2M_SCOPE: &str = "cwsauth-local/invoke";
 
 /// A user from `--user NAME:PASSWORD[:GROUP,…]`.
@@ -293,7 +309,11 @@ impl Emulator {
         let mut functions = HashMap::new();
         for spec in &options.api.functions {
             let name = spec.name.clone();
-            let function = functions::Function::new(spec.clone(), extra_env.clone(), log.clone())
+            let mut spec = spec.clone();
+            for (_, value) in &mut spec.env {
+                *value = with_issuer(value, &issuer);
+            }
+            let function = functions::Function::new(spec, extra_env.clone(), log.clone())
                 .await
                 .map_err(LocalError::Api)?;
             functions.insert(name, Arc::new(function));
@@ -688,4 +708,22 @@ pub async fn start(options: Options) -> Result<Running, LocalError> {
         shutdown: Some(tx),
         task: Some(task),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_issuer_placeholder_becomes_the_issuer_in_every_form() {
+        let issuer = "http://127.0.0.1:4000/us-east-1_cwsLocal1";
+        let host = ISSUER_PLACEHOLDER.trim_start_matches("http://");
+        assert_eq!(with_issuer(&format!("https://{host}"), issuer), issuer);
+        assert_eq!(with_issuer(ISSUER_PLACEHOLDER, issuer), issuer);
+        assert_eq!(
+            with_issuer(&format!("{host}/x"), issuer),
+            "127.0.0.1:4000/us-east-1_cwsLocal1/x"
+        );
+        assert_eq!(with_issuer("unrelated", issuer), "unrelated");
+    }
 }

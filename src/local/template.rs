@@ -22,7 +22,31 @@ pub struct FromTemplate {
     /// Logical ids of the functions the API uses, with their handler, timeout, memory and
     /// environment.
     pub functions: BTreeMap<String, FunctionSettings>,
+    /// Resources the emulator does not run (logical id, type), for a warning.
+    pub not_emulated: Vec<(String, String)>,
 }
+
+/// Resource types the emulator reads, or that mean nothing locally (permissions, roles,
+/// deployments, stages, log groups): every other type is reported as not emulated.
+const UNDERSTOOD: &[&str] = &[
+    "AWS::ApiGatewayV2::Api",
+    "AWS::ApiGatewayV2::Authorizer",
+    "AWS::ApiGatewayV2::Route",
+    "AWS::ApiGatewayV2::RouteResponse",
+    "AWS::ApiGatewayV2::Integration",
+    "AWS::ApiGatewayV2::IntegrationResponse",
+    "AWS::ApiGatewayV2::Stage",
+    "AWS::ApiGatewayV2::Deployment",
+    "AWS::Lambda::Function",
+    "AWS::Lambda::Permission",
+    "AWS::Cognito::UserPool",
+    "AWS::Cognito::UserPoolClient",
+    "AWS::Cognito::UserPoolDomain",
+    "AWS::Cognito::UserPoolGroup",
+    "AWS::IAM::Role",
+    "AWS::IAM::Policy",
+    "AWS::Logs::LogGroup",
+];
 
 #[derive(Debug, Clone, Default)]
 pub struct FunctionSettings {
@@ -430,9 +454,17 @@ pub fn read(text: &str, local: &Local<'_>) -> Result<FromTemplate, String> {
         }
         functions.insert(name, settings);
     }
+    let not_emulated = resources
+        .iter()
+        .filter_map(|(id, v)| {
+            let kind = v.get("Type").and_then(Value::as_str).unwrap_or("(no Type)");
+            (!UNDERSTOOD.contains(&kind)).then(|| (id.clone(), kind.to_string()))
+        })
+        .collect();
     Ok(FromTemplate {
         api: config,
         functions,
+        not_emulated,
     })
 }
 
@@ -534,6 +566,10 @@ mod tests {
             "ISS".into(),
             "https://127.0.0.1:9/us-east-1_cwsLocal1".into()
         )));
+        assert_eq!(
+            t.not_emulated,
+            vec![("Table".to_string(), "AWS::DynamoDB::Table".to_string())]
+        );
     }
 
     #[test]

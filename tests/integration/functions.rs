@@ -442,9 +442,22 @@ fn unknown_routes_without_default_and_connections_api_errors() {
     let Some(py) = tool("CWSAUTH_TEST_PYTHON_RIC") else {
         return;
     };
-    let mut args = python(&py, "echo", "route");
-    args.extend(["--route", "ping=echo", "--two-way", "ping"].map(String::from));
-    let local = start(&args);
+    // The functions and routes from the config file's [local] section this time.
+    let cli = Cli::new();
+    cli.write_config(&format!(
+        "# my local API\n[local.functions.echo]\ncommand = \"{} -m awslambdaric app.route\"\ndir = \"{}\"\ntimeout = \"5s\"\n\n[local.routes]\nping = {{ function = \"echo\", two_way = true }}\n",
+        py.display(),
+        fixtures().join("python").display()
+    ));
+    let local = Local::start_in(cli, &[]);
+    assert!(
+        local
+            .banner
+            .iter()
+            .any(|l| l == "  route          ping -> echo (two-way)"),
+        "{:?}",
+        local.banner
+    );
     let token = local.password_tokens("demo", "Demo-Passw0rd!")["AccessToken"]
         .as_str()
         .unwrap()
@@ -791,4 +804,169 @@ fn the_rust_authorizer_under_cargo_lambda_through_the_invoke_api() {
         (500, r#"{"message":null}"#.into())
     );
     local.wait_for_log("function auth: timed out");
+}
+
+#[test]
+fn the_api_and_its_functions_from_a_cloudformation_template() {
+    let Some(py) = tool("CWSAUTH_TEST_PYTHON_RIC") else {
+        return;
+    };
+    let template = fixtures().join("template.json");
+    let mut args = vec!["--template".to_string(), template.display().to_string()];
+    for (id, handler) in [
+        ("AuthorizerFunction", "authorizer"),
+        ("ConnectFunction", "connect"),
+        ("MessageFunction", "route"),
+    ] {
+        args.extend(python(&py, id, handler));
+    }
+    let local = start(&args);
+    assert!(
+        local
+            .banner
+            .iter()
+            .any(|l| l
+                == "  authorizer     function AuthorizerFunction (identity header Authorization)"),
+        "{:?}",
+        local.banner
+    );
+    assert!(
+        local
+            .banner
+            .iter()
+            .any(|l| l == "  route          send -> MessageFunction (two-way)"),
+        "{:?}",
+        local.banner
+    );
+    local.wait_for_log("resource ConnectionsTable (AWS::DynamoDB::Table) is not emulated");
+
+    let mut ws = open(&local, "/dev", "allow-hana");
+    // The template's environment, with the pool's references made the emulator's.
+    let event = logged(
+        &local.wait_for_log("[AuthorizerFunction] AUTHORIZER "),
+        "[AuthorizerFunction] AUTHORIZER ",
+    );
+    assert_eq!(
+        event["env"],
+        json!({"USER_POOL_ID": LOCAL_POOL, "APP_CLIENT_ID": PUBLIC_CLIENT, "ISSUER": local.issuer(),
+               "COGNITO_ISSUER": local.issuer()})
+    );
+    assert_eq!(event["memory"], "256");
+    assert_eq!(
+        event["methodArn"],
+        "arn:aws:execute-api:us-east-1:123456789012:cwslocal01/dev/$connect"
+    );
+    local.wait_for_log("[ConnectFunction] CONNECT ");
+    ws.send(Message::text(r#"{"action":"send","text":"hi"}"#))
+        .unwrap();
+    let reply = json_text(&mut ws);
+    assert_eq!(
+        (
+            reply["routeKey"].as_str(),
+            reply["authorizer"]["user"].as_str()
+        ),
+        (Some("send"), Some("hana"))
+    );
+    // No $default in the template: anything else is Forbidden.
+    ws.send(Message::text("hello?")).unwrap();
+    assert_gateway_frame(&text(&mut ws), "Forbidden");
+    close(ws, 1000, "");
+}
+
+#[test]
+fn templates_and_function_settings_that_cannot_work_are_one_line_each() {
+    let cli = Cli::new();
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, text: &str| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        path.display().to_string()
+    };
+    let mut template: Value =
+        serde_json::from_str(&std::fs::read_to_string(fixtures().join("template.json")).unwrap())
+            .unwrap();
+    let fixture = fixtures().join("template.json").display().to_string();
+    let run = |args: &[&str]| {
+        let mut all = vec!["local", "--port", "0"];
+        all.extend_from_slice(args);
+        let run = cli.run(&all);
+        run.expect(2);
+        assert_eq!(run.stderr().lines().count(), 1, "{}", run.stderr());
+        run.stderr()
+    };
+    let yaml = write(
+        "t.yaml",
+        "Resources:\n  Api:\n    Type: AWS::ApiGatewayV2::Api\n",
+    );
+    assert!(run(&["--template", &yaml]).starts_with(&format!(
+        "cwsauth: error: {yaml}: the template is not JSON ("
+    )));
+    template["Resources"]["MessageFunction"]["Properties"]["Environment"]["Variables"]["TABLE"] =
+        json!({"Fn::ImportValue": "shared-table"});
+    let import = write("import.json", &template.to_string());
+    assert_eq!(
+        run(&[
+            "--template",
+            &import,
+            "--function",
+            "AuthorizerFunction=true",
+            "--function",
+            "ConnectFunction=true",
+            "--function",
+            "MessageFunction=true"
+        ]),
+        format!(
+            "cwsauth: error: {import}: template resource MessageFunction: Fn::ImportValue cannot be resolved locally\n"
+        )
+    );
+    assert_eq!(
+        run(&[
+            "--template",
+            &fixture,
+            "--function",
+            "AuthorizerFunction=true"
+        ]),
+        "cwsauth: error: the template's function ConnectFunction has nothing to run it: pass --function ConnectFunction=COMMAND (or =http://HOST:PORT)\n"
+    );
+    assert_eq!(
+        run(&["--function", "a=true", "--route", "$default=b"]),
+        "cwsauth: error: route $default names function b, which no --function defines\n"
+    );
+    assert_eq!(
+        run(&["--function", "noequals"]),
+        "cwsauth: error: function \"noequals\" is not NAME=COMMAND or NAME=http://HOST:PORT[#FUNCTION]\n"
+    );
+    assert!(
+        run(&["--function", "a=http://192.0.2.1:9000"]).starts_with("cwsauth: error: "),
+        "an Invoke API off loopback over plain HTTP is refused"
+    );
+    assert_eq!(
+        run(&["--function", "a=true", "--two-way", "ping"]),
+        "cwsauth: error: --two-way ping: there is no route ping\n"
+    );
+    cli.write_config(
+        "[local.functions.a]\ncommand = \"true\"\ninvoke = \"http://127.0.0.1:9000\"\n",
+    );
+    assert_eq!(
+        run(&[]),
+        "cwsauth: error: [local.functions.a] needs one of command or invoke\n"
+    );
+}
+
+#[test]
+fn a_function_that_cannot_start_fails_its_invocations_and_nothing_else() {
+    let local = Local::start(&[
+        "--function",
+        "auth=/nonexistent/authorizer",
+        "--authorizer",
+        "auth",
+    ]);
+    assert_eq!(
+        refused(&local, "/$default", Some("anything")),
+        (500, r#"{"message":null}"#.into())
+    );
+    local.wait_for_log("cannot start it: /nonexistent/authorizer: no such program");
+    // The rest of the emulator serves on.
+    let tokens = local.password_tokens("demo", "Demo-Passw0rd!");
+    assert!(tokens["AccessToken"].is_string());
 }
