@@ -312,6 +312,7 @@ Register-ArgumentCompleter -Native -CommandName 'cwsauth' -ScriptBlock {
             [CompletionResult]::new('--function', '--function', [CompletionResultType]::ParameterName, 'A Lambda function: NAME=COMMAND (started with the Lambda Runtime API) or NAME=http://HOST:PORT[#FUNCTION] (a running emulator''s Invoke API). Repeatable')
             [CompletionResult]::new('--function-env', '--function-env', [CompletionResultType]::ParameterName, 'An environment variable of a function (repeatable)')
             [CompletionResult]::new('--function-timeout', '--function-timeout', [CompletionResultType]::ParameterName, 'A function''s timeout (default 3s, Lambda''s)')
+            [CompletionResult]::new('--function-concurrency', '--function-concurrency', [CompletionResultType]::ParameterName, 'Most processes of a started function at once (default 4; 1 runs one invocation at a time, in order)')
             [CompletionResult]::new('--function-dir', '--function-dir', [CompletionResultType]::ParameterName, 'The folder a started function runs in')
             [CompletionResult]::new('--route', '--route', [CompletionResultType]::ParameterName, 'A route and its function: KEY=NAME with KEY $connect, $disconnect, $default or your own')
             [CompletionResult]::new('--two-way', '--two-way', [CompletionResultType]::ParameterName, 'A route whose function''s answer (its body) goes back to the client (a route response)')

@@ -299,6 +299,7 @@ set edit:completion:arg-completer[cwsauth] = {|@words|
             cand --function 'A Lambda function: NAME=COMMAND (started with the Lambda Runtime API) or NAME=http://HOST:PORT[#FUNCTION] (a running emulator''s Invoke API). Repeatable'
             cand --function-env 'An environment variable of a function (repeatable)'
             cand --function-timeout 'A function''s timeout (default 3s, Lambda''s)'
+            cand --function-concurrency 'Most processes of a started function at once (default 4; 1 runs one invocation at a time, in order)'
             cand --function-dir 'The folder a started function runs in'
             cand --route 'A route and its function: KEY=NAME with KEY $connect, $disconnect, $default or your own'
             cand --two-way 'A route whose function''s answer (its body) goes back to the client (a route response)'

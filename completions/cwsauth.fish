@@ -244,6 +244,7 @@ complete -c cwsauth -n "__fish_cwsauth_using_subcommand local" -l write-profile 
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand local" -l function -d 'A Lambda function: NAME=COMMAND (started with the Lambda Runtime API) or NAME=http://HOST:PORT[#FUNCTION] (a running emulator\'s Invoke API). Repeatable' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand local" -l function-env -d 'An environment variable of a function (repeatable)' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand local" -l function-timeout -d 'A function\'s timeout (default 3s, Lambda\'s)' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand local" -l function-concurrency -d 'Most processes of a started function at once (default 4; 1 runs one invocation at a time, in order)' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand local" -l function-dir -d 'The folder a started function runs in' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand local" -l route -d 'A route and its function: KEY=NAME with KEY $connect, $disconnect, $default or your own' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand local" -l two-way -d 'A route whose function\'s answer (its body) goes back to the client (a route response)' -r

@@ -712,6 +712,10 @@ pub struct LocalArgs {
     /// A function's timeout (default 3s, Lambda's).
     #[arg(long, value_name = "NAME=DURATION", help_heading = "Your functions")]
     pub function_timeout: Vec<String>,
+    /// Most processes of a started function at once (default 4; 1 runs one invocation at a
+    /// time, in order).
+    #[arg(long, value_name = "NAME=N", help_heading = "Your functions")]
+    pub function_concurrency: Vec<String>,
     /// The folder a started function runs in.
     #[arg(long, value_name = "NAME=DIR", help_heading = "Your functions")]
     pub function_dir: Vec<String>,

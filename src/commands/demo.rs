@@ -93,6 +93,7 @@ fn run_in(home: &Home, options: &DemoArgs) -> Result<ExitCode> {
                 timeout: local::functions::DEFAULT_TIMEOUT,
                 cwd: None,
                 memory_mb: 128,
+                concurrency: local::functions::DEFAULT_CONCURRENCY,
             });
             api.authorizer = local::api::AuthorizerConfig::Function {
                 function: "authorizer".into(),

@@ -111,6 +111,24 @@ fn api_config(home: &Home, args: &LocalArgs) -> Result<ApiConfig> {
         let i = find(&mut config, &name)?;
         config.functions[i].env.push((k, v));
     }
+    for text in &args.function_concurrency {
+        let (name, n) = text
+            .split_once('=')
+            .and_then(|(n, c)| {
+                Some((
+                    n,
+                    c.trim()
+                        .parse::<usize>()
+                        .ok()
+                        .filter(|c| (1..=100).contains(c))?,
+                ))
+            })
+            .ok_or_else(|| {
+                Error::Usage(format!("{text:?} is not FUNCTION=N with N from 1 to 100"))
+            })?;
+        let i = find(&mut config, name)?;
+        config.functions[i].concurrency = n;
+    }
     for text in &args.function_dir {
         let (name, dir) = text
             .split_once('=')

@@ -174,6 +174,7 @@ struct FunctionSection {
     dir: Option<std::path::PathBuf>,
     timeout: Option<String>,
     memory: Option<u32>,
+    concurrency: Option<usize>,
     #[serde(default)]
     env: BTreeMap<String, String>,
 }
@@ -233,6 +234,14 @@ impl LocalSection {
             }
             if let Some(m) = f.memory {
                 spec.memory_mb = m;
+            }
+            if let Some(c) = f.concurrency {
+                if !(1..=100).contains(&c) {
+                    return Err(format!(
+                        "[local.functions.{name}] concurrency must be from 1 to 100"
+                    ));
+                }
+                spec.concurrency = c;
             }
             spec.env = f.env.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
             config.functions.retain(|x| x.name != *name);

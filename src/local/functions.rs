@@ -22,6 +22,8 @@ use tokio::sync::{Notify, oneshot};
 pub const MAX_RESPONSE: usize = 6 * 1024 * 1024 + 100;
 /// A default timeout, Lambda's.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(3);
+/// Most processes of one function at once, unless its settings say otherwise.
+pub const DEFAULT_CONCURRENCY: usize = 4;
 /// Longest output line of a function that is shown whole.
 const MAX_LOG_LINE: usize = 8 * 1024;
 /// The account id the emulator's ARNs carry.
@@ -46,6 +48,8 @@ pub struct FunctionSpec {
     pub timeout: Duration,
     pub cwd: Option<PathBuf>,
     pub memory_mb: u32,
+    /// Most processes run at once (Lambda's reserved concurrency, locally).
+    pub concurrency: usize,
 }
 
 impl FunctionSpec {
@@ -87,6 +91,7 @@ impl FunctionSpec {
             timeout: DEFAULT_TIMEOUT,
             cwd: None,
             memory_mb: 128,
+            concurrency: DEFAULT_CONCURRENCY,
         })
     }
 
@@ -273,12 +278,12 @@ fn error_of(v: &Value) -> Outcome {
     }
 }
 
-/// One invocation waiting for, or held by, the function.
+/// One invocation waiting for, or held by, a process of the function.
 struct Invocation {
     id: String,
     event: Bytes,
     timeout: Duration,
-    /// Told when the function takes the invocation: its timeout starts then.
+    /// Told when a process takes the invocation: its timeout starts then.
     taken: Option<oneshot::Sender<()>>,
     reply: oneshot::Sender<Outcome>,
 }
@@ -295,11 +300,13 @@ impl Drop for Unqueue {
     }
 }
 
-/// The Runtime API host of one started function: its HTTP server, its process, its queue.
+/// The started function: its queue and its processes. Like Lambda, which gives concurrent
+/// invocations sandboxes of their own, it starts another process (up to the function's
+/// concurrency) when an invocation finds none free. Each process has a Runtime API listener
+/// of its own, so the host knows which process holds which invocation.
 struct Host {
     spec: FunctionSpec,
     env: Vec<(String, String)>,
-    api: String,
     log: Arc<dyn Fn(&str) + Send + Sync>,
     state: Mutex<HostState>,
     /// Wakes a waiting `/next` when an invocation is queued.
@@ -309,16 +316,27 @@ struct Host {
 #[derive(Default)]
 struct HostState {
     queue: VecDeque<Invocation>,
-    /// The invocation the function holds (after `/next`, until it answers).
-    current: Option<Invocation>,
-    /// The running process: its generation and the switch that ends it.
-    running: Option<(u64, oneshot::Sender<()>)>,
-    /// Bumped at each start, so an old process's exit does not fail the new one's work.
-    generation: u64,
-    /// What `/init/error` reported for the running process.
-    init_error: Option<(String, String)>,
+    processes: std::collections::HashMap<u64, Process>,
+    /// Numbers the processes, so that an old one's exit never touches a new one.
+    started: u64,
     /// The emulator stops: no process starts again.
     stopped: bool,
+}
+
+/// One process of the function.
+struct Process {
+    /// The invocation it holds (after `/next`, until it answers).
+    current: Option<Invocation>,
+    /// It waits in `/next`.
+    idle: bool,
+    /// When it started, until its first `/next` (its init time).
+    starting: Option<Instant>,
+    /// What `/init/error` reported for it.
+    init_error: Option<(String, String)>,
+    /// Ends the process.
+    kill: Option<oneshot::Sender<()>>,
+    /// Its Runtime API server.
+    server: tokio::task::JoinHandle<()>,
 }
 
 impl Host {
@@ -327,42 +345,13 @@ impl Host {
         env: Vec<(String, String)>,
         log: Arc<dyn Fn(&str) + Send + Sync>,
     ) -> Result<Arc<Host>, String> {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .map_err(|e| {
-                format!(
-                    "function {}: cannot listen for its Runtime API: {e}",
-                    spec.name
-                )
-            })?;
-        let addr = listener.local_addr().map_err(|e| e.to_string())?;
-        let host = Arc::new(Host {
+        Ok(Arc::new(Host {
             spec: spec.clone(),
             env,
-            api: addr.to_string(),
             log,
             state: Mutex::new(HostState::default()),
             queued: Notify::new(),
-        });
-        let served = host.clone();
-        tokio::spawn(async move {
-            loop {
-                let Ok((stream, _)) = listener.accept().await else {
-                    continue;
-                };
-                let host = served.clone();
-                tokio::spawn(async move {
-                    let service = hyper::service::service_fn(move |req| {
-                        let host = host.clone();
-                        async move { Ok::<_, Infallible>(host.runtime_api(req).await) }
-                    });
-                    let _ = hyper::server::conn::http1::Builder::new()
-                        .serve_connection(hyper_util::rt::TokioIo::new(stream), service)
-                        .await;
-                });
-            }
-        });
-        Ok(host)
+        }))
     }
 
     fn state(&self) -> std::sync::MutexGuard<'_, HostState> {
@@ -371,7 +360,7 @@ impl Host {
 
     /// The environment a function process sees: the standard Lambda variables (the ones the
     /// runtime interface clients refuse to start without included), then the spec's own.
-    fn environment(&self) -> Vec<(String, String)> {
+    fn environment(&self, api: &str) -> Vec<(String, String)> {
         let name = &self.spec.name;
         let handler = self
             .spec
@@ -392,7 +381,7 @@ impl Host {
             .map(|p| p.display().to_string())
             .unwrap_or_default();
         let mut env = vec![
-            ("AWS_LAMBDA_RUNTIME_API".to_string(), self.api.clone()),
+            ("AWS_LAMBDA_RUNTIME_API".to_string(), api.to_string()),
             ("AWS_LAMBDA_FUNCTION_NAME".into(), name.clone()),
             ("AWS_LAMBDA_FUNCTION_VERSION".into(), "$LATEST".into()),
             (
@@ -428,18 +417,42 @@ impl Host {
         env
     }
 
-    /// Starts the process when none runs.
-    fn ensure_running(self: &Arc<Self>) -> Result<(), String> {
-        let mut state = self.state();
-        if state.running.is_some() {
-            return Ok(());
+    /// Starts processes while queued invocations outnumber the processes free (or about to
+    /// be, once started) to take them, up to the function's concurrency.
+    fn scale(self: &Arc<Self>) -> Result<(), String> {
+        loop {
+            let mut state = self.state();
+            if state.stopped {
+                return Err("the emulator is stopping".into());
+            }
+            let free = state
+                .processes
+                .values()
+                .filter(|p| p.current.is_none() && (p.idle || p.starting.is_some()))
+                .count();
+            if state.queue.len() <= free || state.processes.len() >= self.spec.concurrency {
+                return Ok(());
+            }
+            state.started += 1;
+            let number = state.started;
+            drop(state);
+            self.spawn(number)?;
         }
-        if state.stopped {
-            return Err("the emulator is stopping".into());
-        }
+    }
+
+    /// Starts process `number` with a Runtime API server of its own.
+    fn spawn(self: &Arc<Self>, number: u64) -> Result<(), String> {
         let Source::Command(words) = &self.spec.source else {
             return Err("not a started function".into());
         };
+        let listener = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.set_nonblocking(true).map(|()| l))
+            .and_then(tokio::net::TcpListener::from_std)
+            .map_err(|e| format!("cannot listen for its Runtime API: {e}"))?;
+        let api = listener
+            .local_addr()
+            .map_err(|e| e.to_string())?
+            .to_string();
         let mut command = tokio::process::Command::new(&words[0]);
         command
             .args(&words[1..])
@@ -447,7 +460,7 @@ impl Host {
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::piped())
             .kill_on_drop(true);
-        for (k, v) in self.environment() {
+        for (k, v) in self.environment(&api) {
             command.env(k, v);
         }
         if let Some(dir) = &self.spec.cwd {
@@ -459,12 +472,36 @@ impl Host {
             }
             _ => format!("cannot start it: {}: {e}", words[0]),
         })?;
-        state.generation += 1;
-        state.init_error = None;
-        let generation = state.generation;
+        let served = self.clone();
+        let server = tokio::spawn(async move {
+            loop {
+                let Ok((stream, _)) = listener.accept().await else {
+                    continue;
+                };
+                let host = served.clone();
+                tokio::spawn(async move {
+                    let service = hyper::service::service_fn(move |req| {
+                        let host = host.clone();
+                        async move { Ok::<_, Infallible>(host.runtime_api(number, req).await) }
+                    });
+                    let _ = hyper::server::conn::http1::Builder::new()
+                        .serve_connection(hyper_util::rt::TokioIo::new(stream), service)
+                        .await;
+                });
+            }
+        });
         let (kill, killed) = oneshot::channel::<()>();
-        state.running = Some((generation, kill));
-        drop(state);
+        self.state().processes.insert(
+            number,
+            Process {
+                current: None,
+                idle: false,
+                starting: Some(Instant::now()),
+                init_error: None,
+                kill: Some(kill),
+                server,
+            },
+        );
         (self.log)(&format!(
             "function {}: started (pid {})",
             self.spec.name,
@@ -499,8 +536,6 @@ impl Host {
                 }
             });
         }
-        // The process ends by itself (a crash, an init error) or is ended (a timeout, a stop):
-        // whatever it held then fails.
         let host = self.clone();
         tokio::spawn(async move {
             let status = tokio::select! {
@@ -510,76 +545,81 @@ impl Host {
                     None
                 }
             };
-            let mut state = host.state();
-            if state
-                .running
-                .as_ref()
-                .is_some_and(|(g, _)| *g == generation)
-            {
-                state.running = None;
-            }
-            if state.stopped {
-                // The emulator stops: nothing waits for an answer any more.
-                for inv in state.queue.drain(..) {
-                    let _ = inv
-                        .reply
-                        .send(Outcome::Crashed("the emulator stopped".into()));
-                }
-                return;
-            }
-            if let Some(status) = status {
-                let why = match status {
-                    Ok(s) => describe_exit(s),
-                    Err(e) => format!("could not be watched: {e}"),
-                };
-                let init = state.init_error.take();
-                // What the process held fails; if it held nothing, the first in line does, so
-                // a process that dies at start cannot restart forever.
-                let failed = state.current.take().or_else(|| state.queue.pop_front());
-                drop(state);
-                match failed {
-                    // The invocation's failure is logged with it.
-                    Some(inv) => {
-                        let _ = inv.reply.send(match init {
-                            Some((t, m)) => Outcome::Error {
-                                error_type: t,
-                                error_message: m,
-                            },
-                            None => Outcome::Crashed(format!("{why} during the invocation")),
-                        });
-                    }
-                    None => (host.log)(&format!("function {}: {why}", host.spec.name)),
-                }
-                state = host.state();
-            }
-            // Lambda gives waiting invocations a new sandbox.
-            let waiting = !state.queue.is_empty();
-            drop(state);
-            if waiting && let Err(why) = host.ensure_running() {
-                let mut state = host.state();
-                let queue: Vec<_> = state.queue.drain(..).collect();
-                drop(state);
-                for inv in queue {
-                    let _ = inv.reply.send(Outcome::Crashed(why.clone()));
-                }
-            }
+            host.ended(number, status);
         });
         Ok(())
     }
 
-    fn stop(&self) {
-        self.state().stopped = true;
-        self.kill();
-    }
-
-    fn kill(&self) {
-        if let Some((_, kill)) = self.state().running.take() {
-            let _ = kill.send(());
+    /// After process `number` ended by itself (`status`) or was ended: what it held fails,
+    /// and waiting invocations get a new process.
+    fn ended(
+        self: &Arc<Self>,
+        number: u64,
+        status: Option<std::io::Result<std::process::ExitStatus>>,
+    ) {
+        let mut state = self.state();
+        let Some(process) = state.processes.remove(&number) else {
+            return;
+        };
+        process.server.abort();
+        if state.stopped {
+            // The emulator stops: nothing waits for an answer any more.
+            for inv in state.queue.drain(..) {
+                let _ = inv
+                    .reply
+                    .send(Outcome::Crashed("the emulator stopped".into()));
+            }
+            return;
+        }
+        if let Some(status) = status {
+            let why = match status {
+                Ok(s) => describe_exit(s),
+                Err(e) => format!("could not be watched: {e}"),
+            };
+            // What the process held fails; a process that died before taking anything fails
+            // the first in line, so one that dies at start cannot restart forever.
+            let failed = match process.current {
+                Some(inv) => Some(inv),
+                None if process.starting.is_some() => state.queue.pop_front(),
+                None => None,
+            };
+            drop(state);
+            match failed {
+                // The invocation's failure is logged with it.
+                Some(inv) => {
+                    let _ = inv.reply.send(match process.init_error {
+                        Some((t, m)) => Outcome::Error {
+                            error_type: t,
+                            error_message: m,
+                        },
+                        None => Outcome::Crashed(format!("{why} during the invocation")),
+                    });
+                }
+                None => (self.log)(&format!("function {}: {why}", self.spec.name)),
+            }
+        } else {
+            drop(state);
+        }
+        if let Err(why) = self.scale() {
+            let queue: Vec<_> = self.state().queue.drain(..).collect();
+            for inv in queue {
+                let _ = inv.reply.send(Outcome::Crashed(why.clone()));
+            }
         }
     }
 
-    /// Queues an invocation now (starting the process if none runs); the future is its answer.
-    /// One process takes one invocation at a time: the timeout counts from when it takes it.
+    fn stop(&self) {
+        let mut state = self.state();
+        state.stopped = true;
+        for process in state.processes.values_mut() {
+            if let Some(kill) = process.kill.take() {
+                let _ = kill.send(());
+            }
+        }
+    }
+
+    /// Queues an invocation now (starting a process if none is free); the future is its
+    /// answer. A process takes one invocation at a time: the timeout counts from when it does.
     fn enqueue(
         self: &Arc<Self>,
         event: &Value,
@@ -588,16 +628,17 @@ impl Host {
         let (reply, answer) = oneshot::channel();
         let (taken_tx, taken) = oneshot::channel();
         let id = super::tokens::uuid();
-        let started = self.ensure_running();
-        if started.is_ok() {
-            self.state().queue.push_back(Invocation {
-                id: id.clone(),
-                event: Bytes::from(event.to_string()),
-                timeout,
-                taken: Some(taken_tx),
-                reply,
-            });
-            self.queued.notify_one();
+        self.state().queue.push_back(Invocation {
+            id: id.clone(),
+            event: Bytes::from(event.to_string()),
+            timeout,
+            taken: Some(taken_tx),
+            reply,
+        });
+        self.queued.notify_one();
+        let started = self.scale();
+        if started.is_err() {
+            self.state().queue.retain(|i| i.id != id);
         }
         let host = self.clone();
         async move {
@@ -608,21 +649,25 @@ impl Host {
                 host: host.clone(),
                 id: id.clone(),
             };
-            if taken.await.is_err() {
-                // Answered (an init error) or dropped without being taken.
-            }
+            // An error here means it was answered (an init error) without being taken.
+            let _ = taken.await;
             drop(unqueue);
             let mut answer = answer;
             match tokio::time::timeout(timeout, &mut answer).await {
                 Ok(Ok(outcome)) => outcome,
                 Ok(Err(_)) => Outcome::Crashed("the function's host dropped the invocation".into()),
                 Err(_) => {
-                    // Lambda ends a timed-out sandbox: the next invocation starts a fresh process.
+                    // Lambda ends a timed-out sandbox: its process is ended.
                     let mut state = host.state();
-                    if state.current.as_ref().is_some_and(|i| i.id == id) {
-                        state.current = None;
-                        drop(state);
-                        host.kill();
+                    if let Some(process) = state
+                        .processes
+                        .values_mut()
+                        .find(|p| p.current.as_ref().is_some_and(|i| i.id == id))
+                    {
+                        process.current = None;
+                        if let Some(kill) = process.kill.take() {
+                            let _ = kill.send(());
+                        }
                     }
                     Outcome::Timeout(timeout)
                 }
@@ -630,12 +675,18 @@ impl Host {
         }
     }
 
-    /// The Lambda Runtime API (2018-06-01), as AWS and the RIE serve it.
-    async fn runtime_api(self: Arc<Self>, req: Request<Incoming>) -> Response<Full<Bytes>> {
+    /// The Lambda Runtime API (2018-06-01), as AWS and the RIE serve it, for process `number`.
+    async fn runtime_api(
+        self: Arc<Self>,
+        number: u64,
+        req: Request<Incoming>,
+    ) -> Response<Full<Bytes>> {
         let path = req.uri().path().to_string();
         let parts: Vec<&str> = path.trim_start_matches('/').split('/').collect();
         match (req.method(), parts.as_slice()) {
-            (&Method::GET, ["2018-06-01", "runtime", "invocation", "next"]) => self.next().await,
+            (&Method::GET, ["2018-06-01", "runtime", "invocation", "next"]) => {
+                self.next(number).await
+            }
             (
                 &Method::POST,
                 [
@@ -664,11 +715,14 @@ impl Host {
                         );
                     }
                 };
-                let mut state = self.state();
-                let Some(inv) = state.current.take_if(|i| i.id == id) else {
+                let inv = self
+                    .state()
+                    .processes
+                    .get_mut(&number)
+                    .and_then(|p| p.current.take_if(|i| i.id == id));
+                let Some(inv) = inv else {
                     return api_error(400, "InvalidRequestID", "Invalid request ID");
                 };
-                drop(state);
                 let outcome = if error {
                     match serde_json::from_slice::<Value>(&body) {
                         Ok(v) if v.is_object() => error_of(&v),
@@ -719,9 +773,12 @@ impl Host {
                     crate::sanitize::excerpt(&reported.1, 200)
                 ));
                 let mut state = self.state();
-                state.init_error = Some(reported.clone());
-                // The error answers what waits: the current invocation, or the next one.
-                if let Some(inv) = state.current.take().or_else(|| state.queue.pop_front()) {
+                let held = state.processes.get_mut(&number).and_then(|p| {
+                    p.init_error = Some(reported.clone());
+                    p.current.take()
+                });
+                // The error answers what waits: what the process holds, or the next in line.
+                if let Some(inv) = held.or_else(|| state.queue.pop_front()) {
                     let _ = inv.reply.send(Outcome::Error {
                         error_type: reported.0,
                         error_message: reported.1,
@@ -734,7 +791,18 @@ impl Host {
     }
 
     /// `GET /next`: waits (without a timeout, as Lambda does) for the next invocation.
-    async fn next(&self) -> Response<Full<Bytes>> {
+    async fn next(&self, number: u64) -> Response<Full<Bytes>> {
+        let init = self.state().processes.get_mut(&number).and_then(|p| {
+            p.idle = true;
+            p.starting.take()
+        });
+        if let Some(started) = init {
+            (self.log)(&format!(
+                "function {}: ready in {} ms",
+                self.spec.name,
+                started.elapsed().as_millis()
+            ));
+        }
         let mut inv = loop {
             let notified = self.queued.notified();
             {
@@ -781,7 +849,15 @@ impl Host {
         if let Some(taken) = inv.taken.take() {
             let _ = taken.send(());
         }
-        self.state().current = Some(inv);
+        let mut state = self.state();
+        match state.processes.get_mut(&number) {
+            Some(process) => {
+                process.idle = false;
+                process.current = Some(inv);
+            }
+            // The process ended while it waited: the invocation goes back to the front.
+            None => state.queue.push_front(inv),
+        }
         resp
     }
 }

@@ -53,6 +53,7 @@ pub struct FunctionSettings {
     pub handler: Option<String>,
     pub timeout: Option<Duration>,
     pub memory_mb: Option<u32>,
+    pub concurrency: Option<usize>,
     pub env: Vec<(String, String)>,
 }
 
@@ -434,6 +435,11 @@ pub fn read(text: &str, local: &Local<'_>) -> Result<FromTemplate, String> {
                 .get("MemorySize")
                 .and_then(Value::as_u64)
                 .and_then(|m| u32::try_from(m).ok()),
+            concurrency: p
+                .get("ReservedConcurrentExecutions")
+                .and_then(Value::as_u64)
+                .and_then(|c| usize::try_from(c).ok())
+                .map(|c| c.clamp(1, 100)),
             env: Vec::new(),
         };
         if let Some(vars) = p
@@ -477,6 +483,9 @@ pub fn apply(spec: &mut FunctionSpec, settings: &FunctionSettings, timeout_given
     }
     if let Some(m) = settings.memory_mb {
         spec.memory_mb = m;
+    }
+    if let Some(c) = settings.concurrency {
+        spec.concurrency = c;
     }
     let mut env = settings.env.clone();
     if let Some(h) = &settings.handler

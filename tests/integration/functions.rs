@@ -970,3 +970,61 @@ fn a_function_that_cannot_start_fails_its_invocations_and_nothing_else() {
     let tokens = local.password_tokens("demo", "Demo-Passw0rd!");
     assert!(tokens["AccessToken"].is_string());
 }
+
+#[test]
+fn a_slow_invocation_gets_a_process_of_its_own_and_concurrency_one_keeps_order() {
+    let Some(py) = tool("CWSAUTH_TEST_PYTHON_RIC") else {
+        return;
+    };
+    let mut args = python(&py, "echo", "route");
+    args.extend(python(&py, "inorder", "route"));
+    args.extend(
+        [
+            "--route",
+            "$default=echo",
+            "--two-way",
+            "$default",
+            "--route",
+            "ordered=inorder",
+            "--two-way",
+            "ordered",
+            "--function-timeout",
+            "echo=60s",
+            "--function-concurrency",
+            "inorder=1",
+        ]
+        .map(String::from),
+    );
+    let local = start(&args);
+    let token = local.password_tokens("demo", "Demo-Passw0rd!")["AccessToken"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    // One connection's message sleeps; another's is answered meanwhile by a second process,
+    // as Lambda runs concurrent invocations in sandboxes of their own.
+    let mut slow = open(&local, "/$default", &token);
+    slow.send(Message::text("slow")).unwrap();
+    let mut quick = open(&local, "/$default", &token);
+    quick.send(Message::text("quick")).unwrap();
+    assert_eq!(json_text(&mut quick)["body"], "quick");
+    let log = local.wait_for_lines("function echo: started", 2);
+    assert_eq!(count(&log, "timed out"), 0, "{log}");
+    // With concurrency 1, messages sent at once are answered in the order sent.
+    for i in 0..5 {
+        quick
+            .send(Message::text(format!(r#"{{"action":"ordered","n":{i}}}"#)))
+            .unwrap();
+    }
+    for i in 0..5 {
+        let reply = json_text(&mut quick);
+        assert_eq!(reply["body"], format!(r#"{{"action":"ordered","n":{i}}}"#));
+    }
+    assert_eq!(
+        count(
+            &local.wait_for_log("function inorder: started"),
+            "function inorder: started"
+        ),
+        1
+    );
+    drop(slow);
+}
