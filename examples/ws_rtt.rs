@@ -4,7 +4,9 @@
 //! function's own time (`"d"`, microseconds) also gives the emulator's overhead.
 //!
 //! `ws_rtt URL CONNECTIONS SECONDS [HEADER: VALUE]…` prints one JSON object;
-//! `ws_rtt URL 0 0` makes one round trip and exits 0 if it worked (a readiness probe).
+//! `ws_rtt URL 0 0` makes one round trip and exits 0 if it worked (a readiness probe);
+//! `ws_rtt URL handshakes N` opens and closes N connections one after another (the cost of
+//! `$connect` and its authorizer).
 
 use std::time::{Duration, Instant};
 
@@ -90,6 +92,28 @@ async fn main() {
                 .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
         })
         .collect();
+    if args[1] == "handshakes" {
+        let mut times = Vec::new();
+        for _ in 0..seconds {
+            let started = Instant::now();
+            match open(url, &headers).await {
+                Ok(mut ws) => {
+                    times.push(started.elapsed().as_secs_f64() * 1000.0);
+                    let _ = ws.close(None).await;
+                }
+                Err(e) => {
+                    println!("{}", json!({"error": e}));
+                    std::process::exit(1);
+                }
+            }
+        }
+        times.sort_by(f64::total_cmp);
+        println!(
+            "{}",
+            json!({"handshake_median_ms": percentile(&times, 50.0), "handshake_p99_ms": percentile(&times, 99.0)})
+        );
+        return;
+    }
     if connections == 0 {
         let probe = async { round_trip(&mut open(url, &headers).await?, 0).await };
         std::process::exit(i32::from(probe.await.is_err()));

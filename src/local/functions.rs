@@ -327,8 +327,6 @@ struct HostState {
 struct Process {
     /// The invocation it holds (after `/next`, until it answers).
     current: Option<Invocation>,
-    /// It waits in `/next`.
-    idle: bool,
     /// When it started, until its first `/next` (its init time).
     starting: Option<Instant>,
     /// What `/init/error` reported for it.
@@ -425,11 +423,9 @@ impl Host {
             if state.stopped {
                 return Err("the emulator is stopping".into());
             }
-            let free = state
-                .processes
-                .values()
-                .filter(|p| p.current.is_none() && (p.idle || p.starting.is_some()))
-                .count();
+            // A process that holds nothing is starting, waits in /next, or is on its way back
+            // there after answering: it takes the next invocation soon.
+            let free = state.processes.values().filter(|p| p.current.is_none()).count();
             if state.queue.len() <= free || state.processes.len() >= self.spec.concurrency {
                 return Ok(());
             }
@@ -495,7 +491,6 @@ impl Host {
             number,
             Process {
                 current: None,
-                idle: false,
                 starting: Some(Instant::now()),
                 init_error: None,
                 kill: Some(kill),
@@ -792,10 +787,11 @@ impl Host {
 
     /// `GET /next`: waits (without a timeout, as Lambda does) for the next invocation.
     async fn next(&self, number: u64) -> Response<Full<Bytes>> {
-        let init = self.state().processes.get_mut(&number).and_then(|p| {
-            p.idle = true;
-            p.starting.take()
-        });
+        let init = self
+            .state()
+            .processes
+            .get_mut(&number)
+            .and_then(|p| p.starting.take());
         if let Some(started) = init {
             (self.log)(&format!(
                 "function {}: ready in {} ms",
@@ -851,10 +847,7 @@ impl Host {
         }
         let mut state = self.state();
         match state.processes.get_mut(&number) {
-            Some(process) => {
-                process.idle = false;
-                process.current = Some(inv);
-            }
+            Some(process) => process.current = Some(inv),
             // The process ended while it waited: the invocation goes back to the front.
             None => state.queue.push_front(inv),
         }

@@ -1,5 +1,6 @@
 //! The Lambda function: reads its configuration, then answers REQUEST authorizer events
-//! through the Lambda Runtime API. One log line per decision, never the token.
+//! through the Lambda Runtime API. One log line per decision with the time it took, never the
+//! token.
 
 use cwsauth_authorizer::{Authorizer, Config, Failure};
 use lambda_runtime::{Diagnostic, LambdaEvent, service_fn};
@@ -28,13 +29,16 @@ async fn main() {
         let now = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
-        match authorizer.authorize(&event.payload, now).await {
+        let started = std::time::Instant::now();
+        let answer = authorizer.authorize(&event.payload, now).await;
+        let took = started.elapsed().as_micros();
+        match answer {
             Ok(policy) => {
                 let effect = policy["policyDocument"]["Statement"][0]["Effect"]
                     .as_str()
                     .unwrap_or("?");
                 println!(
-                    "{} {}",
+                    "{} {} ({took} µs)",
                     effect.to_lowercase(),
                     policy["principalId"].as_str().unwrap_or("")
                 );
@@ -42,8 +46,8 @@ async fn main() {
             }
             Err(failure) => {
                 match &failure {
-                    Failure::Unauthorized(why) => println!("unauthorized: {why}"),
-                    Failure::JwksUnavailable(why) => println!("error: {why}"),
+                    Failure::Unauthorized(why) => println!("unauthorized: {why} ({took} µs)"),
+                    Failure::JwksUnavailable(why) => println!("error: {why} ({took} µs)"),
                 }
                 let (error_type, error_message) = failure.error_type_and_message();
                 Err(Diagnostic {
