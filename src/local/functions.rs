@@ -425,7 +425,11 @@ impl Host {
             }
             // A process that holds nothing is starting, waits in /next, or is on its way back
             // there after answering: it takes the next invocation soon.
-            let free = state.processes.values().filter(|p| p.current.is_none()).count();
+            let free = state
+                .processes
+                .values()
+                .filter(|p| p.current.is_none())
+                .count();
             if state.queue.len() <= free || state.processes.len() >= self.spec.concurrency {
                 return Ok(());
             }
