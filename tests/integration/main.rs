@@ -14,5 +14,6 @@ mod lifecycle;
 mod local;
 mod login;
 mod ministack;
+mod readme;
 mod security;
 mod verify;
