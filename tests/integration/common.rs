@@ -494,18 +494,41 @@ impl Local {
 }
 
 impl Local {
-    /// Stops the emulator and hands back its home.
+    /// Stops the emulator as a user's Ctrl-C or a service manager would, checks that it shut
+    /// down cleanly, and hands back its home.
     pub fn stop(mut self) -> Cli {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        assert_eq!(
+            terminate(&mut self.child),
+            Some(0),
+            "cwsauth local after SIGTERM"
+        );
         std::mem::replace(&mut self.cli, Cli::new())
     }
 }
 
+/// Sends SIGTERM and waits (up to 20 s) for the process to exit, so that it removes its
+/// temporary files; kills it if it does not. Returns its exit code (`None`: killed).
+pub fn terminate(child: &mut std::process::Child) -> Option<i32> {
+    if let Ok(Some(status)) = child.try_wait() {
+        return status.code();
+    }
+    // SAFETY: kill(2) with a pid this process spawned and has not reaped.
+    unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGTERM) };
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while std::time::Instant::now() < deadline {
+        if let Ok(Some(status)) = child.try_wait() {
+            return status.code();
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    None
+}
+
 impl Drop for Local {
     fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        terminate(&mut self.child);
     }
 }
 

@@ -292,8 +292,7 @@ impl Tour {
 
     fn stop_emulator(&mut self) {
         if let Some((mut child, _)) = self.emulator.take() {
-            let _ = child.kill();
-            let _ = child.wait();
+            crate::common::terminate(&mut child);
         }
     }
 
