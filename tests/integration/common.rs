@@ -239,7 +239,7 @@ pub fn impostor(kid: &str) -> &'static SigningKey {
         .or_insert_with(|| Box::leak(Box::new(SigningKey::generate(kid).unwrap())))
 }
 
-/// `cwsauth local --port 0` as a child process with its own home; killed on drop.
+/// `cwsauth local --port 0` as a child process with its own home; stopped on drop.
 pub struct Local {
     pub cli: Cli,
     pub base: String,
@@ -268,8 +268,10 @@ impl Local {
         use std::io::BufRead;
         let mut all = vec!["local", "--port", "0", "--write-profile", "local"];
         all.extend_from_slice(args);
+        // Its temporary files (the CA) go inside the test's home, gone with it however it ends.
         let mut child = cli
             .command(&all)
+            .env("TMPDIR", cli.home.path())
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -502,6 +504,15 @@ impl Local {
             Some(0),
             "cwsauth local after SIGTERM"
         );
+        std::mem::replace(&mut self.cli, Cli::new())
+    }
+}
+
+impl Local {
+    /// Kills the emulator at once, as a network that goes away: its connections just end.
+    pub fn kill(mut self) -> Cli {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
         std::mem::replace(&mut self.cli, Cli::new())
     }
 }

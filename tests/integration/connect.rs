@@ -1047,7 +1047,7 @@ fn the_terminal_is_given_back_on_every_way_out() {
     // The network goes away.
     let tty = session(&local, "network");
     tty.wait_for("Connected (press CTRL+C to quit)");
-    let _home = local.stop();
+    let _home = local.kill();
     sane(&tty, "network error", 1);
 }
 
