@@ -340,7 +340,8 @@ fn masks(tour: &Tour) -> Vec<(Regex, String)> {
             r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b".into(),
             "UUID",
         ),
-        (r"\b[A-Za-z0-9_-]{15}=".into(), "CONNID"),
+        // API Gateway's connection ids: base64url, so they may start with `-` or `_`.
+        (r"(^|[^A-Za-z0-9_-])[A-Za-z0-9_-]{15}=".into(), "${1}CONNID"),
         (r"\b1[7-9]\d{8}\b".into(), "EPOCH"),
         (r"\bpid \d+\b".into(), "pid N"),
         (
@@ -352,7 +353,7 @@ fn masks(tour: &Tour) -> Vec<(Regex, String)> {
             "$1=RANDOM",
         ),
         (
-            r"\blocal-(access|id)-[A-Za-z0-9_-]{8}\b".into(),
+            r"\blocal-(access|id)-[A-Za-z0-9_-]{8}".into(),
             "local-$1-KEYID",
         ),
         // Spans and durations last: ids and times above hold digits too.
@@ -497,6 +498,16 @@ fn the_matcher_and_the_masks() {
             &m
         ),
         "http://127.0.0.1:PORT/x at TIME (expires SPAN), N ms"
+    );
+    for id in ["-HeAotzVQw9AEFw=", "_HeAotzVQw9AEFw=", "aHeAotzVQw9AEFw="] {
+        assert_eq!(
+            masked(&format!("connection {id}\n{id}"), &m),
+            "connection CONNID\nCONNID"
+        );
+    }
+    assert_eq!(
+        masked(r#""kid": "local-access-tY3Uy9T-""#, &m),
+        r#""kid": "local-access-KEYID""#
     );
     assert_eq!(
         split_comment("cwsauth token --profile nope   # exits 2: no such profile"),
