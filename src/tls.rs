@@ -56,17 +56,45 @@ pub fn process_ca_file() -> Option<PathBuf> {
     PROCESS_CA.get().cloned().flatten()
 }
 
-/// Mozilla's roots and the platform's; unreadable system certificates are skipped.
+/// Mozilla's roots and the platform's, read from disk once per process (the platform's store
+/// is a hundred files or more); unreadable system certificates are skipped.
 fn roots() -> RootCertStore {
-    let mut roots = RootCertStore::empty();
-    roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
-    let native = rustls_native_certs::load_native_certs();
-    let (added, ignored) = roots.add_parsable_certificates(native.certs);
-    tracing::debug!(
-        "TLS roots: {} from the platform ({ignored} unusable)",
-        added
-    );
-    roots
+    static ROOTS: OnceLock<RootCertStore> = OnceLock::new();
+    ROOTS
+        .get_or_init(|| {
+            let mut roots = RootCertStore::empty();
+            roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
+            let native = rustls_native_certs::load_native_certs();
+            let (added, ignored) = roots.add_parsable_certificates(native.certs);
+            tracing::debug!("TLS roots: {added} from the platform ({ignored} unusable)");
+            roots
+        })
+        .clone()
+}
+
+/// A client configuration built on first use, so that a `ws://` session never reads the trust
+/// store; clones share the one built.
+#[derive(Clone)]
+pub struct LazyConfig {
+    options: TlsOptions,
+    built: Arc<OnceLock<Result<Arc<ClientConfig>, String>>>,
+}
+
+impl LazyConfig {
+    pub fn new(options: TlsOptions) -> LazyConfig {
+        LazyConfig {
+            options,
+            built: Arc::default(),
+        }
+    }
+
+    /// The configuration (every failure of [`client_config`] is a usage error).
+    pub fn get(&self) -> Result<Arc<ClientConfig>, Error> {
+        self.built
+            .get_or_init(|| client_config(&self.options).map_err(|e| e.to_string()))
+            .clone()
+            .map_err(Error::Usage)
+    }
 }
 
 fn read_certs(path: &Path) -> Result<Vec<CertificateDer<'static>>, Error> {

@@ -4,7 +4,6 @@
 //! redirects that never carry credentials to another origin. Everything together is bounded by
 //! one timeout.
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
@@ -43,7 +42,7 @@ pub struct Request {
 /// How to reach the server.
 #[derive(Clone)]
 pub struct Connection {
-    pub tls: Arc<rustls::ClientConfig>,
+    pub tls: crate::tls::LazyConfig,
     /// `--proxy`, else the environment's HTTPS_PROXY / NO_PROXY.
     pub proxy: Option<String>,
     /// Most redirects to follow (`-L`), or none.
@@ -247,7 +246,7 @@ async fn tls(stream: Box<dyn Io>, url: &url::Url, connection: &Connection) -> Re
         .to_string();
     let name = rustls::pki_types::ServerName::try_from(host.clone())
         .map_err(|_| Error::Usage(format!("{host} is not a valid TLS server name")))?;
-    let connector = tokio_rustls::TlsConnector::from(connection.tls.clone());
+    let connector = tokio_rustls::TlsConnector::from(connection.tls.get()?);
     let stream = connector.connect(name, stream).await.map_err(|e| {
         let cause = match crate::http::find::<rustls::Error>(&e) {
             Some(tls) => crate::http::tls_cause(tls),

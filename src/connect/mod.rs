@@ -189,8 +189,17 @@ async fn session_loop(
     if let Some(ca) = crate::tls::process_ca_file() {
         tls_options.ca.push(ca);
     }
+    let tls = crate::tls::LazyConfig::new(tls_options);
+    if options
+        .url
+        .get(..6)
+        .is_some_and(|scheme| scheme.eq_ignore_ascii_case("wss://"))
+    {
+        // Built now, so that a bad --ca or client key is said before connecting.
+        tls.get()?;
+    }
     let connection = handshake::Connection {
-        tls: crate::tls::client_config(&tls_options)?,
+        tls,
         proxy: options.proxy.clone(),
         follow_redirects: options.follow_redirects,
         timeout: options.connect_timeout,
@@ -269,7 +278,7 @@ pub async fn open(
     token: Option<&str>,
 ) -> std::result::Result<Ws, handshake::HandshakeError> {
     let connection = handshake::Connection {
-        tls: crate::tls::client_config(&options.tls)?,
+        tls: crate::tls::LazyConfig::new(options.tls.clone()),
         proxy: options.proxy.clone(),
         follow_redirects: options.follow_redirects,
         timeout: options.connect_timeout,

@@ -522,6 +522,25 @@ fn servers_that_misbehave() {
         2,
         "connect needs ws:// or wss://",
     );
+    // A CA file that cannot be read is said before any connection is tried (exit 2, not the
+    // refused connection's 3); a ws:// session has no TLS to configure.
+    let missing = home.cli.home.path().join("missing-ca.pem");
+    let missing = missing.to_str().unwrap();
+    let wss = format!("wss://127.0.0.1:{refused}/");
+    case(
+        &home,
+        &["connect", "--no-auth", "--ca", missing, &wss],
+        "",
+        2,
+        &format!("cannot read CA certificates from {missing}"),
+    );
+    case(
+        &home,
+        &["connect", "--no-auth", "--ca", missing, &url(refused)],
+        "",
+        3,
+        &format!("cannot connect to 127.0.0.1:{refused}: connection refused"),
+    );
     case(
         &home,
         &["connect", "--no-auth", "not a url"],
