@@ -767,8 +767,10 @@ async fn session(
     let deadline = tokio::time::Instant::now() + emu.options.max_connection_time;
     let idle = emu.options.idle_timeout;
     let mut stopping = emu.stopping.subscribe();
-    // Replies of integrations running concurrently, as API Gateway runs them.
+    // Replies of integrations running concurrently, as API Gateway runs them, handed on in
+    // the order the integrations finish (so a function with one process answers in order).
     let (replies, mut replied) = mpsc::channel::<String>(1024);
+    let integrations = spawn_responder(replies);
     let mut idle_at = tokio::time::Instant::now() + idle;
     loop {
         let event = tokio::select! {
@@ -879,15 +881,11 @@ async fn session(
         let Some(function) = emu.functions.get(&config.function).cloned() else {
             continue;
         };
-        let (two_way, replies, emu, connection_id) = (
-            config.two_way,
-            replies.clone(),
-            emu.clone(),
-            ctx.connection_id.clone(),
-        );
+        let (two_way, emu, connection_id) =
+            (config.two_way, emu.clone(), ctx.connection_id.clone());
         // Queued here, in the order the messages came; answered concurrently.
         let pending = function.invoke(&event);
-        tokio::spawn(async move {
+        let _ = integrations.send(Box::pin(async move {
             let started = Instant::now();
             let outcome = within(INTEGRATION_LIMIT, pending).await;
             emu.log(&format!(
@@ -895,7 +893,7 @@ async fn session(
                 function.spec.name,
                 started.elapsed().as_millis()
             ));
-            let frame = match outcome {
+            match outcome {
                 Outcome::Result(Value::Object(result)) if two_way => match result.get("body") {
                     Some(Value::String(s)) if !s.is_empty() => Some(s.clone()),
                     Some(v) if !v.is_null() && !matches!(v, Value::String(_)) => {
@@ -921,10 +919,35 @@ async fn session(
                     &connection_id,
                     &request_id,
                 )),
-            };
-            if let Some(frame) = frame {
-                let _ = replies.send(frame).await;
             }
-        });
+        }));
     }
+}
+
+/// An integration's run, ending in the frame to send back (if any).
+type Integration = std::pin::Pin<Box<dyn std::future::Future<Output = Option<String>> + Send>>;
+
+/// Runs a connection's integrations concurrently and sends their frames to `replies` in the
+/// order they finish (wake order), not in the order their tasks happen to be scheduled.
+fn spawn_responder(replies: mpsc::Sender<String>) -> mpsc::UnboundedSender<Integration> {
+    let (tx, mut rx) = mpsc::unbounded_channel::<Integration>();
+    tokio::spawn(async move {
+        let mut running = futures_util::stream::FuturesUnordered::new();
+        let mut open = true;
+        while open || !running.is_empty() {
+            tokio::select! {
+                next = rx.recv(), if open => match next {
+                    Some(integration) => running.push(integration),
+                    None => open = false,
+                },
+                Some(frame) = running.next(), if !running.is_empty() => {
+                    // A connection that is gone takes no frame; its integrations still finish.
+                    if let Some(frame) = frame {
+                        let _ = replies.send(frame).await;
+                    }
+                }
+            }
+        }
+    });
+    tx
 }

@@ -118,6 +118,8 @@ impl LoopbackListener {
                 }
             }
             if failed || servers.is_empty() {
+                // Our own half of the pair closes first, so the holder named is the other one.
+                servers.clear();
                 taken.push(match holder_of(port) {
                     Some(holder) => format!("{port} (held by {holder})"),
                     None => port.to_string(),
