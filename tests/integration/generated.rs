@@ -123,3 +123,50 @@ fn the_readme_table_of_profile_keys_matches_the_schema() {
     updated.replace_range(a..b, &cwsauth::profile::markdown_table());
     assert_fresh(check(&path, &updated).into_iter().collect());
 }
+
+/// Help like gh's: every subcommand's `--help` ends with examples, global flags sit under their
+/// own heading, the profile-override block shows only in `--help` (not `-h`; `configure`'s flags
+/// are the profile keys themselves), and `--profile`
+/// is offered only where a profile is used.
+#[test]
+fn every_subcommand_help_has_examples_headings_and_only_its_flags() {
+    let home = Cli::new();
+    let cli = cwsauth::cli::Cli::command();
+    let without_profile = ["demo", "completions", "local"];
+    for sub in cli.get_subcommands().filter(|s| s.get_name() != "help") {
+        let name = sub.get_name();
+        let long = home.run(&[name, "--help"]);
+        long.expect(0);
+        let text = long.stdout();
+        let examples = text.split_once("\nExamples:\n  ").map(|(_, e)| e);
+        assert!(
+            examples.is_some_and(|e| e.contains(&format!("cwsauth {name}"))),
+            "{name} --help:\n{text}"
+        );
+        assert!(
+            text.contains("\nGlobal options:\n  -v, --verbose"),
+            "{name} --help:\n{text}"
+        );
+        assert_eq!(
+            text.contains("--profile <NAME>"),
+            !without_profile.contains(&name),
+            "{name} --help:\n{text}"
+        );
+        let short = home.run(&[name, "-h"]);
+        short.expect(0);
+        // configure's own flags are the profile keys: they are what it is for.
+        assert!(
+            name == "configure"
+                || !short.stdout().contains("Profile overrides:")
+                    && !short.stdout().contains("--user-pool-id"),
+            "{name} -h:\n{}",
+            short.stdout()
+        );
+        if ["status", "token", "logout", "connect"].contains(&name) {
+            assert!(
+                text.contains("\nProfile overrides:\n") && text.contains("--user-pool-id <ID>"),
+                "{name} --help:\n{text}"
+            );
+        }
+    }
+}

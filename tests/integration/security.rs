@@ -392,6 +392,8 @@ fn verbose_logs_hold_no_secrets() {
     run2.expect(0);
     let logs = format!("{}{}", run.stderr(), run2.stderr());
     assert!(logs.contains("POST http://127.0.0.1:"), "{logs}");
+    // Written to a pipe (as `2>log` would), the log has no colour codes.
+    assert!(!logs.contains('\u{1b}'), "{logs:?}");
     assert!(
         logs.contains("code=(redacted)") && logs.contains("refresh_token=(redacted)"),
         "{logs}"
