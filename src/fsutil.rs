@@ -24,6 +24,8 @@ pub enum FsError {
     Symlink { path: PathBuf },
     #[error("{path} is not a regular file")]
     NotRegular { path: PathBuf },
+    #[error("{path} leads to a folder another user owns; refusing to keep secrets there")]
+    NotOwned { path: PathBuf },
     #[error("{path} is over {limit} bytes")]
     TooLarge { path: PathBuf, limit: usize },
     #[error("{path}: {source}")]
@@ -101,7 +103,17 @@ pub fn create_private_dir(dir: &Path) -> Result<Vec<Repair>, FsError> {
                     path: dir.to_path_buf(),
                 });
             }
-            return Ok(Vec::new());
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::MetadataExt;
+                // SAFETY: geteuid has no preconditions and cannot fail.
+                if target.uid() != unsafe { libc::geteuid() } {
+                    return Err(FsError::NotOwned {
+                        path: dir.to_path_buf(),
+                    });
+                }
+            }
+            return tighten_dir(dir, &target);
         }
         Ok(meta) if meta.is_dir() => return tighten_dir(dir, &meta),
         Ok(_) => {
@@ -127,7 +139,8 @@ pub fn create_private_dir(dir: &Path) -> Result<Vec<Repair>, FsError> {
 fn tighten_dir(dir: &Path, meta: &std::fs::Metadata) -> Result<Vec<Repair>, FsError> {
     use std::os::unix::fs::PermissionsExt;
     let mode = meta.permissions().mode() & 0o777;
-    if mode & 0o077 == 0 {
+    // A shared folder (the sticky bit, as /tmp) is never changed: our files in it are 0600.
+    if mode & 0o077 == 0 || meta.permissions().mode() & 0o1000 != 0 {
         return Ok(Vec::new());
     }
     std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
@@ -249,6 +262,39 @@ mod tests {
             .map(|e| e.unwrap().file_name())
             .collect();
         assert_eq!(names, vec![std::ffi::OsString::from("f.json")]);
+    }
+
+    #[test]
+    fn shared_folders_are_left_alone_and_symlinked_ones_tightened() {
+        let dir = tempfile::tempdir().unwrap();
+        let shared = dir.path().join("shared");
+        std::fs::create_dir(&shared).unwrap();
+        std::fs::set_permissions(&shared, std::fs::Permissions::from_mode(0o1777)).unwrap();
+        assert_eq!(
+            write_atomic(&shared.join("f"), b"x", 0o600).unwrap(),
+            vec![]
+        );
+        assert_eq!(
+            std::fs::metadata(&shared).unwrap().permissions().mode() & 0o7777,
+            0o1777
+        );
+        // A symlinked folder of ours (a dotfiles checkout) is followed, and tightened.
+        let real = dir.path().join("real");
+        std::fs::create_dir(&real).unwrap();
+        std::fs::set_permissions(&real, std::fs::Permissions::from_mode(0o755)).unwrap();
+        let link = dir.path().join("link");
+        std::os::unix::fs::symlink(&real, &link).unwrap();
+        assert_eq!(
+            write_atomic(&link.join("f"), b"x", 0o600).unwrap(),
+            vec![Repair::FolderTightened {
+                path: link.clone(),
+                was: 0o755
+            }]
+        );
+        assert_eq!(
+            std::fs::metadata(&real).unwrap().permissions().mode() & 0o777,
+            0o700
+        );
     }
 
     #[test]

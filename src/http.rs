@@ -98,7 +98,6 @@ pub fn check_endpoint(what: &'static str, url: &str) -> Result<url::Url, Endpoin
 /// The trust policy's configuration for reqwest: HTTP/1.1 only (the ALPN reqwest leaves to a
 /// preconfigured backend).
 fn tls_for_reqwest() -> Result<rustls::ClientConfig, HttpError> {
-    install_tls_provider();
     let mut config =
         (*crate::tls::https_config().map_err(|e| HttpError::Client(e.to_string()))?).clone();
     config.alpn_protocols = vec![b"http/1.1".to_vec()];

@@ -62,6 +62,12 @@ impl fmt::Display for Secret {
 /// Replaces the values of secret-bearing query or form parameters in `text` with `(redacted)`,
 /// for logging URLs and bodies.
 pub fn redact_params(text: &str) -> String {
+    redact_params_and(text, None)
+}
+
+/// [`redact_params`], and also the parameter named `also` (a token under a name the user
+/// chose, such as `connect --auth-query`).
+pub fn redact_params_and(text: &str, also: Option<&str>) -> String {
     const SECRET_KEYS: &[&str] = &[
         "code",
         "code_verifier",
@@ -81,7 +87,10 @@ pub fn redact_params(text: &str) -> String {
         }
         match part.split_once('=') {
             Some((key, _))
-                if SECRET_KEYS.contains(&key.rsplit(['?', '/']).next().unwrap_or(key)) =>
+                if {
+                    let name = key.rsplit(['?', '/']).next().unwrap_or(key);
+                    SECRET_KEYS.contains(&name) || also == Some(name)
+                } =>
             {
                 out.push_str(key);
                 out.push_str("=(redacted)");
@@ -101,6 +110,14 @@ mod tests {
         let s = Secret::new("eyJhbGciOi");
         assert_eq!(format!("{s} {s:?}"), "(redacted) (redacted)");
         assert_eq!(s.expose(), "eyJhbGciOi");
+    }
+
+    #[test]
+    fn a_parameter_named_by_the_user_is_redacted_too() {
+        assert_eq!(
+            redact_params_and("wss://h/prod?idToken=eyJ.x.y&stage=1", Some("idToken")),
+            "wss://h/prod?idToken=(redacted)&stage=1"
+        );
     }
 
     #[test]

@@ -28,7 +28,7 @@ pub struct TlsOptions {
 /// The process's extra CA file (the profile's `ca_file`), set once by the command layer.
 static PROCESS_CA: OnceLock<Option<PathBuf>> = OnceLock::new();
 /// The process's HTTPS configuration, built on first use.
-static DEFAULT: OnceLock<Result<Arc<ClientConfig>, String>> = OnceLock::new();
+static DEFAULT: OnceLock<LazyConfig> = OnceLock::new();
 
 /// Trusts the CA certificates in `path` for every HTTPS call of this process. The first call
 /// wins; call it before the first request.
@@ -40,15 +40,12 @@ pub fn trust_ca_file(path: Option<&Path>) {
 pub fn https_config() -> Result<Arc<ClientConfig>, Error> {
     DEFAULT
         .get_or_init(|| {
-            let ca = PROCESS_CA.get().cloned().flatten().into_iter().collect();
-            client_config(&TlsOptions {
-                ca,
+            LazyConfig::new(TlsOptions {
+                ca: process_ca_file().into_iter().collect(),
                 ..Default::default()
             })
-            .map_err(|e| e.to_string())
         })
-        .clone()
-        .map_err(Error::Usage)
+        .get()
 }
 
 /// The CA file of the process (for a `wss://` connection's policy).
@@ -97,15 +94,13 @@ impl LazyConfig {
     }
 }
 
+/// The most a PEM file of certificates or a key may hold.
+const PEM_LIMIT: usize = 1024 * 1024;
+
 fn read_certs(path: &Path) -> Result<Vec<CertificateDer<'static>>, Error> {
-    let certs: Result<Vec<_>, _> = CertificateDer::pem_file_iter(path)
-        .map_err(|e| {
-            Error::Usage(format!(
-                "cannot read CA certificates from {}: {e}",
-                path.display()
-            ))
-        })?
-        .collect();
+    let pem = crate::fsutil::read_capped(path, PEM_LIMIT)
+        .map_err(|e| Error::Usage(format!("cannot read CA certificates from {e}")))?;
+    let certs: Result<Vec<_>, _> = CertificateDer::pem_slice_iter(&pem).collect();
     let certs =
         certs.map_err(|e| Error::Usage(format!("bad certificate in {}: {e}", path.display())))?;
     if certs.is_empty() {
@@ -139,7 +134,7 @@ pub fn client_config(options: &TlsOptions) -> Result<Arc<ClientConfig>, Error> {
     };
     let config = match (&options.cert, &options.key) {
         (Some(cert), Some(key)) => {
-            let pem = crate::fsutil::read_capped(key, 1024 * 1024)
+            let pem = crate::fsutil::read_capped(key, PEM_LIMIT)
                 .map_err(|e| Error::Usage(format!("cannot read the key: {e}")))?;
             let encrypted = String::from_utf8_lossy(&pem);
             if options.passphrase
@@ -151,7 +146,7 @@ pub fn client_config(options: &TlsOptions) -> Result<Arc<ClientConfig>, Error> {
                     key.display()
                 )));
             }
-            let key = PrivateKeyDer::from_pem_file(key)
+            let key = PrivateKeyDer::from_pem_slice(&pem)
                 .map_err(|e| Error::Usage(format!("cannot read the key {}: {e}", key.display())))?;
             builder
                 .with_client_auth_cert(read_certs(cert)?, key)

@@ -307,13 +307,20 @@ async fn echo(url: &str, token: Option<&str>) -> Result<Value> {
     ws.send(Message::text("hello from cwsauth demo"))
         .await
         .map_err(|e| Error::Network(e.to_string()))?;
-    let reply = loop {
-        match ws.next().await {
-            Some(Ok(Message::Text(text))) => break text.to_string(),
-            Some(Ok(_)) => continue,
-            other => return Err(Error::Network(format!("no reply: {other:?}"))),
+    // The backend may be a Lambda function starting cold: 30 s, then the demo says so.
+    let wait = std::time::Duration::from_secs(30);
+    let reply = tokio::time::timeout(wait, async {
+        loop {
+            match ws.next().await {
+                Some(Ok(Message::Text(text))) => return Ok(text.to_string()),
+                Some(Ok(_)) => continue,
+                Some(Err(e)) => return Err(Error::Network(format!("no reply: {e}"))),
+                None => return Err(Error::Network("no reply: the connection closed".into())),
+            }
         }
-    };
+    })
+    .await
+    .map_err(|_| Error::Network(format!("no reply within {} s", wait.as_secs())))??;
     let _ = ws.close(None).await;
     serde_json::from_str(&reply).map_err(|e| Error::Network(format!("the reply is not JSON: {e}")))
 }

@@ -146,11 +146,18 @@ impl Prompter for TerminalPrompter {
         eprint!("{what}: ");
         let _ = std::io::stderr().flush();
         let mut line = String::new();
-        std::io::stdin()
+        let read = std::io::stdin()
             .lock()
             .take(4096)
             .read_line(&mut line)
             .map_err(|e| Error::Usage(format!("cannot read {what}: {e}")))?;
+        if read == 0 {
+            eprintln!();
+            return Err(Error::Usage(format!("no {what}: the input ended")));
+        }
+        if read == 4096 && !line.ends_with('\n') {
+            return Err(Error::Usage(format!("{what} is over 4096 bytes")));
+        }
         Ok(line.trim().to_string())
     }
 

@@ -39,10 +39,19 @@ pub struct Request {
     pub credential_query: Option<String>,
 }
 
+impl Request {
+    /// `url` as messages show it: secret parameters, and the token's own, redacted.
+    pub fn shown(&self, url: &str) -> String {
+        crate::redacted::redact_params_and(url, self.credential_query.as_deref())
+    }
+}
+
 /// How to reach the server.
 #[derive(Clone)]
 pub struct Connection {
     pub tls: crate::tls::LazyConfig,
+    /// For an `https://` proxy: the trusted CAs only.
+    pub proxy_tls: crate::tls::LazyConfig,
     /// `--proxy`, else the environment's HTTPS_PROXY / NO_PROXY.
     pub proxy: Option<String>,
     /// Most redirects to follow (`-L`), or none.
@@ -129,7 +138,7 @@ pub async fn open(
     request: &Request,
     connection: &Connection,
 ) -> std::result::Result<(Ws, Option<String>), HandshakeError> {
-    let shown = crate::redacted::redact_params(&request.url);
+    let shown = request.shown(&request.url);
     match tokio::time::timeout(connection.timeout, open_following(request, connection)).await {
         Ok(result) => result,
         Err(_) => Err(HandshakeError::Failed(Error::Network(format!(
@@ -149,7 +158,7 @@ async fn open_following(
         let url = parse_url(&request.url)?;
         let stream = super::proxy::connect(&url, connection).await?;
         let stream = if url.scheme() == "wss" {
-            tls(stream, &url, connection).await?
+            tls(stream, &url, &request, connection).await?
         } else {
             stream
         };
@@ -201,7 +210,7 @@ fn redirected(request: &Request, from: &url::Url, location: &str) -> Result<Requ
     if from.scheme() == "wss" && next.scheme() == "ws" {
         return Err(Error::Network(format!(
             "refusing to follow a redirect from wss:// to ws:// ({}): it would send the session in clear text",
-            crate::redacted::redact_params(next.as_str())
+            request.shown(next.as_str())
         )));
     }
     let same_origin = from.scheme() == next.scheme()
@@ -238,7 +247,12 @@ fn redirected(request: &Request, from: &url::Url, location: &str) -> Result<Requ
     Ok(out)
 }
 
-async fn tls(stream: Box<dyn Io>, url: &url::Url, connection: &Connection) -> Result<Box<dyn Io>> {
+async fn tls(
+    stream: Box<dyn Io>,
+    url: &url::Url,
+    request: &Request,
+    connection: &Connection,
+) -> Result<Box<dyn Io>> {
     let host = url
         .host_str()
         .unwrap_or("")
@@ -254,14 +268,10 @@ async fn tls(stream: Box<dyn Io>, url: &url::Url, connection: &Connection) -> Re
         };
         Error::Network(format!(
             "cannot open the WebSocket to {}: {cause}",
-            redacted(url)
+            request.shown(url.as_str())
         ))
     })?;
     Ok(Box::new(stream))
-}
-
-fn redacted(url: &url::Url) -> String {
-    crate::redacted::redact_params(url.as_str())
 }
 
 enum Upgrade {
@@ -317,7 +327,7 @@ async fn upgrade(
     let failed = |why: String| {
         Error::Network(format!(
             "cannot open the WebSocket to {}: {why}",
-            redacted(url)
+            request.shown(url.as_str())
         ))
     };
     let key = generate_key();

@@ -185,26 +185,7 @@ async fn session_loop(
     mut inputs: tokio::sync::mpsc::Receiver<Vec<Input>>,
     token: TokenSource,
 ) -> Result<ExitCode> {
-    let mut tls_options = options.tls.clone();
-    if let Some(ca) = crate::tls::process_ca_file() {
-        tls_options.ca.push(ca);
-    }
-    let tls = crate::tls::LazyConfig::new(tls_options);
-    if options
-        .url
-        .get(..6)
-        .is_some_and(|scheme| scheme.eq_ignore_ascii_case("wss://"))
-    {
-        // Built now, so that a bad --ca or client key is said before connecting.
-        tls.get()?;
-    }
-    let connection = handshake::Connection {
-        tls,
-        proxy: options.proxy.clone(),
-        follow_redirects: options.follow_redirects,
-        timeout: options.connect_timeout,
-        ws_config: tungstenite::protocol::WebSocketConfig::default(),
-    };
+    let connection = connection(options)?;
     // Ctrl-C is ours from the start, so it never kills the session with no close sent.
     let mut interrupts = Interrupts::new()?;
     let mut attempt = 0u32;
@@ -271,19 +252,44 @@ async fn session_loop(
     }
 }
 
+/// How to reach the server: the session's TLS policy (with the process's CA), and for an
+/// `https://` proxy only the CAs (never `-n` or the client certificate, which are for the
+/// server).
+fn connection(options: &Options) -> Result<handshake::Connection> {
+    let mut tls_options = options.tls.clone();
+    if let Some(ca) = crate::tls::process_ca_file() {
+        tls_options.ca.push(ca);
+    }
+    let proxy_tls = crate::tls::LazyConfig::new(crate::tls::TlsOptions {
+        ca: tls_options.ca.clone(),
+        ..Default::default()
+    });
+    let tls = crate::tls::LazyConfig::new(tls_options);
+    if options
+        .url
+        .get(..6)
+        .is_some_and(|scheme| scheme.eq_ignore_ascii_case("wss://"))
+    {
+        // Built now, so that a bad --ca or client key is said before connecting.
+        tls.get()?;
+    }
+    Ok(handshake::Connection {
+        tls,
+        proxy_tls,
+        proxy: options.proxy.clone(),
+        follow_redirects: options.follow_redirects,
+        timeout: options.connect_timeout,
+        ws_config: tungstenite::protocol::WebSocketConfig::default(),
+    })
+}
+
 /// Opens a session with `options` (the demo's and tests' shortcut): the process's TLS policy,
 /// no proxy unless the environment names one.
 pub async fn open(
     options: &Options,
     token: Option<&str>,
 ) -> std::result::Result<Ws, handshake::HandshakeError> {
-    let connection = handshake::Connection {
-        tls: crate::tls::LazyConfig::new(options.tls.clone()),
-        proxy: options.proxy.clone(),
-        follow_redirects: options.follow_redirects,
-        timeout: options.connect_timeout,
-        ws_config: tungstenite::protocol::WebSocketConfig::default(),
-    };
+    let connection = connection(options)?;
     let request = build_request(options, token)?;
     handshake::open(&request, &connection)
         .await

@@ -72,7 +72,7 @@ pub async fn connect(url: &url::Url, connection: &Connection) -> Result<Box<dyn 
         Some("https") => {
             let inner = TlsToProxy {
                 http,
-                tls: tokio_rustls::TlsConnector::from(connection.tls.get()?),
+                tls: tokio_rustls::TlsConnector::from(connection.proxy_tls.get()?),
             };
             let mut tunnel = Tunnel::new(proxy, inner);
             if let Some(auth) = intercept.basic_auth() {

@@ -213,10 +213,13 @@ pub async fn handle(
             None => aws_error(410, "GoneException", None),
         },
         Method::DELETE => match known {
-            Some((outgoing, ..)) => {
-                let _ = outgoing.try_send(Outgoing::Close);
-                http::response(204, "application/json", "")
-            }
+            Some((outgoing, ..)) => match outgoing.try_send(Outgoing::Close) {
+                Ok(()) => http::response(204, "application/json", ""),
+                Err(tokio::sync::mpsc::error::TrySendError::Full(_)) => {
+                    aws_error(429, "LimitExceededException", Some("Too Many Requests"))
+                }
+                Err(_) => aws_error(410, "GoneException", None),
+            },
             None => aws_error(410, "GoneException", None),
         },
         _ => aws_error(403, "ForbiddenException", Some("Forbidden")),

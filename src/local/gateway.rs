@@ -101,8 +101,8 @@ impl Head {
     }
 }
 
-/// Reads the first request head of a connection (bounded, with a deadline); returns it with
-/// every byte read so far, for hyper to read again when it is not an upgrade.
+/// Reads the first request head of a connection (bounded in size; the caller bounds the time);
+/// returns it with every byte read so far, for hyper to read again when it is not an upgrade.
 pub async fn read_head<S: AsyncRead + Unpin>(
     stream: &mut S,
     peer: SocketAddr,
@@ -142,9 +142,7 @@ pub async fn read_head<S: AsyncRead + Unpin>(
             }
         }
     };
-    let head = tokio::time::timeout(Duration::from_secs(10), read)
-        .await
-        .ok()??;
+    let head = read.await?;
     Some((head, buf))
 }
 

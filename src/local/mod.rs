@@ -591,17 +591,21 @@ impl Drop for Running {
 /// the bytes read so far replayed.
 async fn serve(emu: Arc<Emulator>, tcp: tokio::net::TcpStream, peer: SocketAddr) {
     let _ = tcp.set_nodelay(true);
-    let mut first = [0u8; 1];
-    let tls = matches!(tcp.peek(&mut first).await, Ok(1) if first[0] == 0x16);
-    let mut io: Box<dyn gateway::Io> = if tls {
-        match tokio::time::timeout(Duration::from_secs(10), emu.tls.acceptor.accept(tcp)).await {
-            Ok(Ok(stream)) => Box::new(stream),
-            _ => return,
-        }
-    } else {
-        Box::new(tcp)
-    };
-    let Some((head, read)) = gateway::read_head(&mut io, peer).await else {
+    // The first byte, TLS and the request head within one bound: a client that connects and
+    // says nothing does not hold a task until the emulator stops.
+    let opened = tokio::time::timeout(Duration::from_secs(10), async {
+        let mut first = [0u8; 1];
+        let tls = matches!(tcp.peek(&mut first).await, Ok(1) if first[0] == 0x16);
+        let mut io: Box<dyn gateway::Io> = if tls {
+            Box::new(emu.tls.acceptor.accept(tcp).await.ok()?)
+        } else {
+            Box::new(tcp)
+        };
+        let (head, read) = gateway::read_head(&mut io, peer).await?;
+        Some((io, head, read))
+    })
+    .await;
+    let Ok(Some((io, head, read))) = opened else {
         return;
     };
     if let Some(head) = head.filter(gateway::Head::is_upgrade) {

@@ -54,13 +54,15 @@ pub fn lock(
         reporter.report(Event::Repaired(&r));
     }
     crate::fsutil::refuse_symlink(&path).map_err(|e| err(e.to_string()))?;
-    let mut file = std::fs::OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .read(true)
-        .write(true)
-        .open(&path)
-        .map_err(|e| err(e.to_string()))?;
+    let mut options = std::fs::OpenOptions::new();
+    options.create(true).truncate(false).read(true).write(true);
+    #[cfg(unix)]
+    {
+        // A symlink put there after the check above is still not followed.
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NOFOLLOW).mode(0o600);
+    }
+    let mut file = options.open(&path).map_err(|e| err(e.to_string()))?;
     let started = Instant::now();
     let mut reported = false;
     let mut pause = Duration::from_millis(10);

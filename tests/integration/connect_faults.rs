@@ -315,7 +315,7 @@ fn a_server_that_never_answers_the_handshake_times_out() {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
     let holder = std::thread::spawn(move || {
-        let held: Vec<_> = listener.incoming().take(1).collect();
+        let held: Vec<_> = listener.incoming().take(2).collect();
         std::thread::sleep(Duration::from_secs(5));
         drop(held);
     });
@@ -327,6 +327,25 @@ fn a_server_that_never_answers_the_handshake_times_out() {
         run.stderr(),
         format!(
             "cwsauth: error: timed out after 1 s opening the WebSocket to {url} (--connect-timeout to wait longer)\n"
+        )
+    );
+    // The token in the query, under a name of the user's choosing, is never shown.
+    let token = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln";
+    let run = cli.run(&[
+        "connect",
+        "--token",
+        token,
+        "--auth-query",
+        "idToken",
+        "--connect-timeout",
+        "1",
+        &url,
+    ]);
+    run.expect(3);
+    assert_eq!(
+        run.stderr(),
+        format!(
+            "cwsauth: error: timed out after 1 s opening the WebSocket to {url}?idToken=(redacted) (--connect-timeout to wait longer)\n"
         )
     );
     holder.join().unwrap();
