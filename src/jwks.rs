@@ -94,7 +94,8 @@ impl JwksCache {
         let url = url.into();
         crate::http::check_endpoint("JWKS", &url)
             .map_err(|e| VerifyError::new(ErrorKind::JwksUnavailable, e.to_string()))?;
-        let cache_file = cache_dir.map(|dir| dir.join(format!("{}.json", url_digest(&url))));
+        let cache_file =
+            cache_dir.map(|dir| dir.join(format!("{}.json", crate::home::short_digest(&url, 16))));
         Ok(JwksCache {
             url,
             cache_file,
@@ -226,14 +227,6 @@ impl KeySource for JwksCache {
         *state = Some(fresh);
         key.unwrap_or_else(|| Err(kid_not_found(kid)))
     }
-}
-
-fn url_digest(url: &str) -> String {
-    let digest = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, url.as_bytes());
-    digest.as_ref()[..16]
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
 }
 
 /// The profile's keys: its `jwks_uri` (URL or file), cached under the home, with its

@@ -80,14 +80,6 @@ fn hash_hex(hex: &str) -> BigUint {
     BigUint::from_bytes_be(digest::digest(&digest::SHA256, &hex_bytes(hex)).as_ref())
 }
 
-fn sha256_hex(text: &str) -> String {
-    digest::digest(&digest::SHA256, text.as_bytes())
-        .as_ref()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
-
 fn random_biguint(bytes: usize) -> BigUint {
     BigUint::from_bytes_be(&crate::random::bytes(bytes))
 }
@@ -101,7 +93,7 @@ pub fn pool_name(user_pool_id: &str) -> &str {
 
 /// x = H(salt | H(poolName | userId | ":" | password)).
 fn private_x(pool: &str, user_id: &str, password: &str, salt: &BigUint) -> BigUint {
-    let inner = sha256_hex(&format!("{}{user_id}:{password}", pool_name(pool)));
+    let inner = crate::home::short_digest(&format!("{}{user_id}:{password}", pool_name(pool)), 32);
     hash_hex(&format!("{}{inner}", pad_hex(salt)))
 }
 

@@ -82,9 +82,7 @@ pub fn run(home: &Home, args: ConnectArgs, verbose: bool) -> Result<ExitCode> {
     };
     let stdout_terminal = std::io::stdout().is_terminal();
     let interactive = std::io::stdin().is_terminal();
-    let color = stdout_terminal
-        && !args.no_color
-        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let color = stdout_terminal && !args.no_color && crate::output::color_allowed();
     let mut renderer = Renderer::new(stdout_terminal, color);
     renderer.pretty = args.pretty;
     renderer.timestamps = args.timestamps;

@@ -156,23 +156,12 @@ fn api_config(home: &Home, args: &LocalArgs) -> Result<ApiConfig> {
     if let Some(e) = &args.route_selection {
         config.selection = e.clone();
     }
-    let sources: Vec<crate::local::api::Identity> = args
-        .identity_source
-        .iter()
-        .map(|s| match s {
-            cwsauth_verify::authorizer::IdentitySource::Header(n) => {
-                crate::local::api::Identity::Header(n.clone())
-            }
-            cwsauth_verify::authorizer::IdentitySource::Query(n) => {
-                crate::local::api::Identity::Query(n.clone())
-            }
-        })
-        .collect();
+    let sources = args.identity_source.clone();
     if let Some(name) = &args.authorizer {
         config.authorizer = AuthorizerConfig::Function {
             function: name.clone(),
             identity_sources: if sources.is_empty() {
-                vec![crate::local::api::Identity::Header("Authorization".into())]
+                vec![Default::default()]
             } else {
                 sources
             },
@@ -220,7 +209,7 @@ async fn wait_for_shutdown() {
 /// The developer's API: its authorizer, routes and `@connections` (nothing for the built-in).
 fn api_lines(emu: &Emulator) -> String {
     use crate::local::api::Identity;
-    let api = &emu.api;
+    let api = &emu.options.api;
     if !api.has_routes() && api.authorizer == AuthorizerConfig::BuiltIn {
         return String::new();
     }

@@ -20,8 +20,8 @@ pub fn run(home: &Home, args: StatusArgs) -> Result<ExitCode> {
             crate::output::println(&doc.to_string())?;
             return Ok(ExitCode::Rejected);
         }
-        return Err(session.tokens().err().unwrap_or_else(|| {
-            Error::Rejected(format!("not logged in with profile {}", profile.name))
+        return Err(Error::Store(crate::session::StoreError::NotLoggedIn {
+            profile: profile.name.clone(),
         }));
     };
     // --check: a refresh is the only way to ask Cognito whether the session is alive.

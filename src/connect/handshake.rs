@@ -391,7 +391,7 @@ async fn upgrade(
                 _ => break,
             }
         }
-        rest.truncate(wanted.max(rest.len().min(MAX_BODY)));
+        rest.truncate(MAX_BODY);
         return Ok(Upgrade::Refused(Refusal {
             status,
             headers,

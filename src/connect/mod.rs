@@ -296,6 +296,18 @@ pub async fn open(
         .map(|(ws, _)| ws)
 }
 
+/// How a close with `code` ends the session: an answer to our own close (`closing`) ends it
+/// as done, unless the code is an error; 1000 and 1001 are normal; the rest are not.
+fn close_end(code: u16, reason: &str, closing: bool) -> End {
+    if closing && !is_error_close(code) {
+        End::Done
+    } else if code == 1000 || code == 1001 {
+        End::Normal
+    } else {
+        End::Abnormal(format!("closed with {code}{}", reason_text(reason)))
+    }
+}
+
 /// The exit of a session we ended: non-zero when input was refused on the way.
 fn finish(faults: &Faults) -> Result<ExitCode> {
     if faults.unsent > 0 {
@@ -593,15 +605,10 @@ async fn session_body(
         tokio::select! {
             _ = interrupts.next() => {
                 if interrupts.count > 1 {
-                    renderer.abandon_prompt();
-                    renderer.flush();
-                    terminal::restore();
-                    std::process::exit(ExitCode::Interrupted as i32);
+                    quit_now(renderer);
                 }
                 if phase != Phase::Closing {
-                    renderer.info("closing (Ctrl-C again quits at once)");
-                    start_close(sink, &mut phase, &mut deadline);
-                    deadline = Some(Instant::now() + CLOSE_ANSWER_INTERRUPTED);
+                    close_on_interrupt(renderer, sink, &mut phase, &mut deadline);
                 }
             }
             frame = stream.next() => {
@@ -611,14 +618,7 @@ async fn session_body(
                     return Ok(pending_end.take().unwrap_or(match close_info {
                         Some((code, reason)) => {
                             renderer.close(Some(code), &reason);
-                            // An answer to our own close ends the session; an error code does not.
-                            if closing && !is_error_close(code) {
-                                End::Done
-                            } else if code == 1000 || code == 1001 {
-                                End::Normal
-                            } else {
-                                End::Abnormal(format!("closed with {code}{}", reason_text(&reason)))
-                            }
+                            close_end(code, &reason, closing)
                         }
                         None if closing => {
                             renderer.close(None, "");
@@ -660,11 +660,9 @@ async fn session_body(
                         if let Some((code, reason)) = close_info {
                             // The close arrived; what follows it (a reset) does not change how it ended.
                             renderer.close(Some(code), &reason);
-                            return Ok(pending_end.take().unwrap_or(match code {
-                                _ if phase == Phase::Closing && !is_error_close(code) => End::Done,
-                                1000 | 1001 => End::Normal,
-                                _ => End::Abnormal(format!("closed with {code}{}", reason_text(&reason))),
-                            }));
+                            return Ok(pending_end
+                                .take()
+                                .unwrap_or_else(|| close_end(code, &reason, phase == Phase::Closing)));
                         }
                         if phase == Phase::Closing {
                             return Ok(pending_end.take().unwrap_or(End::Done));
@@ -700,10 +698,7 @@ async fn session_body(
                 if phase == Phase::Closing {
                     // At the prompt while closing, only a second Ctrl-C counts.
                     if batch.iter().any(|i| matches!(i, Input::Interrupt)) {
-                        renderer.abandon_prompt();
-                        renderer.flush();
-                        terminal::restore();
-                        std::process::exit(ExitCode::Interrupted as i32);
+                        quit_now(renderer);
                     }
                     if batch.iter().any(|i| matches!(i, Input::Eof | Input::Failed(_))) {
                         input_done = true;
@@ -742,9 +737,7 @@ async fn session_body(
                         Input::Interrupt => {
                             // Ctrl-C at the prompt (the line editor takes it from the terminal).
                             interrupts.count += 1;
-                            renderer.info("closing (Ctrl-C again quits at once)");
-                            start_close(sink, &mut phase, &mut deadline);
-                            deadline = Some(Instant::now() + CLOSE_ANSWER_INTERRUPTED);
+                            close_on_interrupt(renderer, sink, &mut phase, &mut deadline);
                             break;
                         }
                         Input::Eof => {
@@ -802,9 +795,37 @@ async fn session_body(
 
 /// Queues our close (1000) and waits briefly for the server's answer.
 fn start_close(sink: &mut Outbox, phase: &mut Phase, deadline: &mut Option<Instant>) {
+    start_close_within(sink, phase, deadline, CLOSE_ANSWER);
+}
+
+fn start_close_within(
+    sink: &mut Outbox,
+    phase: &mut Phase,
+    deadline: &mut Option<Instant>,
+    wait: Duration,
+) {
     *phase = Phase::Closing;
-    *deadline = Some(Instant::now() + CLOSE_ANSWER);
+    *deadline = Some(Instant::now() + wait);
     sink.push(close_message(1000, ""));
+}
+
+/// The first Ctrl-C: a close with 1000, and a shorter wait for its answer.
+fn close_on_interrupt(
+    renderer: &mut Renderer,
+    sink: &mut Outbox,
+    phase: &mut Phase,
+    deadline: &mut Option<Instant>,
+) {
+    renderer.info("closing (Ctrl-C again quits at once)");
+    start_close_within(sink, phase, deadline, CLOSE_ANSWER_INTERRUPTED);
+}
+
+/// The second Ctrl-C: the terminal given back, and out at once with 130.
+fn quit_now(renderer: &mut Renderer) -> ! {
+    renderer.abandon_prompt();
+    renderer.flush();
+    terminal::restore();
+    std::process::exit(ExitCode::Interrupted as i32);
 }
 
 /// How a failed stdout ends the session: quietly for a closed pipe.

@@ -101,17 +101,7 @@ fn tunnel_cause(error: &(dyn std::error::Error + 'static)) -> String {
     if let Some(io) = crate::http::find::<std::io::Error>(error) {
         return crate::http::io_cause(io);
     }
-    let mut text = error.to_string();
-    let mut source = error.source();
-    while let Some(s) = source {
-        let inner = s.to_string();
-        if !text.contains(&inner) {
-            text.push_str(": ");
-            text.push_str(&inner);
-        }
-        source = s.source();
-    }
-    text
+    crate::http::error_chain(error)
 }
 
 /// TCP and then TLS to an `https://` proxy itself.

@@ -10,21 +10,9 @@ use serde_json::{Map, Value};
 
 use super::functions::FunctionSpec;
 
-/// An identity source: `route.request.header.NAME` or `route.request.querystring.NAME`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Identity {
-    Header(String),
-    Query(String),
-}
-
-impl Identity {
-    pub fn parse(text: &str) -> Result<Identity, String> {
-        match cwsauth_verify::authorizer::IdentitySource::parse(text)? {
-            cwsauth_verify::authorizer::IdentitySource::Header(n) => Ok(Identity::Header(n)),
-            cwsauth_verify::authorizer::IdentitySource::Query(n) => Ok(Identity::Query(n)),
-        }
-    }
-}
+/// An identity source: `route.request.header.NAME` or `route.request.querystring.NAME`, the
+/// verifier's own type (the Lambda authorizer reads the same sources).
+pub use cwsauth_verify::authorizer::IdentitySource as Identity;
 
 /// Who decides on `$connect`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -261,7 +249,7 @@ impl LocalSection {
         }
         if let Some(name) = &self.authorizer {
             let sources = if self.identity_sources.is_empty() {
-                vec![Identity::Header("Authorization".into())]
+                vec![Identity::default()]
             } else {
                 self.identity_sources
                     .iter()

@@ -178,13 +178,7 @@ pub async fn handle(
             match outgoing.try_send(Outgoing::Text(text)) {
                 Ok(()) => {
                     last_active.store(
-                        u64::try_from(
-                            std::time::SystemTime::now()
-                                .duration_since(std::time::UNIX_EPOCH)
-                                .map(|d| d.as_millis())
-                                .unwrap_or(0),
-                        )
-                        .unwrap_or(0),
+                        super::gateway::now_ms(),
                         std::sync::atomic::Ordering::Relaxed,
                     );
                     http::response(200, "application/json", "")

@@ -840,11 +840,7 @@ impl Host {
         put(
             headers,
             "lambda-runtime-trace-id",
-            format!(
-                "Root=1-{:08x}-{};Sampled=0",
-                crate::timefmt::now_epoch(),
-                &super::tokens::uuid().replace('-', "")[..24]
-            ),
+            format!("{};Sampled=0", super::tokens::trace_root()),
         );
         if let Some(taken) = inv.taken.take() {
             let _ = taken.send(());
@@ -888,23 +884,12 @@ fn describe_exit(status: std::process::ExitStatus) -> String {
 }
 
 fn accepted() -> Response<Full<Bytes>> {
-    let mut resp = Response::new(Full::new(Bytes::from_static(br#"{"status":"OK"}"#)));
-    *resp.status_mut() = hyper::StatusCode::ACCEPTED;
-    if let Ok(v) = "application/json".parse() {
-        resp.headers_mut().insert("content-type", v);
-    }
-    resp
+    super::http::response(202, "application/json", r#"{"status":"OK"}"#)
 }
 
 fn api_error(status: u16, error_type: &str, message: &str) -> Response<Full<Bytes>> {
     let body = json!({"errorMessage": message, "errorType": error_type}).to_string();
-    let mut resp = Response::new(Full::new(Bytes::from(body)));
-    *resp.status_mut() =
-        hyper::StatusCode::from_u16(status).unwrap_or(hyper::StatusCode::BAD_REQUEST);
-    if let Ok(v) = "application/json".parse() {
-        resp.headers_mut().insert("content-type", v);
-    }
-    resp
+    super::http::response(status, "application/json", body)
 }
 
 #[cfg(test)]

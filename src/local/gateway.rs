@@ -146,7 +146,7 @@ pub async fn read_head<S: AsyncRead + Unpin>(
     Some((head, buf))
 }
 
-fn now_ms() -> u64 {
+pub(super) fn now_ms() -> u64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
@@ -237,14 +237,7 @@ fn header_maps(
     add("X-Forwarded-For", head.peer.ip().to_string());
     add("X-Forwarded-Port", head.peer.port().to_string());
     add("X-Forwarded-Proto", "https".into());
-    add(
-        "X-Amzn-Trace-Id",
-        format!(
-            "Root=1-{:08x}-{}",
-            crate::timefmt::now_epoch(),
-            &super::tokens::uuid().replace('-', "")[..24]
-        ),
-    );
+    add("X-Amzn-Trace-Id", super::tokens::trace_root());
     (single, multi)
 }
 
@@ -349,8 +342,8 @@ pub async fn handshake(emu: Arc<Emulator>, head: Head, leftover: Vec<u8>, mut st
     };
     let method_arn = format!("arn:aws:execute-api:{REGION}:{ACCOUNT}:{API_ID}/{stage}/$connect");
 
-    let authorized = match &emu.api.authorizer {
-        AuthorizerConfig::BuiltIn => built_in_authorizer(&emu, &head, &ctx, &method_arn),
+    let authorized = match &emu.options.api.authorizer {
+        AuthorizerConfig::BuiltIn => built_in_authorizer(&emu, &head, &method_arn),
         AuthorizerConfig::None => Authorized::Open,
         AuthorizerConfig::Function {
             function,
@@ -375,7 +368,7 @@ pub async fn handshake(emu: Arc<Emulator>, head: Head, leftover: Vec<u8>, mut st
 
     // $connect: a 2xx upgrades; any other status refuses with that status; an error is 502.
     let mut subprotocol = None;
-    if let Some(route) = emu.api.routes.get("$connect")
+    if let Some(route) = emu.options.api.routes.get("$connect")
         && let Some(function) = emu.functions.get(&route.function)
     {
         let (headers, multi) = header_maps(&head, false, None);
@@ -511,7 +504,7 @@ pub async fn handshake(emu: Arc<Emulator>, head: Head, leftover: Vec<u8>, mut st
     ));
 
     // $disconnect: best effort, after the connection is gone.
-    if let Some(route) = emu.api.routes.get("$disconnect")
+    if let Some(route) = emu.options.api.routes.get("$disconnect")
         && let Some(function) = emu.functions.get(&route.function)
     {
         let host = ctx.domain.clone();
@@ -569,7 +562,7 @@ fn status_of(result: &Value) -> u16 {
 }
 
 /// The emulator's own Cognito authorizer (the same decision as `cwsauth verify --authorizer`).
-fn built_in_authorizer(emu: &Emulator, head: &Head, ctx: &Context, method_arn: &str) -> Authorized {
+fn built_in_authorizer(emu: &Emulator, head: &Head, method_arn: &str) -> Authorized {
     use cwsauth_verify::authorizer::{self, ConnectEvent, Decision, PolicyOptions};
     let (headers, multi) = header_maps(head, true, None);
     let query = query_maps(head);
@@ -580,7 +573,6 @@ fn built_in_authorizer(emu: &Emulator, head: &Head, ctx: &Context, method_arn: &
         multi_value_query_string_parameters: query.map(|(_, m)| m),
         method_arn: Some(method_arn.to_string()),
     };
-    let _ = ctx;
     let started = Instant::now();
     let Ok(token) = event.token(&emu.options.identity_source) else {
         return Authorized::Refused(
@@ -833,7 +825,7 @@ async fn session(
         };
         idle_at = tokio::time::Instant::now() + idle;
         last_active.store(now_ms(), Ordering::Relaxed);
-        if !emu.api.has_routes() {
+        if !emu.options.api.has_routes() {
             // The built-in echo: the message, the stored connection, an event-shaped context.
             let (body, base64) = match binary {
                 Some(bytes) => (STANDARD.encode(&bytes), true),
@@ -856,12 +848,12 @@ async fn session(
                 .await;
             return (1003, "Unsupported frame type".into());
         }
-        let route = select_route(&emu.api.selection, &text)
-            .filter(|key| emu.api.routes.contains_key(key) && !key.starts_with('$'))
+        let route = select_route(&emu.options.api.selection, &text)
+            .filter(|key| emu.options.api.routes.contains_key(key) && !key.starts_with('$'))
             .unwrap_or_else(|| "$default".to_string());
         let mut rc = ctx.request_context(&route, "MESSAGE");
         let request_id = rc["requestId"].as_str().unwrap_or("").to_string();
-        let Some(config) = emu.api.routes.get(&route) else {
+        let Some(config) = emu.options.api.routes.get(&route) else {
             emu.log(&format!(
                 "ROUTE {} no route and no $default: Forbidden",
                 ctx.connection_id

@@ -196,8 +196,6 @@ pub struct Emulator {
     pub(crate) state: Mutex<State>,
     /// Set when the emulator stops; open connections end.
     pub(crate) stopping: tokio::sync::watch::Sender<bool>,
-    /// The WebSocket API's routes and authorizer.
-    pub(crate) api: api::ApiConfig,
     /// The developer's functions by name.
     pub(crate) functions: HashMap<String, Arc<functions::Function>>,
     /// TLS on the same port, and the CA file clients trust it with.
@@ -285,12 +283,8 @@ impl Emulator {
         let issuer = format!("{base_url}/{POOL_ID}");
         options.api.check().map_err(LocalError::Api)?;
         let log_requests = options.log_requests;
-        let log: Arc<dyn Fn(&str) + Send + Sync> = Arc::new(move |line: &str| {
-            if log_requests {
-                use std::io::Write;
-                let _ = writeln!(std::io::stderr().lock(), "{line}");
-            }
-        });
+        let log: Arc<dyn Fn(&str) + Send + Sync> =
+            Arc::new(move |line: &str| log_line(log_requests, line));
         // What every started function may want of the emulator: its CA (for
         // https://{domainName}/{stage}), and where its pool is, under the names functions
         // commonly read (a function's own --function-env settings come after and win).
@@ -330,7 +324,6 @@ impl Emulator {
             keys,
             state: Mutex::new(State::default()),
             stopping: tokio::sync::watch::channel(false).0,
-            api: options.api.clone(),
             functions,
             tls,
             _tls_dir: temp,
@@ -340,10 +333,7 @@ impl Emulator {
 
     /// One line of the emulator's log on stderr (when logging is on).
     pub(crate) fn log(&self, line: &str) {
-        if self.options.log_requests {
-            use std::io::Write;
-            let _ = writeln!(std::io::stderr().lock(), "{line}");
-        }
+        log_line(self.options.log_requests, line);
     }
 
     /// The CA certificate (PEM) that the emulator's TLS certificate chains to.
@@ -583,6 +573,14 @@ impl Drop for Running {
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
         }
+    }
+}
+
+/// One line of the emulator's request log on stderr, when it logs.
+fn log_line(enabled: bool, line: &str) {
+    if enabled {
+        use std::io::Write;
+        let _ = writeln!(std::io::stderr().lock(), "{line}");
     }
 }
 

@@ -13,6 +13,16 @@ pub fn random_token(bytes: usize) -> String {
     URL_SAFE_NO_PAD.encode(buf)
 }
 
+/// An X-Ray trace root, `Root=1-{epoch hex}-{24 random hex digits}`, as API Gateway and
+/// Lambda pass along.
+pub fn trace_root() -> String {
+    format!(
+        "Root=1-{:08x}-{}",
+        crate::timefmt::now_epoch(),
+        &uuid().replace('-', "")[..24]
+    )
+}
+
 /// A random version-4 UUID.
 pub fn uuid() -> String {
     let mut b = [0u8; 16];

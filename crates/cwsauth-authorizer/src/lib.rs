@@ -9,7 +9,7 @@
 use std::time::{Duration, Instant};
 
 use cwsauth_verify::authorizer::{self, ConnectEvent, Decision, IdentitySource, PolicyOptions};
-use cwsauth_verify::{Checks, ClientIds, KeySet, TokenUse};
+use cwsauth_verify::{Checks, ClientIds, ErrorKind, KeySet, TokenUse};
 use serde_json::Value;
 
 /// Waits for the JWKS: a Lambda must answer well within API Gateway's 10 s.
@@ -204,19 +204,13 @@ impl Authorizer {
             self.config.token_use,
             self.config.clients.clone(),
         );
-        let kid = cwsauth_verify::decode(&token).ok().and_then(|d| {
-            d.header
-                .get("kid")
-                .and_then(Value::as_str)
-                .map(str::to_string)
-        });
+        // A key not (yet) known is fetched, once, and the token checked again.
         let mut cache = self.cache.lock().await;
-        if let Some(kid) = &kid
-            && !cache.keys.contains(kid)
-        {
+        let mut result = cwsauth_verify::verify(&token, &checks, &cache.keys, now);
+        if matches!(&result, Err(r) if r.error.kind == ErrorKind::KidNotFound) {
             self.refresh(&mut cache).await?;
+            result = cwsauth_verify::verify(&token, &checks, &cache.keys, now);
         }
-        let result = cwsauth_verify::verify(&token, &checks, &cache.keys, now);
         drop(cache);
         match authorizer::decide(&result, &options, false, &self.config.required_groups) {
             Decision::Allow(policy) | Decision::Deny(policy, _) => Ok(policy),
