@@ -663,12 +663,8 @@ fn callbacks_that_are_wrong() {
             .spawn()
             .unwrap();
         let mut err = std::io::BufReader::new(child.stderr.take().unwrap());
-        let mut line = String::new();
-        while !line.starts_with("  http") {
-            line.clear();
-            std::io::BufRead::read_line(&mut err, &mut line).unwrap();
-        }
-        let state = url::Url::parse(line.trim())
+        let line = crate::common::authorize_line(&mut err);
+        let state = url::Url::parse(&line)
             .unwrap()
             .query_pairs()
             .find(|(k, _)| k == "state")

@@ -56,7 +56,11 @@ impl Cli {
         let feeder = std::thread::spawn(move || {
             let _ = input.write_all(&data);
         });
+        // A command that hangs fails its test (killed, so its exit code is none) instead of
+        // stalling the run.
+        let watchdog = Watchdog::new(child.id(), std::time::Duration::from_secs(300));
         let out = child.wait_with_output().unwrap();
+        drop(watchdog);
         feeder.join().unwrap();
         Run(out)
     }
@@ -302,7 +306,7 @@ impl Local {
         }
         let first = banner.first().cloned().unwrap_or_default();
         let Some(base) = first.strip_prefix("cwsauth local listening on ") else {
-            let _ = child.wait();
+            terminate(&mut child);
             let (text, _) = &*log;
             panic!(
                 "unexpected banner: {banner:?}; stderr: {}",
@@ -359,8 +363,19 @@ impl Local {
             .to_string()
     }
 
-    /// What the emulator logged on stderr so far.
+    /// What the emulator logged on stderr so far, up to and including every request already
+    /// answered: a marker request goes last (the emulator logs a request before it answers), and
+    /// its line is waited for, so counts of earlier lines never race the log's reader.
     pub fn log(&self) -> String {
+        static MARKERS: AtomicUsize = AtomicUsize::new(0);
+        let path = format!(
+            "/cwsauth-test-log-marker-{}",
+            MARKERS.fetch_add(1, Ordering::Relaxed)
+        );
+        if http().get(format!("{}{path}", self.base)).send().is_ok() {
+            return self.wait_for_log(&format!("GET {path} "));
+        }
+        // The emulator is gone: what it logged is all there is.
         self.log.0.lock().unwrap().clone()
     }
 
@@ -517,6 +532,47 @@ impl Local {
     }
 }
 
+/// Kills process `pid` if it is still running after `limit` (unless dropped first).
+pub struct Watchdog(Option<std::sync::mpsc::Sender<()>>);
+
+impl Watchdog {
+    pub fn new(pid: u32, limit: std::time::Duration) -> Watchdog {
+        let (done, wait) = std::sync::mpsc::channel::<()>();
+        std::thread::spawn(move || {
+            if let Err(std::sync::mpsc::RecvTimeoutError::Timeout) = wait.recv_timeout(limit) {
+                // SAFETY: kill(2) on a child of this process that has not been reaped.
+                unsafe { libc::kill(pid as libc::pid_t, libc::SIGKILL) };
+            }
+        });
+        Watchdog(Some(done))
+    }
+}
+
+impl Drop for Watchdog {
+    fn drop(&mut self) {
+        if let Some(done) = self.0.take() {
+            let _ = done.send(());
+        }
+    }
+}
+
+/// Waits up to `limit` for `child` to exit and returns its code; kills it after that (`None`).
+pub fn wait_bounded(child: &mut std::process::Child, limit: std::time::Duration) -> Option<i32> {
+    let deadline = std::time::Instant::now() + limit;
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            return status.code();
+        }
+        if std::time::Instant::now() >= deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            return None;
+        }
+        // No signal for "a child exited" without a reaper thread; a short poll bounds the wait.
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+}
+
 /// Sends SIGTERM and waits (up to 20 s) for the process to exit, so that it removes its
 /// temporary files; kills it if it does not. Returns its exit code (`None`: killed).
 pub fn terminate(child: &mut std::process::Child) -> Option<i32> {
@@ -525,16 +581,7 @@ pub fn terminate(child: &mut std::process::Child) -> Option<i32> {
     }
     // SAFETY: kill(2) with a pid this process spawned and has not reaped.
     unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGTERM) };
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
-    while std::time::Instant::now() < deadline {
-        if let Ok(Some(status)) = child.try_wait() {
-            return status.code();
-        }
-        std::thread::sleep(std::time::Duration::from_millis(10));
-    }
-    let _ = child.kill();
-    let _ = child.wait();
-    None
+    wait_bounded(child, std::time::Duration::from_secs(20))
 }
 
 impl Drop for Local {
@@ -660,5 +707,21 @@ pub fn refused(local: &Local, path: &str, token: Option<&str>) -> (u16, String) 
         ),
         Ok(_) => panic!("handshake accepted"),
         Err(e) => panic!("unexpected error {e}"),
+    }
+}
+
+/// Reads a login's stderr up to the line with the authorize address (`  http…`) and returns
+/// it; fails with what was read if the login ends first.
+pub fn authorize_line(stderr: &mut impl std::io::BufRead) -> String {
+    let mut seen = String::new();
+    loop {
+        let mut line = String::new();
+        if stderr.read_line(&mut line).unwrap() == 0 {
+            panic!("the login ended before printing its address: {seen}");
+        }
+        if line.starts_with("  http") {
+            return line.trim().to_string();
+        }
+        seen.push_str(&line);
     }
 }

@@ -60,21 +60,8 @@ fn a_flood_of_input_keeps_reading_while_the_server_pushes_back() {
     let local = logged_in(&[]);
     let pad = "x".repeat(200);
     let input: String = (0..20_000).map(|i| format!("{i} {pad}\n")).collect();
-    // A watchdog, so that a hang fails the test instead of stalling the run.
-    let (done, watch) = std::sync::mpsc::channel::<()>();
-    let watchdog = std::thread::spawn(move || {
-        if watch
-            .recv_timeout(std::time::Duration::from_secs(120))
-            .is_err()
-        {
-            let _ = std::process::Command::new("pkill")
-                .args(["-f", "X-Test: flood"])
-                .status();
-        }
-    });
+    // A hang fails the test: every run of the CLI is bounded (common::Watchdog).
     let run = connect(&local, &["-w", "30", "-H", "X-Test: flood"], &input);
-    let _ = done.send(());
-    watchdog.join().unwrap();
     run.expect(0);
     let got = replies(&run);
     assert_eq!(got.len(), 20_000);
@@ -145,7 +132,18 @@ fn execute_wait_auth_query_and_id_token() {
     let local = logged_in(&["--identity-source", "query:token"]);
     let run = connect(
         &local,
-        &["--auth-query", "token", "-x", "one", "-x", "two", "-w", "1"],
+        &[
+            "--auth-query",
+            "token",
+            "-x",
+            "one",
+            "-x",
+            "two",
+            "-w",
+            "-1",
+            "--max-messages",
+            "2",
+        ],
         "",
     );
     run.expect(0);
@@ -264,7 +262,16 @@ fn proxy_and_redirects() {
     let with_env = |no_proxy: &str| {
         let out = local
             .cli
-            .command(&["connect", "--profile", "local", "-x", "env", "-w", "1"])
+            .command(&[
+                "connect",
+                "--profile",
+                "local",
+                "-x",
+                "env",
+                "-w",
+                "-1",
+                "-1",
+            ])
             .env("HTTPS_PROXY", &proxy)
             .env("NO_PROXY", no_proxy)
             .stdin(Stdio::null())
@@ -465,7 +472,7 @@ fn binary_ping_pong_jsonl_and_max_messages() {
     let local = logged_in(&[]);
     let run = connect(
         &local,
-        &["--binary", "-x", "hi", "-w", "1", "--max-messages", "1"],
+        &["--binary", "-x", "hi", "-w", "-1", "--max-messages", "1"],
         "",
     );
     run.expect(0);
@@ -476,7 +483,7 @@ fn binary_ping_pong_jsonl_and_max_messages() {
     );
     let run = connect(
         &local,
-        &["-P", "--ping-interval", "0.2", "-x", "x", "-w", "1"],
+        &["-P", "--ping-interval", "0.2", "-x", "x", "-w", "3"],
         "",
     );
     run.expect(0);
@@ -867,11 +874,8 @@ fn client_certificates() {
 fn ctrl_c_closes_with_1000_and_a_second_one_exits_at_once() {
     use std::io::BufRead;
     let interrupt = |pid: u32| {
-        let ok = std::process::Command::new("kill")
-            .args(["-INT", &pid.to_string()])
-            .status()
-            .unwrap();
-        assert!(ok.success());
+        // SAFETY: kill(2) on a child of this test that has not been reaped.
+        assert_eq!(unsafe { libc::kill(pid as libc::pid_t, libc::SIGINT) }, 0);
     };
     let start = |cli: &Cli, args: &[&str]| {
         let mut child = cli
@@ -882,7 +886,9 @@ fn ctrl_c_closes_with_1000_and_a_second_one_exits_at_once() {
             .spawn()
             .unwrap();
         let err = std::io::BufReader::new(child.stderr.take().unwrap());
-        (child, err)
+        // A session that ignores Ctrl-C is killed, so the reads below end instead of hanging.
+        let watchdog = Watchdog::new(child.id(), std::time::Duration::from_secs(60));
+        (child, err, watchdog)
     };
     let read_line = |err: &mut std::io::BufReader<std::process::ChildStderr>| {
         let mut line = String::new();
@@ -891,7 +897,8 @@ fn ctrl_c_closes_with_1000_and_a_second_one_exits_at_once() {
     };
 
     let local = logged_in(&[]);
-    let (mut child, mut err) = start(&local.cli, &["connect", "--profile", "local", "-w", "-1"]);
+    let (mut child, mut err, _watchdog) =
+        start(&local.cli, &["connect", "--profile", "local", "-w", "-1"]);
     assert_eq!(read_line(&mut err), "Connected (press CTRL+C to quit)\n");
     interrupt(child.id());
     assert_eq!(
@@ -913,7 +920,7 @@ fn ctrl_c_closes_with_1000_and_a_second_one_exits_at_once() {
         let _ws = tokio_tungstenite::tungstenite::accept(stream).unwrap();
         let _ = hold_rx.recv();
     });
-    let (mut child, mut err) = start(
+    let (mut child, mut err, _watchdog) = start(
         &local.cli,
         &[
             "connect",
@@ -959,7 +966,7 @@ fn slash_commands_pretty_and_timestamps() {
 
     let run = connect(
         &local,
-        &["--pretty", "--timestamps", "-x", "p", "-w", "1"],
+        &["--pretty", "--timestamps", "-x", "p", "-w", "-1", "-1"],
         "",
     );
     run.expect(0);

@@ -293,21 +293,6 @@ fn a_closed_stdout_ends_the_session_quietly_and_a_full_one_is_an_error() {
 }
 
 /// The child's exit code, or None (after killing it) when it runs past `limit`.
-fn wait_bounded(child: &mut std::process::Child, limit: Duration) -> Option<i32> {
-    let deadline = std::time::Instant::now() + limit;
-    loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            return status.code();
-        }
-        if std::time::Instant::now() >= deadline {
-            let _ = child.kill();
-            let _ = child.wait();
-            return None;
-        }
-        // No signal for "a child exited" without a reaper thread; a short poll bounds the wait.
-        std::thread::sleep(Duration::from_millis(20));
-    }
-}
 
 #[test]
 fn a_server_that_never_answers_the_handshake_times_out() {

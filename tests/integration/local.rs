@@ -743,7 +743,7 @@ fn websocket_group_policy_query_source_and_limits() {
         "--identity-source",
         "query:token",
         "--idle-timeout",
-        "1s",
+        "5s",
     ]);
     let dave = local.password_tokens("dave", "Dave-pass1")["AccessToken"]
         .as_str()
