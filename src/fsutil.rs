@@ -156,9 +156,10 @@ fn tighten_dir(_: &Path, _: &std::fs::Metadata) -> Result<Vec<Repair>, FsError> 
     Ok(Vec::new())
 }
 
-/// Sets a file of ours that others can read to 0600, through its own descriptor opened with
-/// `O_NOFOLLOW`, so a symlink is refused rather than its target changed.
-pub fn tighten_file(path: &Path) -> Result<Vec<Repair>, FsError> {
+/// Reads a private file of ours (at most `limit` bytes) through one descriptor opened with
+/// `O_NOFOLLOW`, tightening it to 0600 first when others can read it: a symlink is refused
+/// before anything is read, and the file checked is the file read.
+pub fn read_private(path: &Path, limit: usize) -> Result<(Vec<u8>, Vec<Repair>), FsError> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
@@ -169,22 +170,46 @@ pub fn tighten_file(path: &Path) -> Result<Vec<Repair>, FsError> {
             .open(path)
             .map_err(|e| FsError::io(path, e))?;
         let meta = file.metadata().map_err(|e| FsError::io(path, e))?;
-        let mode = meta.permissions().mode() & 0o777;
-        if mode & 0o077 == 0 {
-            return Ok(Vec::new());
+        if !meta.is_file() {
+            return Err(FsError::NotRegular {
+                path: path.to_path_buf(),
+            });
         }
-        file.set_permissions(std::fs::Permissions::from_mode(0o600))
-            .map_err(|e| FsError::io(path, e))?;
-        Ok(vec![Repair::FileTightened {
-            path: path.to_path_buf(),
-            was: mode,
-        }])
+        let mode = meta.permissions().mode() & 0o777;
+        let mut repairs = Vec::new();
+        if mode & 0o077 != 0 {
+            file.set_permissions(std::fs::Permissions::from_mode(0o600))
+                .map_err(|e| FsError::io(path, e))?;
+            repairs.push(Repair::FileTightened {
+                path: path.to_path_buf(),
+                was: mode,
+            });
+        }
+        Ok((read_limited(file, path, meta.len(), limit)?, repairs))
     }
     #[cfg(not(unix))]
     {
-        let _ = path;
-        Ok(Vec::new())
+        Ok((read_capped(path, limit)?, Vec::new()))
     }
+}
+
+fn read_limited(
+    file: std::fs::File,
+    path: &Path,
+    size: u64,
+    limit: usize,
+) -> Result<Vec<u8>, FsError> {
+    let mut bytes = Vec::with_capacity(size.min(limit as u64) as usize);
+    file.take(limit as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| FsError::io(path, e))?;
+    if bytes.len() > limit {
+        return Err(FsError::TooLarge {
+            path: path.to_path_buf(),
+            limit,
+        });
+    }
+    Ok(bytes)
 }
 
 /// Reads a regular file of at most `limit` bytes; a FIFO, a device or a folder is refused
@@ -198,17 +223,7 @@ pub fn read_capped(path: &Path, limit: usize) -> Result<Vec<u8>, FsError> {
         });
     }
     let file = std::fs::File::open(path).map_err(|e| FsError::io(path, e))?;
-    let mut bytes = Vec::with_capacity(meta.len().min(limit as u64) as usize);
-    file.take(limit as u64 + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| FsError::io(path, e))?;
-    if bytes.len() > limit {
-        return Err(FsError::TooLarge {
-            path: path.to_path_buf(),
-            limit,
-        });
-    }
-    Ok(bytes)
+    read_limited(file, path, meta.len(), limit)
 }
 
 #[cfg(all(test, unix))]
@@ -228,7 +243,10 @@ mod tests {
             write_atomic(&link, b"new", 0o600),
             Err(FsError::Symlink { .. })
         ));
-        assert!(matches!(tighten_file(&link), Err(FsError::Symlink { .. })));
+        assert!(matches!(
+            read_private(&link, 100),
+            Err(FsError::Symlink { .. })
+        ));
         assert_eq!(std::fs::read_to_string(&target).unwrap(), "keep");
         let mode = std::fs::metadata(&target).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode, 0o644);

@@ -47,8 +47,9 @@ impl TokenStore for FileStore {
     }
 
     fn load(&self, reporter: &dyn Reporter) -> Result<Option<TokenSet>, StoreError> {
-        let bytes = match crate::fsutil::read_capped(&self.path, MAX_BYTES) {
-            Ok(b) => b,
+        // A token file others can read is tightened as it is read (never through a symlink).
+        let (bytes, repairs) = match crate::fsutil::read_private(&self.path, MAX_BYTES) {
+            Ok(read) => read,
             Err(e) if e.is_not_found() => return Ok(None),
             Err(crate::fsutil::FsError::Io { source, .. }) => {
                 return Err(StoreError::Unreadable {
@@ -63,11 +64,6 @@ impl TokenStore for FileStore {
                 });
             }
         };
-        // A token file others can read is tightened (never through a symlink).
-        let repairs = crate::fsutil::tighten_file(&self.path).map_err(|e| StoreError::Corrupt {
-            what: self.what(),
-            why: e.to_string(),
-        })?;
         report(reporter, &repairs);
         serde_json::from_slice(&bytes)
             .map(Some)
