@@ -588,6 +588,19 @@ pub fn region_of_pool(pool_id: &str) -> Option<&str> {
         .filter(|r| !r.is_empty())
 }
 
+/// True for a user pool id's shape: a region of `[a-z0-9-]`, an underscore, an alphanumeric id
+/// (`us-east-1_AbCdEf123`).
+pub fn is_pool_id(text: &str) -> bool {
+    let region_ok = region_of_pool(text).is_some_and(|r| {
+        r.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    });
+    region_ok
+        && text
+            .split_once('_')
+            .is_some_and(|(_, id)| !id.is_empty() && id.bytes().all(|b| b.is_ascii_alphanumeric()))
+}
+
 /// `https://cognito-idp.{region}.amazonaws.com/{pool}`.
 pub fn cognito_issuer(region: &str, pool_id: &str) -> String {
     format!("https://cognito-idp.{region}.amazonaws.com/{pool_id}")

@@ -152,13 +152,7 @@ fn ask_yes_no(prompter: &dyn Prompter, question: &str) -> Result<bool> {
 }
 
 fn check_pool_id(text: &str) -> std::result::Result<(), String> {
-    let ok = crate::profile::region_of_pool(text).is_some_and(|r| {
-        r.bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-    }) && text
-        .split_once('_')
-        .is_some_and(|(_, id)| !id.is_empty() && id.bytes().all(|b| b.is_ascii_alphanumeric()));
-    if ok {
+    if crate::profile::is_pool_id(text) {
         Ok(())
     } else {
         Err(format!(

@@ -176,14 +176,7 @@ fn is_cognito_issuer(iss: &str) -> bool {
     let Some((region, pool)) = rest.split_once(".amazonaws.com/") else {
         return false;
     };
-    let region_ok = !region.is_empty()
-        && region
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
-    let pool_ok = pool.split_once('_').is_some_and(|(r, id)| {
-        r == region && !id.is_empty() && id.bytes().all(|b| b.is_ascii_alphanumeric())
-    });
-    region_ok && pool_ok
+    crate::profile::is_pool_id(pool) && crate::profile::region_of_pool(pool) == Some(region)
 }
 
 fn read_event(path: &std::path::Path) -> Result<ConnectEvent> {
