@@ -12,6 +12,7 @@ use tokio_tungstenite::tungstenite::handshake::client::generate_key;
 use tokio_tungstenite::tungstenite::handshake::derive_accept_key;
 use tokio_tungstenite::tungstenite::protocol::{Role, WebSocketConfig};
 
+use crate::http::{has_token, header};
 use crate::{Error, Result};
 
 /// Any byte stream the session can run on (TCP, TLS, TLS through a proxy's TLS).
@@ -398,11 +399,8 @@ async fn upgrade(
             body: rest,
         }));
     }
-    let has = |name: &str, token: &str| {
-        header(&headers, name)
-            .is_some_and(|v| v.split(',').any(|t| t.trim().eq_ignore_ascii_case(token)))
-    };
-    if !has("upgrade", "websocket") || !has("connection", "upgrade") {
+    if !has_token(&headers, "upgrade", "websocket") || !has_token(&headers, "connection", "upgrade")
+    {
         return Err(failed(
             "the server answered 101 without upgrading to a WebSocket".into(),
         ));
@@ -442,14 +440,6 @@ async fn upgrade(
     )
     .await;
     Ok(Upgrade::Open(Box::new(ws), protocol))
-}
-
-/// A header's value by name, case-insensitive.
-pub fn header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
-    headers
-        .iter()
-        .find(|(n, _)| n.eq_ignore_ascii_case(name))
-        .map(|(_, v)| v.as_str())
 }
 
 #[cfg(test)]

@@ -140,13 +140,13 @@ enum Kind {
 impl Function {
     /// Prepares the function: a started command gets its Runtime API host now (and its process
     /// at the first invocation); an Invoke API needs a client.
-    pub async fn new(
+    pub fn new(
         spec: FunctionSpec,
         extra_env: Vec<(String, String)>,
         log: Arc<dyn Fn(&str) + Send + Sync>,
     ) -> Result<Function, String> {
         let kind = match &spec.source {
-            Source::Command(_) => Kind::Hosted(Host::start(&spec, extra_env, log.clone()).await?),
+            Source::Command(_) => Kind::Hosted(Host::new(&spec, extra_env, log.clone())),
             Source::Invoke { .. } => {
                 Kind::Invoke(crate::http::async_client().map_err(|e| e.to_string())?)
             }
@@ -338,18 +338,18 @@ struct Process {
 }
 
 impl Host {
-    async fn start(
+    fn new(
         spec: &FunctionSpec,
         env: Vec<(String, String)>,
         log: Arc<dyn Fn(&str) + Send + Sync>,
-    ) -> Result<Arc<Host>, String> {
-        Ok(Arc::new(Host {
+    ) -> Arc<Host> {
+        Arc::new(Host {
             spec: spec.clone(),
             env,
             log,
             state: Mutex::new(HostState::default()),
             queued: Notify::new(),
-        }))
+        })
     }
 
     fn state(&self) -> std::sync::MutexGuard<'_, HostState> {

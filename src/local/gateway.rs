@@ -68,23 +68,17 @@ pub struct Head {
     pub target: String,
     pub headers: Vec<(String, String)>,
     pub peer: SocketAddr,
+    /// How many bytes the head took (what follows may be a first frame).
+    pub len: usize,
 }
 
 impl Head {
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
+        crate::http::header(&self.headers, name)
     }
 
     pub fn is_upgrade(&self) -> bool {
-        let has = |name: &str, token: &str| {
-            self.headers
-                .iter()
-                .filter(|(k, _)| k.eq_ignore_ascii_case(name))
-                .any(|(_, v)| v.split(',').any(|t| t.trim().eq_ignore_ascii_case(token)))
-        };
+        let has = |name, token| crate::http::has_token(&self.headers, name, token);
         self.method == "GET" && has("upgrade", "websocket") && has("connection", "upgrade")
     }
 
@@ -119,8 +113,9 @@ pub async fn read_head<S: AsyncRead + Unpin>(
             let mut raw = [httparse::EMPTY_HEADER; 96];
             let mut request = httparse::Request::new(&mut raw);
             match request.parse(&buf) {
-                Ok(httparse::Status::Complete(_)) => {
+                Ok(httparse::Status::Complete(len)) => {
                     return Some(Some(Head {
+                        len,
                         method: request.method.unwrap_or("").to_string(),
                         target: request.path.unwrap_or("/").to_string(),
                         headers: request
@@ -299,6 +294,7 @@ enum Authorized {
 /// Handles one WebSocket upgrade end to end: the authorizer, `$connect`, the session, and
 /// `$disconnect`.
 pub async fn handshake(emu: Arc<Emulator>, head: Head, leftover: Vec<u8>, mut stream: Box<dyn Io>) {
+    let head_len = head.len;
     let started = Instant::now();
     let path = head.path().to_string();
     let stage = path.trim_start_matches('/').to_string();
@@ -477,7 +473,7 @@ pub async fn handshake(emu: Arc<Emulator>, head: Head, leftover: Vec<u8>, mut st
         .max_frame_size(Some(MAX_FRAME));
     let ws = WebSocketStream::from_partially_read(
         stream,
-        drain_after_head(&leftover),
+        leftover.get(head_len..).unwrap_or_default().to_vec(),
         Role::Server,
         Some(config),
     )
@@ -521,16 +517,6 @@ pub async fn handshake(emu: Arc<Emulator>, head: Head, leftover: Vec<u8>, mut st
             "isBase64Encoded": false,
         });
         let _ = invoke(function, &event, INTEGRATION_LIMIT).await;
-    }
-}
-
-/// The bytes after the request head (a client may send its first frame right away).
-fn drain_after_head(buf: &[u8]) -> Vec<u8> {
-    let mut raw = [httparse::EMPTY_HEADER; 96];
-    let mut request = httparse::Request::new(&mut raw);
-    match request.parse(buf) {
-        Ok(httparse::Status::Complete(n)) => buf[n..].to_vec(),
-        _ => Vec::new(),
     }
 }
 

@@ -308,7 +308,6 @@ impl Emulator {
                 *value = with_issuer(value, &issuer);
             }
             let function = functions::Function::new(spec, extra_env.clone(), log.clone())
-                .await
                 .map_err(LocalError::Api)?;
             functions.insert(name, Arc::new(function));
         }
