@@ -287,8 +287,39 @@ enum Authorized {
     },
     /// No authorizer on the route.
     Open,
-    /// The answer to send instead of the upgrade.
-    Refused(Vec<u8>, String),
+    /// Refused with 401, 403 or 500 (API Gateway's answers), and a note for the log.
+    Refused { status: u16, note: String },
+}
+
+impl Authorized {
+    fn refused(status: u16, note: impl Into<String>) -> Authorized {
+        Authorized::Refused {
+            status,
+            note: note.into(),
+        }
+    }
+}
+
+/// API Gateway's answer to a refused `$connect`: 401 Unauthorized, 403 Forbidden, or 500 for
+/// an authorizer it could not use.
+fn refusal_for(status: u16) -> Vec<u8> {
+    match status {
+        401 => refusal(
+            401,
+            &json!({"message": "Unauthorized"}),
+            Some("UnauthorizedException"),
+        ),
+        403 => refusal(
+            403,
+            &json!({"message": "Forbidden"}),
+            Some("ForbiddenException"),
+        ),
+        _ => refusal(
+            500,
+            &json!({"message": null}),
+            Some("AuthorizerConfigurationException"),
+        ),
+    }
 }
 
 /// Handles one WebSocket upgrade end to end: the authorizer, `$connect`, the session, and
@@ -347,11 +378,8 @@ pub async fn handshake(emu: Arc<Emulator>, head: Head, leftover: Vec<u8>, mut st
         } => function_authorizer(&emu, function, identity_sources, &head, &ctx, &method_arn).await,
     };
     let authorizer_context = match authorized {
-        Authorized::Refused(response, note) => {
-            let status = String::from_utf8_lossy(&response[9..12])
-                .parse()
-                .unwrap_or(0);
-            let _ = stream.write_all(&response).await;
+        Authorized::Refused { status, note } => {
+            let _ = stream.write_all(&refusal_for(status)).await;
             return log(status, &note);
         }
         Authorized::Open => None,
@@ -561,14 +589,7 @@ fn built_in_authorizer(emu: &Emulator, head: &Head, method_arn: &str) -> Authori
     };
     let started = Instant::now();
     let Ok(token) = event.token(&emu.options.identity_source) else {
-        return Authorized::Refused(
-            refusal(
-                401,
-                &json!({"message": "Unauthorized"}),
-                Some("UnauthorizedException"),
-            ),
-            " (no identity source)".into(),
-        );
+        return Authorized::refused(401, " (no identity source)");
     };
     let checks = cwsauth_verify::Checks::new(
         emu.issuer.clone(),
@@ -589,22 +610,12 @@ fn built_in_authorizer(emu: &Emulator, head: &Head, method_arn: &str) -> Authori
             context: policy["context"].as_object().cloned().unwrap_or_default(),
             latency_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(0),
         },
-        Decision::Deny(_, why) => Authorized::Refused(
-            refusal(
-                403,
-                &json!({"message": "Forbidden"}),
-                Some("ForbiddenException"),
-            ),
-            format!(" ({})", crate::sanitize::excerpt(&why, 100)),
-        ),
-        Decision::Unauthorized(why) => Authorized::Refused(
-            refusal(
-                401,
-                &json!({"message": "Unauthorized"}),
-                Some("UnauthorizedException"),
-            ),
-            format!(" ({})", crate::sanitize::excerpt(&why, 100)),
-        ),
+        Decision::Deny(_, why) => {
+            Authorized::refused(403, format!(" ({})", crate::sanitize::excerpt(&why, 100)))
+        }
+        Decision::Unauthorized(why) => {
+            Authorized::refused(401, format!(" ({})", crate::sanitize::excerpt(&why, 100)))
+        }
     }
 }
 
@@ -618,16 +629,7 @@ async fn function_authorizer(
     ctx: &Context,
     method_arn: &str,
 ) -> Authorized {
-    let unauthorized = |note: &str| {
-        Authorized::Refused(
-            refusal(
-                401,
-                &json!({"message": "Unauthorized"}),
-                Some("UnauthorizedException"),
-            ),
-            format!(" ({note})"),
-        )
-    };
+    let unauthorized = |note: &str| Authorized::refused(401, format!(" ({note})"));
     let query = head.query();
     for source in sources {
         let present = match source {
@@ -639,14 +641,7 @@ async fn function_authorizer(
         }
     }
     let Some(function) = emu.functions.get(name) else {
-        return Authorized::Refused(
-            refusal(
-                500,
-                &json!({"message": null}),
-                Some("AuthorizerConfigurationException"),
-            ),
-            " (no authorizer function)".into(),
-        );
+        return Authorized::refused(500, " (no authorizer function)");
     };
     let (headers, multi) = header_maps(head, true, None);
     let mut event = json!({
@@ -665,16 +660,7 @@ async fn function_authorizer(
     // The function's own timeout ends it first when it is the shorter.
     let outcome = invoke(function, &event, AUTHORIZER_LIMIT).await;
     let latency_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(0);
-    let configuration_error = |note: String| {
-        Authorized::Refused(
-            refusal(
-                500,
-                &json!({"message": null}),
-                Some("AuthorizerConfigurationException"),
-            ),
-            format!(" ({note})"),
-        )
-    };
+    let configuration_error = |note: String| Authorized::refused(500, format!(" ({note})"));
     match outcome {
         o if o.is_unauthorized() => unauthorized("the authorizer said Unauthorized"),
         Outcome::Result(Value::String(s)) if s == "Unauthorized" => {
@@ -689,14 +675,7 @@ async fn function_authorizer(
                 context,
                 latency_ms,
             },
-            AuthorizerAnswer::Deny => Authorized::Refused(
-                refusal(
-                    403,
-                    &json!({"message": "Forbidden"}),
-                    Some("ForbiddenException"),
-                ),
-                " (the policy denies it)".into(),
-            ),
+            AuthorizerAnswer::Deny => Authorized::refused(403, " (the policy denies it)"),
             AuthorizerAnswer::Malformed(why) => configuration_error(why),
         },
         Outcome::Error {
