@@ -625,11 +625,7 @@ fn servers_that_misbehave() {
 #[test]
 fn callbacks_that_are_wrong() {
     let local = Local::start(&[]);
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = free_port();
     let redirect = format!("http://localhost:{port}");
     for (queries, needle) in [
         // A forged callback is refused and the login waits on for its own.

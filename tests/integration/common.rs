@@ -725,3 +725,20 @@ pub fn authorize_line(stderr: &mut impl std::io::BufRead) -> String {
         seen.push_str(&line);
     }
 }
+
+/// A loopback port that was free a moment ago.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// The scripted browser (tests/integration/browser.py) as a --browser-command.
+pub fn browser() -> String {
+    format!(
+        "python3 {}/tests/integration/browser.py",
+        env!("CARGO_MANIFEST_DIR")
+    )
+}

@@ -708,12 +708,15 @@ impl CargoLambda {
                 .stderr(std::process::Stdio::null())
                 .spawn()
                 .expect("start cargo-lambda");
-            // It says it is ready on stdout (or exits, when the port is taken).
+            // It says it is ready on stdout (or exits, when the port is taken); one that
+            // says nothing for 120 s (a cargo lock held elsewhere) is killed, ending the read.
+            let watchdog = Watchdog::new(child.id(), std::time::Duration::from_secs(120));
             let mut lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
             let ready = lines
                 .by_ref()
                 .map_while(Result::ok)
                 .any(|l| l.contains("starting Runtime server"));
+            drop(watchdog);
             if ready {
                 // The rest of its output is read so that it never blocks writing it.
                 std::thread::spawn(move || lines.for_each(drop));

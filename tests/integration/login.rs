@@ -7,21 +7,6 @@ use serde_json::{Value, json};
 
 use crate::common::*;
 
-pub(crate) fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-pub(crate) fn browser() -> String {
-    format!(
-        "python3 {}/tests/integration/browser.py",
-        env!("CARGO_MANIFEST_DIR")
-    )
-}
-
 /// An emulator that accepts a loopback callback on a free port, and that port's URI.
 pub(crate) fn emulator(extra: &[&str]) -> (Local, String) {
     let port = free_port();

@@ -35,11 +35,7 @@ impl Ministack {
             eprintln!("skipping: set MINISTACK to ministack's executable");
             return None;
         };
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
+        let port = free_port();
         let state = tempfile::tempdir().unwrap();
         let mut child = Command::new(bin)
             // AUTH=true makes it check SECRET_HASH, the client's auth flows and token signatures.
@@ -108,11 +104,7 @@ fn login_refresh_and_verify_against_ministack() {
         .as_str()
         .unwrap()
         .to_string();
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = free_port();
     let callback = format!("http://localhost:{port}");
     let client = |secret: bool| -> Value {
         ms.call("CreateUserPoolClient", json!({
@@ -236,10 +228,7 @@ fn login_refresh_and_verify_against_ministack() {
     );
 
     // The hosted UI with PKCE, through the scripted browser.
-    let browser = format!(
-        "python3 {}/tests/integration/browser.py",
-        env!("CARGO_MANIFEST_DIR")
-    );
+    let browser = browser();
     let run = login(
         &[
             "login",

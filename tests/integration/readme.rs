@@ -201,7 +201,7 @@ impl Tour {
             // The scripted browser signs in as demo; what it prints is not the README's.
             .env(
                 "CWSAUTH_BROWSER",
-                format!("sh -c '{} \"$0\" >/dev/null'", crate::login::browser()),
+                format!("sh -c '{} \"$0\" >/dev/null'", crate::common::browser()),
             )
             .env("CWSAUTH_STORE", "file")
             .env("CWSAUTH_LOCK_TIMEOUT", "30");
