@@ -79,7 +79,7 @@ async fn main() {
     let conns: usize = conns.parse().expect("CONNECTIONS");
     let rate: u64 = rate.parse().expect("TOKENS_PER_SECOND");
     let seconds: u64 = seconds.parse().expect("SECONDS");
-    cwsauth::http::install_tls_provider();
+    cwsauth::tls::install_tls_provider();
     let started = Instant::now();
     let until = started + Duration::from_secs(seconds);
     let ws_url = format!("{}/load", base.replacen("http://", "ws://", 1));

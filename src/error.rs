@@ -33,9 +33,12 @@ pub enum Error {
     Cognito(#[from] CognitoError),
     #[error(transparent)]
     Store(#[from] StoreError),
-    /// The server answered the WebSocket handshake with a non-101 status.
+    /// The server answered the WebSocket handshake with a non-101 status, worded.
     #[error("{0}")]
     HandshakeRejected(String),
+    /// The same, not yet worded: the command layer adds the hint for its profile.
+    #[error("the server refused the WebSocket handshake: HTTP {}", .0.refusal.status)]
+    Refused(Box<crate::connect::Refused>),
     /// Writing the results failed (a full disk); a closed pipe is not an error.
     #[error("cannot write to stdout: {0}")]
     Output(String),
@@ -71,7 +74,7 @@ impl Error {
                 | StoreError::Lock { .. }
                 | StoreError::LockTimeout { .. } => ExitCode::Local,
             },
-            Error::HandshakeRejected(_) => ExitCode::HandshakeRejected,
+            Error::HandshakeRejected(_) | Error::Refused(_) => ExitCode::HandshakeRejected,
             Error::Output(_) | Error::Local(_) => ExitCode::Local,
             Error::Reported(code) => *code,
         }

@@ -15,15 +15,6 @@ fn user_agent() -> String {
     format!("cwsauth/{}", env!("CARGO_PKG_VERSION"))
 }
 
-/// Installs aws-lc-rs as the process's rustls provider (the only one compiled in); every TLS
-/// user (reqwest, the WebSocket client) calls this before building a config.
-pub fn install_tls_provider() {
-    static ONCE: std::sync::Once = std::sync::Once::new();
-    ONCE.call_once(|| {
-        let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
-    });
-}
-
 /// A failure to talk to an endpoint, worded for people: the URL once and a short cause.
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum HttpError {
@@ -120,7 +111,7 @@ pub fn blocking_client() -> Result<reqwest::blocking::Client, HttpError> {
                 .redirect(reqwest::redirect::Policy::none())
                 .retry(reqwest::retry::never())
                 .build()
-                .map_err(|e| HttpError::Client(error_chain(&e)))
+                .map_err(|e| HttpError::Client(crate::cause::error_chain(&e)))
         })
         .clone()
 }
@@ -135,7 +126,7 @@ pub fn async_client() -> Result<reqwest::Client, HttpError> {
         .redirect(reqwest::redirect::Policy::none())
         .retry(reqwest::retry::never())
         .build()
-        .map_err(|e| HttpError::Client(error_chain(&e)))
+        .map_err(|e| HttpError::Client(crate::cause::error_chain(&e)))
 }
 
 /// GETs `url` and reads at most `limit` bytes of a 2xx answer, stopping as soon as there
@@ -169,7 +160,7 @@ pub fn read_capped(
         .read_to_end(&mut body)
         .map_err(|e| HttpError::Transport {
             url: url.to_string(),
-            cause: io_cause(&e),
+            cause: crate::cause::io_cause(&e),
         })?;
     if body.len() > limit {
         return Err(HttpError::TooLarge {
@@ -194,13 +185,13 @@ pub fn cause(error: &reqwest::Error) -> String {
     if error.is_timeout() {
         return format!("timed out after {} s", REQUEST_TIMEOUT.as_secs());
     }
-    if let Some(tls) = find::<rustls::Error>(error) {
-        return tls_cause(tls);
+    if let Some(tls) = crate::cause::find::<rustls::Error>(error) {
+        return crate::cause::tls_cause(tls);
     }
-    if let Some(io) = find::<std::io::Error>(error) {
-        return io_cause(innermost_io(io));
+    if let Some(io) = crate::cause::find::<std::io::Error>(error) {
+        return crate::cause::io_cause(crate::cause::innermost_io(io));
     }
-    let text = error_chain(error);
+    let text = crate::cause::error_chain(error);
     if text.contains("dns error") || text.contains("failed to lookup") {
         return "cannot resolve the host name".into();
     }
@@ -214,72 +205,6 @@ pub fn cause(error: &reqwest::Error) -> String {
     crate::redacted::redact_params(&innermost)
 }
 
-/// The first error of type `T` in a cause chain, looking inside `io::Error`s (which wrap their
-/// cause without exposing it as `source`).
-pub fn find<'a, T: std::error::Error + 'static>(
-    error: &'a (dyn std::error::Error + 'static),
-) -> Option<&'a T> {
-    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(error);
-    while let Some(e) = source {
-        if let Some(found) = e.downcast_ref::<T>() {
-            return Some(found);
-        }
-        let mut io = e.downcast_ref::<std::io::Error>();
-        while let Some(i) = io {
-            let Some(inner) = i.get_ref() else { break };
-            if let Some(found) = inner.downcast_ref::<T>() {
-                return Some(found);
-            }
-            io = inner.downcast_ref::<std::io::Error>();
-        }
-        source = e.source();
-    }
-    None
-}
-
-/// The innermost `io::Error` wrapped in `error`.
-fn innermost_io(mut error: &std::io::Error) -> &std::io::Error {
-    while let Some(inner) = error
-        .get_ref()
-        .and_then(|i| i.downcast_ref::<std::io::Error>())
-    {
-        error = inner;
-    }
-    error
-}
-
-/// A TLS failure in a few words.
-pub fn tls_cause(error: &rustls::Error) -> String {
-    use rustls::{CertificateError, Error};
-    match error {
-        Error::InvalidCertificate(CertificateError::UnknownIssuer) => {
-            "TLS: certificate not trusted (unknown issuer; trust its CA with ca_file or --ca)"
-                .into()
-        }
-        Error::InvalidCertificate(CertificateError::NotValidForName)
-        | Error::InvalidCertificate(CertificateError::NotValidForNameContext { .. }) => {
-            "TLS: the certificate is for another host name".into()
-        }
-        Error::InvalidCertificate(CertificateError::Expired)
-        | Error::InvalidCertificate(CertificateError::ExpiredContext { .. }) => {
-            "TLS: the certificate has expired".into()
-        }
-        other => format!("TLS: {other}"),
-    }
-}
-
-/// An I/O failure in a few words.
-pub fn io_cause(error: &std::io::Error) -> String {
-    use std::io::ErrorKind;
-    match error.kind() {
-        ErrorKind::ConnectionRefused => "connection refused".into(),
-        ErrorKind::ConnectionReset => "connection reset by the server".into(),
-        ErrorKind::TimedOut => format!("timed out after {} s", REQUEST_TIMEOUT.as_secs()),
-        ErrorKind::UnexpectedEof => "the server closed the connection early".into(),
-        _ => error.to_string(),
-    }
-}
-
 /// True for `localhost`, 127.0.0.0/8 and ::1.
 pub fn is_loopback(url: &url::Url) -> bool {
     match url.host() {
@@ -288,22 +213,6 @@ pub fn is_loopback(url: &url::Url) -> bool {
         Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
         None => false,
     }
-}
-
-/// An error and its causes on one line: "error sending request: connection refused".
-pub fn error_chain(error: &dyn std::error::Error) -> String {
-    let mut text = error.to_string();
-    let mut source = error.source();
-    while let Some(cause) = source {
-        let cause_text = cause.to_string();
-        if !text.contains(&cause_text) {
-            text.push_str(": ");
-            text.push_str(&cause_text);
-        }
-        source = cause.source();
-    }
-    // reqwest puts the URL in its messages; the URL may carry a code or token in its query.
-    crate::redacted::redact_params(&text)
 }
 
 /// An HTTP failure as the oauth2 crate sees it.
@@ -353,23 +262,6 @@ pub fn oauth_client()
         *out.headers_mut() = headers;
         Ok(out)
     })
-}
-
-/// A header's value by name, case-insensitive (the first of that name).
-pub fn header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
-    headers
-        .iter()
-        .find(|(n, _)| n.eq_ignore_ascii_case(name))
-        .map(|(_, v)| v.as_str())
-}
-
-/// True when a header `name` lists `token` among its comma-separated values
-/// (`Connection: keep-alive, Upgrade`), names and tokens case-insensitive.
-pub fn has_token(headers: &[(String, String)], name: &str, token: &str) -> bool {
-    headers
-        .iter()
-        .filter(|(n, _)| n.eq_ignore_ascii_case(name))
-        .any(|(_, v)| v.split(',').any(|t| t.trim().eq_ignore_ascii_case(token)))
 }
 
 #[cfg(test)]

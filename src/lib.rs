@@ -2,6 +2,7 @@
 //! and open authenticated WebSocket sessions. The library behind the `cwsauth` binary; the
 //! verifier itself is the `cwsauth-verify` crate (see ARCHITECTURE.md for the map).
 
+pub mod cause;
 pub mod cli;
 pub mod cognito;
 pub mod commands;
@@ -9,6 +10,7 @@ pub mod connect;
 pub mod error;
 pub mod exit_codes;
 pub mod fsutil;
+pub mod headers;
 pub mod home;
 pub mod http;
 pub mod jwks;
@@ -16,6 +18,7 @@ pub mod local;
 pub mod login;
 pub mod output;
 pub mod profile;
+pub mod quotas;
 pub mod random;
 pub mod redacted;
 pub mod report;

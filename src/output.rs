@@ -35,7 +35,7 @@ pub fn println(text: &str) -> crate::Result<()> {
         .and_then(|()| out.flush());
     match result {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
-            Err(crate::Error::Output(crate::http::io_cause(&e)))
+            Err(crate::Error::Output(crate::cause::io_cause(&e)))
         }
         _ => Ok(()),
     }

@@ -14,6 +14,15 @@ use rustls::{ClientConfig, DigitallySignedStruct, RootCertStore, SignatureScheme
 
 use crate::Error;
 
+/// Installs aws-lc-rs as the process's rustls provider (the only one compiled in); every TLS
+/// user (reqwest, the WebSocket client) calls this before building a config.
+pub fn install_tls_provider() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
+    });
+}
+
 /// What the user asked of TLS.
 #[derive(Debug, Clone, Default)]
 pub struct TlsOptions {
@@ -115,7 +124,7 @@ fn read_certs(path: &Path) -> Result<Vec<CertificateDer<'static>>, Error> {
 /// A client configuration: the trust policy (or none with `no_check`) and a client
 /// certificate when one is given.
 pub fn client_config(options: &TlsOptions) -> Result<Arc<ClientConfig>, Error> {
-    crate::http::install_tls_provider();
+    install_tls_provider();
     let builder = ClientConfig::builder();
     let builder = if options.no_check {
         builder

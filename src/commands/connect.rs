@@ -114,5 +114,53 @@ pub fn run(home: &Home, args: ConnectArgs, verbose: bool) -> Result<ExitCode> {
         let tokens = session.usable(60)?;
         Ok(Some(tokens.pick(kind, &profile.name)?.expose().to_string()))
     });
-    connect::run(options, renderer, interactive, token)
+    connect::run(options, renderer, interactive, token).map_err(|e| match e {
+        Error::Refused(refused) => refused_line(&refused, verbose),
+        other => other,
+    })
+}
+
+/// One line for a refused handshake, with a hint for 401 and 403.
+fn refused_line(refused: &connect::Refused, verbose: bool) -> Error {
+    let refusal = &refused.refusal;
+    if verbose {
+        for (k, v) in &refusal.headers {
+            crate::output::info(&format!("< {k}: {}", crate::sanitize::for_terminal(v)));
+        }
+    }
+    let body = String::from_utf8_lossy(&refusal.body);
+    let status = refusal.status;
+    let mut line = format!("the server refused the WebSocket handshake: HTTP {status}");
+    if !body.trim().is_empty() {
+        line.push_str(&format!(" {}", crate::sanitize::excerpt(body.trim(), 200)));
+    }
+    let claims = refused.claims.as_ref();
+    match status {
+        401 if !refused.sent_token => {
+            line.push_str("; no token was sent (--no-auth), and the authorizer needs one");
+        }
+        401 => {
+            let now = crate::timefmt::now_epoch();
+            let expiry = claims
+                .and_then(|c| cwsauth_verify::number(c, "exp"))
+                .filter(|exp| *exp <= now)
+                .map(|exp| format!(" (the token {})", crate::timefmt::relative("exp", exp, now)))
+                .unwrap_or_default();
+            line.push_str(&format!(
+                "; the authorizer refused the token{expiry}: `cwsauth verify` shows why"
+            ));
+        }
+        403 => {
+            let principal = claims
+                .map(cwsauth_verify::authorizer::principal_of)
+                .filter(|p| p != "unknown")
+                .map(|p| format!(" for principal {}", crate::sanitize::excerpt(&p, 100)))
+                .unwrap_or_default();
+            line.push_str(&format!(
+                "; the authorizer's policy denies the connection{principal}: `cwsauth verify --authorizer` shows the policy"
+            ));
+        }
+        _ => {}
+    }
+    Error::HandshakeRejected(line)
 }

@@ -6,61 +6,20 @@
 
 use std::time::Duration;
 
-use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio_tungstenite::WebSocketStream;
 use tokio_tungstenite::tungstenite::handshake::client::generate_key;
 use tokio_tungstenite::tungstenite::handshake::derive_accept_key;
-use tokio_tungstenite::tungstenite::protocol::{Role, WebSocketConfig};
+use tokio_tungstenite::tungstenite::protocol::Role;
 
-use crate::http::{has_token, header};
+use super::request::{Request, parse_url};
+use super::transport::{Connection, Io, Ws};
+use crate::headers::{has_token, header};
+use crate::quotas::MAX_HEAD;
 use crate::{Error, Result};
 
-/// Any byte stream the session can run on (TCP, TLS, TLS through a proxy's TLS).
-pub trait Io: AsyncRead + AsyncWrite + Unpin + Send {}
-impl<T: AsyncRead + AsyncWrite + Unpin + Send> Io for T {}
-
-/// The session's stream.
-pub type Ws = WebSocketStream<Box<dyn Io>>;
-
-/// Largest response head we read before giving up on the server.
-const MAX_HEAD: usize = 16 * 1024;
 /// Most of a refusal's body that is kept for the message.
 const MAX_BODY: usize = 8 * 1024;
-
-/// What goes into the upgrade request besides the URL.
-#[derive(Debug, Clone, Default)]
-pub struct Request {
-    /// The URL as typed (the token query parameter already added when asked).
-    pub url: String,
-    /// Headers as typed, the token's included, in order.
-    pub headers: Vec<(String, String)>,
-    /// Names of headers that carry credentials (dropped when a redirect changes origin).
-    pub credential_headers: Vec<String>,
-    /// The query parameter that carries the token, when it goes in the URL.
-    pub credential_query: Option<String>,
-}
-
-impl Request {
-    /// `url` as messages show it: secret parameters, and the token's own, redacted.
-    pub fn shown(&self, url: &str) -> String {
-        crate::redacted::redact_params_and(url, self.credential_query.as_deref())
-    }
-}
-
-/// How to reach the server.
-#[derive(Clone)]
-pub struct Connection {
-    pub tls: crate::tls::LazyConfig,
-    /// For an `https://` proxy: the trusted CAs only.
-    pub proxy_tls: crate::tls::LazyConfig,
-    /// `--proxy`, else the environment's HTTPS_PROXY / NO_PROXY.
-    pub proxy: Option<String>,
-    /// Most redirects to follow (`-L`), or none.
-    pub follow_redirects: Option<u32>,
-    /// TCP, TLS and the handshake together.
-    pub timeout: Duration,
-    pub ws_config: WebSocketConfig,
-}
 
 /// A refused handshake: the status and what the server said.
 #[derive(Debug)]
@@ -83,55 +42,6 @@ impl From<Error> for HandshakeError {
     fn from(e: Error) -> Self {
         HandshakeError::Failed(e)
     }
-}
-
-/// `ws://` or `wss://` URL; a URL without a scheme gets a suggestion.
-pub fn parse_url(text: &str) -> Result<url::Url> {
-    if !text.contains("://") {
-        return Err(Error::Usage(format!(
-            "{} has no scheme: did you mean ws://{0} or wss://{0}?",
-            crate::sanitize::excerpt(text, 200)
-        )));
-    }
-    let url = url::Url::parse(text).map_err(|e| {
-        Error::Usage(format!(
-            "bad URL {}: {e}",
-            crate::sanitize::excerpt(text, 200)
-        ))
-    })?;
-    match url.scheme() {
-        "ws" | "wss" => {}
-        other => {
-            return Err(Error::Usage(format!(
-                "{} is a {other}:// URL; connect needs ws:// or wss://",
-                crate::sanitize::excerpt(text, 200)
-            )));
-        }
-    }
-    if url.host_str().is_none_or(str::is_empty) {
-        return Err(Error::Usage(format!(
-            "{} has no host",
-            crate::sanitize::excerpt(text, 200)
-        )));
-    }
-    Ok(url)
-}
-
-/// Checks a header typed by the user: a token name and a value without line breaks.
-pub fn check_header(name: &str, value: &str) -> Result<()> {
-    let token = |b: u8| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b);
-    if name.is_empty() || !name.bytes().all(token) {
-        return Err(Error::Usage(format!(
-            "bad header name {:?}",
-            crate::sanitize::excerpt(name, 60)
-        )));
-    }
-    if value.bytes().any(|b| b == b'\r' || b == b'\n' || b == 0) {
-        return Err(Error::Usage(format!(
-            "bad value for header {name}: it has a line break"
-        )));
-    }
-    Ok(())
 }
 
 /// Opens the session: the whole handshake (and redirects) within `connection.timeout`.
@@ -263,9 +173,9 @@ async fn tls(
         .map_err(|_| Error::Usage(format!("{host} is not a valid TLS server name")))?;
     let connector = tokio_rustls::TlsConnector::from(connection.tls.get()?);
     let stream = connector.connect(name, stream).await.map_err(|e| {
-        let cause = match crate::http::find::<rustls::Error>(&e) {
-            Some(tls) => crate::http::tls_cause(tls),
-            None => crate::http::io_cause(&e),
+        let cause = match crate::cause::find::<rustls::Error>(&e) {
+            Some(tls) => crate::cause::tls_cause(tls),
+            None => crate::cause::io_cause(&e),
         };
         Error::Network(format!(
             "cannot open the WebSocket to {}: {cause}",
@@ -335,18 +245,18 @@ async fn upgrade(
     stream
         .write_all(&request_bytes(url, request, &key))
         .await
-        .map_err(|e| failed(crate::http::io_cause(&e)))?;
+        .map_err(|e| failed(crate::cause::io_cause(&e)))?;
     stream
         .flush()
         .await
-        .map_err(|e| failed(crate::http::io_cause(&e)))?;
+        .map_err(|e| failed(crate::cause::io_cause(&e)))?;
     let mut buf = Vec::with_capacity(4096);
     let (status, headers, head_len) = loop {
         let mut chunk = [0u8; 4096];
         let n = stream
             .read(&mut chunk)
             .await
-            .map_err(|e| failed(crate::http::io_cause(&e)))?;
+            .map_err(|e| failed(crate::cause::io_cause(&e)))?;
         if n == 0 {
             return Err(failed(
                 "the server closed the connection before answering the handshake".into(),
@@ -472,19 +382,6 @@ mod tests {
             bytes.starts_with("GET /?y=2 HTTP/1.1\r\nHost: h.example\r\n"),
             "{bytes}"
         );
-    }
-
-    #[test]
-    fn urls_without_a_scheme_get_a_suggestion() {
-        let e = parse_url("127.0.0.1:9911").unwrap_err().to_string();
-        assert_eq!(
-            e,
-            "127.0.0.1:9911 has no scheme: did you mean ws://127.0.0.1:9911 or wss://127.0.0.1:9911?"
-        );
-        assert!(parse_url("https://x").is_err());
-        assert!(check_header("X-Ok", "v").is_ok());
-        assert!(check_header("Bad Name", "v").is_err());
-        assert!(check_header("X", "a\r\nInjected: 1").is_err());
     }
 
     #[test]

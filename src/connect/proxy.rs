@@ -14,7 +14,7 @@ use hyper_util::rt::TokioIo;
 use tokio::net::TcpStream;
 use tower_service::Service;
 
-use super::handshake::{Connection, Io};
+use super::transport::{Connection, Io};
 use crate::{Error, Result};
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
@@ -46,7 +46,7 @@ pub async fn connect(url: &url::Url, connection: &Connection) -> Result<Box<dyn 
             .map_err(|e| {
                 Error::Network(format!(
                     "cannot connect to {bracketed}:{port}: {}",
-                    crate::http::io_cause(&e)
+                    crate::cause::io_cause(&e)
                 ))
             })?;
         let _ = tcp.set_nodelay(true);
@@ -98,10 +98,10 @@ pub async fn connect(url: &url::Url, connection: &Connection) -> Result<Box<dyn 
 
 /// The proxy's failure in a few words: the tunnel's error and its innermost cause.
 fn tunnel_cause(error: &(dyn std::error::Error + 'static)) -> String {
-    if let Some(io) = crate::http::find::<std::io::Error>(error) {
-        return crate::http::io_cause(io);
+    if let Some(io) = crate::cause::find::<std::io::Error>(error) {
+        return crate::cause::io_cause(io);
     }
-    crate::http::error_chain(error)
+    crate::cause::error_chain(error)
 }
 
 /// TCP and then TLS to an `https://` proxy itself.

@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use super::functions::FunctionSpec;
 
@@ -345,146 +345,9 @@ fn stringify(v: &Value) -> String {
     }
 }
 
-/// What API Gateway makes of an authorizer function's result.
-#[derive(Debug, Clone, PartialEq)]
-pub enum AuthorizerAnswer {
-    Allow {
-        principal_id: String,
-        context: Map<String, Value>,
-    },
-    /// An explicit Deny, or no Allow that covers the method ARN: 403.
-    Deny,
-    /// The result is not a valid answer (no principal, no policy, a non-scalar context): 500.
-    Malformed(String),
-}
-
-/// Reads an authorizer's result against `method_arn`, as API Gateway does: IAM-style `*`
-/// wildcards in resources, an explicit Deny beats any Allow, context values must be scalars.
-pub fn read_policy(result: &Value, method_arn: &str) -> AuthorizerAnswer {
-    let Some(obj) = result.as_object() else {
-        return AuthorizerAnswer::Malformed("the result is not a JSON object".into());
-    };
-    let Some(principal) = obj.get("principalId").and_then(|p| match p {
-        Value::String(s) if !s.is_empty() => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
-        _ => None,
-    }) else {
-        return AuthorizerAnswer::Malformed("the result has no principalId".into());
-    };
-    let Some(document) = obj.get("policyDocument").and_then(Value::as_object) else {
-        return AuthorizerAnswer::Malformed("the result has no policyDocument".into());
-    };
-    let statements: Vec<&Value> = match document.get("Statement") {
-        Some(Value::Array(items)) => items.iter().collect(),
-        Some(one @ Value::Object(_)) => vec![one],
-        _ => return AuthorizerAnswer::Malformed("the policy has no Statement".into()),
-    };
-    let mut context = Map::new();
-    match obj.get("context") {
-        None | Some(Value::Null) => {}
-        Some(Value::Object(map)) => {
-            for (k, v) in map {
-                match v {
-                    Value::Null => {}
-                    Value::String(_) | Value::Number(_) | Value::Bool(_) => {
-                        context.insert(k.clone(), v.clone());
-                    }
-                    _ => {
-                        return AuthorizerAnswer::Malformed(format!(
-                            "context value {} is an object or array; API Gateway takes only strings, numbers and booleans",
-                            crate::sanitize::excerpt(k, 60)
-                        ));
-                    }
-                }
-            }
-        }
-        Some(_) => return AuthorizerAnswer::Malformed("the context is not an object".into()),
-    }
-    let mut allowed = false;
-    for statement in statements {
-        let as_list = |v: Option<&Value>| -> Vec<String> {
-            match v {
-                Some(Value::String(s)) => vec![s.clone()],
-                Some(Value::Array(items)) => items
-                    .iter()
-                    .filter_map(Value::as_str)
-                    .map(str::to_string)
-                    .collect(),
-                _ => Vec::new(),
-            }
-        };
-        let actions = as_list(statement.get("Action"));
-        let resources = as_list(statement.get("Resource"));
-        let covers_action = actions.iter().any(|a| wildcard(a, "execute-api:Invoke"));
-        let covers_resource = resources.iter().any(|r| wildcard(r, method_arn));
-        if !(covers_action && covers_resource) {
-            continue;
-        }
-        match statement.get("Effect").and_then(Value::as_str) {
-            Some(e) if e.eq_ignore_ascii_case("deny") => return AuthorizerAnswer::Deny,
-            Some(e) if e.eq_ignore_ascii_case("allow") => allowed = true,
-            _ => {}
-        }
-    }
-    if allowed {
-        AuthorizerAnswer::Allow {
-            principal_id: principal,
-            context,
-        }
-    } else {
-        AuthorizerAnswer::Deny
-    }
-}
-
-/// IAM-style matching: `*` matches any run of characters (slashes included), `?` one.
-pub fn wildcard(pattern: &str, text: &str) -> bool {
-    let (p, t): (Vec<char>, Vec<char>) = (pattern.chars().collect(), text.chars().collect());
-    let (mut pi, mut ti, mut star, mut mark) = (0, 0, None, 0);
-    while ti < t.len() {
-        if pi < p.len() && (p[pi] == '?' || p[pi] == t[ti]) {
-            pi += 1;
-            ti += 1;
-        } else if pi < p.len() && p[pi] == '*' {
-            star = Some(pi);
-            mark = ti;
-            pi += 1;
-        } else if let Some(s) = star {
-            pi = s + 1;
-            mark += 1;
-            ti = mark;
-        } else {
-            return false;
-        }
-    }
-    while pi < p.len() && p[pi] == '*' {
-        pi += 1;
-    }
-    pi == p.len()
-}
-
-/// The context as later integrations see it: `principalId`, then each value as a string.
-pub fn delivered_context(
-    principal_id: &str,
-    context: &Map<String, Value>,
-    latency_ms: u64,
-) -> Map<String, Value> {
-    let mut out = Map::new();
-    out.insert("principalId".into(), Value::String(principal_id.into()));
-    out.insert("integrationLatency".into(), Value::from(latency_ms));
-    for (k, v) in context {
-        let text = match v {
-            Value::String(s) => s.clone(),
-            other => other.to_string(),
-        };
-        out.insert(k.clone(), Value::String(text));
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
 
     #[test]
     fn routes_are_selected_as_api_gateway_does() {
@@ -518,74 +381,5 @@ mod tests {
         );
         assert!(selection_paths("$request.header.x").is_err());
         assert!(selection_paths("literal").is_err());
-    }
-
-    #[test]
-    fn policies_are_read_as_api_gateway_reads_them() {
-        let arn = "arn:aws:execute-api:us-east-1:123456789012:abc/dev/$connect";
-        let policy = |effect: &str, resource: Value, context: Value| {
-            json!({"principalId": "u1", "policyDocument": {"Version": "2012-10-17", "Statement": [
-                {"Action": "execute-api:Invoke", "Effect": effect, "Resource": resource}]}, "context": context})
-        };
-        assert_eq!(
-            read_policy(
-                &policy("Allow", json!(arn), json!({"n": 1, "b": true})),
-                arn
-            ),
-            AuthorizerAnswer::Allow {
-                principal_id: "u1".into(),
-                context: json!({"n": 1, "b": true}).as_object().unwrap().clone()
-            }
-        );
-        assert!(matches!(
-            read_policy(
-                &policy("Allow", json!("arn:aws:execute-api:*:*:*"), json!({})),
-                arn
-            ),
-            AuthorizerAnswer::Allow { .. }
-        ));
-        assert!(matches!(
-            read_policy(&policy("Allow", json!(["*"]), json!(null)), arn),
-            AuthorizerAnswer::Allow { .. }
-        ));
-        // /dev/*/* needs two more segments: it does not cover /dev/$connect.
-        assert_eq!(
-            read_policy(
-                &policy(
-                    "Allow",
-                    json!("arn:aws:execute-api:us-east-1:123456789012:abc/dev/*/*"),
-                    json!({})
-                ),
-                arn
-            ),
-            AuthorizerAnswer::Deny
-        );
-        assert_eq!(
-            read_policy(&policy("Deny", json!(arn), json!({})), arn),
-            AuthorizerAnswer::Deny
-        );
-        assert!(matches!(
-            read_policy(&policy("Allow", json!(arn), json!({"o": {"x": 1}})), arn),
-            AuthorizerAnswer::Malformed(_)
-        ));
-        assert!(matches!(
-            read_policy(&json!({"statusCode": 401}), arn),
-            AuthorizerAnswer::Malformed(_)
-        ));
-        assert!(matches!(
-            read_policy(&json!("Unauthorized"), arn),
-            AuthorizerAnswer::Malformed(_)
-        ));
-        assert_eq!(
-            delivered_context(
-                "u1",
-                json!({"n": 1, "b": true, "s": "x"}).as_object().unwrap(),
-                7
-            ),
-            json!({"principalId": "u1", "integrationLatency": 7, "n": "1", "b": "true", "s": "x"})
-                .as_object()
-                .unwrap()
-                .clone()
-        );
     }
 }

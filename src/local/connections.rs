@@ -11,8 +11,9 @@ use hyper::{Method, Request, Response};
 use serde_json::json;
 
 use super::Emulator;
-use super::gateway::{MAX_MESSAGE, Outgoing};
-use super::http::{self, Body};
+use super::gateway::Outgoing;
+use super::respond::{self, Body};
+use crate::quotas::MAX_MESSAGE;
 
 /// The connection id of an `@connections` path, if it is one: `/{stage}/@connections/{id}`.
 pub fn parse_path(path: &str) -> Option<(String, String)> {
@@ -40,11 +41,11 @@ fn aws_error(status: u16, error_type: &str, message: Option<&str>) -> Response<B
     let body = message
         .map(|m| json!({"message": m}).to_string())
         .unwrap_or_default();
-    let mut resp = http::response(status, "application/json", body);
+    let mut resp = respond::response(status, "application/json", body);
     if let Ok(v) = error_type.parse() {
         resp.headers_mut().insert("x-amzn-ErrorType", v);
     }
-    if let Ok(v) = super::tokens::uuid().parse() {
+    if let Ok(v) = super::ids::uuid().parse() {
         resp.headers_mut().insert("x-amzn-RequestId", v);
     }
     resp
@@ -177,11 +178,8 @@ pub async fn handle(
             let text = String::from_utf8_lossy(&body).into_owned();
             match outgoing.try_send(Outgoing::Text(text)) {
                 Ok(()) => {
-                    last_active.store(
-                        super::gateway::now_ms(),
-                        std::sync::atomic::Ordering::Relaxed,
-                    );
-                    http::response(200, "application/json", "")
+                    last_active.store(super::ids::now_ms(), std::sync::atomic::Ordering::Relaxed);
+                    respond::response(200, "application/json", "")
                 }
                 Err(tokio::sync::mpsc::error::TrySendError::Full(_)) => {
                     aws_error(429, "LimitExceededException", Some("Too Many Requests"))
@@ -195,7 +193,7 @@ pub async fn handle(
                 if identity.get("userAgent").is_none() {
                     identity["userAgent"] = json!("");
                 }
-                http::json(
+                respond::json(
                     200,
                     &json!({
                         "connectedAt": iso(connected_at),
@@ -208,7 +206,7 @@ pub async fn handle(
         },
         Method::DELETE => match known {
             Some((outgoing, ..)) => match outgoing.try_send(Outgoing::Close) {
-                Ok(()) => http::response(204, "application/json", ""),
+                Ok(()) => respond::response(204, "application/json", ""),
                 Err(tokio::sync::mpsc::error::TrySendError::Full(_)) => {
                     aws_error(429, "LimitExceededException", Some("Too Many Requests"))
                 }

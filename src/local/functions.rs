@@ -18,6 +18,8 @@ use serde_json::{Value, json};
 use tokio::io::{AsyncBufReadExt, AsyncReadExt};
 use tokio::sync::{Notify, oneshot};
 
+use super::ids::{ACCOUNT, REGION};
+
 /// Largest response a function may post (Lambda's 6 MB, plus the RIE's 100 bytes).
 pub const MAX_RESPONSE: usize = 6 * 1024 * 1024 + 100;
 /// A default timeout, Lambda's.
@@ -26,9 +28,6 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(3);
 pub const DEFAULT_CONCURRENCY: usize = 4;
 /// Longest output line of a function that is shown whole.
 const MAX_LOG_LINE: usize = 8 * 1024;
-/// The account id the emulator's ARNs carry.
-pub const ACCOUNT: &str = "123456789012";
-pub const REGION: &str = "us-east-1";
 
 /// Where a function runs.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -392,7 +391,7 @@ impl Host {
             ),
             (
                 "AWS_LAMBDA_LOG_STREAM_NAME".into(),
-                format!("local/[$LATEST]{}", super::tokens::random_token(8)),
+                format!("local/[$LATEST]{}", super::ids::random_token(8)),
             ),
             ("AWS_LAMBDA_INITIALIZATION_TYPE".into(), "on-demand".into()),
             ("AWS_REGION".into(), REGION.into()),
@@ -626,7 +625,7 @@ impl Host {
     ) -> impl Future<Output = Outcome> + Send + 'static {
         let (reply, answer) = oneshot::channel();
         let (taken_tx, taken) = oneshot::channel();
-        let id = super::tokens::uuid();
+        let id = super::ids::uuid();
         self.state().queue.push_back(Invocation {
             id: id.clone(),
             event: Bytes::from(event.to_string()),
@@ -840,7 +839,7 @@ impl Host {
         put(
             headers,
             "lambda-runtime-trace-id",
-            format!("{};Sampled=0", super::tokens::trace_root()),
+            format!("{};Sampled=0", super::ids::trace_root()),
         );
         if let Some(taken) = inv.taken.take() {
             let _ = taken.send(());
@@ -884,12 +883,12 @@ fn describe_exit(status: std::process::ExitStatus) -> String {
 }
 
 fn accepted() -> Response<Full<Bytes>> {
-    super::http::response(202, "application/json", r#"{"status":"OK"}"#)
+    super::respond::response(202, "application/json", r#"{"status":"OK"}"#)
 }
 
 fn api_error(status: u16, error_type: &str, message: &str) -> Response<Full<Bytes>> {
     let body = json!({"errorMessage": message, "errorType": error_type}).to_string();
-    super::http::response(status, "application/json", body)
+    super::respond::response(status, "application/json", body)
 }
 
 #[cfg(test)]

@@ -6,8 +6,8 @@ use hyper::body::Incoming;
 use hyper::{Request, Response};
 
 use super::Emulator;
-use super::http::{self, Body, get};
-use super::oauth::CodeGrant;
+use super::oauth_endpoints::CodeGrant;
+use super::respond::{self, Body, get};
 use crate::sanitize::html;
 
 /// A validated authorization request.
@@ -27,7 +27,7 @@ impl AuthorizeRequest {
         if let Some(state) = &self.state {
             params.push(("state", state));
         }
-        http::redirect(&http::with_params(&self.redirect_uri, &params))
+        respond::redirect(&respond::with_params(&self.redirect_uri, &params))
     }
 }
 
@@ -37,7 +37,7 @@ fn validate(
 ) -> Result<AuthorizeRequest, Response<Body>> {
     let client_id = get(params, "client_id").unwrap_or("");
     let Some(client) = emu.client(client_id) else {
-        return Err(http::error_page(
+        return Err(respond::error_page(
             400,
             "invalid_request",
             "Client does not exist.",
@@ -45,7 +45,7 @@ fn validate(
     };
     let redirect_uri = get(params, "redirect_uri").unwrap_or("");
     if !client.callback_urls.iter().any(|u| u == redirect_uri) {
-        return Err(http::error_page(
+        return Err(respond::error_page(
             400,
             "redirect_mismatch",
             "The redirect_uri is not one of the app client's callback URLs.",
@@ -104,16 +104,16 @@ fn validate(
 }
 
 pub fn authorize(emu: &Emulator, req: &Request<Incoming>) -> Response<Body> {
-    match validate(emu, &http::query(req)) {
-        Ok(_) => http::redirect(&format!("/login?{}", req.uri().query().unwrap_or(""))),
+    match validate(emu, &respond::query(req)) {
+        Ok(_) => respond::redirect(&format!("/login?{}", req.uri().query().unwrap_or(""))),
         Err(resp) => resp,
     }
 }
 
 pub fn login_form(emu: &Emulator, req: &Request<Incoming>) -> Response<Body> {
     let query = req.uri().query().unwrap_or("");
-    match validate(emu, &http::query(req)) {
-        Ok(request) => http::html(200, form(query, request.login_hint.as_deref(), None)),
+    match validate(emu, &respond::query(req)) {
+        Ok(request) => respond::html(200, form(query, request.login_hint.as_deref(), None)),
         Err(resp) => resp,
     }
 }
@@ -127,7 +127,7 @@ fn form(query: &str, username: Option<&str>, error: Option<&str>) -> String {
             )
         })
         .unwrap_or_default();
-    http::page(
+    respond::page(
         "Signin",
         &format!(
             "<h1>Sign in to cwsauth local</h1>{error}\
@@ -148,7 +148,7 @@ pub fn login_submit(
     query: &str,
     form_fields: &[(String, String)],
 ) -> Response<Body> {
-    let request = match validate(emu, &http::parse_pairs(query)) {
+    let request = match validate(emu, &respond::parse_pairs(query)) {
         Ok(r) => r,
         Err(resp) => return resp,
     };
@@ -162,7 +162,7 @@ pub fn login_submit(
         .is_ok()
     });
     let Some(user) = user else {
-        return http::html(
+        return respond::html(
             200,
             form(
                 query,
@@ -171,7 +171,7 @@ pub fn login_submit(
             ),
         );
     };
-    let code = super::tokens::uuid();
+    let code = super::ids::uuid();
     emu.state().codes.insert(
         code.clone(),
         CodeGrant {
@@ -189,24 +189,24 @@ pub fn login_submit(
     if let Some(state) = &request.state {
         params.push(("state", state));
     }
-    http::redirect(&http::with_params(&request.redirect_uri, &params))
+    respond::redirect(&respond::with_params(&request.redirect_uri, &params))
 }
 
 pub fn cancel(emu: &Emulator, req: &Request<Incoming>) -> Response<Body> {
-    match validate(emu, &http::query(req)) {
+    match validate(emu, &respond::query(req)) {
         Ok(request) => request.redirect_error("access_denied", "The user cancelled the sign-in."),
         Err(resp) => resp,
     }
 }
 
 pub fn logout(emu: &Emulator, req: &Request<Incoming>) -> Response<Body> {
-    let params = http::query(req);
+    let params = respond::query(req);
     let Some(client) = emu.client(get(&params, "client_id").unwrap_or("")) else {
-        return http::error_page(400, "invalid_request", "Client does not exist.");
+        return respond::error_page(400, "invalid_request", "Client does not exist.");
     };
     match get(&params, "logout_uri") {
-        Some(uri) if client.logout_urls.iter().any(|u| u == uri) => http::redirect(uri),
-        _ => http::error_page(
+        Some(uri) if client.logout_urls.iter().any(|u| u == uri) => respond::redirect(uri),
+        _ => respond::error_page(
             400,
             "invalid_request",
             "The logout_uri is not one of the app client's sign-out URLs.",

@@ -10,7 +10,7 @@ use hyper::body::Incoming;
 use hyper::{Request, Response};
 use serde_json::{Map, Value, json};
 
-use super::http::{self, Body};
+use super::respond::{self, Body};
 use super::tokens::{self, Grant};
 use super::{AppClient, Emulator, POOL_ID};
 use crate::cognito::srp;
@@ -30,7 +30,7 @@ pub(crate) struct SrpSession {
 }
 
 fn error(kind: &str, message: &str) -> Response<Body> {
-    let mut resp = http::response(
+    let mut resp = respond::response(
         400,
         "application/x-amz-json-1.1",
         json!({"__type": kind, "message": message}).to_string(),
@@ -42,7 +42,7 @@ fn error(kind: &str, message: &str) -> Response<Body> {
 }
 
 fn ok(body: Value) -> Response<Body> {
-    http::response(200, "application/x-amz-json-1.1", body.to_string())
+    respond::response(200, "application/x-amz-json-1.1", body.to_string())
 }
 
 fn invalid(message: &str) -> Response<Body> {
@@ -56,7 +56,7 @@ pub async fn handle(emu: &Emulator, req: Request<Incoming>) -> Response<Body> {
         .and_then(|v| v.to_str().ok())
         .unwrap_or("")
         .to_string();
-    let (_, bytes) = match http::read_body(req).await {
+    let (_, bytes) = match respond::read_body(req).await {
         Ok(x) => x,
         Err(resp) => return resp,
     };
@@ -169,7 +169,7 @@ fn sign_in(emu: &Emulator, client: &AppClient, username: &str) -> Response<Body>
         return error("UserNotFoundException", "User does not exist.");
     };
     let scopes = vec![ADMIN_SCOPE.to_string()];
-    let origin_jti = tokens::uuid();
+    let origin_jti = super::ids::uuid();
     let auth_time = crate::timefmt::now_epoch();
     let issued = tokens::issue(
         emu,
@@ -183,7 +183,7 @@ fn sign_in(emu: &Emulator, client: &AppClient, username: &str) -> Response<Body>
             with_id_token: true,
         },
     );
-    let refresh = super::oauth::new_refresh_token(
+    let refresh = super::oauth_endpoints::new_refresh_token(
         emu, client, username, &scopes, origin_jti, auth_time, true,
     );
     authentication_result(issued, Some(refresh))
@@ -234,7 +234,7 @@ fn initiate_auth(emu: &Emulator, body: &Map<String, Value>) -> Response<Body> {
                     return resp;
                 }
             }
-            match super::oauth::refresh_tokens(emu, client, refresh_token) {
+            match super::oauth_endpoints::refresh_tokens(emu, client, refresh_token) {
                 Some((issued, rotated)) => authentication_result(issued, rotated),
                 None => error("NotAuthorizedException", "Invalid Refresh Token"),
             }
@@ -253,7 +253,7 @@ fn initiate_auth(emu: &Emulator, body: &Map<String, Value>) -> Response<Body> {
             let server = srp::Server::new(&user.verifier);
             let mut secret_block = vec![0u8; 64];
             crate::random::fill(&mut secret_block);
-            let session = tokens::random_token(32);
+            let session = super::ids::random_token(32);
             let challenge = json!({
                 "ChallengeName": "PASSWORD_VERIFIER",
                 "Session": session,
@@ -363,7 +363,7 @@ fn revoke_token(emu: &Emulator, body: &Map<String, Value>) -> Response<Body> {
     let Some(token) = str_field(body, "Token") else {
         return invalid("Token is required");
     };
-    match super::oauth::revoke_refresh_token(emu, client, token) {
+    match super::oauth_endpoints::revoke_refresh_token(emu, client, token) {
         Ok(()) => ok(json!({})),
         Err(_) => error(
             "UnauthorizedException",
@@ -376,7 +376,7 @@ fn get_user(emu: &Emulator, body: &Map<String, Value>) -> Response<Body> {
     let Some(token) = str_field(body, "AccessToken") else {
         return invalid("AccessToken is required");
     };
-    let Some(claims) = super::oauth::check_access_token(emu, token) else {
+    let Some(claims) = super::oauth_endpoints::check_access_token(emu, token) else {
         return error("NotAuthorizedException", "Invalid Access Token");
     };
     let scope = claims.get("scope").and_then(Value::as_str).unwrap_or("");

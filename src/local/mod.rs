@@ -6,15 +6,16 @@
 #![allow(clippy::result_large_err)]
 
 pub mod api;
+mod ca;
 mod connections;
 pub mod functions;
 mod gateway;
 mod hosted_ui;
-mod http;
+pub mod ids;
 mod json_api;
-mod oauth;
+mod oauth_endpoints;
+mod respond;
 pub mod template;
-mod tls;
 mod tokens;
 
 use std::collections::HashMap;
@@ -30,14 +31,10 @@ use crate::redacted::Secret;
 use cwsauth_verify::KeySet;
 use cwsauth_verify::authorizer::IdentitySource;
 use cwsauth_verify::signing::{SigningKey, jwks_document};
+pub use ids::{CONFIDENTIAL_CLIENT_ID, M2M_SCOPE, POOL_ID, PUBLIC_CLIENT_ID};
 
-pub use http::Body;
+pub use respond::Body;
 
-/// The pool every emulator serves; the region comes from its prefix, as on AWS.
-pub const POOL_ID: &str = "us-east-1_cwsLocal1";
-pub const PUBLIC_CLIENT_ID: &str = "cwsauthlocalpublic00000001";
-pub const CONFIDENTIAL_CLIENT_ID: &str = "cwsauthlocalconfidential01";
-/// Scope of the resource server, for the `client_credentials` grant.
 /// What a template's `UserPool.ProviderURL` stands for until the emulator's port is known
 /// (`https://` + it is the issuer); replaced in functions' environments at start.
 pub const ISSUER_PLACEHOLDER: &str = "http://cwsauth-local-issuer.invalid";
@@ -53,8 +50,6 @@ fn with_issuer(value: &str, issuer: &str) -> String {
         .replace(&format!("http://{host}"), issuer)
         .replace(host, bare)
 }
-
-pub const M2M_SCOPE: &str = "cwsauth-local/invoke";
 
 /// A user from `--user NAME:PASSWORD[:GROUP,…]`.
 #[derive(Debug, Clone)]
@@ -199,15 +194,15 @@ pub struct Emulator {
     /// The developer's functions by name.
     pub(crate) functions: HashMap<String, Arc<functions::Function>>,
     /// TLS on the same port, and the CA file clients trust it with.
-    pub(crate) tls: tls::LocalTls,
+    pub(crate) tls: ca::LocalTls,
     /// Holds the CA's folder when nothing persists.
     _tls_dir: Option<tempfile::TempDir>,
 }
 
 #[derive(Default)]
 pub(crate) struct State {
-    pub codes: HashMap<String, oauth::CodeGrant>,
-    pub refresh_tokens: HashMap<String, oauth::RefreshGrant>,
+    pub codes: HashMap<String, oauth_endpoints::CodeGrant>,
+    pub refresh_tokens: HashMap<String, oauth_endpoints::RefreshGrant>,
     pub srp_sessions: HashMap<String, json_api::SrpSession>,
     pub connections: HashMap<String, gateway::Connection>,
 }
@@ -244,7 +239,7 @@ impl Emulator {
         m2m_scopes.push(M2M_SCOPE.into());
         let confidential_client = AppClient {
             client_id: CONFIDENTIAL_CLIENT_ID.into(),
-            secret: Some(Secret::new(tokens::random_token(24))),
+            secret: Some(Secret::new(ids::random_token(24))),
             callback_urls: callbacks.clone(),
             logout_urls: callbacks,
             scopes: m2m_scopes,
@@ -257,7 +252,7 @@ impl Emulator {
         let users = specs
             .into_iter()
             .map(|spec| User {
-                sub: tokens::uuid(),
+                sub: ids::uuid(),
                 email: format!("{}@example.com", spec.username),
                 verifier: crate::cognito::srp::Verifier::new(
                     POOL_ID,
@@ -279,7 +274,7 @@ impl Emulator {
                 (temp.path().to_path_buf(), Some(temp))
             }
         };
-        let tls = tls::generate(&tls_dir).map_err(LocalError::Api)?;
+        let tls = ca::generate(&tls_dir).map_err(LocalError::Api)?;
         let issuer = format!("{base_url}/{POOL_ID}");
         options.api.check().map_err(LocalError::Api)?;
         let log_requests = options.log_requests;
@@ -406,7 +401,7 @@ impl Emulator {
         }
         if req.headers().get(hyper::header::UPGRADE).is_some() {
             // An upgrade after another request on the same connection: open a new one.
-            return http::json(
+            return respond::json(
                 400,
                 &serde_json::json!({"message": "Bad Request: open a new connection for a WebSocket"}),
             );
@@ -416,23 +411,27 @@ impl Emulator {
             (&Method::GET, "/login") => hosted_ui::login_form(&self, &req),
             (&Method::POST, "/login") => {
                 let query = req.uri().query().unwrap_or("").to_string();
-                match http::read_form(req).await {
+                match respond::read_form(req).await {
                     Ok(form) => hosted_ui::login_submit(&self, &query, &form),
                     Err(resp) => resp,
                 }
             }
             (&Method::GET, "/login/cancel") => hosted_ui::cancel(&self, &req),
             (&Method::GET, "/logout") => hosted_ui::logout(&self, &req),
-            (&Method::POST, "/oauth2/token") => oauth::token(&self, req).await,
-            (&Method::POST, "/oauth2/revoke") => oauth::revoke(&self, req).await,
-            (&Method::GET | &Method::POST, "/oauth2/userInfo") => oauth::userinfo(&self, &req),
+            (&Method::POST, "/oauth2/token") => oauth_endpoints::token(&self, req).await,
+            (&Method::POST, "/oauth2/revoke") => oauth_endpoints::revoke(&self, req).await,
+            (&Method::GET | &Method::POST, "/oauth2/userInfo") => {
+                oauth_endpoints::userinfo(&self, &req)
+            }
             (&Method::POST, "/") => json_api::handle(&self, req).await,
             (&Method::GET, p) if p.starts_with(&pool_prefix) => match &p[pool_prefix.len()..] {
-                "jwks.json" => http::json(200, &jwks_document(&[&self.access_key, &self.id_key])),
-                "openid-configuration" => http::json(200, &self.openid_configuration()),
-                _ => http::not_found(),
+                "jwks.json" => {
+                    respond::json(200, &jwks_document(&[&self.access_key, &self.id_key]))
+                }
+                "openid-configuration" => respond::json(200, &self.openid_configuration()),
+                _ => respond::not_found(),
             },
-            _ => http::not_found(),
+            _ => respond::not_found(),
         }
     }
 
@@ -466,7 +465,7 @@ fn load_keys(dir: Option<&std::path::Path>) -> Result<(SigningKey, SigningKey), 
             path: "memory".into(),
             why: e.to_string(),
         };
-        let suffix = &tokens::random_token(6);
+        let suffix = &ids::random_token(6);
         Ok((
             SigningKey::generate(format!("local-access-{suffix}")).map_err(err)?,
             SigningKey::generate(format!("local-id-{suffix}")).map_err(err)?,
@@ -517,7 +516,7 @@ pub fn write_profiles(
     let mut file = ConfigFile::load(&home.config_file())?;
     let common = |client_id: &str| {
         vec![
-            (Key::Region, vec!["us-east-1".to_string()]),
+            (Key::Region, vec![ids::REGION.to_string()]),
             (Key::UserPoolId, vec![POOL_ID.to_string()]),
             (Key::ClientId, vec![client_id.to_string()]),
             (Key::Domain, vec![emu.base_url.clone()]),
@@ -593,7 +592,7 @@ async fn serve(emu: Arc<Emulator>, tcp: tokio::net::TcpStream, peer: SocketAddr)
     let opened = tokio::time::timeout(Duration::from_secs(10), async {
         let mut first = [0u8; 1];
         let tls = matches!(tcp.peek(&mut first).await, Ok(1) if first[0] == 0x16);
-        let mut io: Box<dyn gateway::Io> = if tls {
+        let mut io: Box<dyn crate::connect::transport::Io> = if tls {
             Box::new(emu.tls.acceptor.accept(tcp).await.ok()?)
         } else {
             Box::new(tcp)

@@ -10,7 +10,8 @@ use std::time::Duration;
 use serde_json::{Map, Value};
 
 use super::api::{ApiConfig, AuthorizerConfig, Identity, RouteConfig};
-use super::functions::{ACCOUNT, FunctionSpec, REGION};
+use super::functions::FunctionSpec;
+use super::ids::{ACCOUNT, REGION};
 
 /// Largest template read (CloudFormation's own limit is 1 MB).
 pub const MAX_TEMPLATE: usize = 1024 * 1024;
@@ -103,7 +104,7 @@ impl Resolver<'_> {
         match self.kind(name) {
             Some("AWS::Cognito::UserPool") => Ok(self.local.pool_id.into()),
             Some("AWS::Cognito::UserPoolClient") => Ok(self.local.client_id.into()),
-            Some("AWS::ApiGatewayV2::Api") => Ok(super::gateway::API_ID.into()),
+            Some("AWS::ApiGatewayV2::Api") => Ok(super::ids::API_ID.into()),
             // Functions, integrations, authorizers, routes: their logical id names them.
             Some(_) => Ok(name.into()),
             None => Err(err(
@@ -131,9 +132,9 @@ impl Resolver<'_> {
             )),
             (Some("AWS::ApiGatewayV2::Api"), "ApiEndpoint") => Ok(format!(
                 "wss://{}.execute-api.{REGION}.amazonaws.com",
-                super::gateway::API_ID
+                super::ids::API_ID
             )),
-            (Some("AWS::ApiGatewayV2::Api"), "ApiId") => Ok(super::gateway::API_ID.into()),
+            (Some("AWS::ApiGatewayV2::Api"), "ApiId") => Ok(super::ids::API_ID.into()),
             (Some(kind), _) => Err(err(
                 at,
                 format!("Fn::GetAtt {id}.{attr} of a {kind} cannot be resolved locally"),

@@ -1,44 +1,8 @@
 //! Tokens with Cognito's claim sets: access tokens signed by one key, ID tokens by the other.
 
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::{Value, json};
 
 use super::{Emulator, User};
-
-/// Random bytes as base64url, for codes, refresh tokens and session ids.
-pub fn random_token(bytes: usize) -> String {
-    let mut buf = vec![0u8; bytes];
-    crate::random::fill(&mut buf);
-    URL_SAFE_NO_PAD.encode(buf)
-}
-
-/// An X-Ray trace root, `Root=1-{epoch hex}-{24 random hex digits}`, as API Gateway and
-/// Lambda pass along.
-pub fn trace_root() -> String {
-    format!(
-        "Root=1-{:08x}-{}",
-        crate::timefmt::now_epoch(),
-        &uuid().replace('-', "")[..24]
-    )
-}
-
-/// A random version-4 UUID.
-pub fn uuid() -> String {
-    let mut b = [0u8; 16];
-    crate::random::fill(&mut b);
-    b[6] = (b[6] & 0x0f) | 0x40;
-    b[8] = (b[8] & 0x3f) | 0x80;
-    let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
-    format!(
-        "{}-{}-{}-{}-{}",
-        &hex[..8],
-        &hex[8..12],
-        &hex[12..16],
-        &hex[16..20],
-        &hex[20..]
-    )
-}
 
 /// One sign-in's tokens.
 pub struct Issued {
@@ -63,7 +27,7 @@ pub fn issue(emu: &Emulator, grant: &Grant<'_>) -> Issued {
     let now = crate::timefmt::now_epoch();
     let ttl = emu.options.token_ttl.as_secs().max(1);
     let exp = now + ttl as i64;
-    let event_id = uuid();
+    let event_id = super::ids::uuid();
     let user = grant.user;
     let mut access = json!({
         "sub": user.sub,
@@ -76,7 +40,7 @@ pub fn issue(emu: &Emulator, grant: &Grant<'_>) -> Issued {
         "auth_time": grant.auth_time,
         "exp": exp,
         "iat": now,
-        "jti": uuid(),
+        "jti": super::ids::uuid(),
         "username": user.spec.username,
         "version": 2,
     });
@@ -95,7 +59,7 @@ pub fn issue(emu: &Emulator, grant: &Grant<'_>) -> Issued {
             "auth_time": grant.auth_time,
             "exp": exp,
             "iat": now,
-            "jti": uuid(),
+            "jti": super::ids::uuid(),
             "origin_jti": grant.origin_jti,
             "event_id": event_id,
         });
@@ -127,7 +91,7 @@ pub fn issue_m2m(emu: &Emulator, client_id: &str, scopes: &[String]) -> Issued {
         "auth_time": now,
         "exp": now + ttl as i64,
         "iat": now,
-        "jti": uuid(),
+        "jti": super::ids::uuid(),
         "version": 2,
     });
     Issued {

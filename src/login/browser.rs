@@ -38,7 +38,7 @@ impl Browser {
                     .map(|_| ())
                     .map_err(|e| match e.kind() {
                         std::io::ErrorKind::NotFound => format!("{program}: no such program"),
-                        _ => format!("{program}: {}", crate::http::io_cause(&e)),
+                        _ => format!("{program}: {}", crate::cause::io_cause(&e)),
                     })
             }
         }

@@ -3,13 +3,23 @@
 
 use std::path::{Path, PathBuf};
 
-use super::store::{StoreKind, TokenStore, file_path};
+use super::store::{StoreKind, TokenStore};
 use super::{StoreError, TokenSet};
-use crate::home::Home;
+use crate::home::{Home, profile_file_stem};
 use crate::report::{Event, Reporter};
 
 /// Most a token file may be (a set is a few KiB).
 const MAX_BYTES: usize = 64 * 1024;
+
+/// The folder of the file store and of the remembered choices.
+pub fn tokens_dir(home: &Home) -> PathBuf {
+    home.data_dir().join("tokens")
+}
+
+/// The path of a profile's file store.
+pub fn file_path(home: &Home, profile: &str) -> PathBuf {
+    tokens_dir(home).join(format!("{}.json", profile_file_stem(profile)))
+}
 
 pub struct FileStore {
     path: PathBuf,

@@ -4,6 +4,7 @@
 //! [`Session::store_login`]. Never prints and never logs a token: what happens on the way is
 //! reported through [`Reporter`], and errors name the store, not its contents.
 
+mod choice;
 mod file;
 mod keyring;
 mod lock;
@@ -166,7 +167,7 @@ impl<'a> Session<'a> {
         Ok(Session {
             home,
             profile,
-            store: store::for_profile(home, profile)?,
+            store: choice::for_profile(home, profile)?,
             reporter,
         })
     }
@@ -186,7 +187,7 @@ impl<'a> Session<'a> {
         Ok(Session {
             home,
             profile,
-            store: store::for_login(home, profile, choice, reporter)?,
+            store: choice::for_login(home, profile, choice, reporter)?,
             reporter,
         })
     }
@@ -262,7 +263,7 @@ impl<'a> Session<'a> {
     /// Stores a login's verified tokens and remembers where they went.
     pub fn store_login(&self, tokens: &TokenSet) -> Result<()> {
         self.store.save(tokens, self.reporter)?;
-        store::remember(
+        choice::remember(
             self.home,
             &self.profile.name,
             self.store.kind(),
@@ -300,7 +301,7 @@ impl<'a> Session<'a> {
             None => Ok(false),
         };
         self.store.delete()?;
-        store::forget(self.home, &self.profile.name)?;
+        choice::forget(self.home, &self.profile.name)?;
         Ok(LogoutOutcome {
             was_logged_in: tokens.is_some(),
             revoked,

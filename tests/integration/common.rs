@@ -592,7 +592,7 @@ impl Drop for Local {
 
 /// A blocking HTTP client that does not follow redirects.
 pub fn http() -> reqwest::blocking::Client {
-    cwsauth::http::install_tls_provider();
+    cwsauth::tls::install_tls_provider();
     reqwest::blocking::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()

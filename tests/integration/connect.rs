@@ -758,7 +758,7 @@ pub(crate) fn make_pki(dir: &std::path::Path) {
 fn mtls_echo(dir: &std::path::Path) -> u16 {
     use rustls::pki_types::pem::PemObject;
     use rustls::pki_types::{CertificateDer, PrivateKeyDer};
-    cwsauth::http::install_tls_provider();
+    cwsauth::tls::install_tls_provider();
     let mut roots = rustls::RootCertStore::empty();
     for cert in CertificateDer::pem_file_iter(dir.join("ca.pem")).unwrap() {
         roots.add(cert.unwrap()).unwrap();

@@ -264,7 +264,7 @@ fn https_server(dir: &std::path::Path, body: String) -> u16 {
     use rustls::pki_types::pem::PemObject;
     use rustls::pki_types::{CertificateDer, PrivateKeyDer};
     use std::io::{BufRead, Write};
-    cwsauth::http::install_tls_provider();
+    cwsauth::tls::install_tls_provider();
     let chain: Vec<_> = CertificateDer::pem_file_iter(dir.join("server.pem"))
         .unwrap()
         .map(Result::unwrap)

@@ -8,7 +8,7 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::Value;
 
-use crate::checks::{ErrorKind, VerifyError};
+use crate::error::{ErrorKind, VerifyError};
 
 /// JWKS documents larger than this are refused; readers should stop reading past it.
 pub const MAX_JWKS_BYTES: usize = 1024 * 1024;

@@ -38,14 +38,14 @@
 
 pub mod authorizer;
 mod checks;
+mod error;
 mod keys;
 #[cfg(feature = "signing")]
 pub mod signing;
 pub mod time;
 mod token;
 
-pub use checks::{
-    Checks, ClientIds, ErrorKind, Rejection, TokenUse, Verified, VerifyError, number, verify,
-};
+pub use checks::{Checks, ClientIds, Rejection, TokenUse, Verified, number, verify};
+pub use error::{ErrorKind, VerifyError};
 pub use keys::{KeySet, KeySource, MAX_JWKS_BYTES, PublicKey, kid_not_found};
 pub use token::{Decoded, MAX_TOKEN_BYTES, decode, strip_token};

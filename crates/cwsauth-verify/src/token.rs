@@ -5,7 +5,7 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::{Map, Value};
 
-use crate::checks::{ErrorKind, VerifyError};
+use crate::error::{ErrorKind, VerifyError};
 
 /// Tokens larger than this are refused before any parsing (Cognito tokens are 1-2 KiB).
 pub const MAX_TOKEN_BYTES: usize = 16 * 1024;

@@ -9,7 +9,7 @@ use hyper::body::Incoming;
 use hyper::{HeaderMap, Request, Response};
 use serde_json::{Value, json};
 
-use super::http::{self, Body, get, oauth_error};
+use super::respond::{self, Body, get, oauth_error};
 use super::tokens::{self, Grant, Issued};
 use super::{AppClient, Emulator, M2M_SCOPE};
 
@@ -45,7 +45,7 @@ fn authenticate<'a>(
     headers: &HeaderMap,
     form: &[(String, String)],
 ) -> Result<&'a AppClient, Response<Body>> {
-    let (client_id, secret) = match http::basic_auth(headers) {
+    let (client_id, secret) = match respond::basic_auth(headers) {
         Some((id, secret)) => (id, Some(secret)),
         None => (
             get(form, "client_id").unwrap_or("").to_string(),
@@ -82,7 +82,7 @@ fn token_response(issued: Issued, refresh_token: Option<String>) -> Response<Bod
     if let Some(refresh) = refresh_token {
         body["refresh_token"] = json!(refresh);
     }
-    http::json(200, &body)
+    respond::json(200, &body)
 }
 
 pub async fn token(emu: &Emulator, req: Request<Incoming>) -> Response<Body> {
@@ -91,14 +91,14 @@ pub async fn token(emu: &Emulator, req: Request<Incoming>) -> Response<Body> {
         .get(hyper::header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
-    let (parts, bytes) = match http::read_body(req).await {
+    let (parts, bytes) = match respond::read_body(req).await {
         Ok(x) => x,
         Err(resp) => return resp,
     };
     if !is_form {
         return oauth_error(400, "invalid_request");
     }
-    let form = http::parse_pairs(&String::from_utf8_lossy(&bytes));
+    let form = respond::parse_pairs(&String::from_utf8_lossy(&bytes));
     let client = match authenticate(emu, &parts.headers, &form) {
         Ok(c) => c,
         Err(resp) => return resp,
@@ -138,7 +138,7 @@ fn authorization_code(
     let Some(user) = emu.user(&grant.username) else {
         return oauth_error(400, "invalid_grant");
     };
-    let origin_jti = tokens::uuid();
+    let origin_jti = super::ids::uuid();
     let issued = tokens::issue(
         emu,
         &Grant {
@@ -173,7 +173,7 @@ pub(crate) fn new_refresh_token(
     auth_time: i64,
     always_id_token: bool,
 ) -> String {
-    let token = tokens::random_token(48);
+    let token = super::ids::random_token(48);
     emu.state().refresh_tokens.insert(
         token.clone(),
         RefreshGrant {
@@ -283,11 +283,11 @@ pub(crate) fn revoke_refresh_token(
 }
 
 pub async fn revoke(emu: &Emulator, req: Request<Incoming>) -> Response<Body> {
-    let (parts, bytes) = match http::read_body(req).await {
+    let (parts, bytes) = match respond::read_body(req).await {
         Ok(x) => x,
         Err(resp) => return resp,
     };
-    let form = http::parse_pairs(&String::from_utf8_lossy(&bytes));
+    let form = respond::parse_pairs(&String::from_utf8_lossy(&bytes));
     let client = match authenticate(emu, &parts.headers, &form) {
         Ok(c) => c,
         Err(resp) => return resp,
@@ -296,7 +296,7 @@ pub async fn revoke(emu: &Emulator, req: Request<Incoming>) -> Response<Body> {
         return oauth_error(400, "invalid_request");
     };
     match revoke_refresh_token(emu, client, token) {
-        Ok(()) => http::response(200, "application/json;charset=UTF-8", ""),
+        Ok(()) => respond::response(200, "application/json;charset=UTF-8", ""),
         Err(error) => oauth_error(400, error),
     }
 }
@@ -345,7 +345,7 @@ pub fn userinfo(emu: &Emulator, req: &Request<Incoming>) -> Response<Body> {
     let Some(user) = emu.user(username) else {
         return oauth_error(401, "invalid_token");
     };
-    http::json(
+    respond::json(
         200,
         &json!({
             "sub": user.sub,

@@ -43,7 +43,7 @@ pub fn generate(dir: &Path) -> Result<LocalTls, String> {
     let ca_file = dir.join("local-ca.pem");
     crate::fsutil::write_atomic(&ca_file, ca_cert.pem().as_bytes(), 0o600)
         .map_err(|e| format!("cannot write the emulator's CA: {e}"))?;
-    crate::http::install_tls_provider();
+    crate::tls::install_tls_provider();
     let config = rustls::ServerConfig::builder()
         .with_no_client_auth()
         .with_single_cert(

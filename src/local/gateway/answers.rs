@@ -1,0 +1,105 @@
+//! What API Gateway answers in its own words: refused handshakes (401, 403, 500, a `$connect`
+//! function's own status), the `101 Switching Protocols`, the frames it sends for failed
+//! integrations, and close frames.
+
+use serde_json::{Value, json};
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::tungstenite::protocol::CloseFrame;
+use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
+
+/// A refused handshake, in API Gateway's words.
+pub fn refusal(status: u16, body: &Value, error_type: Option<&str>) -> Vec<u8> {
+    let reason = match status {
+        400 => "Bad Request",
+        401 => "Unauthorized",
+        403 => "Forbidden",
+        500 => "Internal Server Error",
+        502 => "Bad Gateway",
+        _ => "Error",
+    };
+    let body = body.to_string();
+    let mut text = format!(
+        "HTTP/1.1 {status} {reason}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nx-amzn-RequestId: {}\r\n",
+        body.len(),
+        super::super::ids::uuid()
+    );
+    if let Some(t) = error_type {
+        text.push_str(&format!("x-amzn-ErrorType: {t}\r\n"));
+    }
+    text.push_str("Connection: close\r\n\r\n");
+    text.push_str(&body);
+    text.into_bytes()
+}
+
+/// API Gateway's answer to a refused `$connect`: 401 Unauthorized, 403 Forbidden, or 500 for
+/// an authorizer it could not use.
+pub fn refusal_for(status: u16) -> Vec<u8> {
+    match status {
+        401 => refusal(
+            401,
+            &json!({"message": "Unauthorized"}),
+            Some("UnauthorizedException"),
+        ),
+        403 => forbidden(),
+        _ => refusal(
+            500,
+            &json!({"message": null}),
+            Some("AuthorizerConfigurationException"),
+        ),
+    }
+}
+
+/// 403 Forbidden, as for a path that names no stage.
+pub fn forbidden() -> Vec<u8> {
+    refusal(
+        403,
+        &json!({"message": "Forbidden"}),
+        Some("ForbiddenException"),
+    )
+}
+
+/// 400 Bad Request, as for an upgrade without a key.
+pub fn bad_request() -> Vec<u8> {
+    refusal(400, &json!({"message": "Bad Request"}), None)
+}
+
+/// The answer that opens the connection.
+pub fn switching_protocols(key: &str, subprotocol: Option<&str>) -> Vec<u8> {
+    let mut response = format!(
+        "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: {}\r\n",
+        tokio_tungstenite::tungstenite::handshake::derive_accept_key(key.as_bytes())
+    );
+    if let Some(p) = subprotocol {
+        response.push_str(&format!("Sec-WebSocket-Protocol: {p}\r\n"));
+    }
+    response.push_str("\r\n");
+    response.into_bytes()
+}
+
+/// `{"message": "Internal server error", "connectionId":"…", "requestId":"…"}`, byte for byte
+/// as API Gateway sends it.
+pub fn gateway_frame(message: &str, connection_id: &str, request_id: &str) -> String {
+    format!(
+        "{{\"message\": \"{message}\", \"connectionId\":\"{connection_id}\", \"requestId\":\"{request_id}\"}}"
+    )
+}
+
+/// `statusCode` of a Lambda proxy result (a missing one is 200).
+pub fn status_of(result: &Value) -> u16 {
+    result
+        .get("statusCode")
+        .and_then(|s| {
+            s.as_u64()
+                .or_else(|| s.as_str().and_then(|t| t.parse().ok()))
+        })
+        .and_then(|s| u16::try_from(s).ok())
+        .unwrap_or(200)
+}
+
+/// A close frame.
+pub fn close(code: CloseCode, reason: &str) -> Message {
+    Message::Close(Some(CloseFrame {
+        code,
+        reason: reason.to_string().into(),
+    }))
+}
