@@ -703,25 +703,26 @@ pub struct LocalArgs {
     #[arg(
         long = "function",
         value_name = "NAME=COMMAND|URL",
+        value_parser = crate::local::config::function,
         help_heading = "Your functions"
     )]
-    pub functions: Vec<String>,
+    pub functions: Vec<crate::local::functions::FunctionSpec>,
     /// An environment variable of a function (repeatable).
-    #[arg(long, value_name = "NAME:KEY=VALUE", help_heading = "Your functions")]
-    pub function_env: Vec<String>,
+    #[arg(long, value_name = "NAME:KEY=VALUE", value_parser = crate::local::config::named_env, help_heading = "Your functions")]
+    pub function_env: Vec<crate::local::config::NamedEnv>,
     /// A function's timeout (default 3s, Lambda's).
-    #[arg(long, value_name = "NAME=DURATION", help_heading = "Your functions")]
-    pub function_timeout: Vec<String>,
+    #[arg(long, value_name = "NAME=DURATION", value_parser = crate::local::config::named_duration, help_heading = "Your functions")]
+    pub function_timeout: Vec<(String, std::time::Duration)>,
     /// Most processes of a started function at once (default 4; 1 runs one invocation at a
     /// time, in order).
-    #[arg(long, value_name = "NAME=N", help_heading = "Your functions")]
-    pub function_concurrency: Vec<String>,
+    #[arg(long, value_name = "NAME=N", value_parser = crate::local::config::named_concurrency, help_heading = "Your functions")]
+    pub function_concurrency: Vec<(String, usize)>,
     /// The folder a started function runs in.
-    #[arg(long, value_name = "NAME=DIR", help_heading = "Your functions")]
-    pub function_dir: Vec<String>,
+    #[arg(long, value_name = "NAME=DIR", value_parser = crate::local::config::named_dir, help_heading = "Your functions")]
+    pub function_dir: Vec<(String, PathBuf)>,
     /// A route and its function: KEY=NAME with KEY $connect, $disconnect, $default or your own.
-    #[arg(long, value_name = "KEY=NAME", help_heading = "Your functions")]
-    pub route: Vec<String>,
+    #[arg(long, value_name = "KEY=NAME", value_parser = crate::local::config::route, help_heading = "Your functions")]
+    pub route: Vec<(String, String)>,
     /// A route whose function's answer (its body) goes back to the client (a route response).
     #[arg(long, value_name = "KEY", help_heading = "Your functions")]
     pub two_way: Vec<String>,

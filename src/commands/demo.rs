@@ -103,7 +103,7 @@ fn run_in(home: &Home, options: &DemoArgs) -> Result<ExitCode> {
         let running = runtime
             .block_on(local::start(local::Options {
                 callback_urls: vec![callback.clone()],
-                log_requests: false,
+                log: None,
                 api,
                 ..Default::default()
             }))

@@ -2,12 +2,25 @@
 
 use crate::cli::LocalArgs;
 use crate::home::Home;
-use crate::local::api::{ApiConfig, AuthorizerConfig};
-use crate::local::{self, Emulator, LocalError, Options};
+use crate::local::api::AuthorizerConfig;
+use crate::local::{self, Emulator, LocalError, Options, SetupError, config};
 use crate::{Error, ExitCode, Result};
 
 pub fn run(home: &Home, args: LocalArgs) -> Result<ExitCode> {
-    let api = api_config(home, &args)?;
+    let flags = config::Flags {
+        functions: args.functions.clone(),
+        env: args.function_env.clone(),
+        timeouts: args.function_timeout.clone(),
+        concurrency: args.function_concurrency.clone(),
+        dirs: args.function_dir.clone(),
+        routes: args.route.clone(),
+        two_way: args.two_way.clone(),
+        authorizer: args.authorizer.clone(),
+        identity_sources: args.identity_source.clone(),
+        route_selection: args.route_selection.clone(),
+        template: args.template.clone(),
+    };
+    let resolved = config::load(&home.config_file(), &flags).map_err(setup_error)?;
     let options = Options {
         bind: args.bind,
         port: args.port,
@@ -21,8 +34,8 @@ pub fn run(home: &Home, args: LocalArgs) -> Result<ExitCode> {
         code_ttl: args.code_ttl,
         persist_dir: args.persist.then(|| home.data_dir()),
         rotate_refresh_tokens: args.rotate_refresh_tokens,
-        log_requests: true,
-        api,
+        log: Some(std::sync::Arc::new(crate::output::info)),
+        api: resolved.api,
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -37,8 +50,14 @@ pub fn run(home: &Home, args: LocalArgs) -> Result<ExitCode> {
             LocalError::Keys { .. } => Error::Local(format!(
                 "{e}: delete the file to start with new keys, or run without --persist"
             )),
-            LocalError::Api(why) => Error::Usage(why),
+            LocalError::Setup(e) => setup_error(e),
+            LocalError::Function { .. } => Error::Usage(e.to_string()),
+            _ => Error::Local(e.to_string()),
         })?;
+        // Shown once the whole configuration is known to work.
+        for w in &resolved.warnings {
+            crate::output::warn(w);
+        }
         let emu = running.emulator.clone();
         if let Some(name) = &args.write_profile {
             local::write_profiles(home, name, &emu)?;
@@ -50,145 +69,9 @@ pub fn run(home: &Home, args: LocalArgs) -> Result<ExitCode> {
     })
 }
 
-/// The API from the template, then the config file's `[local]` section, then the flags.
-fn api_config(home: &Home, args: &LocalArgs) -> Result<ApiConfig> {
-    use crate::local::functions::FunctionSpec;
-    let usage = |e: String| Error::Usage(e);
-    let section = crate::local::api::LocalSection::load(&home.config_file()).map_err(usage)?;
-    let mut config = ApiConfig::default();
-    let mut from_template = None;
-    // Shown once the whole configuration is known to work.
-    let mut warnings = Vec::new();
-    if let Some(path) = args.template.as_ref().or(section.template.as_ref()) {
-        let bytes = crate::fsutil::read_capped(path, crate::local::template::MAX_TEMPLATE)
-            .map_err(|e| Error::Usage(format!("cannot read the template: {e}")))?;
-        let text = String::from_utf8_lossy(&bytes);
-        // The issuer is known once the port is: a placeholder until the functions start.
-        let t = crate::local::template::read(
-            &text,
-            &crate::local::template::Local {
-                pool_id: local::POOL_ID,
-                client_id: local::PUBLIC_CLIENT_ID,
-                issuer: local::ISSUER_PLACEHOLDER,
-            },
-        )
-        .map_err(|e| Error::Usage(format!("{}: {e}", path.display())))?;
-        for (id, kind) in &t.not_emulated {
-            warnings.push(format!(
-                "{}: resource {id} ({kind}) is not emulated; code that uses it will not find it locally",
-                path.display()
-            ));
-        }
-        config = t.api.clone();
-        from_template = Some(t);
-    }
-    section.apply(&mut config).map_err(usage)?;
-    for text in &args.functions {
-        let spec = FunctionSpec::parse(text).map_err(usage)?;
-        config.functions.retain(|f| f.name != spec.name);
-        config.functions.push(spec);
-    }
-    let find = |config: &mut ApiConfig, name: &str| -> Result<usize> {
-        config
-            .functions
-            .iter()
-            .position(|f| f.name == name)
-            .ok_or_else(|| {
-                Error::Usage(format!(
-                    "no --function {name}=… for the settings given to it"
-                ))
-            })
-    };
-    let mut timeouts = Vec::new();
-    for text in &args.function_timeout {
-        let (name, t) = ApiConfig::parse_timeout(text).map_err(usage)?;
-        let i = find(&mut config, &name)?;
-        config.functions[i].timeout = t;
-        timeouts.push(name);
-    }
-    for text in &args.function_env {
-        let (name, k, v) = ApiConfig::parse_env(text).map_err(usage)?;
-        let i = find(&mut config, &name)?;
-        config.functions[i].env.push((k, v));
-    }
-    for text in &args.function_concurrency {
-        let (name, n) = text
-            .split_once('=')
-            .and_then(|(n, c)| {
-                Some((
-                    n,
-                    c.trim()
-                        .parse::<usize>()
-                        .ok()
-                        .filter(|c| (1..=100).contains(c))?,
-                ))
-            })
-            .ok_or_else(|| {
-                Error::Usage(format!("{text:?} is not FUNCTION=N with N from 1 to 100"))
-            })?;
-        let i = find(&mut config, name)?;
-        config.functions[i].concurrency = n;
-    }
-    for text in &args.function_dir {
-        let (name, dir) = text
-            .split_once('=')
-            .ok_or_else(|| Error::Usage(format!("{text:?} is not FUNCTION=DIR")))?;
-        let i = find(&mut config, name)?;
-        config.functions[i].cwd = Some(std::path::PathBuf::from(dir));
-    }
-    for text in &args.route {
-        let (key, function) = ApiConfig::parse_route(text).map_err(usage)?;
-        let two_way = config.routes.get(&key).is_some_and(|r| r.two_way);
-        config
-            .routes
-            .insert(key, crate::local::api::RouteConfig { function, two_way });
-    }
-    for key in &args.two_way {
-        match config.routes.get_mut(key) {
-            Some(r) => r.two_way = true,
-            None => {
-                return Err(Error::Usage(format!(
-                    "--two-way {key}: there is no route {key}"
-                )));
-            }
-        }
-    }
-    if let Some(e) = &args.route_selection {
-        config.selection = e.clone();
-    }
-    let sources = args.identity_source.clone();
-    if let Some(name) = &args.authorizer {
-        config.authorizer = AuthorizerConfig::Function {
-            function: name.clone(),
-            identity_sources: if sources.is_empty() {
-                vec![Default::default()]
-            } else {
-                sources
-            },
-        };
-    } else if let AuthorizerConfig::Function {
-        identity_sources, ..
-    } = &mut config.authorizer
-        && !sources.is_empty()
-    {
-        *identity_sources = sources;
-    }
-    // The template's handler, timeout and environment for each function it uses.
-    if let Some(t) = &from_template {
-        for (name, settings) in &t.functions {
-            let Some(spec) = config.functions.iter_mut().find(|f| &f.name == name) else {
-                return Err(Error::Usage(format!(
-                    "the template's function {name} has nothing to run it: pass --function {name}=COMMAND (or =http://HOST:PORT)"
-                )));
-            };
-            crate::local::template::apply(spec, settings, timeouts.contains(name));
-        }
-    }
-    config.check().map_err(usage)?;
-    for w in &warnings {
-        crate::output::warn(w);
-    }
-    Ok(config)
+/// A setting of the emulator that does not work is the user's to fix.
+fn setup_error(e: SetupError) -> Error {
+    Error::Usage(e.to_string())
 }
 
 async fn wait_for_shutdown() {

@@ -1,13 +1,12 @@
 //! The WebSocket API's shape, as API Gateway configures it: routes and their functions, the
-//! route selection expression, the authorizer and its identity sources. Built from flags, from
-//! the `[local]` section of `config.toml`, or from a CloudFormation template (`template.rs`).
-//! Also the rules API Gateway applies: route selection, and reading an authorizer's policy.
+//! route selection expression, the authorizer and its identity sources (layered from their
+//! sources in `config.rs`); and API Gateway's route selection.
 
 use std::collections::BTreeMap;
-use std::time::Duration;
 
 use serde_json::Value;
 
+use super::error::SetupError;
 use super::functions::FunctionSpec;
 
 /// An identity source: `route.request.header.NAME` or `route.request.querystring.NAME`, the
@@ -63,216 +62,34 @@ impl ApiConfig {
     }
 
     /// Checks that every route and the authorizer name a known function, and the expression.
-    pub fn check(&self) -> Result<(), String> {
+    pub fn check(&self) -> Result<(), SetupError> {
         let known = |name: &str| self.functions.iter().any(|f| f.name == name);
         for (key, route) in &self.routes {
             if !known(&route.function) {
-                return Err(format!(
-                    "route {key} names function {}, which no --function defines",
-                    route.function
-                ));
+                return Err(SetupError::UnknownFunction {
+                    what: format!("route {key}"),
+                    function: route.function.clone(),
+                });
             }
         }
         if let AuthorizerConfig::Function { function, .. } = &self.authorizer
             && !known(function)
         {
-            return Err(format!(
-                "the authorizer names function {function}, which no --function defines"
-            ));
+            return Err(SetupError::UnknownFunction {
+                what: "the authorizer".into(),
+                function: function.clone(),
+            });
         }
         selection_paths(&self.selection)?;
-        Ok(())
-    }
-
-    /// Parses `KEY=FUNCTION` of `--route`.
-    pub fn parse_route(text: &str) -> Result<(String, String), String> {
-        match text.split_once('=') {
-            Some((key, function)) if !key.is_empty() && !function.is_empty() => {
-                Ok((key.to_string(), function.to_string()))
-            }
-            _ => Err(format!(
-                "route {:?} is not KEY=FUNCTION (e.g. '$default=echo')",
-                crate::sanitize::excerpt(text, 60)
-            )),
-        }
-    }
-
-    /// `NAME:KEY=VALUE` of `--function-env`.
-    pub fn parse_env(text: &str) -> Result<(String, String, String), String> {
-        let bad = || {
-            format!(
-                "{:?} is not FUNCTION:KEY=VALUE",
-                crate::sanitize::excerpt(text, 60)
-            )
-        };
-        let (name, rest) = text.split_once(':').ok_or_else(bad)?;
-        let (key, value) = rest.split_once('=').ok_or_else(bad)?;
-        if name.is_empty() || key.is_empty() {
-            return Err(bad());
-        }
-        Ok((name.into(), key.into(), value.into()))
-    }
-
-    /// `NAME=DURATION` of `--function-timeout`.
-    pub fn parse_timeout(text: &str) -> Result<(String, Duration), String> {
-        let (name, d) = text.split_once('=').ok_or_else(|| {
-            format!(
-                "{:?} is not FUNCTION=DURATION",
-                crate::sanitize::excerpt(text, 60)
-            )
-        })?;
-        Ok((name.into(), crate::timefmt::parse_duration(d)?))
-    }
-}
-
-/// The `[local]` section of `config.toml`: the same settings as the flags, kept in the file.
-///
-/// ```toml
-/// [local]
-/// authorizer = "auth"
-/// identity_sources = ["route.request.header.Authorization"]
-/// [local.functions.auth]
-/// command = "python3 -m awslambdaric app.handler"   # or invoke = "http://127.0.0.1:9000#auth"
-/// dir = "functions/auth"
-/// timeout = "10s"
-/// env = { USER_POOL_ID = "us-east-1_cwsLocal1" }
-/// [local.routes]
-/// "$default" = { function = "echo", two_way = true }
-/// "sendmessage" = "echo"
-/// ```
-#[derive(Debug, Default, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct LocalSection {
-    #[serde(default)]
-    functions: BTreeMap<String, FunctionSection>,
-    #[serde(default)]
-    routes: BTreeMap<String, RouteSection>,
-    authorizer: Option<String>,
-    #[serde(default)]
-    identity_sources: Vec<String>,
-    route_selection: Option<String>,
-    pub template: Option<std::path::PathBuf>,
-}
-
-#[derive(Debug, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-struct FunctionSection {
-    command: Option<String>,
-    invoke: Option<String>,
-    dir: Option<std::path::PathBuf>,
-    timeout: Option<String>,
-    memory: Option<u32>,
-    concurrency: Option<usize>,
-    #[serde(default)]
-    env: BTreeMap<String, String>,
-}
-
-#[derive(Debug, serde::Deserialize)]
-#[serde(untagged)]
-enum RouteSection {
-    Function(String),
-    Full {
-        function: String,
-        #[serde(default)]
-        two_way: bool,
-    },
-}
-
-impl LocalSection {
-    /// The section of the config file at `path`, if it has one.
-    pub fn load(path: &std::path::Path) -> Result<LocalSection, String> {
-        let bytes = match crate::fsutil::read_capped(path, crate::profile::MAX_CONFIG_BYTES) {
-            Ok(b) => b,
-            Err(e) if e.is_not_found() => return Ok(LocalSection::default()),
-            Err(e) => return Err(format!("cannot read config file: {e}")),
-        };
-        let text = String::from_utf8_lossy(&bytes);
-        let doc: toml_edit::DocumentMut = text.parse().map_err(|e: toml_edit::TomlError| {
-            format!("config file {}: {}", path.display(), e.message())
-        })?;
-        let Some(item) = doc.get("local") else {
-            return Ok(LocalSection::default());
-        };
-        let section = toml_edit::DocumentMut::from(item.as_table().cloned().unwrap_or_default());
-        toml_edit::de::from_document(section).map_err(|e| {
-            format!(
-                "config file {}, [local]: {}",
-                path.display(),
-                crate::sanitize::excerpt(e.message(), 200)
-            )
-        })
-    }
-
-    /// Adds the section's settings to `config`.
-    pub fn apply(&self, config: &mut ApiConfig) -> Result<(), String> {
-        for (name, f) in &self.functions {
-            let runner = match (&f.command, &f.invoke) {
-                (Some(c), None) => c.clone(),
-                (None, Some(url)) => url.clone(),
-                _ => {
-                    return Err(format!(
-                        "[local.functions.{name}] needs one of command or invoke"
-                    ));
-                }
-            };
-            let mut spec = FunctionSpec::parse(&format!("{name}={runner}"))?;
-            spec.cwd = f.dir.clone();
-            if let Some(t) = &f.timeout {
-                spec.timeout = crate::timefmt::parse_duration(t)?;
-            }
-            if let Some(m) = f.memory {
-                spec.memory_mb = m;
-            }
-            if let Some(c) = f.concurrency {
-                if !(1..=100).contains(&c) {
-                    return Err(format!(
-                        "[local.functions.{name}] concurrency must be from 1 to 100"
-                    ));
-                }
-                spec.concurrency = c;
-            }
-            spec.env = f.env.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
-            config.functions.retain(|x| x.name != *name);
-            config.functions.push(spec);
-        }
-        for (key, route) in &self.routes {
-            let (function, two_way) = match route {
-                RouteSection::Function(f) => (f.clone(), false),
-                RouteSection::Full { function, two_way } => (function.clone(), *two_way),
-            };
-            config
-                .routes
-                .insert(key.clone(), RouteConfig { function, two_way });
-        }
-        if let Some(e) = &self.route_selection {
-            config.selection = e.clone();
-        }
-        if let Some(name) = &self.authorizer {
-            let sources = if self.identity_sources.is_empty() {
-                vec![Identity::default()]
-            } else {
-                self.identity_sources
-                    .iter()
-                    .map(|s| Identity::parse(s))
-                    .collect::<Result<_, _>>()?
-            };
-            config.authorizer = AuthorizerConfig::Function {
-                function: name.clone(),
-                identity_sources: sources,
-            };
-        }
         Ok(())
     }
 }
 
 /// The JSON paths of a selection expression: `$request.body.action` or templates such as
 /// `${request.body.service}/${request.body.action}`; literals are kept.
-fn selection_paths(expression: &str) -> Result<Vec<Part>, String> {
-    let bad = || {
-        format!(
-            "route selection expression {:?} is not $request.body.PATH (or ${{request.body.PATH}} in a template)",
-            crate::sanitize::excerpt(expression, 100)
-        )
+fn selection_paths(expression: &str) -> Result<Vec<Part>, SetupError> {
+    let bad = || SetupError::Selection {
+        expression: crate::sanitize::excerpt(expression, 100),
     };
     if let Some(path) = expression.strip_prefix("$request.body.") {
         if path.is_empty() {

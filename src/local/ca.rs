@@ -9,6 +9,8 @@ use std::sync::Arc;
 
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
 
+use super::error::LocalError;
+
 /// The emulator's certificate authority and server configuration.
 pub struct LocalTls {
     pub acceptor: tokio_rustls::TlsAcceptor,
@@ -18,9 +20,11 @@ pub struct LocalTls {
 
 /// Makes a CA and a server certificate, writes the CA to `dir/local-ca.pem` (0600 in a 0700
 /// folder) and returns the acceptor.
-pub fn generate(dir: &Path) -> Result<LocalTls, String> {
+pub fn generate(dir: &Path) -> Result<LocalTls, LocalError> {
     use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, KeyPair, KeyUsagePurpose};
-    let fail = |what: &str, e: rcgen::Error| format!("cannot make the emulator's TLS {what}: {e}");
+    let fail = |what: &str, e: rcgen::Error| {
+        LocalError::Ca(format!("cannot make the emulator's TLS {what}: {e}"))
+    };
     let ca_key = KeyPair::generate().map_err(|e| fail("CA key", e))?;
     let mut ca = CertificateParams::new(Vec::<String>::new()).map_err(|e| fail("CA", e))?;
     ca.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
@@ -42,7 +46,7 @@ pub fn generate(dir: &Path) -> Result<LocalTls, String> {
 
     let ca_file = dir.join("local-ca.pem");
     crate::fsutil::write_atomic(&ca_file, ca_cert.pem().as_bytes(), 0o600)
-        .map_err(|e| format!("cannot write the emulator's CA: {e}"))?;
+        .map_err(|e| LocalError::Ca(format!("cannot write the emulator's CA: {e}")))?;
     crate::tls::install_tls_provider();
     let config = rustls::ServerConfig::builder()
         .with_no_client_auth()
@@ -53,7 +57,7 @@ pub fn generate(dir: &Path) -> Result<LocalTls, String> {
             ],
             PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key.serialize_der())),
         )
-        .map_err(|e| format!("cannot use the emulator's TLS certificate: {e}"))?;
+        .map_err(|e| LocalError::Ca(format!("cannot use the emulator's TLS certificate: {e}")))?;
     Ok(LocalTls {
         acceptor: tokio_rustls::TlsAcceptor::from(Arc::new(config)),
         ca_file,

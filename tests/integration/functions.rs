@@ -937,7 +937,8 @@ fn templates_and_function_settings_that_cannot_work_are_one_line_each() {
     );
     assert_eq!(
         run(&["--function", "noequals"]),
-        "cwsauth: error: function \"noequals\" is not NAME=COMMAND or NAME=http://HOST:PORT[#FUNCTION]\n"
+        // Checked when clap parses it, so the line names the flag and where to read more.
+        "cwsauth: error: invalid value 'noequals' for '--function <NAME=COMMAND|URL>': function \"noequals\" is not NAME=COMMAND or NAME=http://HOST:PORT[#FUNCTION] (see `cwsauth local --help`)\n"
     );
     assert!(
         run(&["--function", "a=http://192.0.2.1:9000"]).starts_with("cwsauth: error: "),

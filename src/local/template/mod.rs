@@ -7,17 +7,20 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use super::api::{ApiConfig, AuthorizerConfig, Identity, RouteConfig};
-use super::functions::FunctionSpec;
-use super::ids::{ACCOUNT, REGION};
+use super::error::{SetupError, TemplateError};
+pub use resolve::Local;
+use resolve::{Resolver, err};
+
+mod resolve;
 
 /// Largest template read (CloudFormation's own limit is 1 MB).
 pub const MAX_TEMPLATE: usize = 1024 * 1024;
 
 /// What reading a template gives: the API, and each function's settings (without a runner).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct FromTemplate {
     pub api: ApiConfig,
     /// Logical ids of the functions the API uses, with their handler, timeout, memory and
@@ -58,194 +61,6 @@ pub struct FunctionSettings {
     pub env: Vec<(String, String)>,
 }
 
-/// What the pool's resources stand for locally.
-pub struct Local<'a> {
-    pub pool_id: &'a str,
-    pub client_id: &'a str,
-    pub issuer: &'a str,
-}
-
-struct Resolver<'a> {
-    resources: &'a Map<String, Value>,
-    parameters: Map<String, Value>,
-    local: &'a Local<'a>,
-}
-
-fn err(id: &str, why: impl std::fmt::Display) -> String {
-    format!("template resource {id}: {why}")
-}
-
-impl Resolver<'_> {
-    fn kind(&self, id: &str) -> Option<&str> {
-        self.resources.get(id)?.get("Type")?.as_str()
-    }
-
-    /// `Ref` of a resource or a parameter.
-    fn reference(&self, at: &str, name: &str) -> Result<String, String> {
-        match name {
-            "AWS::Region" => return Ok(REGION.into()),
-            "AWS::AccountId" => return Ok(ACCOUNT.into()),
-            "AWS::Partition" => return Ok("aws".into()),
-            "AWS::StackName" => return Ok("cwsauth-local".into()),
-            "AWS::URLSuffix" => return Ok("amazonaws.com".into()),
-            "AWS::NoValue" => return Ok(String::new()),
-            _ => {}
-        }
-        if let Some(p) = self.parameters.get(name) {
-            return match p.get("Default") {
-                Some(Value::String(s)) => Ok(s.clone()),
-                Some(v @ (Value::Number(_) | Value::Bool(_))) => Ok(v.to_string()),
-                _ => Err(err(
-                    at,
-                    format!("parameter {name} has no Default to use locally"),
-                )),
-            };
-        }
-        match self.kind(name) {
-            Some("AWS::Cognito::UserPool") => Ok(self.local.pool_id.into()),
-            Some("AWS::Cognito::UserPoolClient") => Ok(self.local.client_id.into()),
-            Some("AWS::ApiGatewayV2::Api") => Ok(super::ids::API_ID.into()),
-            // Functions, integrations, authorizers, routes: their logical id names them.
-            Some(_) => Ok(name.into()),
-            None => Err(err(
-                at,
-                format!("Ref to {name}, which is neither a resource nor a parameter"),
-            )),
-        }
-    }
-
-    /// `Fn::GetAtt` of the attributes the emulator can give.
-    fn attribute(&self, at: &str, id: &str, attr: &str) -> Result<String, String> {
-        match (self.kind(id), attr) {
-            (Some("AWS::Lambda::Function"), "Arn") => {
-                Ok(format!("arn:aws:lambda:{REGION}:{ACCOUNT}:function:{id}"))
-            }
-            (Some("AWS::Cognito::UserPool"), "ProviderURL") => Ok(self
-                .local
-                .issuer
-                .trim_start_matches("https://")
-                .trim_start_matches("http://")
-                .into()),
-            (Some("AWS::Cognito::UserPool"), "Arn") => Ok(format!(
-                "arn:aws:cognito-idp:{REGION}:{ACCOUNT}:userpool/{}",
-                self.local.pool_id
-            )),
-            (Some("AWS::ApiGatewayV2::Api"), "ApiEndpoint") => Ok(format!(
-                "wss://{}.execute-api.{REGION}.amazonaws.com",
-                super::ids::API_ID
-            )),
-            (Some("AWS::ApiGatewayV2::Api"), "ApiId") => Ok(super::ids::API_ID.into()),
-            (Some(kind), _) => Err(err(
-                at,
-                format!("Fn::GetAtt {id}.{attr} of a {kind} cannot be resolved locally"),
-            )),
-            (None, _) => Err(err(
-                at,
-                format!("Fn::GetAtt of {id}, which is not a resource"),
-            )),
-        }
-    }
-
-    /// A value with its intrinsic functions resolved to a string.
-    fn string(&self, at: &str, v: &Value) -> Result<String, String> {
-        match v {
-            Value::String(s) => Ok(s.clone()),
-            Value::Number(n) => Ok(n.to_string()),
-            Value::Bool(b) => Ok(b.to_string()),
-            Value::Object(o) if o.len() == 1 => {
-                let (f, arg) = o
-                    .iter()
-                    .next()
-                    .map(|(k, v)| (k.as_str(), v))
-                    .unwrap_or(("", v));
-                match f {
-                    "Ref" => self.reference(at, arg.as_str().unwrap_or("")),
-                    "Fn::GetAtt" => {
-                        let (id, attr) = match arg {
-                            Value::Array(a) if a.len() == 2 => (
-                                a[0].as_str().unwrap_or("").to_string(),
-                                a[1].as_str().unwrap_or("").to_string(),
-                            ),
-                            Value::String(s) => match s.split_once('.') {
-                                Some((i, a)) => (i.to_string(), a.to_string()),
-                                None => return Err(err(at, "Fn::GetAtt needs RESOURCE.ATTRIBUTE")),
-                            },
-                            _ => return Err(err(at, "Fn::GetAtt needs [RESOURCE, ATTRIBUTE]")),
-                        };
-                        self.attribute(at, &id, &attr)
-                    }
-                    "Fn::Join" => {
-                        let Some([sep, Value::Array(items)]) = arg.as_array().map(Vec::as_slice)
-                        else {
-                            return Err(err(at, "Fn::Join needs [SEPARATOR, [VALUES]]"));
-                        };
-                        let parts = items
-                            .iter()
-                            .map(|i| self.string(at, i))
-                            .collect::<Result<Vec<_>, _>>()?;
-                        Ok(parts.join(sep.as_str().unwrap_or("")))
-                    }
-                    "Fn::Sub" => {
-                        let (text, vars) = match arg {
-                            Value::String(s) => (s.clone(), Map::new()),
-                            Value::Array(a) if a.len() == 2 => (
-                                a[0].as_str().unwrap_or("").to_string(),
-                                a[1].as_object().cloned().unwrap_or_default(),
-                            ),
-                            _ => {
-                                return Err(err(
-                                    at,
-                                    "Fn::Sub needs a string or [STRING, {VARIABLES}]",
-                                ));
-                            }
-                        };
-                        self.substitute(at, &text, &vars)
-                    }
-                    other => Err(err(at, format!("{other} cannot be resolved locally"))),
-                }
-            }
-            _ => Err(err(
-                at,
-                format!(
-                    "{} is not a value the emulator can use",
-                    crate::sanitize::excerpt(&v.to_string(), 80)
-                ),
-            )),
-        }
-    }
-
-    /// `${Name}`, `${Resource.Attribute}` and `${!Literal}` of `Fn::Sub`.
-    fn substitute(
-        &self,
-        at: &str,
-        text: &str,
-        vars: &Map<String, Value>,
-    ) -> Result<String, String> {
-        let mut out = String::new();
-        let mut rest = text;
-        while let Some(start) = rest.find("${") {
-            out.push_str(&rest[..start]);
-            let end = rest[start..]
-                .find('}')
-                .map(|e| e + start)
-                .ok_or_else(|| err(at, "Fn::Sub has a ${ without its }"))?;
-            let name = &rest[start + 2..end];
-            if let Some(literal) = name.strip_prefix('!') {
-                out.push_str(&format!("${{{literal}}}"));
-            } else if let Some(v) = vars.get(name) {
-                out.push_str(&self.string(at, v)?);
-            } else if let Some((id, attr)) = name.split_once('.') {
-                out.push_str(&self.attribute(at, id, attr)?);
-            } else {
-                out.push_str(&self.reference(at, name)?);
-            }
-            rest = &rest[end + 1..];
-        }
-        out.push_str(rest);
-        Ok(out)
-    }
-}
-
 /// The logical id of the function an `…/functions/{arn}/invocations` URI or an ARN names.
 fn function_of(uri: &str) -> Option<String> {
     let arn = uri
@@ -260,17 +75,17 @@ fn function_of(uri: &str) -> Option<String> {
 
 /// Reads a template's API. Resources of other types are ignored unless something the API
 /// needs refers to them in a way the emulator cannot resolve.
-pub fn read(text: &str, local: &Local<'_>) -> Result<FromTemplate, String> {
+pub fn read(text: &str, local: &Local<'_>) -> Result<FromTemplate, TemplateError> {
     let doc: Value = serde_json::from_str(text).map_err(|e| {
-        format!(
+        TemplateError::Document(format!(
             "the template is not JSON ({}); YAML templates: convert them first (e.g. cfn-flip)",
             crate::sanitize::excerpt(&e.to_string(), 100)
-        )
+        ))
     })?;
     let resources = doc
         .get("Resources")
         .and_then(Value::as_object)
-        .ok_or("the template has no Resources")?;
+        .ok_or_else(|| TemplateError::Document("the template has no Resources".into()))?;
     let r = Resolver {
         resources,
         parameters: doc
@@ -293,11 +108,15 @@ pub fn read(text: &str, local: &Local<'_>) -> Result<FromTemplate, String> {
     let (api_id, api) = match apis.as_slice() {
         [one] => *one,
         [] => {
-            return Err(
+            return Err(TemplateError::Document(
                 "the template has no AWS::ApiGatewayV2::Api with ProtocolType WEBSOCKET".into(),
-            );
+            ));
         }
-        _ => return Err("the template has several WebSocket APIs; the emulator serves one".into()),
+        _ => {
+            return Err(TemplateError::Document(
+                "the template has several WebSocket APIs; the emulator serves one".into(),
+            ));
+        }
     };
     let mut config = ApiConfig::default();
     if let Some(e) = props(api).get("RouteSelectionExpression") {
@@ -415,9 +234,9 @@ pub fn read(text: &str, local: &Local<'_>) -> Result<FromTemplate, String> {
     let mut functions = BTreeMap::new();
     for name in used {
         let Some(resource) = resources.get(&name) else {
-            return Err(format!(
+            return Err(TemplateError::Document(format!(
                 "the API uses function {name}, which is not a resource of the template"
-            ));
+            )));
         };
         if resource.get("Type").and_then(Value::as_str) != Some("AWS::Lambda::Function") {
             return Err(err(
@@ -475,28 +294,23 @@ pub fn read(text: &str, local: &Local<'_>) -> Result<FromTemplate, String> {
     })
 }
 
-/// Fills a function spec from the template's settings (flags win).
-pub fn apply(spec: &mut FunctionSpec, settings: &FunctionSettings, timeout_given: bool) {
-    if let Some(t) = settings.timeout
-        && !timeout_given
-    {
-        spec.timeout = t;
-    }
-    if let Some(m) = settings.memory_mb {
-        spec.memory_mb = m;
-    }
-    if let Some(c) = settings.concurrency {
-        spec.concurrency = c;
-    }
-    let mut env = settings.env.clone();
-    if let Some(h) = &settings.handler
-        && !spec.env.iter().any(|(k, _)| k == "_HANDLER")
-    {
-        env.push(("_HANDLER".into(), h.clone()));
-    }
-    // The template's values first, the flags' after (later values win).
-    env.extend(std::mem::take(&mut spec.env));
-    spec.env = env;
+/// Reads the template at `path` (JSON, at most [`MAX_TEMPLATE`] bytes). The pool's resources
+/// stand for the emulator's own; its issuer is a placeholder until the port is known.
+pub fn load(path: &std::path::Path) -> Result<FromTemplate, SetupError> {
+    let bytes = crate::fsutil::read_capped(path, MAX_TEMPLATE).map_err(|e| SetupError::Value {
+        setting: format!("--template {}", path.display()),
+        why: format!("cannot read it: {e}"),
+    })?;
+    let text = String::from_utf8_lossy(&bytes);
+    let local = Local {
+        pool_id: crate::local::ids::POOL_ID,
+        client_id: crate::local::ids::PUBLIC_CLIENT_ID,
+        issuer: crate::local::ISSUER_PLACEHOLDER,
+    };
+    read(&text, &local).map_err(|e| SetupError::Value {
+        setting: path.display().to_string(),
+        why: e.to_string(),
+    })
 }
 
 #[cfg(test)]
@@ -588,25 +402,26 @@ mod tests {
         t["Resources"]["Auth"]["Properties"]["Environment"]["Variables"]["X"] =
             json!({"Fn::ImportValue": "shared"});
         assert_eq!(
-            read(&t.to_string(), &local()).unwrap_err(),
+            read(&t.to_string(), &local()).unwrap_err().to_string(),
             "template resource Auth: Fn::ImportValue cannot be resolved locally"
         );
         let mut t = template();
         t["Resources"]["Default"]["Properties"]["Target"] = json!("integrations/Nope");
         assert_eq!(
-            read(&t.to_string(), &local()).unwrap_err(),
+            read(&t.to_string(), &local()).unwrap_err().to_string(),
             "template resource Default: Target names integration Nope, which is not in the template"
         );
         let mut t = template();
         t["Resources"]["Auth"]["Properties"]["Environment"]["Variables"]["T"] =
             json!({"Fn::GetAtt": ["Table", "Arn"]});
         assert_eq!(
-            read(&t.to_string(), &local()).unwrap_err(),
+            read(&t.to_string(), &local()).unwrap_err().to_string(),
             "template resource Auth: Fn::GetAtt Table.Arn of a AWS::DynamoDB::Table cannot be resolved locally"
         );
         assert!(
             read("Resources: {}", &local())
                 .unwrap_err()
+                .to_string()
                 .starts_with("the template is not JSON")
         );
     }

@@ -1,0 +1,482 @@
+//! A started function's processes and its queue of invocations. Like Lambda, which gives
+//! concurrent invocations sandboxes of their own, it starts another process (up to the
+//! function's concurrency) when an invocation finds none free. Each process has a Runtime API
+//! listener of its own (`runtime_api.rs`), so the pool knows which process holds which
+//! invocation; a process's timeout or death fails what it held and nothing else.
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use http_body_util::Full;
+use hyper::Response;
+use serde_json::Value;
+use tokio::sync::{Notify, oneshot};
+
+use super::process::{self, Launch};
+use super::runtime_api::{ApiError, header};
+use super::spec::{FunctionSpec, Source};
+use super::{FunctionError, Log, Outcome};
+use crate::local::ids::REGION;
+
+/// Whether another process should start: more invocations wait than there are processes free
+/// (or about to be: starting, waiting in `/next`, or on their way back there), and the function
+/// is below its concurrency.
+pub fn should_start(queued: usize, free: usize, running: usize, concurrency: usize) -> bool {
+    queued > free && running < concurrency
+}
+
+/// One invocation waiting for, or held by, a process of the function.
+struct Invocation {
+    id: String,
+    event: Bytes,
+    timeout: Duration,
+    /// Told when a process takes the invocation: its timeout starts then.
+    taken: Option<oneshot::Sender<()>>,
+    reply: oneshot::Sender<Outcome>,
+}
+
+/// Takes a queued invocation out of the queue when its caller stops waiting.
+struct Unqueue {
+    host: Arc<Host>,
+    id: String,
+}
+
+impl Drop for Unqueue {
+    fn drop(&mut self) {
+        self.host.state().queue.retain(|i| i.id != self.id);
+    }
+}
+
+/// The started function: its queue and its processes.
+pub struct Host {
+    spec: FunctionSpec,
+    env: Vec<(String, String)>,
+    log: Log,
+    state: Mutex<HostState>,
+    /// Wakes a waiting `/next` when an invocation is queued.
+    queued: Notify,
+}
+
+#[derive(Default)]
+struct HostState {
+    queue: VecDeque<Invocation>,
+    processes: HashMap<u64, Process>,
+    /// Numbers the processes, so that an old one's exit never touches a new one.
+    started: u64,
+    /// The emulator stops: no process starts again.
+    stopped: bool,
+}
+
+/// One process of the function. It is counted from the moment its start is decided, so two
+/// invocations arriving together never start more than the concurrency allows.
+#[derive(Default)]
+struct Process {
+    /// The invocation it holds (after `/next`, until it answers).
+    current: Option<Invocation>,
+    /// When it started, until its first `/next` (its init time).
+    starting: Option<Instant>,
+    /// What `/init/error` reported for it.
+    init_error: Option<ApiError>,
+    /// Ends the process.
+    kill: Option<oneshot::Sender<()>>,
+    /// Its Runtime API server.
+    server: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl Host {
+    pub fn new(spec: &FunctionSpec, env: Vec<(String, String)>, log: Log) -> Arc<Host> {
+        Arc::new(Host {
+            spec: spec.clone(),
+            env,
+            log,
+            state: Mutex::new(HostState::default()),
+            queued: Notify::new(),
+        })
+    }
+
+    fn state(&self) -> std::sync::MutexGuard<'_, HostState> {
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The environment a function process sees: the standard Lambda variables (the ones the
+    /// runtime interface clients refuse to start without included), then the emulator's, then
+    /// the spec's own.
+    fn environment(&self, api: &str) -> Vec<(String, String)> {
+        let name = &self.spec.name;
+        let task_root = self
+            .spec
+            .cwd
+            .clone()
+            .or_else(|| std::env::current_dir().ok())
+            .map(|p| p.display().to_string())
+            .unwrap_or_default();
+        let mut env = vec![
+            ("AWS_LAMBDA_RUNTIME_API".to_string(), api.to_string()),
+            ("AWS_LAMBDA_FUNCTION_NAME".into(), name.clone()),
+            ("AWS_LAMBDA_FUNCTION_VERSION".into(), "$LATEST".into()),
+            (
+                "AWS_LAMBDA_FUNCTION_MEMORY_SIZE".into(),
+                self.spec.memory_mb.to_string(),
+            ),
+            (
+                "AWS_LAMBDA_LOG_GROUP_NAME".into(),
+                format!("/aws/lambda/{name}"),
+            ),
+            (
+                "AWS_LAMBDA_LOG_STREAM_NAME".into(),
+                format!("local/[$LATEST]{}", crate::local::ids::random_token(8)),
+            ),
+            ("AWS_LAMBDA_INITIALIZATION_TYPE".into(), "on-demand".into()),
+            ("AWS_REGION".into(), REGION.into()),
+            ("AWS_DEFAULT_REGION".into(), REGION.into()),
+            (
+                "AWS_EXECUTION_ENV".into(),
+                "AWS_Lambda_cwsauth_local".into(),
+            ),
+            ("_HANDLER".into(), self.spec.handler()),
+            ("LAMBDA_TASK_ROOT".into(), task_root.clone()),
+            ("LAMBDA_RUNTIME_DIR".into(), task_root),
+            ("TZ".into(), ":UTC".into()),
+            // Any credentials do locally; SDKs refuse to sign without some.
+            ("AWS_ACCESS_KEY_ID".into(), "AKIDLOCAL".into()),
+            ("AWS_SECRET_ACCESS_KEY".into(), "local-secret".into()),
+            ("AWS_SESSION_TOKEN".into(), "local-session".into()),
+        ];
+        env.extend(self.env.iter().cloned());
+        env.extend(self.spec.env.iter().cloned());
+        env
+    }
+
+    /// Starts processes while [`should_start`] says so.
+    fn scale(self: &Arc<Self>) -> Result<(), FunctionError> {
+        loop {
+            let number = {
+                let mut state = self.state();
+                if state.stopped {
+                    return Err(FunctionError::Stopping);
+                }
+                let free = state
+                    .processes
+                    .values()
+                    .filter(|p| p.current.is_none())
+                    .count();
+                if !should_start(
+                    state.queue.len(),
+                    free,
+                    state.processes.len(),
+                    self.spec.concurrency,
+                ) {
+                    return Ok(());
+                }
+                state.started += 1;
+                let number = state.started;
+                // Counted now, under the lock: the next caller sees it.
+                state.processes.insert(
+                    number,
+                    Process {
+                        starting: Some(Instant::now()),
+                        ..Default::default()
+                    },
+                );
+                number
+            };
+            if let Err(e) = self.spawn(number) {
+                self.state().processes.remove(&number);
+                return Err(e);
+            }
+        }
+    }
+
+    /// Starts process `number` (already counted) with a Runtime API server of its own.
+    fn spawn(self: &Arc<Self>, number: u64) -> Result<(), FunctionError> {
+        let Source::Command(words) = &self.spec.source else {
+            return Err(FunctionError::Spec("not a started function".into()));
+        };
+        let listener = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.set_nonblocking(true).map(|()| l))
+            .and_then(tokio::net::TcpListener::from_std)
+            .map_err(FunctionError::Listen)?;
+        let api = listener.local_addr().map_err(FunctionError::Listen)?;
+        let launch = Launch {
+            words,
+            env: self.environment(&api.to_string()),
+            cwd: self.spec.cwd.as_deref(),
+        };
+        let mut child = process::start(launch, &self.spec.name, &self.log)?;
+        let pid = child.id();
+        let server = tokio::spawn(super::runtime_api::serve(listener, self.clone(), number));
+        let (kill, killed) = oneshot::channel::<()>();
+        {
+            let mut state = self.state();
+            match state.processes.get_mut(&number) {
+                Some(p) => {
+                    p.kill = Some(kill);
+                    p.server = Some(server);
+                }
+                None => server.abort(),
+            }
+        }
+        (self.log)(&format!(
+            "function {}: started (pid {})",
+            self.spec.name,
+            pid.unwrap_or(0)
+        ));
+        let host = self.clone();
+        tokio::spawn(async move {
+            let status = tokio::select! {
+                status = child.wait() => Some(status),
+                _ = killed => {
+                    process::end(&mut child).await;
+                    None
+                }
+            };
+            // What it started may outlive it: its group goes with it.
+            process::end_group(pid);
+            host.ended(number, status);
+        });
+        Ok(())
+    }
+
+    /// After process `number` ended by itself (`status`) or was ended: what it held fails,
+    /// and waiting invocations get a new process.
+    fn ended(
+        self: &Arc<Self>,
+        number: u64,
+        status: Option<std::io::Result<std::process::ExitStatus>>,
+    ) {
+        let mut state = self.state();
+        let Some(process) = state.processes.remove(&number) else {
+            return;
+        };
+        if let Some(server) = &process.server {
+            server.abort();
+        }
+        if state.stopped {
+            // The emulator stops: nothing waits for an answer any more.
+            for inv in state.queue.drain(..) {
+                let _ = inv
+                    .reply
+                    .send(Outcome::Crashed("the emulator stopped".into()));
+            }
+            return;
+        }
+        if let Some(status) = status {
+            let why = match status {
+                Ok(s) => process::describe_exit(s),
+                Err(e) => format!("could not be watched: {e}"),
+            };
+            // What the process held fails; a process that died before taking anything fails
+            // the first in line, so one that dies at start cannot restart forever.
+            let failed = match process.current {
+                Some(inv) => Some(inv),
+                None if process.starting.is_some() => state.queue.pop_front(),
+                None => None,
+            };
+            drop(state);
+            match failed {
+                // The invocation's failure is logged with it.
+                Some(inv) => {
+                    let _ = inv.reply.send(match process.init_error {
+                        Some(e) => Outcome::Error {
+                            error_type: e.error_type,
+                            error_message: e.error_message,
+                        },
+                        None => Outcome::Crashed(format!("{why} during the invocation")),
+                    });
+                }
+                None => (self.log)(&format!("function {}: {why}", self.spec.name)),
+            }
+        } else {
+            drop(state);
+        }
+        if let Err(why) = self.scale() {
+            let queue: Vec<_> = self.state().queue.drain(..).collect();
+            for inv in queue {
+                let _ = inv.reply.send(Outcome::Crashed(why.to_string()));
+            }
+        }
+    }
+
+    /// Ends every process; none starts again.
+    pub fn stop(&self) {
+        let mut state = self.state();
+        state.stopped = true;
+        for process in state.processes.values_mut() {
+            if let Some(kill) = process.kill.take() {
+                let _ = kill.send(());
+            }
+        }
+    }
+
+    /// Queues an invocation now (starting a process if none is free); the future is its
+    /// answer. A process takes one invocation at a time: the timeout counts from when it does.
+    pub fn enqueue(
+        self: &Arc<Self>,
+        event: &Value,
+        timeout: Duration,
+    ) -> impl Future<Output = Outcome> + Send + 'static {
+        let (reply, answer) = oneshot::channel();
+        let (taken_tx, taken) = oneshot::channel();
+        let id = crate::local::ids::uuid();
+        self.state().queue.push_back(Invocation {
+            id: id.clone(),
+            event: Bytes::from(event.to_string()),
+            timeout,
+            taken: Some(taken_tx),
+            reply,
+        });
+        self.queued.notify_one();
+        let started = self.scale();
+        if started.is_err() {
+            self.state().queue.retain(|i| i.id != id);
+        }
+        let host = self.clone();
+        async move {
+            if let Err(why) = started {
+                return Outcome::Crashed(why.to_string());
+            }
+            let unqueue = Unqueue {
+                host: host.clone(),
+                id: id.clone(),
+            };
+            // An error here means it was answered (an init error) without being taken.
+            let _ = taken.await;
+            drop(unqueue);
+            let mut answer = answer;
+            match tokio::time::timeout(timeout, &mut answer).await {
+                Ok(Ok(outcome)) => outcome,
+                Ok(Err(_)) => Outcome::Crashed("the function's host dropped the invocation".into()),
+                Err(_) => {
+                    host.end_holder(&id);
+                    Outcome::Timeout(timeout)
+                }
+            }
+        }
+    }
+
+    /// Lambda ends a timed-out sandbox: the process that holds invocation `id` is ended.
+    fn end_holder(&self, id: &str) {
+        let mut state = self.state();
+        if let Some(process) = state
+            .processes
+            .values_mut()
+            .find(|p| p.current.as_ref().is_some_and(|i| i.id == id))
+        {
+            process.current = None;
+            if let Some(kill) = process.kill.take() {
+                let _ = kill.send(());
+            }
+        }
+    }
+
+    /// `GET /next` of process `number`: waits (without a timeout, as Lambda does) for the next
+    /// invocation.
+    pub async fn next(&self, number: u64) -> Response<Full<Bytes>> {
+        let init = self
+            .state()
+            .processes
+            .get_mut(&number)
+            .and_then(|p| p.starting.take());
+        if let Some(started) = init {
+            (self.log)(&format!(
+                "function {}: ready in {} ms",
+                self.spec.name,
+                started.elapsed().as_millis()
+            ));
+        }
+        let mut inv = loop {
+            let notified = self.queued.notified();
+            if let Some(inv) = self.state().queue.pop_front() {
+                break inv;
+            }
+            notified.await;
+        };
+        let mut resp = Response::new(Full::new(inv.event.clone()));
+        let headers = resp.headers_mut();
+        let put = |headers: &mut hyper::HeaderMap, k: &'static str, v: String| {
+            if let Ok(v) = v.parse() {
+                headers.insert(k, v);
+            }
+        };
+        // Exactly application/json: the C++-based clients crash without it.
+        put(headers, "content-type", "application/json".into());
+        put(headers, header::REQUEST_ID, inv.id.clone());
+        let deadline_ms = (std::time::SystemTime::now() + inv.timeout)
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_millis())
+            .unwrap_or(0);
+        put(headers, header::DEADLINE_MS, deadline_ms.to_string());
+        put(headers, header::FUNCTION_ARN, self.spec.arn());
+        put(
+            headers,
+            header::TRACE_ID,
+            format!("{};Sampled=0", crate::local::ids::trace_root()),
+        );
+        if let Some(taken) = inv.taken.take() {
+            let _ = taken.send(());
+        }
+        let mut state = self.state();
+        match state.processes.get_mut(&number) {
+            Some(process) => process.current = Some(inv),
+            // The process ended while it waited: the invocation goes back to the front.
+            None => state.queue.push_front(inv),
+        }
+        resp
+    }
+
+    /// A `/response` or `/error` of process `number` for invocation `id`: false when the
+    /// process does not hold it.
+    pub fn complete(&self, number: u64, id: &str, outcome: Outcome) -> bool {
+        let inv = self
+            .state()
+            .processes
+            .get_mut(&number)
+            .and_then(|p| p.current.take_if(|i| i.id == id));
+        match inv {
+            Some(inv) => {
+                let _ = inv.reply.send(outcome);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// `/init/error` of process `number`: logged, and it answers what waits: what the process
+    /// holds, or the next in line.
+    pub fn init_failed(&self, number: u64, reported: ApiError) {
+        (self.log)(&format!(
+            "function {}: init failed: {}: {}",
+            self.spec.name,
+            crate::sanitize::excerpt(&reported.error_type, 100),
+            crate::sanitize::excerpt(&reported.error_message, 200)
+        ));
+        let mut state = self.state();
+        let held = state.processes.get_mut(&number).and_then(|p| {
+            p.init_error = Some(reported.clone());
+            p.current.take()
+        });
+        if let Some(inv) = held.or_else(|| state.queue.pop_front()) {
+            let _ = inv.reply.send(Outcome::Error {
+                error_type: reported.error_type,
+                error_message: reported.error_message,
+            });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_process_starts_only_for_a_waiting_invocation_within_the_concurrency() {
+        assert!(should_start(1, 0, 0, 4));
+        assert!(!should_start(1, 1, 1, 4), "a free process takes it");
+        assert!(should_start(2, 1, 1, 4));
+        assert!(!should_start(5, 0, 4, 4), "at the concurrency");
+        assert!(!should_start(0, 0, 0, 4), "nothing waits");
+        assert!(!should_start(3, 0, 1, 1));
+    }
+}

@@ -1,0 +1,196 @@
+//! The user pool's parts: its users (from `--user`, with their SRP verifiers), its two app
+//! clients, its signing keys (fresh, or kept with `--persist`), its discovery document, and the
+//! profiles that point at an emulator.
+
+use cwsauth_verify::signing::SigningKey;
+
+use super::Emulator;
+use super::error::{LocalError, SetupError};
+use super::ids::{self, M2M_SCOPE, POOL_ID};
+use crate::redacted::Secret;
+
+/// A user from `--user NAME:PASSWORD[:GROUP,…]`.
+#[derive(Debug, Clone)]
+pub struct UserSpec {
+    pub username: String,
+    pub password: Secret,
+    pub groups: Vec<String>,
+}
+
+impl UserSpec {
+    pub fn parse(text: &str) -> Result<UserSpec, SetupError> {
+        let mut parts = text.splitn(3, ':');
+        let (Some(username), Some(password)) = (parts.next(), parts.next()) else {
+            return Err(SetupError::Value {
+                setting: format!("user {:?}", text.split(':').next().unwrap_or("")),
+                why: "is not NAME:PASSWORD[:GROUP,…]".into(),
+            });
+        };
+        if username.is_empty() || password.is_empty() {
+            return Err(SetupError::Value {
+                setting: "a user".into(),
+                why: "needs a name and a password: NAME:PASSWORD[:GROUP,…]".into(),
+            });
+        }
+        let groups = parts
+            .next()
+            .map(|g| {
+                g.split(',')
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_string)
+                    .collect()
+            })
+            .unwrap_or_default();
+        Ok(UserSpec {
+            username: username.into(),
+            password: Secret::new(password),
+            groups,
+        })
+    }
+
+    /// The user every emulator has when none is given.
+    pub fn demo() -> UserSpec {
+        UserSpec {
+            username: "demo".into(),
+            password: Secret::new("Demo-Passw0rd!"),
+            groups: vec!["developers".into()],
+        }
+    }
+}
+
+/// An app client of the pool.
+#[derive(Debug, Clone)]
+pub struct AppClient {
+    pub client_id: String,
+    pub secret: Option<Secret>,
+    pub callback_urls: Vec<String>,
+    pub logout_urls: Vec<String>,
+    pub scopes: Vec<String>,
+}
+
+/// A user of the pool.
+pub(crate) struct User {
+    pub spec: UserSpec,
+    pub sub: String,
+    pub email: String,
+    pub verifier: crate::cognito::srp::Verifier,
+}
+
+impl User {
+    pub fn new(spec: UserSpec) -> User {
+        User {
+            sub: ids::uuid(),
+            email: format!("{}@example.com", spec.username),
+            verifier: crate::cognito::srp::Verifier::new(
+                ids::POOL_ID,
+                &spec.username,
+                spec.password.expose(),
+            ),
+            spec,
+        }
+    }
+}
+
+/// The two signing keys: fresh, or kept in `dir` (`--persist`).
+pub fn load_keys(dir: Option<&std::path::Path>) -> Result<(SigningKey, SigningKey), LocalError> {
+    use base64::Engine;
+    use base64::engine::general_purpose::STANDARD;
+    let generate = || -> Result<(SigningKey, SigningKey), LocalError> {
+        let err = |e: cwsauth_verify::signing::KeyError| LocalError::Keys {
+            path: "memory".into(),
+            why: e.to_string(),
+        };
+        let suffix = &ids::random_token(6);
+        Ok((
+            SigningKey::generate(format!("local-access-{suffix}")).map_err(err)?,
+            SigningKey::generate(format!("local-id-{suffix}")).map_err(err)?,
+        ))
+    };
+    let Some(dir) = dir else { return generate() };
+    let path = dir.join("local-keys.json");
+    let keys_error = |why: String| LocalError::Keys {
+        path: path.display().to_string(),
+        why,
+    };
+    match crate::fsutil::read_capped(&path, 64 * 1024) {
+        Ok(bytes) => {
+            let doc: serde_json::Value =
+                serde_json::from_slice(&bytes).map_err(|e| keys_error(e.to_string()))?;
+            let load = |name: &str| -> Result<SigningKey, LocalError> {
+                let kid = doc[name]["kid"].as_str().unwrap_or_default();
+                let der = STANDARD
+                    .decode(doc[name]["pkcs8"].as_str().unwrap_or_default())
+                    .map_err(|e| keys_error(e.to_string()))?;
+                SigningKey::from_pkcs8(kid, &der).map_err(|e| keys_error(e.to_string()))
+            };
+            Ok((load("access")?, load("id")?))
+        }
+        Err(e) if e.is_not_found() => {
+            let (access, id) = generate()?;
+            let der = |k: &SigningKey| k.pkcs8_der().map_err(|e| keys_error(e.to_string()));
+            let doc = serde_json::json!({
+                "access": {"kid": access.kid(), "pkcs8": STANDARD.encode(der(&access)?)},
+                "id": {"kid": id.kid(), "pkcs8": STANDARD.encode(der(&id)?)},
+            });
+            crate::fsutil::write_atomic(&path, doc.to_string().as_bytes(), 0o600)
+                .map_err(|e| keys_error(e.to_string()))?;
+            Ok((access, id))
+        }
+        Err(e) => Err(keys_error(e.to_string())),
+    }
+}
+
+/// Writes profile `name` (the public client) and `name-m2m` (the confidential one) pointing
+/// at this instance.
+pub fn write_profiles(
+    home: &crate::home::Home,
+    name: &str,
+    emu: &Emulator,
+) -> Result<(), crate::profile::ConfigError> {
+    use crate::profile::{ConfigFile, Key};
+    let mut file = ConfigFile::load(&home.config_file())?;
+    let common = |client_id: &str| {
+        vec![
+            (Key::Region, vec![ids::REGION.to_string()]),
+            (Key::UserPoolId, vec![POOL_ID.to_string()]),
+            (Key::ClientId, vec![client_id.to_string()]),
+            (Key::Domain, vec![emu.base_url.clone()]),
+            (Key::Issuer, vec![emu.issuer.clone()]),
+            (
+                Key::JwksUri,
+                vec![format!("{}/.well-known/jwks.json", emu.issuer)],
+            ),
+            (Key::IdpEndpoint, vec![emu.base_url.clone()]),
+            (Key::WsUrl, vec![emu.ws_url.clone()]),
+            (Key::RedirectUri, emu.public_client.callback_urls.clone()),
+        ]
+    };
+    file.update(name, &common(&emu.public_client.client_id))?;
+    let mut m2m = common(&emu.confidential_client.client_id);
+    if let Some(secret) = &emu.confidential_client.secret {
+        m2m.push((Key::ClientSecret, vec![secret.expose().to_string()]));
+    }
+    m2m.push((Key::Scopes, vec![M2M_SCOPE.to_string()]));
+    file.update(&format!("{name}-m2m"), &m2m)
+}
+
+/// The pool's discovery document (`/.well-known/openid-configuration`).
+pub fn openid_configuration(emu: &Emulator) -> serde_json::Value {
+    let base = &emu.base_url;
+    serde_json::json!({
+        "issuer": emu.issuer,
+        "authorization_endpoint": format!("{base}/oauth2/authorize"),
+        "token_endpoint": format!("{base}/oauth2/token"),
+        "userinfo_endpoint": format!("{base}/oauth2/userInfo"),
+        "revocation_endpoint": format!("{base}/oauth2/revoke"),
+        "end_session_endpoint": format!("{base}/logout"),
+        "jwks_uri": format!("{}/.well-known/jwks.json", emu.issuer),
+        "response_types_supported": ["code"],
+        "grant_types_supported": ["authorization_code", "refresh_token", "client_credentials"],
+        "scopes_supported": ["openid", "email", "phone", "profile"],
+        "subject_types_supported": ["public"],
+        "id_token_signing_alg_values_supported": ["RS256"],
+        "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
+        "code_challenge_methods_supported": ["S256"],
+    })
+}
