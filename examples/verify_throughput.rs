@@ -4,7 +4,7 @@
 
 use std::time::{Duration, Instant};
 
-use cwsauth_verify::signing::{SigningKey, jwks_document};
+use cwsauth_verify::signing::{SigningKey, access_claims, jwks_document};
 use cwsauth_verify::{self as jwt, Checks, ClientIds, KeySet, TokenUse};
 use serde_json::json;
 
@@ -15,23 +15,14 @@ fn issuer() -> String {
     format!("https://cognito-idp.us-east-1.amazonaws.com/{POOL}")
 }
 
+/// Token `i`: its own user, subject and id, valid long after the run.
 fn claims(i: usize) -> serde_json::Value {
-    json!({
-        "sub": format!("5f2c7a1e-0000-4000-8000-{i:012}"),
-        "cognito:groups": ["admin", "dev"],
-        "iss": issuer(),
-        "version": 2,
-        "client_id": CLIENT,
-        "origin_jti": "11111111-2222-3333-4444-555555555555",
-        "event_id": "66666666-7777-8888-9999-000000000000",
-        "token_use": "access",
-        "scope": "openid email profile",
-        "auth_time": 1_800_000_000,
-        "exp": 4_000_000_000i64,
-        "iat": 1_800_000_000,
-        "jti": format!("aaaaaaaa-bbbb-cccc-dddd-{i:012}"),
-        "username": format!("user{i}"),
-    })
+    let mut claims = access_claims(&issuer(), CLIENT, 1_800_000_000);
+    claims["exp"] = json!(4_000_000_000i64);
+    claims["sub"] = json!(format!("5f2c7a1e-0000-4000-8000-{i:012}"));
+    claims["jti"] = json!(format!("aaaaaaaa-bbbb-cccc-dddd-{i:012}"));
+    claims["username"] = json!(format!("user{i}"));
+    claims
 }
 
 fn main() {

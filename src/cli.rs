@@ -635,7 +635,7 @@ pub struct ConnectArgs {
     #[arg(long, value_name = "N", help_heading = "Beyond wscat")]
     pub max_messages: Option<u64>,
     /// Largest outgoing frame; longer messages are split (API Gateway: 32 KB).
-    #[arg(long, default_value_t = 32 * 1024, value_name = "BYTES", help_heading = "Beyond wscat")]
+    #[arg(long, default_value_t = crate::quotas::MAX_FRAME, value_name = "BYTES", help_heading = "Beyond wscat")]
     pub max_frame_size: usize,
 
     #[command(flatten)]

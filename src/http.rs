@@ -95,6 +95,22 @@ fn tls_for_reqwest() -> Result<rustls::ClientConfig, HttpError> {
     Ok(config)
 }
 
+/// The settings both clients share: the trust policy, timeouts, no redirects, no retries (the
+/// blocking and async builders are different types with no trait in common).
+macro_rules! configured {
+    ($builder:expr) => {
+        $builder
+            .tls_backend_preconfigured(tls_for_reqwest()?)
+            .user_agent(user_agent())
+            .connect_timeout(CONNECT_TIMEOUT)
+            .timeout(REQUEST_TIMEOUT)
+            .redirect(reqwest::redirect::Policy::none())
+            .retry(reqwest::retry::never())
+            .build()
+            .map_err(|e| HttpError::Client(crate::cause::error_chain(&e)))
+    };
+}
+
 /// The blocking client for synchronous commands (JWKS fetch, token refresh), built once per
 /// process. Building it only fails when the TLS setup does, which is reported, never replaced
 /// by a client without timeouts.
@@ -102,31 +118,13 @@ pub fn blocking_client() -> Result<reqwest::blocking::Client, HttpError> {
     static CLIENT: std::sync::OnceLock<Result<reqwest::blocking::Client, HttpError>> =
         std::sync::OnceLock::new();
     CLIENT
-        .get_or_init(|| {
-            reqwest::blocking::Client::builder()
-                .tls_backend_preconfigured(tls_for_reqwest()?)
-                .user_agent(user_agent())
-                .connect_timeout(CONNECT_TIMEOUT)
-                .timeout(REQUEST_TIMEOUT)
-                .redirect(reqwest::redirect::Policy::none())
-                .retry(reqwest::retry::never())
-                .build()
-                .map_err(|e| HttpError::Client(crate::cause::error_chain(&e)))
-        })
+        .get_or_init(|| configured!(reqwest::blocking::Client::builder()))
         .clone()
 }
 
 /// An async client for code already inside a runtime.
 pub fn async_client() -> Result<reqwest::Client, HttpError> {
-    reqwest::Client::builder()
-        .tls_backend_preconfigured(tls_for_reqwest()?)
-        .user_agent(user_agent())
-        .connect_timeout(CONNECT_TIMEOUT)
-        .timeout(REQUEST_TIMEOUT)
-        .redirect(reqwest::redirect::Policy::none())
-        .retry(reqwest::retry::never())
-        .build()
-        .map_err(|e| HttpError::Client(crate::cause::error_chain(&e)))
+    configured!(reqwest::Client::builder())
 }
 
 /// GETs `url` and reads at most `limit` bytes of a 2xx answer, stopping as soon as there

@@ -9,6 +9,7 @@ fn main() -> std::process::ExitCode {
         Err(e) => return usage_error(e),
     };
     init_logging(cli.verbose);
+    cwsauth::random::on_failure(random_failed);
     match cwsauth::commands::run(cli) {
         Ok(code) => code.into(),
         Err(error) => {
@@ -19,6 +20,12 @@ fn main() -> std::process::ExitCode {
             code.into()
         }
     }
+}
+
+/// The system's random number generator failed: nothing secret can be made, so stop.
+fn random_failed() -> ! {
+    cwsauth::output::error("the system's random number generator failed; stopping");
+    std::process::exit(cwsauth::ExitCode::Local as i32);
 }
 
 /// Help and version as clap prints them; a wrong command line as one line with clap's tip

@@ -520,6 +520,21 @@ impl Profile {
         })
     }
 
+    /// What a token of this profile's pool and app client must satisfy: the one place a
+    /// profile becomes [`cwsauth_verify::Checks`] (issuer and client; callers add scopes,
+    /// groups and leeway).
+    pub fn checks(
+        &self,
+        token_use: cwsauth_verify::TokenUse,
+    ) -> Result<cwsauth_verify::Checks, ConfigError> {
+        self.require_all(&[Key::Issuer, Key::ClientId])?;
+        Ok(cwsauth_verify::Checks::new(
+            self.require(Key::Issuer)?,
+            token_use,
+            cwsauth_verify::ClientIds::one_of([self.require(Key::ClientId)?]),
+        ))
+    }
+
     pub fn client_secret(&self) -> Option<Secret> {
         self.get(Key::ClientSecret).map(Secret::new)
     }

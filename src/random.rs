@@ -1,12 +1,24 @@
 //! Random bytes from the operating system (aws-lc). A failure means the system's random number
 //! generator is broken; nothing secret (a PKCE verifier, an SRP secret, a code) may be made
-//! from zeros then, so the process stops with one line and exit code 5 instead of going on.
+//! from zeros then, so the process must stop: the binary says how (`on_failure`, set by
+//! `main.rs`, which prints one line and exits 5); a library user without one aborts.
 
-/// Fills `buf` with random bytes, or ends the process.
+use std::sync::OnceLock;
+
+static ON_FAILURE: OnceLock<fn() -> !> = OnceLock::new();
+
+/// What to do when the generator fails; the first call wins.
+pub fn on_failure(stop: fn() -> !) {
+    let _ = ON_FAILURE.set(stop);
+}
+
+/// Fills `buf` with random bytes, or stops the process.
 pub fn fill(buf: &mut [u8]) {
     if aws_lc_rs::rand::fill(buf).is_err() {
-        crate::output::error("the system's random number generator failed; stopping");
-        std::process::exit(crate::ExitCode::Local as i32);
+        match ON_FAILURE.get() {
+            Some(stop) => stop(),
+            None => std::process::abort(),
+        }
     }
 }
 

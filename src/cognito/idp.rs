@@ -191,14 +191,20 @@ impl Idp {
                 })
         };
         let user_id = field("USER_ID_FOR_SRP")?;
+        let who = srp::Who {
+            pool: &self.user_pool_id,
+            user: user_id,
+        };
+        let challenge = srp::Challenge {
+            srp_b: field("SRP_B")?,
+            salt: field("SALT")?,
+            secret_block: field("SECRET_BLOCK")?,
+        };
         let claim = client
             .respond(
-                &self.user_pool_id,
-                user_id,
+                who,
                 password.expose(),
-                field("SRP_B")?,
-                field("SALT")?,
-                field("SECRET_BLOCK")?,
+                &challenge,
                 crate::timefmt::now_epoch(),
             )
             .map_err(|e| CognitoError::Protocol {

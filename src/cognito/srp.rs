@@ -142,6 +142,31 @@ pub fn timestamp(epoch: i64) -> String {
         .unwrap_or_default()
 }
 
+/// Whose password is proven: the pool and the user's SRP id (`USER_ID_FOR_SRP`).
+#[derive(Debug, Clone, Copy)]
+pub struct Who<'a> {
+    pub pool: &'a str,
+    pub user: &'a str,
+}
+
+/// The server's `PASSWORD_VERIFIER` challenge as it is sent: hex `SRP_B` and `SALT`, base64
+/// `SECRET_BLOCK`.
+#[derive(Debug, Clone, Copy)]
+pub struct Challenge<'a> {
+    pub srp_b: &'a str,
+    pub salt: &'a str,
+    pub secret_block: &'a str,
+}
+
+/// The client's claim as the server receives it.
+#[derive(Debug, Clone, Copy)]
+pub struct Claim<'a> {
+    pub srp_a: &'a str,
+    pub secret_block: &'a [u8],
+    pub timestamp: &'a str,
+    pub signature: &'a str,
+}
+
 /// The client's half: `a` secret, `A` sent as `SRP_A`.
 pub struct Client {
     a: BigUint,
@@ -173,25 +198,22 @@ impl Client {
     }
 
     /// Answers the challenge from the server's `SRP_B`, `SALT` and `SECRET_BLOCK`.
-    #[allow(clippy::too_many_arguments)]
     pub fn respond(
         &self,
-        user_pool_id: &str,
-        user_id_for_srp: &str,
+        who: Who<'_>,
         password: &str,
-        srp_b: &str,
-        salt: &str,
-        secret_block_b64: &str,
+        challenge: &Challenge<'_>,
         epoch: i64,
     ) -> Result<ClaimResponse, SrpError> {
+        let (user_pool_id, user_id_for_srp) = (who.pool, who.user);
         let grp = group();
-        let big_b = parse_hex("SRP_B", srp_b)?;
+        let big_b = parse_hex("SRP_B", challenge.srp_b)?;
         if (&big_b % &grp.n) == BigUint::ZERO {
             return Err(SrpError::Unsafe);
         }
-        let salt = parse_hex("SALT", salt)?;
+        let salt = parse_hex("SALT", challenge.salt)?;
         let secret_block = STANDARD
-            .decode(secret_block_b64)
+            .decode(challenge.secret_block)
             .map_err(|_| SrpError::BadParameter("SECRET_BLOCK"))?;
         let u = scrambler(&self.big_a, &big_b);
         if u == BigUint::ZERO {
@@ -265,19 +287,9 @@ impl Server {
     }
 
     /// True when the client's signature proves the password.
-    #[allow(clippy::too_many_arguments)]
-    pub fn check(
-        &self,
-        verifier: &Verifier,
-        user_pool_id: &str,
-        user_id: &str,
-        srp_a: &str,
-        secret_block: &[u8],
-        timestamp: &str,
-        signature: &str,
-    ) -> bool {
+    pub fn check(&self, verifier: &Verifier, who: Who<'_>, claim: &Claim<'_>) -> bool {
         let grp = group();
-        let Ok(big_a) = parse_hex("SRP_A", srp_a) else {
+        let Ok(big_a) = parse_hex("SRP_A", claim.srp_a) else {
             return false;
         };
         if (&big_a % &grp.n) == BigUint::ZERO {
@@ -286,10 +298,19 @@ impl Server {
         let u = scrambler(&big_a, &self.big_b);
         let s = (big_a * verifier.v.modpow(&u, &grp.n)).modpow(&self.b, &grp.n);
         let key = session_key(&s, &u);
-        let expected = claim_signature(&key, user_pool_id, user_id, secret_block, timestamp);
+        let expected = claim_signature(
+            &key,
+            who.pool,
+            who.user,
+            claim.secret_block,
+            claim.timestamp,
+        );
         // Constant-time compare: the signature is a password proof.
-        aws_lc_rs::constant_time::verify_slices_are_equal(expected.as_bytes(), signature.as_bytes())
-            .is_ok()
+        aws_lc_rs::constant_time::verify_slices_are_equal(
+            expected.as_bytes(),
+            claim.signature.as_bytes(),
+        )
+        .is_ok()
     }
 }
 
@@ -322,12 +343,16 @@ mod tests {
         );
         let answer = client
             .respond(
-                "us-east-1_AbCdEf123",
-                "9a3ed7e1-5b8c-4a4e-9f37-1d3c2a0b4c5d",
+                Who {
+                    pool: "us-east-1_AbCdEf123",
+                    user: "9a3ed7e1-5b8c-4a4e-9f37-1d3c2a0b4c5d",
+                },
                 "Passw0rd!",
-                "fa7b01d456cd28b468e855f776594efe732a41d4dec061cb0d533a915b570d8a63dd94cbcc7607293ca5624c280dea041f3ce6464fa57b014775113daae747552775af9f79537d3380c128be9f983b23a86fe862ef035c3da67ace4616d35b4333c1547d7fd201ae1b82e8761cfb133c4ca6ebd949cbb18c7f2ff9a6e63989807d3ee48953489e38f0de0ee1300535d81f12bd5d95d6f5ac2ba76e4ed6bde5390c8cd77e42f043de96ad97c044a30b731b90dc754f1d461f0df07cef47484c935910025985a05be80970502d3ef1c5c91d690c18ad6cbb29b13cd2714efe4e1887df78d27071bff092247c2baaea7fed226f6e0cb330b157a47ee7687ad3890a9c6d813559837e1d3414d0f53b1398f8e99b36107aa8c5ff55ad9ee64fd0fa14915d3565ca8c223ad0190bb653e959a9f6f02627d2a235770163fbd4d69694e3bc9b570f92eb5095dbf981f9bdf4dc97807c4d74fee9880e270405da9a92ec317360043b15db29f4a215abf28337282d67bda3c3018354c66d6947608503dfe5",
-                "5ad1f7c0a5b3e2d4",
-                "c2VjcmV0LWJsb2NrLWZvci10ZXN0cw==",
+                &Challenge {
+                    srp_b: "fa7b01d456cd28b468e855f776594efe732a41d4dec061cb0d533a915b570d8a63dd94cbcc7607293ca5624c280dea041f3ce6464fa57b014775113daae747552775af9f79537d3380c128be9f983b23a86fe862ef035c3da67ace4616d35b4333c1547d7fd201ae1b82e8761cfb133c4ca6ebd949cbb18c7f2ff9a6e63989807d3ee48953489e38f0de0ee1300535d81f12bd5d95d6f5ac2ba76e4ed6bde5390c8cd77e42f043de96ad97c044a30b731b90dc754f1d461f0df07cef47484c935910025985a05be80970502d3ef1c5c91d690c18ad6cbb29b13cd2714efe4e1887df78d27071bff092247c2baaea7fed226f6e0cb330b157a47ee7687ad3890a9c6d813559837e1d3414d0f53b1398f8e99b36107aa8c5ff55ad9ee64fd0fa14915d3565ca8c223ad0190bb653e959a9f6f02627d2a235770163fbd4d69694e3bc9b570f92eb5095dbf981f9bdf4dc97807c4d74fee9880e270405da9a92ec317360043b15db29f4a215abf28337282d67bda3c3018354c66d6947608503dfe5",
+                    salt: "5ad1f7c0a5b3e2d4",
+                    secret_block: "c2VjcmV0LWJsb2NrLWZvci10ZXN0cw==",
+                },
                 1_793_819_101,
             )
             .unwrap();
@@ -347,51 +372,44 @@ mod tests {
         let block = b"opaque secret block";
         let block_b64 = STANDARD.encode(block);
         let salt = pad_hex(&verifier.salt);
-        let ok = client
-            .respond(
-                pool,
-                "alice",
-                "Passw0rd!",
-                &server.srp_b(),
-                &salt,
-                &block_b64,
-                1_800_000_000,
+        let who = Who {
+            pool,
+            user: "alice",
+        };
+        let srp_b = server.srp_b();
+        let challenge = Challenge {
+            srp_b: &srp_b,
+            salt: &salt,
+            secret_block: &block_b64,
+        };
+        let srp_a = client.srp_a();
+        let claim = |c: &ClaimResponse| -> bool {
+            server.check(
+                &verifier,
+                who,
+                &Claim {
+                    srp_a: &srp_a,
+                    secret_block: block,
+                    timestamp: &c.timestamp,
+                    signature: &c.signature,
+                },
             )
+        };
+        let ok = client
+            .respond(who, "Passw0rd!", &challenge, 1_800_000_000)
             .unwrap();
         assert_eq!(ok.timestamp, "Fri Jan 15 08:00:00 UTC 2027");
-        assert!(server.check(
-            &verifier,
-            pool,
-            "alice",
-            &client.srp_a(),
-            block,
-            &ok.timestamp,
-            &ok.signature
-        ));
+        assert!(claim(&ok));
         let bad = client
-            .respond(
-                pool,
-                "alice",
-                "wrong",
-                &server.srp_b(),
-                &salt,
-                &block_b64,
-                1_800_000_000,
-            )
+            .respond(who, "wrong", &challenge, 1_800_000_000)
             .unwrap();
-        assert!(!server.check(
-            &verifier,
-            pool,
-            "alice",
-            &client.srp_a(),
-            block,
-            &bad.timestamp,
-            &bad.signature
-        ));
+        assert!(!claim(&bad));
+        let zero = Challenge {
+            srp_b: "0",
+            ..challenge
+        };
         assert_eq!(
-            client
-                .respond(pool, "alice", "x", "0", &salt, &block_b64, 0)
-                .unwrap_err(),
+            client.respond(who, "x", &zero, 0).unwrap_err(),
             SrpError::Unsafe
         );
     }

@@ -183,11 +183,7 @@ fn run_in(home: &Home, options: &DemoArgs) -> Result<ExitCode> {
 
     let access = tokens.access_token.clone();
     let verified = steps.run("verify the access token as the authorizer does", || {
-        let checks = cwsauth_verify::Checks::new(
-            profile.require(Key::Issuer)?,
-            cwsauth_verify::TokenUse::Access,
-            cwsauth_verify::ClientIds::one_of([profile.require(Key::ClientId)?]),
-        );
+        let checks = profile.checks(cwsauth_verify::TokenUse::Access)?;
         let keys = crate::jwks::for_profile(home, &profile)?;
         let verified = cwsauth_verify::verify(
             access.expose(),

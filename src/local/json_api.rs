@@ -149,17 +149,7 @@ fn check_secret_hash(
 }
 
 fn authentication_result(issued: tokens::Issued, refresh_token: Option<String>) -> Response<Body> {
-    let mut result = json!({
-        "AccessToken": issued.access_token,
-        "ExpiresIn": issued.expires_in,
-        "TokenType": "Bearer",
-    });
-    if let Some(id) = issued.id_token {
-        result["IdToken"] = json!(id);
-    }
-    if let Some(r) = refresh_token {
-        result["RefreshToken"] = json!(r);
-    }
+    let result = issued.answer(&tokens::JSON_API, refresh_token);
     ok(json!({"AuthenticationResult": result, "ChallengeParameters": {}}))
 }
 
@@ -337,12 +327,16 @@ fn respond_to_auth_challenge(emu: &Emulator, body: &Map<String, Value>) -> Respo
         && session.secret_block == block
         && session.server.check(
             &user.verifier,
-            POOL_ID,
-            username,
-            &session.srp_a,
-            &block,
-            timestamp,
-            signature,
+            srp::Who {
+                pool: POOL_ID,
+                user: username,
+            },
+            &srp::Claim {
+                srp_a: &session.srp_a,
+                secret_block: &block,
+                timestamp,
+                signature,
+            },
         );
     if !proven {
         return error("NotAuthorizedException", "Incorrect username or password.");

@@ -252,6 +252,16 @@ impl Emulator {
         }
     }
 
+    /// What an access token of this pool must satisfy: the one place the emulator makes
+    /// [`cwsauth_verify::Checks`] (its authorizer, `userInfo` and `GetUser`).
+    pub(crate) fn checks(&self, clients: cwsauth_verify::ClientIds) -> cwsauth_verify::Checks {
+        cwsauth_verify::Checks::new(
+            self.issuer.clone(),
+            cwsauth_verify::TokenUse::Access,
+            clients,
+        )
+    }
+
     /// The CA certificate (PEM) that the emulator's TLS certificate chains to.
     pub fn ca_file(&self) -> &std::path::Path {
         &self.tls.ca_file

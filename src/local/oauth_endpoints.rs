@@ -71,18 +71,7 @@ fn authenticate<'a>(
 }
 
 fn token_response(issued: Issued, refresh_token: Option<String>) -> Response<Body> {
-    let mut body = json!({
-        "access_token": issued.access_token,
-        "expires_in": issued.expires_in,
-        "token_type": "Bearer",
-    });
-    if let Some(id) = issued.id_token {
-        body["id_token"] = json!(id);
-    }
-    if let Some(refresh) = refresh_token {
-        body["refresh_token"] = json!(refresh);
-    }
-    respond::json(200, &body)
+    respond::json(200, &issued.answer(&tokens::OAUTH, refresh_token))
 }
 
 pub async fn token(emu: &Emulator, req: Request<Incoming>) -> Response<Body> {
@@ -306,11 +295,7 @@ pub(crate) fn check_access_token(
     emu: &Emulator,
     token: &str,
 ) -> Option<serde_json::Map<String, Value>> {
-    let checks = cwsauth_verify::Checks::new(
-        emu.issuer.clone(),
-        cwsauth_verify::TokenUse::Access,
-        cwsauth_verify::ClientIds::Any,
-    );
+    let checks = emu.checks(cwsauth_verify::ClientIds::Any);
     let verified =
         cwsauth_verify::verify(token, &checks, &emu.keys, crate::timefmt::now_epoch()).ok()?;
     let origin = verified.claim_str("origin_jti").unwrap_or("");

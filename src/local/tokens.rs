@@ -11,6 +11,50 @@ pub struct Issued {
     pub expires_in: u64,
 }
 
+/// How an endpoint names the fields of its token answer.
+pub struct FieldNames {
+    pub access: &'static str,
+    pub expires_in: &'static str,
+    pub token_type: &'static str,
+    pub id: &'static str,
+    pub refresh: &'static str,
+}
+
+/// `/oauth2/token`'s names.
+pub const OAUTH: FieldNames = FieldNames {
+    access: "access_token",
+    expires_in: "expires_in",
+    token_type: "token_type",
+    id: "id_token",
+    refresh: "refresh_token",
+};
+
+/// The JSON API's `AuthenticationResult` names.
+pub const JSON_API: FieldNames = FieldNames {
+    access: "AccessToken",
+    expires_in: "ExpiresIn",
+    token_type: "TokenType",
+    id: "IdToken",
+    refresh: "RefreshToken",
+};
+
+impl Issued {
+    /// The tokens as an endpoint answers them, with the refresh token when there is one.
+    pub fn answer(self, names: &FieldNames, refresh_token: Option<String>) -> Value {
+        let mut body = serde_json::Map::new();
+        body.insert(names.access.into(), json!(self.access_token));
+        body.insert(names.expires_in.into(), json!(self.expires_in));
+        body.insert(names.token_type.into(), json!("Bearer"));
+        if let Some(id) = self.id_token {
+            body.insert(names.id.into(), json!(id));
+        }
+        if let Some(refresh) = refresh_token {
+            body.insert(names.refresh.into(), json!(refresh));
+        }
+        Value::Object(body)
+    }
+}
+
 /// Everything that ties the tokens of one sign-in together.
 pub struct Grant<'a> {
     pub user: &'a User,

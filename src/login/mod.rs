@@ -217,6 +217,9 @@ fn wait(
     }
 }
 
+/// Longest line read as a pasted address: a redirect with a code and a state is short.
+const MAX_PASTED: u64 = 16 * 1024;
+
 /// Reads pasted addresses from stdin until one carries this login's callback; a read error
 /// ends the paste reader (the listener, if any, still waits).
 fn read_pasted(state: Secret, tx: mpsc::Sender<Outcome>) {
@@ -228,7 +231,7 @@ fn read_pasted(state: Secret, tx: mpsc::Sender<Outcome>) {
             line.clear();
             // A pasted address is short; a line without end is not one.
             match Read::by_ref(&mut reader)
-                .take(16 * 1024)
+                .take(MAX_PASTED)
                 .read_line(&mut line)
             {
                 Ok(0) | Err(_) => return,

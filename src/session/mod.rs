@@ -370,15 +370,11 @@ pub fn verify_fresh(
     now: i64,
     previous: Option<&TokenSet>,
 ) -> Result<TokenSet> {
-    use cwsauth_verify::{Checks, ClientIds, TokenUse, verify};
+    use cwsauth_verify::{TokenUse, verify};
     profile.require_all(&[Key::ClientId, Key::Issuer, Key::JwksUri])?;
     let client_id = profile.require(Key::ClientId)?.to_string();
     let keys = crate::jwks::for_profile(home, profile)?;
-    let checks = Checks::new(
-        profile.require(Key::Issuer)?,
-        TokenUse::Access,
-        ClientIds::one_of([client_id.clone()]),
-    );
+    let checks = profile.checks(TokenUse::Access)?;
     let refuse = |what: &str, e: cwsauth_verify::VerifyError| {
         let outcome = if previous.is_some() {
             "the stored tokens stay as they were (with any rotated refresh token)"
@@ -399,10 +395,7 @@ pub fn verify_fresh(
         .map_err(|r| refuse("access", r.error))?;
     let mut username = access.claim_str("username").map(str::to_string);
     if let Some(id) = &tokens.id_token {
-        let checks = Checks {
-            token_use: TokenUse::Id,
-            ..checks.clone()
-        };
+        let checks = profile.checks(TokenUse::Id)?;
         let id =
             verify(id.expose(), &checks, keys.as_ref(), now).map_err(|r| refuse("ID", r.error))?;
         if let Some(expected) = nonce

@@ -400,11 +400,10 @@ fn configuration_mistakes() {
     let cli = Cli::new();
     let file_home = cli.home.path().join("not-a-dir");
     std::fs::write(&file_home, "x").unwrap();
-    let run = Run(cli
-        .command(&["configure", "--client-id", "c"])
+    let run = cli
+        .cmd(&["configure", "--client-id", "c"])
         .env("CWSAUTH_HOME", &file_home)
-        .output()
-        .unwrap());
+        .run();
     run.expect(2);
     assert!(
         run.stderr().starts_with(&format!(

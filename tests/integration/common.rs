@@ -41,37 +41,133 @@ impl Cli {
         cmd
     }
 
+    /// The one way tests run the binary: `cli.cmd(args).env(..).stdin(..).run()`, always
+    /// under a watchdog.
+    pub fn cmd(&self, args: &[&str]) -> CliCmd {
+        CliCmd::new(self.command(args))
+    }
+
+    /// The same with another copy of the binary.
+    pub fn cmd_at(&self, program: &std::path::Path, args: &[&str]) -> CliCmd {
+        let mut command = self.command(args);
+        let mut other = Command::new(program);
+        other.args(command.get_args());
+        for (k, v) in command.get_envs() {
+            match v {
+                Some(v) => other.env(k, v),
+                None => other.env_remove(k),
+            };
+        }
+        command = other;
+        CliCmd::new(command)
+    }
+
     /// Runs with stdin closed (or fed `stdin`) and returns the output.
     pub fn run_with_stdin(&self, args: &[&str], stdin: impl AsRef<[u8]>) -> Run {
-        let mut child = self
-            .command(args)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("spawn cwsauth");
-        // Fed from a thread: a large input must not wait on output nobody reads yet.
-        let mut input = child.stdin.take().unwrap();
-        let data = stdin.as_ref().to_vec();
-        let feeder = std::thread::spawn(move || {
-            let _ = input.write_all(&data);
-        });
-        // A command that hangs fails its test (killed, so its exit code is none) instead of
-        // stalling the run.
-        let watchdog = Watchdog::new(child.id(), std::time::Duration::from_secs(300));
-        let out = child.wait_with_output().unwrap();
-        drop(watchdog);
-        feeder.join().unwrap();
-        Run(out)
+        self.cmd(args).stdin(stdin).run()
     }
 
     pub fn run(&self, args: &[&str]) -> Run {
-        self.run_with_stdin(args, "")
+        self.cmd(args).run()
     }
 
     pub fn write_config(&self, text: &str) {
         std::fs::write(self.home.path().join("config.toml"), text).unwrap();
     }
+}
+
+/// A run of the binary being set up; [`CliCmd::run`] runs it under a watchdog.
+pub struct CliCmd {
+    command: Command,
+    stdin: Vec<u8>,
+    stdout: Option<Stdio>,
+    limit: std::time::Duration,
+}
+
+impl CliCmd {
+    fn new(command: Command) -> CliCmd {
+        CliCmd {
+            command,
+            stdin: Vec::new(),
+            stdout: None,
+            limit: std::time::Duration::from_secs(300),
+        }
+    }
+
+    pub fn env(mut self, key: &str, value: impl AsRef<std::ffi::OsStr>) -> CliCmd {
+        self.command.env(key, value);
+        self
+    }
+
+    /// Fed on stdin, which then ends.
+    pub fn stdin(mut self, data: impl AsRef<[u8]>) -> CliCmd {
+        self.stdin = data.as_ref().to_vec();
+        self
+    }
+
+    /// stdout goes there instead of being captured.
+    pub fn stdout(mut self, to: impl Into<Stdio>) -> CliCmd {
+        self.stdout = Some(to.into());
+        self
+    }
+
+    pub fn run(mut self) -> Run {
+        let stdout = self.stdout.take().unwrap_or_else(Stdio::piped);
+        Run(bounded(
+            self.command.stdout(stdout),
+            &self.stdin,
+            self.limit,
+        ))
+    }
+}
+
+/// Runs any program with its output captured, `stdin` fed from a thread (a large input must
+/// not wait on output nobody reads yet), and kills it after `limit`, so a hang fails its test
+/// (no exit code).
+pub fn output(command: &mut Command, stdin: &[u8], limit: std::time::Duration) -> Output {
+    bounded(command.stdout(Stdio::piped()), stdin, limit)
+}
+
+/// [`output`] with stdout as the caller set it.
+fn bounded(command: &mut Command, stdin: &[u8], limit: std::time::Duration) -> Output {
+    let mut child = command
+        .stdin(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let mut input = child.stdin.take().unwrap();
+    let data = stdin.to_vec();
+    let feeder = std::thread::spawn(move || {
+        let _ = input.write_all(&data);
+    });
+    let watchdog = Watchdog::new(child.id(), limit);
+    let out = child.wait_with_output().unwrap();
+    drop(watchdog);
+    feeder.join().unwrap();
+    out
+}
+
+/// Whether a third-party piece a test needs is here (`what` says which and how to get it):
+/// without it the test is skipped, except in CI, where it is a failure (`.ci/run` installs
+/// everything the tests need).
+pub fn present(here: bool, what: &str) -> bool {
+    if !here {
+        assert!(std::env::var_os("CI").is_none(), "{what} is missing in CI");
+        eprintln!("skipping: {what} is missing");
+    }
+    here
+}
+
+/// The program a tool's variable names (`.ci/run` sets it), when it exists; see [`present`].
+pub fn tool(var: &str) -> Option<std::path::PathBuf> {
+    let path = std::env::var_os(var)
+        .map(std::path::PathBuf::from)
+        .filter(|p| p.exists());
+    present(
+        path.is_some(),
+        &format!("{var} (.ci/run installs it and sets it)"),
+    )
+    .then(|| path.unwrap_or_default())
 }
 
 pub struct Run(pub Output);
@@ -106,22 +202,9 @@ impl Run {
 
 /// An access token's claims as Cognito issues them, valid at [`NOW`] for an hour.
 pub fn access_claims() -> Value {
-    json!({
-        "sub": "5f2c7a1e-0000-4000-8000-000000000001",
-        "cognito:groups": ["admin", "dev"],
-        "iss": issuer(),
-        "version": 2,
-        "client_id": CLIENT,
-        "origin_jti": "11111111-2222-3333-4444-555555555555",
-        "event_id": "66666666-7777-8888-9999-000000000000",
-        "token_use": "access",
-        "scope": "openid email profile",
-        "auth_time": NOW - 60,
-        "exp": NOW + 3600,
-        "iat": NOW - 60,
-        "jti": "aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee",
-        "username": "alice",
-    })
+    let mut claims = cwsauth_verify::signing::access_claims(&issuer(), CLIENT, NOW - 60);
+    claims["exp"] = json!(NOW + 3600);
+    claims
 }
 
 /// An ID token's claims for the same login.
@@ -255,9 +338,10 @@ pub struct Local {
     log: Arc<(Mutex<String>, std::sync::Condvar)>,
 }
 
-pub const PUBLIC_CLIENT: &str = "cwsauthlocalpublic00000001";
-pub const CONFIDENTIAL_CLIENT: &str = "cwsauthlocalconfidential01";
-pub const LOCAL_POOL: &str = "us-east-1_cwsLocal1";
+pub use cwsauth::local::ids::{
+    CONFIDENTIAL_CLIENT_ID as CONFIDENTIAL_CLIENT, POOL_ID as LOCAL_POOL,
+    PUBLIC_CLIENT_ID as PUBLIC_CLIENT,
+};
 /// The PKCE pair of RFC 7636's example.
 pub const VERIFIER: &str = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
 pub const CHALLENGE: &str = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
@@ -489,14 +573,7 @@ impl Local {
             user,
         ];
         args.extend_from_slice(extra);
-        let out = self
-            .cli
-            .command(&args)
-            .env("CWSAUTH_PASSWORD", password)
-            .stdin(Stdio::null())
-            .output()
-            .unwrap();
-        Run(out)
+        self.cli.cmd(&args).env("CWSAUTH_PASSWORD", password).run()
     }
 
     /// The emulator's JWKS document.
@@ -608,11 +685,13 @@ impl Tmux {
     /// Starts `command` (a shell line) in a 200x50 window, or None when tmux is missing
     /// outside CI.
     pub fn start(command: &str) -> Option<Tmux> {
-        if Command::new("tmux").arg("-V").output().is_err() {
-            assert!(
-                std::env::var_os("CI").is_none(),
-                "tmux is missing: .ci/run installs it"
-            );
+        let here = Command::new("tmux")
+            .arg("-V")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok();
+        if !present(here, "tmux (.ci/run installs it)") {
             return None;
         }
         static NEXT: AtomicUsize = AtomicUsize::new(0);

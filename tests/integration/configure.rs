@@ -49,10 +49,10 @@ fn configure_writes_and_show_names_sources() {
     }
 
     let run = cli
-        .command(&["configure", "--show", "--json", "--region", "ap-south-1"])
+        .cmd(&["configure", "--show", "--json", "--region", "ap-south-1"])
         .env("CWSAUTH_CLIENT_SECRET", "s3cr3t")
-        .output()
-        .unwrap();
+        .run()
+        .0;
     assert_eq!(run.status.code(), Some(0));
     let doc: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
     assert!(!String::from_utf8_lossy(&run.stdout).contains("s3cr3t"));
@@ -155,10 +155,10 @@ fn unknown_profile_and_empty_configure() {
         )
     );
     let run = cli
-        .command(&["configure", "--show"])
+        .cmd(&["configure", "--show"])
         .env("CWSAUTH_PROFILE", "nope")
-        .output()
-        .unwrap();
+        .run()
+        .0;
     assert_eq!(run.status.code(), Some(2));
     // Off a terminal, with nothing to go on: every missing key at once, and the command.
     let run = cli.run(&["configure"]);

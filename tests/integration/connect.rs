@@ -260,9 +260,9 @@ fn proxy_and_redirects() {
     let (port, seen) = connect_proxy();
     let proxy = format!("http://127.0.0.1:{port}");
     let with_env = |no_proxy: &str| {
-        let out = local
+        local
             .cli
-            .command(&[
+            .cmd(&[
                 "connect",
                 "--profile",
                 "local",
@@ -274,10 +274,7 @@ fn proxy_and_redirects() {
             ])
             .env("HTTPS_PROXY", &proxy)
             .env("NO_PROXY", no_proxy)
-            .stdin(Stdio::null())
-            .output()
-            .unwrap();
-        Run(out)
+            .run()
     };
     with_env("example.com").expect(0);
     assert_eq!(
@@ -540,18 +537,7 @@ fn reconnects_with_a_fresh_token_after_the_server_closes() {
 }
 
 fn websocat() -> Option<String> {
-    let path = std::env::var("WEBSOCAT")
-        .ok()
-        .unwrap_or_else(|| "/work/.cache/websocat/bin/websocat".into());
-    if std::path::Path::new(&path).exists() {
-        return Some(path);
-    }
-    assert!(
-        std::env::var_os("CI").is_none(),
-        "websocat is missing: .ci/run installs it (set WEBSOCAT)"
-    );
-    eprintln!("skipping: websocat not installed (set WEBSOCAT)");
-    None
+    crate::common::tool("WEBSOCAT").map(|p| p.display().to_string())
 }
 
 /// websocat as an echo server on a free port; killed on drop.
@@ -990,15 +976,12 @@ fn slash_commands_pretty_and_timestamps() {
 /// command shows `icanon` and `echo`, not the line editor's raw mode.
 #[test]
 fn the_terminal_is_given_back_on_every_way_out() {
-    if std::process::Command::new("tmux")
+    let tmux = std::process::Command::new("tmux")
         .arg("-V")
-        .output()
-        .is_err()
-    {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "tmux is missing: .ci/run installs it"
-        );
+        .stdout(std::process::Stdio::null())
+        .status()
+        .is_ok();
+    if !crate::common::present(tmux, "tmux (.ci/run installs it)") {
         return;
     }
     let sane = |tty: &Tmux, how: &str, code: i32| {

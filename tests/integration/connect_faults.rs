@@ -214,18 +214,21 @@ fn endless_input_is_refused_with_bounded_memory() {
         r = subprocess.run(sys.argv[1:], stdin=open('/dev/zero', 'rb'), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)\n\
         sys.stderr.write(r.stderr.decode())\n\
         print(r.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n";
-    let measured = std::process::Command::new("python3")
-        .args([
-            "-c",
-            MEASURE,
-            env!("CARGO_BIN_EXE_cwsauth"),
-            "connect",
-            "--no-auth",
-            &url,
-        ])
-        .env("CWSAUTH_HOME", cli.home.path())
-        .output()
-        .unwrap();
+    // The run of cwsauth inside is bounded by its parent's watchdog.
+    let measured = crate::common::output(
+        std::process::Command::new("python3")
+            .args([
+                "-c",
+                MEASURE,
+                env!("CARGO_BIN_EXE_cwsauth"),
+                "connect",
+                "--no-auth",
+                &url,
+            ])
+            .env("CWSAUTH_HOME", cli.home.path()),
+        b"",
+        std::time::Duration::from_secs(120),
+    );
     let report = String::from_utf8_lossy(&measured.stdout).to_string();
     let stderr = String::from_utf8_lossy(&measured.stderr).to_string();
     let mut words = report.split_whitespace();
@@ -270,18 +273,15 @@ fn a_closed_stdout_ends_the_session_quietly_and_a_full_one_is_an_error() {
     assert!(!err.contains("error"), "{err}");
 
     // /dev/full: the replies cannot be written, and the run says so.
-    let out = cli
-        .command(&["connect", "--no-auth", &url, "-x", "hi", "-w", "0.5"])
-        .stdin(Stdio::null())
+    let run = cli
+        .cmd(&["connect", "--no-auth", &url, "-x", "hi", "-w", "0.5"])
         .stdout(
             std::fs::OpenOptions::new()
                 .write(true)
                 .open("/dev/full")
                 .unwrap(),
         )
-        .output()
-        .unwrap();
-    let run = Run(out);
+        .run();
     run.expect(5);
     assert!(
         run.stderr().ends_with(

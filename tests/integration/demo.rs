@@ -64,12 +64,11 @@ fn demo_with_the_authorizer_as_a_lambda_function() {
     let dir = tempfile::tempdir().unwrap();
     let lone = dir.path().join("cwsauth");
     std::fs::copy(env!("CARGO_BIN_EXE_cwsauth"), &lone).unwrap();
-    let out = std::process::Command::new(&lone)
-        .args(["demo", "--functions"])
-        .env("CWSAUTH_HOME", cli.home.path())
+    let out = cli
+        .cmd_at(&lone, &["demo", "--functions"])
         .env("PATH", "")
-        .output()
-        .unwrap();
+        .run()
+        .0;
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(
         String::from_utf8(out.stderr).unwrap(),

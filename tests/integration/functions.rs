@@ -17,21 +17,6 @@ use crate::common::*;
 
 type Ws = tungstenite::WebSocket<MaybeTlsStream<TcpStream>>;
 
-/// A third-party tool named by `var`, or `None` (a failure in CI).
-fn tool(var: &str) -> Option<PathBuf> {
-    match std::env::var_os(var).map(PathBuf::from) {
-        Some(path) if path.exists() => Some(path),
-        _ => {
-            assert!(
-                std::env::var_os("CI").is_none(),
-                "{var} is not set: .ci/run installs it"
-            );
-            eprintln!("skipping: set {var} (.ci/run installs it)");
-            None
-        }
-    }
-}
-
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/functions")
 }
@@ -140,7 +125,11 @@ const AUTHORIZER: &str = "[auth] AUTHORIZER ";
 const CONNECT: &str = "[connect] CONNECT ";
 const DISCONNECT: &str = "[disconnect] DISCONNECT ";
 
-const ARN: &str = "arn:aws:execute-api:us-east-1:123456789012:cwslocal01/$default/$connect";
+/// The `$connect` method ARN of the emulator's API on `stage`.
+fn method_arn(stage: &str) -> String {
+    use cwsauth::local::ids::{ACCOUNT, API_ID, REGION};
+    format!("arn:aws:execute-api:{REGION}:{ACCOUNT}:{API_ID}/{stage}/$connect")
+}
 
 #[test]
 fn a_python_authorizer_answers_as_api_gateway_reads_it() {
@@ -185,7 +174,7 @@ fn a_python_authorizer_answers_as_api_gateway_reads_it() {
     let mut ws = open(&local, "/$default?room=a&room=b", "allow-alice");
     let event = logged(&local.wait_for_log(AUTHORIZER), AUTHORIZER);
     assert_eq!(event["type"], "REQUEST");
-    assert_eq!(event["methodArn"], ARN);
+    assert_eq!(event["methodArn"], method_arn("$default"));
     assert_eq!(
         (event["routeKey"].as_str(), event["eventType"].as_str()),
         (Some("$connect"), Some("CONNECT"))
@@ -855,10 +844,7 @@ fn the_api_and_its_functions_from_a_cloudformation_template() {
                "COGNITO_ISSUER": local.issuer()})
     );
     assert_eq!(event["memory"], "256");
-    assert_eq!(
-        event["methodArn"],
-        "arn:aws:execute-api:us-east-1:123456789012:cwslocal01/dev/$connect"
-    );
+    assert_eq!(event["methodArn"], method_arn("dev"));
     local.wait_for_log("[ConnectFunction] CONNECT ");
     ws.send(Message::text(r#"{"action":"send","text":"hi"}"#))
         .unwrap();

@@ -46,9 +46,9 @@ fn profiles_with_look_alike_names_never_share_tokens() {
             .expect(0);
     }
     let login_as = |profile: &str, user: (&str, &str)| {
-        Run(local
+        local
             .cli
-            .command(&[
+            .cmd(&[
                 "login",
                 "--profile",
                 profile,
@@ -59,9 +59,7 @@ fn profiles_with_look_alike_names_never_share_tokens() {
                 user.0,
             ])
             .env("CWSAUTH_PASSWORD", user.1)
-            .stdin(Stdio::null())
-            .output()
-            .unwrap())
+            .run()
     };
     login_as("team/dev", ("demo", "Demo-Passw0rd!")).expect(0);
     // team_dev is not logged in, whatever team/dev did.
@@ -150,13 +148,11 @@ fn a_held_lock_is_reported_and_given_up_on() {
     )
     .unwrap();
     let pid = pid.trim().to_string();
-    let run = Run(local
+    let run = local
         .cli
-        .command(&["token", "--profile", "local"])
+        .cmd(&["token", "--profile", "local"])
         .env("CWSAUTH_LOCK_TIMEOUT", "2")
-        .stdin(Stdio::null())
-        .output()
-        .unwrap());
+        .run();
     let _ = holder.kill();
     let _ = holder.wait();
     run.expect(5);
@@ -360,12 +356,10 @@ fn a_server_error_is_not_a_no() {
     cli.write_config(&format!(
         "[profiles.default]\nuser_pool_id = \"{POOL}\"\nclient_id = \"{CLIENT}\"\nidp_endpoint = \"{base}\"\n"
     ));
-    let run = Run(cli
-        .command(&["login", "--password", "--username", "u", "--store", "file"])
+    let run = cli
+        .cmd(&["login", "--password", "--username", "u", "--store", "file"])
         .env("CWSAUTH_PASSWORD", "p")
-        .stdin(Stdio::null())
-        .output()
-        .unwrap());
+        .run();
     run.expect(3);
     assert_eq!(
         run.stderr(),
@@ -375,15 +369,13 @@ fn a_server_error_is_not_a_no() {
     #[cfg(unix)]
     {
         use std::os::unix::ffi::OsStrExt;
-        let run = Run(cli
-            .command(&["login", "--password", "--username", "u", "--store", "file"])
+        let run = cli
+            .cmd(&["login", "--password", "--username", "u", "--store", "file"])
             .env(
                 "CWSAUTH_PASSWORD",
                 std::ffi::OsStr::from_bytes(b"\xe9t\xe9"),
             )
-            .stdin(Stdio::null())
-            .output()
-            .unwrap());
+            .run();
         run.expect(2);
         assert_eq!(
             run.stderr(),

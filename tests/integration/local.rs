@@ -602,14 +602,21 @@ fn json_api_password_refresh_srp_and_errors() {
             (200, &json!("PASSWORD_VERIFIER"))
         );
         let p = &challenge["ChallengeParameters"];
+        use cwsauth::cognito::srp::{Challenge, Who};
+        let who = Who {
+            pool: LOCAL_POOL,
+            user: p["USER_ID_FOR_SRP"].as_str().unwrap(),
+        };
+        let challenge_sent = Challenge {
+            srp_b: p["SRP_B"].as_str().unwrap(),
+            salt: p["SALT"].as_str().unwrap(),
+            secret_block: p["SECRET_BLOCK"].as_str().unwrap(),
+        };
         let claim = client
             .respond(
-                LOCAL_POOL,
-                p["USER_ID_FOR_SRP"].as_str().unwrap(),
+                who,
                 password,
-                p["SRP_B"].as_str().unwrap(),
-                p["SALT"].as_str().unwrap(),
-                p["SECRET_BLOCK"].as_str().unwrap(),
+                &challenge_sent,
                 cwsauth::timefmt::now_epoch(),
             )
             .unwrap();

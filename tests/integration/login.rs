@@ -31,15 +31,12 @@ pub(crate) fn login(local: &Local, redirect: &str, mode: &str, extra: &[&str]) -
         args.extend_from_slice(&["--timeout", "20s"]);
     }
     args.extend_from_slice(extra);
-    let out = local
+    local
         .cli
-        .command(&args)
+        .cmd(&args)
         .env("CWSAUTH_BROWSER", browser())
         .env("BROWSER_MODE", mode)
-        .stdin(Stdio::null())
-        .output()
-        .unwrap();
-    Run(out)
+        .run()
 }
 
 pub(crate) fn token_posts(local: &Local) -> usize {
@@ -203,21 +200,16 @@ fn refresh_on_expiry_and_concurrent_token_calls_refresh_once() {
     doc["expires_at"] = json!(cwsauth::timefmt::now_epoch() - 10);
     std::fs::write(&path, doc.to_string()).unwrap();
     let children: Vec<_> = (0..8)
-        .map(|_| {
-            local
-                .cli
-                .command(&["token", "--profile", "local"])
-                .stdin(Stdio::null())
-                .stdout(Stdio::piped())
-                .stderr(Stdio::piped())
-                .spawn()
-                .unwrap()
-        })
+        .map(|_| local.cli.cmd(&["token", "--profile", "local"]))
         .collect();
-    let outputs: Vec<Run> = children
-        .into_iter()
-        .map(|c| Run(c.wait_with_output().unwrap()))
-        .collect();
+    // Run at once, each under its watchdog.
+    let outputs: Vec<Run> = std::thread::scope(|scope| {
+        let running: Vec<_> = children
+            .into_iter()
+            .map(|c| scope.spawn(move || c.run()))
+            .collect();
+        running.into_iter().map(|h| h.join().unwrap()).collect()
+    });
     for out in &outputs {
         out.expect(0);
         assert_eq!(out.stdout(), outputs[0].stdout());
@@ -300,17 +292,15 @@ fn logout_offline_still_deletes_and_everywhere_opens_the_hosted_ui_logout() {
 
     // --everywhere hands the hosted UI's /logout to the browser command (echo, here).
     let everywhere = |browser: &str| {
-        Run(cli
-            .command(&[
-                "logout",
-                "--profile",
-                "local",
-                "--everywhere",
-                "--browser-command",
-                browser,
-            ])
-            .output()
-            .unwrap())
+        cli.cmd(&[
+            "logout",
+            "--profile",
+            "local",
+            "--everywhere",
+            "--browser-command",
+            browser,
+        ])
+        .run()
     };
     let run = everywhere("echo");
     run.expect(0);
@@ -339,8 +329,8 @@ fn logout_offline_still_deletes_and_everywhere_opens_the_hosted_ui_logout() {
         run.stdout()
     );
     // An unclosed quote is one line, and the address to open by hand.
-    let run = Run(cli
-        .command(&[
+    let run = cli
+        .cmd(&[
             "logout",
             "--profile",
             "local",
@@ -348,8 +338,7 @@ fn logout_offline_still_deletes_and_everywhere_opens_the_hosted_ui_logout() {
             "--browser-command",
             "'unclosed",
         ])
-        .output()
-        .unwrap());
+        .run();
     run.expect(0);
     assert!(
         run.stderr().contains("cwsauth: warning: the browser command \"'unclosed\" has an unclosed quote; open the address above yourself\n"),
@@ -396,9 +385,9 @@ fn password_srp_and_client_credentials_logins() {
             before + 1
         );
     }
-    let run = Run(local
+    let run = local
         .cli
-        .command(&[
+        .cmd(&[
             "login",
             "--profile",
             "local",
@@ -409,9 +398,7 @@ fn password_srp_and_client_credentials_logins() {
             "alice",
         ])
         .env("CWSAUTH_PASSWORD", "wrong")
-        .stdin(Stdio::null())
-        .output()
-        .unwrap());
+        .run();
     run.expect(1);
     assert_eq!(
         run.stderr(),
@@ -436,9 +423,9 @@ fn password_srp_and_client_credentials_logins() {
     );
 
     // The confidential client sends SECRET_HASH.
-    let run = Run(local
+    let run = local
         .cli
-        .command(&[
+        .cmd(&[
             "login",
             "--profile",
             "local-m2m",
@@ -449,9 +436,7 @@ fn password_srp_and_client_credentials_logins() {
             "alice",
         ])
         .env("CWSAUTH_PASSWORD", "Al1ce-pass")
-        .stdin(Stdio::null())
-        .output()
-        .unwrap());
+        .run();
     run.expect(0);
     let run = local.cli.run(&[
         "login",
@@ -658,9 +643,9 @@ fn corrupt_store_is_reported_not_overwritten_and_keyring_falls_back() {
     assert!(!path.exists());
 
     // No Secret Service on the session bus: the file store, said once.
-    let out = local
+    let run = local
         .cli
-        .command(&[
+        .cmd(&[
             "login",
             "--profile",
             "local",
@@ -671,10 +656,7 @@ fn corrupt_store_is_reported_not_overwritten_and_keyring_falls_back() {
         ])
         .env("CWSAUTH_BROWSER", browser())
         .env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/bus")
-        .stdin(Stdio::null())
-        .output()
-        .unwrap();
-    let run = Run(out);
+        .run();
     run.expect(0);
     let notice = run.stderr().lines().next().unwrap().to_string();
     assert!(
@@ -692,12 +674,11 @@ fn corrupt_store_is_reported_not_overwritten_and_keyring_falls_back() {
     assert!(path.exists());
     // Decided once at login and remembered: later commands go to the file store without
     // asking any keyring, and say nothing about it.
-    let run = Run(local
+    let run = local
         .cli
-        .command(&["token", "--profile", "local"])
+        .cmd(&["token", "--profile", "local"])
         .env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/bus")
-        .output()
-        .unwrap());
+        .run();
     run.expect(0);
     assert_eq!(run.stderr(), "");
 }

@@ -16,4 +16,5 @@ mod login;
 mod ministack;
 mod readme;
 mod security;
+mod structure;
 mod verify;

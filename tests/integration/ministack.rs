@@ -27,14 +27,7 @@ impl Drop for Ministack {
 
 impl Ministack {
     fn start() -> Option<Ministack> {
-        let Ok(bin) = std::env::var("MINISTACK") else {
-            assert!(
-                std::env::var_os("CI").is_none(),
-                "MINISTACK is not set: .ci/run installs ministack"
-            );
-            eprintln!("skipping: set MINISTACK to ministack's executable");
-            return None;
-        };
+        let bin = crate::common::tool("MINISTACK")?;
         let port = free_port();
         let state = tempfile::tempdir().unwrap();
         let mut child = Command::new(bin)
@@ -149,11 +142,11 @@ fn login_refresh_and_verify_against_ministack() {
         .expect(0);
     }
     let login = |args: &[&str], env: &[(&str, &str)]| {
-        let mut cmd = cli.command(args);
+        let mut cmd = cli.cmd(args);
         for (k, v) in env {
-            cmd.env(k, v);
+            cmd = cmd.env(k, v);
         }
-        Run(cmd.stdin(Stdio::null()).output().unwrap())
+        cmd.run()
     };
     let secret = confidential["ClientSecret"].as_str().unwrap();
     for (profile, flag) in [

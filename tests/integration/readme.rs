@@ -230,13 +230,16 @@ impl Tour {
         let Some(c) = re.captures(cmd) else {
             return false;
         };
-        let out = self
-            .command(&format!("printf %s {}", &c[2]))
-            .stdin(Stdio::null())
-            .stderr(Stdio::inherit())
-            .output()
-            .unwrap();
-        assert!(out.status.success(), "`{cmd}` failed");
+        let out = crate::common::output(
+            &mut self.command(&format!("printf %s {}", &c[2])),
+            b"",
+            Duration::from_secs(300),
+        );
+        assert!(
+            out.status.success(),
+            "`{cmd}` failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         let value = String::from_utf8(out.stdout).unwrap();
         assert!(!value.is_empty(), "`{cmd}` set {} to nothing", &c[1]);
         self.vars.retain(|(k, _)| k != &c[1]);
@@ -298,11 +301,11 @@ impl Tour {
 
     /// Runs a command with stdout and stderr in one stream, as a terminal shows them.
     fn run(&self, cmd: &str) -> (i32, String) {
-        let out = self
-            .command(&format!("exec 2>&1; {cmd}"))
-            .stdin(Stdio::null())
-            .output()
-            .unwrap();
+        let out = crate::common::output(
+            &mut self.command(&format!("exec 2>&1; {cmd}")),
+            b"",
+            Duration::from_secs(300),
+        );
         (
             out.status.code().unwrap_or(-1),
             String::from_utf8_lossy(&out.stdout).into_owned(),
@@ -417,11 +420,9 @@ fn every_readme_example_runs_and_shows_what_it_prints() {
                         ran += 1;
                         continue;
                     }
-                    if cmd.starts_with("wscat ") && !tour.has("wscat") {
-                        assert!(
-                            std::env::var_os("CI").is_none(),
-                            "wscat is missing: .ci/run installs it"
-                        );
+                    if cmd.starts_with("wscat ")
+                        && !crate::common::present(tour.has("wscat"), "wscat (.ci/run installs it)")
+                    {
                         skipped_tools.push(format!(
                             "README line {line}: {cmd} (wscat is not installed)"
                         ));

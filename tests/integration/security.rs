@@ -287,10 +287,10 @@ fn secrets_never_go_out_over_plain_http() {
         "cwsauth: error: refusing hosted UI domain URL http://auth.example.invalid: it must be https (plain http only to a loopback address such as 127.0.0.1)\n"
     );
     let run = cli
-        .command(&["login", "--password", "--username", "u", "--store", "file"])
+        .cmd(&["login", "--password", "--username", "u", "--store", "file"])
         .env("CWSAUTH_PASSWORD", "p")
-        .output()
-        .unwrap();
+        .run()
+        .0;
     assert_eq!(run.status.code(), Some(2));
     assert_eq!(
         String::from_utf8_lossy(&run.stderr),

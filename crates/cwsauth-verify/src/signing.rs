@@ -99,6 +99,34 @@ pub fn jwks_document(keys: &[&SigningKey]) -> Value {
     json!({"keys": keys.iter().map(|k| k.jwk()).collect::<Vec<_>>()})
 }
 
+/// An access token's claims as Cognito issues them, for tests and benchmarks: user `alice`
+/// of `issuer`, app client `client_id`, groups `admin` and `dev`, issued at `iat`, valid for an
+/// hour. Change a claim with `claims["name"] = …`.
+///
+/// ```
+/// let claims = cwsauth_verify::signing::access_claims("https://issuer", "app", 1_800_000_000);
+/// assert_eq!(claims["exp"], 1_800_003_600);
+/// assert_eq!(claims["token_use"], "access");
+/// ```
+pub fn access_claims(issuer: &str, client_id: &str, iat: i64) -> Value {
+    serde_json::json!({
+        "sub": "5f2c7a1e-0000-4000-8000-000000000001",
+        "cognito:groups": ["admin", "dev"],
+        "iss": issuer,
+        "version": 2,
+        "client_id": client_id,
+        "origin_jti": "11111111-2222-3333-4444-555555555555",
+        "event_id": "66666666-7777-8888-9999-000000000000",
+        "token_use": "access",
+        "scope": "openid email profile",
+        "auth_time": iat,
+        "exp": iat + 3600,
+        "iat": iat,
+        "jti": "aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee",
+        "username": "alice",
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -9,13 +9,11 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use http_body_util::Full;
-use hyper::Response;
 use serde_json::Value;
 use tokio::sync::{Notify, oneshot};
 
 use super::process::{self, Launch};
-use super::runtime_api::{ApiError, header};
+use super::runtime_api::{ApiError, Invocations, Next};
 use super::spec::{FunctionSpec, Source};
 use super::{FunctionError, Log, Outcome};
 use crate::local::ids::REGION;
@@ -373,7 +371,7 @@ impl Host {
 
     /// `GET /next` of process `number`: waits (without a timeout, as Lambda does) for the next
     /// invocation.
-    pub async fn next(&self, number: u64) -> Response<Full<Bytes>> {
+    async fn take_next(&self, number: u64) -> Next {
         let init = self
             .state()
             .processes
@@ -393,27 +391,17 @@ impl Host {
             }
             notified.await;
         };
-        let mut resp = Response::new(Full::new(inv.event.clone()));
-        let headers = resp.headers_mut();
-        let put = |headers: &mut hyper::HeaderMap, k: &'static str, v: String| {
-            if let Ok(v) = v.parse() {
-                headers.insert(k, v);
-            }
-        };
-        // Exactly application/json: the C++-based clients crash without it.
-        put(headers, "content-type", "application/json".into());
-        put(headers, header::REQUEST_ID, inv.id.clone());
         let deadline_ms = (std::time::SystemTime::now() + inv.timeout)
             .duration_since(std::time::UNIX_EPOCH)
             .map(|d| d.as_millis())
             .unwrap_or(0);
-        put(headers, header::DEADLINE_MS, deadline_ms.to_string());
-        put(headers, header::FUNCTION_ARN, self.spec.arn());
-        put(
-            headers,
-            header::TRACE_ID,
-            format!("{};Sampled=0", crate::local::ids::trace_root()),
-        );
+        let next = Next {
+            request_id: inv.id.clone(),
+            event: inv.event.clone(),
+            deadline_ms,
+            function_arn: self.spec.arn(),
+            trace_id: format!("{};Sampled=0", crate::local::ids::trace_root()),
+        };
         if let Some(taken) = inv.taken.take() {
             let _ = taken.send(());
         }
@@ -423,12 +411,12 @@ impl Host {
             // The process ended while it waited: the invocation goes back to the front.
             None => state.queue.push_front(inv),
         }
-        resp
+        next
     }
 
     /// A `/response` or `/error` of process `number` for invocation `id`: false when the
     /// process does not hold it.
-    pub fn complete(&self, number: u64, id: &str, outcome: Outcome) -> bool {
+    fn complete_held(&self, number: u64, id: &str, outcome: Outcome) -> bool {
         let inv = self
             .state()
             .processes
@@ -445,7 +433,7 @@ impl Host {
 
     /// `/init/error` of process `number`: logged, and it answers what waits: what the process
     /// holds, or the next in line.
-    pub fn init_failed(&self, number: u64, reported: ApiError) {
+    fn init_error(&self, number: u64, reported: ApiError) {
         (self.log)(&format!(
             "function {}: init failed: {}: {}",
             self.spec.name,
@@ -463,6 +451,20 @@ impl Host {
                 error_message: reported.error_message,
             });
         }
+    }
+}
+
+impl Invocations for Host {
+    fn next(&self, number: u64) -> impl Future<Output = Next> + Send {
+        self.take_next(number)
+    }
+
+    fn complete(&self, number: u64, id: &str, outcome: Outcome) -> bool {
+        self.complete_held(number, id, outcome)
+    }
+
+    fn init_failed(&self, number: u64, reported: ApiError) {
+        self.init_error(number, reported);
     }
 }
 

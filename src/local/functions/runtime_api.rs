@@ -11,7 +11,6 @@ use hyper::body::Incoming;
 use hyper::{Method, Request, Response};
 use serde_json::Value;
 
-use super::pool::Host;
 use super::{MAX_RESPONSE, Outcome, error_of};
 
 /// The API's version, the first segment of every path.
@@ -84,13 +83,52 @@ impl ApiError {
     }
 }
 
+/// An invocation handed to a process by `/next`.
+pub struct Next {
+    pub request_id: String,
+    pub event: Bytes,
+    /// When the invocation times out, in milliseconds since the epoch.
+    pub deadline_ms: u128,
+    pub function_arn: String,
+    pub trace_id: String,
+}
+
+/// What the routes act on: the function's invocations (the pool).
+pub trait Invocations: Send + Sync + 'static {
+    /// Waits for the next invocation for process `number`.
+    fn next(&self, number: u64) -> impl Future<Output = Next> + Send;
+    /// The outcome of invocation `id`; false when process `number` does not hold it.
+    fn complete(&self, number: u64, id: &str, outcome: Outcome) -> bool;
+    /// Process `number` could not start its runtime.
+    fn init_failed(&self, number: u64, reported: ApiError);
+}
+
+impl Next {
+    fn response(self) -> Response<Full<Bytes>> {
+        let mut resp = Response::new(Full::new(self.event));
+        let headers = resp.headers_mut();
+        let mut put = |k: &'static str, v: String| {
+            if let Ok(v) = v.parse() {
+                headers.insert(k, v);
+            }
+        };
+        // Exactly application/json: the C++-based clients crash without it.
+        put("content-type", "application/json".into());
+        put(header::REQUEST_ID, self.request_id);
+        put(header::DEADLINE_MS, self.deadline_ms.to_string());
+        put(header::FUNCTION_ARN, self.function_arn);
+        put(header::TRACE_ID, self.trace_id);
+        resp
+    }
+}
+
 /// `202 {"status":"OK"}`.
 fn accepted() -> Response<Full<Bytes>> {
     crate::local::respond::response(202, "application/json", r#"{"status":"OK"}"#)
 }
 
 /// Serves the Runtime API of process `number` on `listener` until aborted.
-pub async fn serve(listener: tokio::net::TcpListener, host: Arc<Host>, number: u64) {
+pub async fn serve<H: Invocations>(listener: tokio::net::TcpListener, host: Arc<H>, number: u64) {
     loop {
         let Ok((stream, _)) = listener.accept().await else {
             continue;
@@ -109,7 +147,11 @@ pub async fn serve(listener: tokio::net::TcpListener, host: Arc<Host>, number: u
 }
 
 /// One request of process `number`.
-async fn answer(host: &Arc<Host>, number: u64, req: Request<Incoming>) -> Response<Full<Bytes>> {
+async fn answer<H: Invocations>(
+    host: &Arc<H>,
+    number: u64,
+    req: Request<Incoming>,
+) -> Response<Full<Bytes>> {
     let Some(route) = Route::parse(req.method(), req.uri().path()) else {
         return ApiError::new("NotFound", "no such Runtime API path").response(404);
     };
@@ -119,7 +161,7 @@ async fn answer(host: &Arc<Host>, number: u64, req: Request<Incoming>) -> Respon
         .and_then(|v| v.to_str().ok())
         .map(str::to_string);
     match route {
-        Route::Next => host.next(number).await,
+        Route::Next => host.next(number).await.response(),
         Route::Response(id) => {
             let Some(body) = read(req, MAX_RESPONSE).await else {
                 return too_large();

@@ -64,14 +64,10 @@ fn built_in(emu: &Emulator, head: &Head, method_arn: &str) -> Authorized {
     let Ok(token) = event.token(&emu.options.identity_source) else {
         return Authorized::refused(401, " (no identity source)");
     };
-    let checks = cwsauth_verify::Checks::new(
-        emu.issuer.clone(),
-        cwsauth_verify::TokenUse::Access,
-        cwsauth_verify::ClientIds::one_of([
-            emu.public_client.client_id.clone(),
-            emu.confidential_client.client_id.clone(),
-        ]),
-    );
+    let checks = emu.checks(cwsauth_verify::ClientIds::one_of([
+        emu.public_client.client_id.clone(),
+        emu.confidential_client.client_id.clone(),
+    ]));
     let result = cwsauth_verify::verify(&token, &checks, &emu.keys, crate::timefmt::now_epoch());
     let options = PolicyOptions {
         method_arn: method_arn.to_string(),
