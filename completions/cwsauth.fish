@@ -237,8 +237,8 @@ complete -c cwsauth -n "__fish_cwsauth_using_subcommand local" -l token-ttl -d '
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand local" -l callback-url -d 'Another callback (and sign-out) URL for the app clients, besides http://localhost:3000' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand local" -l identity-source -d 'Where the authorizer takes the token: header:NAME or query:NAME (or API Gateway\'s route.request.header.NAME); repeatable for an authorizer function, all must be present' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand local" -l require-group -d 'Deny (403) WebSocket connections of users outside this group (repeatable)' -r
-complete -c cwsauth -n "__fish_cwsauth_using_subcommand local" -l idle-timeout -d 'Close WebSocket connections idle this long (API Gateway: 10m)' -r
-complete -c cwsauth -n "__fish_cwsauth_using_subcommand local" -l max-connection-time -d 'Close WebSocket connections after this long (API Gateway: 2h)' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand local" -l idle-timeout -d 'Close WebSocket connections idle this long (the default is API Gateway\'s)' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand local" -l max-connection-time -d 'Close WebSocket connections after this long (the default is API Gateway\'s)' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand local" -l code-ttl -d 'Lifetime of authorization codes (Cognito: 5m); shorter only to test expiry' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand local" -l write-profile -d 'Write profile NAME (public client) and NAME-m2m (confidential client) for this instance' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand local" -l function -d 'A Lambda function: NAME=COMMAND (started with the Lambda Runtime API) or NAME=http://HOST:PORT[#FUNCTION] (a running emulator\'s Invoke API). Repeatable' -r

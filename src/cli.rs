@@ -679,12 +679,12 @@ pub struct LocalArgs {
     /// Deny (403) WebSocket connections of users outside this group (repeatable).
     #[arg(long, value_name = "GROUP")]
     pub require_group: Vec<String>,
-    /// Close WebSocket connections idle this long (API Gateway: 10m).
-    #[arg(long, default_value = "10m", value_name = "DURATION", value_parser = crate::timefmt::parse_duration)]
-    pub idle_timeout: std::time::Duration,
-    /// Close WebSocket connections after this long (API Gateway: 2h).
-    #[arg(long, default_value = "2h", value_name = "DURATION", value_parser = crate::timefmt::parse_duration)]
-    pub max_connection_time: std::time::Duration,
+    /// Close WebSocket connections idle this long (the default is API Gateway's).
+    #[arg(long, default_value_t = crate::timefmt::Span(crate::quotas::IDLE_TIMEOUT), value_name = "DURATION")]
+    pub idle_timeout: crate::timefmt::Span,
+    /// Close WebSocket connections after this long (the default is API Gateway's).
+    #[arg(long, default_value_t = crate::timefmt::Span(crate::quotas::MAX_CONNECTION_TIME), value_name = "DURATION")]
+    pub max_connection_time: crate::timefmt::Span,
     /// Lifetime of authorization codes (Cognito: 5m); shorter only to test expiry.
     #[arg(long, default_value = "5m", value_name = "DURATION", value_parser = crate::timefmt::parse_duration)]
     pub code_ttl: std::time::Duration,
