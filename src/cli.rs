@@ -588,7 +588,7 @@ pub struct ConnectArgs {
     /// Give up when TCP, TLS and the WebSocket handshake take longer than this (seconds).
     #[arg(
         long,
-        default_value_t = 10.0,
+        default_value_t = crate::connect::CONNECT_TIMEOUT.as_secs_f64(),
         value_name = "SECS",
         help_heading = "Beyond wscat"
     )]
@@ -611,7 +611,7 @@ pub struct ConnectArgs {
     /// A ping unanswered this long (seconds) means the connection is lost.
     #[arg(
         long,
-        default_value_t = 10.0,
+        default_value_t = crate::connect::PING_TIMEOUT.as_secs_f64(),
         value_name = "SECS",
         help_heading = "Beyond wscat"
     )]

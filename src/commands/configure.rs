@@ -14,6 +14,9 @@ use crate::profile::{ConfigFile, Key, SCHEMA};
 use crate::report::Prompter;
 use crate::{Error, ExitCode, Result};
 
+/// Most a discovery document may be (Cognito's is about 2 KiB).
+const MAX_DISCOVERY_BYTES: usize = 256 * 1024;
+
 /// What a new profile needs before anything works.
 const ESSENTIAL: &[Key] = &[Key::UserPoolId, Key::ClientId, Key::Domain];
 
@@ -215,7 +218,7 @@ fn discover(issuer: &str) -> Result<Vec<(Key, Vec<String>)>> {
     );
     crate::http::check_endpoint("discovery", &url)?;
     let failed = |why: String| Error::Network(format!("discovery at {url} failed: {why}"));
-    let bytes = crate::http::get_capped(&url, 256 * 1024)?;
+    let bytes = crate::http::get_capped(&url, MAX_DISCOVERY_BYTES)?;
     let doc: Value = serde_json::from_slice(&bytes)
         .map_err(|e| failed(format!("the answer is not JSON ({e})")))?;
     let field = |name: &str| doc.get(name).and_then(Value::as_str).map(str::to_string);

@@ -202,7 +202,9 @@ fn run_in(home: &Home, options: &DemoArgs) -> Result<ExitCode> {
 
     steps.run("the authorizer's answer", || {
         let options = cwsauth_verify::authorizer::PolicyOptions {
-            method_arn: cwsauth_verify::authorizer::default_method_arn(Some("us-east-1")),
+            method_arn: cwsauth_verify::authorizer::default_method_arn(Some(
+                crate::local::ids::REGION,
+            )),
             ..Default::default()
         };
         let policy = cwsauth_verify::authorizer::allow(&verified.claims, &options);

@@ -27,6 +27,11 @@ pub use request::{Request, build_request, check_header, parse_header, parse_url}
 use session::{Interrupts, Session, Shared};
 pub use transport::{Connection, Ws};
 
+/// How long TCP, TLS and the handshake together may take, unless `--connect-timeout` says.
+pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long a ping may go unanswered, unless `--ping-timeout` says.
+pub const PING_TIMEOUT: Duration = Duration::from_secs(10);
+
 /// How the token is attached.
 #[derive(Debug, Clone)]
 pub enum Auth {
@@ -80,13 +85,13 @@ impl Options {
             slash: false,
             binary: false,
             ping_interval: None,
-            ping_timeout: Duration::from_secs(10),
+            ping_timeout: PING_TIMEOUT,
             reconnect: false,
             max_messages: None,
             max_frame_size: crate::quotas::MAX_FRAME,
             follow_redirects: None,
             proxy: None,
-            connect_timeout: Duration::from_secs(10),
+            connect_timeout: CONNECT_TIMEOUT,
             verbose: false,
         }
     }

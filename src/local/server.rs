@@ -53,6 +53,9 @@ impl Drop for Running {
     }
 }
 
+/// How long a new connection may take to send its first request head (TLS included).
+const FIRST_REQUEST: Duration = Duration::from_secs(10);
+
 /// One connection: TLS or plain on the same port (a TLS ClientHello starts with 0x16); a
 /// WebSocket upgrade goes to the gateway with its head as sent, anything else to hyper with
 /// the bytes read so far replayed.
@@ -60,7 +63,7 @@ async fn serve(emu: Arc<Emulator>, tcp: tokio::net::TcpStream, peer: SocketAddr)
     let _ = tcp.set_nodelay(true);
     // The first byte, TLS and the request head within one bound: a client that connects and
     // says nothing does not hold a task until the emulator stops.
-    let opened = tokio::time::timeout(Duration::from_secs(10), async {
+    let opened = tokio::time::timeout(FIRST_REQUEST, async {
         let mut first = [0u8; 1];
         let tls = matches!(tcp.peek(&mut first).await, Ok(1) if first[0] == 0x16);
         let mut io: Box<dyn crate::connect::transport::Io> = if tls {

@@ -431,7 +431,7 @@ fn redirects_never_carry_credentials_to_another_origin() {
 fn message_and_frame_limits() {
     let local = logged_in(&[]);
     let big = "a".repeat(100 * 1024);
-    let too_big = "b".repeat(129 * 1024);
+    let too_big = "b".repeat(cwsauth::quotas::MAX_MESSAGE + 1024);
     // Messages up to the limit go out in 32 KB frames.
     let run = connect(&local, &[], &format!("{big}\n"));
     run.expect(0);
@@ -448,7 +448,7 @@ fn message_and_frame_limits() {
     assert_eq!(replies(&run).len(), 1);
     assert!(
         run.stderr().ends_with(
-            "cwsauth: error: line 2 of the input is longer than the 131072-byte message limit; input stopped there\n"
+            &format!("cwsauth: error: line 2 of the input is longer than the {}-byte message limit; input stopped there\n", cwsauth::quotas::MAX_MESSAGE)
         ),
         "{}",
         run.stderr()

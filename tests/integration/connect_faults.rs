@@ -238,7 +238,7 @@ fn endless_input_is_refused_with_bounded_memory() {
     );
     assert_eq!(code, 1, "{stderr}");
     assert!(
-        stderr.ends_with("cwsauth: error: line 1 of the input is longer than the 131072-byte message limit; input stopped there\n"),
+        stderr.ends_with(&format!("cwsauth: error: line 1 of the input is longer than the {}-byte message limit; input stopped there\n", cwsauth::quotas::MAX_MESSAGE)),
         "{stderr}"
     );
     assert!(max_rss_kb < 50 * 1024, "peak RSS {max_rss_kb} KiB");

@@ -170,3 +170,14 @@ fn every_subcommand_help_has_examples_headings_and_only_its_flags() {
         }
     }
 }
+
+#[test]
+fn the_readme_names_every_error_kind_of_verify() {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let missing: Vec<&str> = cwsauth_verify::ErrorKind::ALL
+        .iter()
+        .map(|k| k.as_str())
+        .filter(|name| !readme.contains(&format!("`{name}`")))
+        .collect();
+    assert!(missing.is_empty(), "README.md does not name {missing:?}");
+}
