@@ -86,15 +86,10 @@ fn run_in(home: &Home, options: &DemoArgs) -> Result<ExitCode> {
     let running = steps.run(start_title, || {
         let mut api = local::api::ApiConfig::default();
         if let Some(path) = &authorizer {
-            api.functions.push(local::functions::FunctionSpec {
-                name: "authorizer".into(),
-                source: local::functions::Source::Command(vec![path.display().to_string()]),
-                env: Vec::new(),
-                timeout: local::functions::DEFAULT_TIMEOUT,
-                cwd: None,
-                memory_mb: 128,
-                concurrency: local::functions::DEFAULT_CONCURRENCY,
-            });
+            api.functions.push(local::functions::FunctionSpec::new(
+                "authorizer",
+                local::functions::Source::Command(vec![path.display().to_string()]),
+            ));
             api.authorizer = local::api::AuthorizerConfig::Function {
                 function: "authorizer".into(),
                 identity_sources: vec![local::api::Identity::Header("Authorization".into())],

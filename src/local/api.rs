@@ -61,6 +61,12 @@ impl ApiConfig {
         !self.routes.is_empty()
     }
 
+    /// Whether a route or the authorizer names function `name`.
+    pub fn uses(&self, name: &str) -> bool {
+        self.routes.values().any(|r| r.function == name)
+            || matches!(&self.authorizer, AuthorizerConfig::Function { function, .. } if function == name)
+    }
+
     /// Checks that every route and the authorizer name a known function, and the expression.
     pub fn check(&self) -> Result<(), SetupError> {
         let known = |name: &str| self.functions.iter().any(|f| f.name == name);

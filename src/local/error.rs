@@ -47,6 +47,11 @@ pub enum SetupError {
         "the template's function {function} has nothing to run it: pass --function {function}=COMMAND (or =http://HOST:PORT)"
     )]
     NoRunner { function: String },
+    /// The template's function has a runtime but no code here.
+    #[error(
+        "the template's function {function} has no code here (its Code is elsewhere, e.g. S3): pass --function-dir {function}=DIR with its code, or --function {function}=COMMAND"
+    )]
+    NoCode { function: String },
     #[error("--two-way {key}: there is no route {key}")]
     NoRoute { key: String },
     #[error(

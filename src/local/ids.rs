@@ -17,6 +17,8 @@ pub const PUBLIC_CLIENT_ID: &str = "cwsauthlocalpublic00000001";
 pub const CONFIDENTIAL_CLIENT_ID: &str = "cwsauthlocalconfidential01";
 /// Scope of the resource server, for the `client_credentials` grant.
 pub const M2M_SCOPE: &str = "cwsauth-local/invoke";
+/// The stack name a template's `AWS::StackName` stands for.
+pub const STACK_NAME: &str = "cwsauth-local";
 /// The WebSocket API's id (10 lowercase letters and digits, as API Gateway's).
 pub const API_ID: &str = "cwslocal01";
 

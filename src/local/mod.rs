@@ -121,8 +121,9 @@ pub struct Emulator {
     pub(crate) functions: HashMap<String, Arc<functions::Function>>,
     /// TLS on the same port, and the CA file clients trust it with.
     pub(crate) tls: ca::LocalTls,
-    /// Holds the CA's folder when nothing persists.
-    _tls_dir: Option<tempfile::TempDir>,
+    /// The emulator's own folder (its CA when nothing persists, the runtimes' bootstraps,
+    /// inline code), removed when it stops.
+    _work: tempfile::TempDir,
 }
 
 /// What changes while the emulator runs.
@@ -177,19 +178,11 @@ impl Emulator {
             options.users.clone()
         };
         let users = specs.into_iter().map(User::new).collect();
-        let (tls_dir, temp) = match &options.persist_dir {
-            Some(dir) => (dir.clone(), None),
-            None => {
-                let temp = tempfile::Builder::new()
-                    .prefix("cwsauth-local-")
-                    .tempdir()
-                    .map_err(|e| {
-                        LocalError::Ca(format!("cannot make a folder for the emulator's CA: {e}"))
-                    })?;
-                (temp.path().to_path_buf(), Some(temp))
-            }
-        };
-        let tls = ca::generate(&tls_dir)?;
+        let work = tempfile::Builder::new()
+            .prefix("cwsauth-local-")
+            .tempdir()
+            .map_err(|e| LocalError::Ca(format!("cannot make the emulator's folder: {e}")))?;
+        let tls = ca::generate(options.persist_dir.as_deref().unwrap_or(work.path()))?;
         let issuer = format!("{base_url}/{POOL_ID}");
         options.api.check()?;
         let log: functions::Log = options
@@ -212,11 +205,24 @@ impl Emulator {
             ("CWSAUTH_LOCAL_CLIENT_ID".into(), PUBLIC_CLIENT_ID.into()),
         ];
         let mut functions = HashMap::new();
+        let api_base = addr.to_string();
         for spec in &options.api.functions {
             let name = spec.name.clone();
             let mut spec = spec.clone();
+            if let functions::Source::Runtime { runtime, code } = &spec.source {
+                let prepared = functions::runtimes::prepare(&name, runtime, code, work.path())
+                    .map_err(|source| LocalError::Function {
+                        name: name.clone(),
+                        source,
+                    })?;
+                spec.source = functions::Source::Command(prepared.command);
+                spec.cwd = Some(prepared.dir);
+                spec.env = prepared.env.into_iter().chain(spec.env).collect();
+            }
             for (_, value) in &mut spec.env {
                 *value = with_issuer(value, &issuer);
+                // The API's own endpoint, as a deployed function would reach it: here.
+                *value = value.replace(&template::api_host(), &api_base);
             }
             let function = functions::Function::new(spec, extra_env.clone(), log.clone()).map_err(
                 |source| LocalError::Function {
@@ -240,7 +246,7 @@ impl Emulator {
             stopping: tokio::sync::watch::channel(false).0,
             functions,
             tls,
-            _tls_dir: temp,
+            _work: work,
             options,
         })
     }

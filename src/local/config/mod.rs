@@ -22,7 +22,9 @@ use std::time::Duration;
 
 use super::api::{ApiConfig, AuthorizerConfig, Identity, RouteConfig};
 use super::error::SetupError;
+use super::functions::runtimes::Code;
 use super::functions::spec::{self, FunctionSpec, Source};
+use super::template::functions::{RESERVED_KEYS, reserved_message};
 use super::template::{FromTemplate, FunctionSettings};
 pub use section::LocalSection;
 
@@ -120,6 +122,11 @@ pub(super) struct Layer {
     pub(super) concurrency: Option<usize>,
     pub(super) cwd: Option<PathBuf>,
     pub(super) env: Vec<(String, String)>,
+    /// The handler (the template's `Handler`).
+    pub(super) handler: Option<String>,
+    /// The template's runtime and code: what runs the function when no runner is given.
+    pub(super) runtime: Option<(String, Option<Code>)>,
+    pub(super) function_name: Option<String>,
 }
 
 impl Layer {
@@ -130,22 +137,25 @@ impl Layer {
         self.memory_mb = later.memory_mb.or(self.memory_mb);
         self.concurrency = later.concurrency.or(self.concurrency);
         self.cwd = later.cwd.or(self.cwd.take());
+        self.runtime = later.runtime.or(self.runtime.take());
+        self.handler = later.handler.or(self.handler.take());
+        self.function_name = later.function_name.or(self.function_name.take());
         // Later values win: they come after.
         self.env.extend(later.env);
     }
 
     fn from_template(settings: &FunctionSettings) -> Layer {
-        let mut env = settings.env.clone();
-        if let Some(h) = &settings.handler {
-            env.insert(0, ("_HANDLER".into(), h.clone()));
-        }
+        let env = settings.env.clone();
         Layer {
+            handler: settings.handler.clone(),
             source: None,
             timeout: settings.timeout,
             memory_mb: settings.memory_mb,
             concurrency: settings.concurrency,
             cwd: None,
             env,
+            runtime: settings.runtime.clone().map(|r| (r, settings.code.clone())),
+            function_name: settings.function_name.clone(),
         }
     }
 }
@@ -195,18 +205,54 @@ pub fn resolve(
         .as_ref()
         .map(|(_, t)| t.functions.keys().collect())
         .unwrap_or_default();
+    for f in &flags.functions {
+        if !template_functions.contains(&&f.name) && !api.uses(&f.name) && template.is_some() {
+            warnings.push(format!(
+                "--function {}: the template uses no function of that logical id, and no route names it",
+                f.name
+            ));
+        }
+    }
     for (name, layer) in layers {
-        let Some(source) = layer.source else {
-            if template_functions.contains(&&name) {
+        let reserved: Vec<String> = layer
+            .env
+            .iter()
+            .map(|(k, _)| k.clone())
+            .filter(|k| RESERVED_KEYS.contains(&k.as_str()))
+            .collect();
+        if !reserved.is_empty() {
+            return Err(SetupError::Value {
+                setting: format!("function {name}"),
+                why: reserved_message(&reserved),
+            });
+        }
+        let (source, cwd) = match (layer.source, layer.runtime) {
+            (Some(source), _) => (source, layer.cwd),
+            // The template's runtime runs it, from --function-dir when given, else its code.
+            (None, Some((runtime, code))) => match layer.cwd.map(Code::Dir).or(code) {
+                Some(code) => (Source::Runtime { runtime, code }, None),
+                None => return Err(SetupError::NoCode { function: name }),
+            },
+            (None, None) if template_functions.contains(&&name) => {
                 return Err(SetupError::NoRunner { function: name });
             }
-            return Err(SetupError::NoSuchFunction { function: name });
+            (None, None) => return Err(SetupError::NoSuchFunction { function: name }),
         };
+        if let Some(dir) = &cwd
+            && !dir.is_dir()
+        {
+            return Err(SetupError::Value {
+                setting: format!("--function-dir {name}"),
+                why: format!("{} is not a folder", dir.display()),
+            });
+        }
         let mut spec = FunctionSpec::new(&name, source);
+        spec.function_name = layer.function_name;
+        spec.handler = layer.handler;
         spec.timeout = layer.timeout.unwrap_or(spec.timeout);
         spec.memory_mb = layer.memory_mb.unwrap_or(spec.memory_mb);
         spec.concurrency = layer.concurrency.unwrap_or(spec.concurrency);
-        spec.cwd = layer.cwd;
+        spec.cwd = cwd;
         spec.env = layer.env;
         api.functions.push(spec);
     }
@@ -231,7 +277,14 @@ fn apply_flags(
     api: &mut ApiConfig,
     layers: &mut BTreeMap<String, Layer>,
 ) -> Result<(), SetupError> {
+    let mut seen = std::collections::BTreeSet::new();
     for f in &flags.functions {
+        if !seen.insert(f.name.clone()) {
+            return Err(SetupError::Value {
+                setting: format!("--function {}", f.name),
+                why: "is given twice; give each function once".into(),
+            });
+        }
         layers.entry(f.name.clone()).or_default().under(Layer {
             source: Some(f.source.clone()),
             ..Default::default()
@@ -344,6 +397,9 @@ mod tests {
         t.functions.insert(
             "Echo".into(),
             FunctionSettings {
+                function_name: Some("echo-fn".into()),
+                runtime: None,
+                code: None,
                 handler: Some("app.handler".into()),
                 timeout: Some(Duration::from_secs(10)),
                 memory_mb: Some(256),

@@ -109,6 +109,7 @@ pub(super) fn apply(
             concurrency,
             cwd: f.dir.clone(),
             env: f.env.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+            ..Default::default()
         });
     }
     for (key, route) in &section.routes {

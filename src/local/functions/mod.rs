@@ -9,6 +9,7 @@ mod invoke;
 mod pool;
 mod process;
 pub mod runtime_api;
+pub mod runtimes;
 pub mod spec;
 
 use std::sync::Arc;
@@ -96,6 +97,11 @@ impl Function {
     ) -> Result<Function, FunctionError> {
         let kind = match &spec.source {
             Source::Command(_) => Kind::Hosted(pool::Host::new(&spec, extra_env, log.clone())),
+            Source::Runtime { .. } => {
+                return Err(FunctionError::Spec(
+                    "its runtime was not prepared (runtimes::prepare)".into(),
+                ));
+            }
             Source::Invoke { .. } => Kind::Invoke(
                 crate::http::async_client().map_err(|e| FunctionError::Client(e.to_string()))?,
             ),

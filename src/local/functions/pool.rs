@@ -102,7 +102,7 @@ impl Host {
     /// runtime interface clients refuse to start without included), then the emulator's, then
     /// the spec's own.
     fn environment(&self, api: &str) -> Vec<(String, String)> {
-        let name = &self.spec.name;
+        let name = self.spec.deployed_name();
         let task_root = self
             .spec
             .cwd
@@ -112,7 +112,7 @@ impl Host {
             .unwrap_or_default();
         let mut env = vec![
             ("AWS_LAMBDA_RUNTIME_API".to_string(), api.to_string()),
-            ("AWS_LAMBDA_FUNCTION_NAME".into(), name.clone()),
+            ("AWS_LAMBDA_FUNCTION_NAME".into(), name.to_string()),
             ("AWS_LAMBDA_FUNCTION_VERSION".into(), "$LATEST".into()),
             (
                 "AWS_LAMBDA_FUNCTION_MEMORY_SIZE".into(),

@@ -22,12 +22,22 @@ pub enum Source {
     Command(Vec<String>),
     /// A function at a running emulator's Invoke API.
     Invoke { base: String, name: String },
+    /// The template's runtime, run by cwsauth (`runtimes.rs`); made a command at start.
+    Runtime {
+        runtime: String,
+        code: super::runtimes::Code,
+    },
 }
 
 /// One function: what runs it and how.
 #[derive(Debug, Clone)]
 pub struct FunctionSpec {
+    /// The logical id (routes and flags name it).
     pub name: String,
+    /// The name it is deployed under (`FunctionName`), when the template says.
+    pub function_name: Option<String>,
+    /// The handler (`Handler`), when the template says.
+    pub handler: Option<String>,
     pub source: Source,
     pub env: Vec<(String, String)>,
     pub timeout: Duration,
@@ -79,6 +89,8 @@ impl FunctionSpec {
     pub fn new(name: &str, source: Source) -> FunctionSpec {
         FunctionSpec {
             name: name.to_string(),
+            function_name: None,
+            handler: None,
             source,
             env: Vec::new(),
             timeout: DEFAULT_TIMEOUT,
@@ -88,21 +100,28 @@ impl FunctionSpec {
         }
     }
 
-    /// The function's ARN as the emulator reports it.
-    pub fn arn(&self) -> String {
-        format!("arn:aws:lambda:{REGION}:{ACCOUNT}:function:{}", self.name)
+    /// The name it runs under (`AWS_LAMBDA_FUNCTION_NAME`): the deployed name, else the
+    /// logical id.
+    pub fn deployed_name(&self) -> &str {
+        self.function_name.as_deref().unwrap_or(&self.name)
     }
 
-    /// The handler the runtime interface clients load: `_HANDLER` when set, else the command's
-    /// last word when it names one (`app.handler`), else `index.handler`.
+    /// The function's ARN as the emulator reports it.
+    pub fn arn(&self) -> String {
+        format!(
+            "arn:aws:lambda:{REGION}:{ACCOUNT}:function:{}",
+            self.deployed_name()
+        )
+    }
+
+    /// The handler the runtime interface clients load (`_HANDLER`): the template's, else the
+    /// command's last word when it names one (`app.handler`), else `index.handler`.
     pub fn handler(&self) -> String {
-        self.env
-            .iter()
-            .find(|(k, _)| k == "_HANDLER")
-            .map(|(_, v)| v.clone())
+        self.handler
+            .clone()
             .or_else(|| match &self.source {
                 Source::Command(words) => words.last().filter(|w| looks_like_handler(w)).cloned(),
-                Source::Invoke { .. } => None,
+                Source::Invoke { .. } | Source::Runtime { .. } => None,
             })
             .unwrap_or_else(|| "index.handler".into())
     }

@@ -120,9 +120,6 @@ async fn function(
     let configuration_error = |note: String| Authorized::refused(500, format!(" ({note})"));
     match outcome {
         o if o.is_unauthorized() => unauthorized("the authorizer said Unauthorized"),
-        Outcome::Result(Value::String(s)) if s == "Unauthorized" => {
-            unauthorized("the authorizer said Unauthorized")
-        }
         Outcome::Result(result) => match read_policy(&result, method_arn) {
             AuthorizerAnswer::Allow {
                 principal_id,
@@ -267,21 +264,30 @@ pub fn wildcard(pattern: &str, text: &str) -> bool {
     pi == p.len()
 }
 
-/// The context as later integrations see it: `principalId`, then each value as a string.
-pub fn delivered_context(
-    principal_id: &str,
-    context: &Map<String, Value>,
-    latency_ms: u64,
-) -> Map<String, Value> {
+/// The context as integrations see it: `principalId`, then each value as a string (the
+/// `$connect` event adds `integrationLatency`: [`with_latency`]).
+pub fn delivered_context(principal_id: &str, context: &Map<String, Value>) -> Map<String, Value> {
     let mut out = Map::new();
     out.insert("principalId".into(), Value::String(principal_id.into()));
-    out.insert("integrationLatency".into(), Value::from(latency_ms));
     for (k, v) in context {
         let text = match v {
             Value::String(s) => s.clone(),
             other => other.to_string(),
         };
         out.insert(k.clone(), Value::String(text));
+    }
+    out
+}
+
+/// The context as the `$connect` integration sees it: with the authorizer's latency, which
+/// API Gateway adds on `$connect` only.
+pub fn with_latency(context: &Map<String, Value>, latency_ms: u64) -> Map<String, Value> {
+    let mut out = Map::new();
+    for (i, (k, v)) in context.iter().enumerate() {
+        out.insert(k.clone(), v.clone());
+        if i == 0 {
+            out.insert("integrationLatency".into(), Value::from(latency_ms));
+        }
     }
     out
 }
@@ -347,16 +353,17 @@ mod tests {
             read_policy(&json!("Unauthorized"), arn),
             AuthorizerAnswer::Malformed(_)
         ));
+        let delivered = delivered_context(
+            "u1",
+            json!({"n": 1, "b": true, "s": "x"}).as_object().unwrap(),
+        );
         assert_eq!(
-            delivered_context(
-                "u1",
-                json!({"n": 1, "b": true, "s": "x"}).as_object().unwrap(),
-                7
-            ),
+            Value::Object(delivered.clone()),
+            json!({"principalId": "u1", "n": "1", "b": "true", "s": "x"})
+        );
+        assert_eq!(
+            Value::Object(with_latency(&delivered, 7)),
             json!({"principalId": "u1", "integrationLatency": 7, "n": "1", "b": "true", "s": "x"})
-                .as_object()
-                .unwrap()
-                .clone()
         );
     }
 }

@@ -14,7 +14,7 @@ use tokio_tungstenite::WebSocketStream;
 use tokio_tungstenite::tungstenite::protocol::{Role, WebSocketConfig};
 
 use super::answers::{self, refusal, refusal_for, status_of};
-use super::authorizer::{self, Authorized, delivered_context};
+use super::authorizer::{self, Authorized, delivered_context, with_latency};
 use super::events::{self, Context};
 use super::head::Head;
 use super::session::{self, Open};
@@ -47,26 +47,31 @@ pub async fn handshake(emu: Arc<Emulator>, head: Head, leftover: Vec<u8>, mut st
     };
     let ctx = Context::new(&head, &stage);
     let method_arn = format!("arn:aws:execute-api:{REGION}:{ACCOUNT}:{API_ID}/{stage}/$connect");
-    let authorizer_context = match authorizer::decide(&emu, &head, &ctx, &method_arn).await {
-        Authorized::Refused { status, note } => {
-            let _ = stream.write_all(&refusal_for(status)).await;
-            return log(status, &note);
-        }
-        Authorized::Open => None,
-        Authorized::Yes {
-            principal_id,
-            context,
-            latency_ms,
-        } => Some(delivered_context(&principal_id, &context, latency_ms)),
-    };
-    let subprotocol =
-        match connect_integration(&emu, &head, &ctx, authorizer_context.as_ref()).await {
-            Ok(subprotocol) => subprotocol,
-            Err((answer, status, note)) => {
-                let _ = stream.write_all(&answer).await;
-                return log(status, note);
+    // What every route sees of the authorizer, and what $connect sees (its latency too).
+    let (authorizer_context, connect_context) =
+        match authorizer::decide(&emu, &head, &ctx, &method_arn).await {
+            Authorized::Refused { status, note } => {
+                let _ = stream.write_all(&refusal_for(status)).await;
+                return log(status, &note);
+            }
+            Authorized::Open => (None, None),
+            Authorized::Yes {
+                principal_id,
+                context,
+                latency_ms,
+            } => {
+                let delivered = delivered_context(&principal_id, &context);
+                let on_connect = with_latency(&delivered, latency_ms);
+                (Some(delivered), Some(on_connect))
             }
         };
+    let subprotocol = match connect_integration(&emu, &head, &ctx, connect_context.as_ref()).await {
+        Ok(subprotocol) => subprotocol,
+        Err((answer, status, note)) => {
+            let _ = stream.write_all(&answer).await;
+            return log(status, note);
+        }
+    };
     let opened = answers::switching_protocols(&key, subprotocol.as_deref());
     if stream.write_all(&opened).await.is_err() {
         return;

@@ -1,8 +1,9 @@
-//! A CloudFormation template (JSON) read into the emulator's API: `AWS::ApiGatewayV2::Api`,
-//! `::Authorizer`, `::Route`, `::RouteResponse`, `::Integration` and `AWS::Lambda::Function`
-//! (handler, timeout, memory, environment), with `Ref`, `Fn::GetAtt`, `Fn::Sub` and `Fn::Join`
-//! resolved; the Cognito pool and clients stand for the emulator's own. Functions are mapped to
-//! local commands or Invoke APIs by their logical id (`--function LOGICAL_ID=…`).
+//! A CloudFormation or SAM template (JSON) read into the emulator's API: `AWS::ApiGatewayV2::Api`,
+//! `::Authorizer`, `::Route`, `::RouteResponse`, `::Integration`, the functions they use
+//! (`functions.rs`: name, runtime, code, handler, timeout, memory, environment) and the
+//! DynamoDB tables to create (`tables.rs`), with intrinsic functions resolved (`resolve.rs`);
+//! the Cognito pool and clients stand for the emulator's own. A function runs from its
+//! runtime and code, or as `--function LOGICAL_ID=…` says.
 
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -11,10 +12,12 @@ use serde_json::Value;
 
 use super::api::{ApiConfig, AuthorizerConfig, Identity, RouteConfig};
 use super::error::{SetupError, TemplateError};
-pub use resolve::Local;
+pub use resolve::{Local, api_host};
 use resolve::{Resolver, err};
 
+pub mod functions;
 mod resolve;
+mod tables;
 
 /// Largest template read (CloudFormation's own limit is 1 MB).
 pub const MAX_TEMPLATE: usize = 1024 * 1024;
@@ -28,6 +31,8 @@ pub struct FromTemplate {
     pub functions: BTreeMap<String, FunctionSettings>,
     /// Resources the emulator does not run (logical id, type), for a warning.
     pub not_emulated: Vec<(String, String)>,
+    /// `CreateTable` requests for the template's DynamoDB tables (logical id, request).
+    pub tables: Vec<(String, Value)>,
 }
 
 /// Resource types the emulator reads, or that mean nothing locally (permissions, roles,
@@ -43,6 +48,7 @@ const UNDERSTOOD: &[&str] = &[
     "AWS::ApiGatewayV2::Deployment",
     "AWS::Lambda::Function",
     "AWS::Lambda::Permission",
+    "AWS::Serverless::Function",
     "AWS::Cognito::UserPool",
     "AWS::Cognito::UserPoolClient",
     "AWS::Cognito::UserPoolDomain",
@@ -52,8 +58,15 @@ const UNDERSTOOD: &[&str] = &[
     "AWS::Logs::LogGroup",
 ];
 
+/// A function as the template deploys it.
 #[derive(Debug, Clone, Default)]
 pub struct FunctionSettings {
+    /// Its name (`FunctionName`, or the one CloudFormation would make).
+    pub function_name: Option<String>,
+    /// `python3.12`, `nodejs20.x`, `provided.al2023`, …
+    pub runtime: Option<String>,
+    /// Its code, when the template says where (a folder or inline).
+    pub code: Option<crate::local::functions::runtimes::Code>,
     pub handler: Option<String>,
     pub timeout: Option<Duration>,
     pub memory_mb: Option<u32>,
@@ -75,7 +88,11 @@ fn function_of(uri: &str) -> Option<String> {
 
 /// Reads a template's API. Resources of other types are ignored unless something the API
 /// needs refers to them in a way the emulator cannot resolve.
-pub fn read(text: &str, local: &Local<'_>) -> Result<FromTemplate, TemplateError> {
+pub fn read(
+    text: &str,
+    local: &Local<'_>,
+    template_dir: &std::path::Path,
+) -> Result<FromTemplate, TemplateError> {
     let doc: Value = serde_json::from_str(text).map_err(|e| {
         TemplateError::Document(format!(
             "the template is not JSON ({}); YAML templates: convert them first (e.g. cfn-flip)",
@@ -86,15 +103,27 @@ pub fn read(text: &str, local: &Local<'_>) -> Result<FromTemplate, TemplateError
         .get("Resources")
         .and_then(Value::as_object)
         .ok_or_else(|| TemplateError::Document("the template has no Resources".into()))?;
-    let r = Resolver {
-        resources,
-        parameters: doc
-            .get("Parameters")
+    let section = |name: &str| {
+        doc.get(name)
             .and_then(Value::as_object)
             .cloned()
-            .unwrap_or_default(),
+            .unwrap_or_default()
+    };
+    let r = Resolver {
+        resources,
+        parameters: section("Parameters"),
+        mappings: section("Mappings"),
         local,
     };
+    // Integrations name functions by ARN, so by their physical names: back to logical ids.
+    let mut by_name = BTreeMap::new();
+    for (id, v) in resources {
+        if functions::is_function(v.get("Type").and_then(Value::as_str).unwrap_or("")) {
+            by_name.insert(r.physical_name(id)?, id.clone());
+        }
+    }
+    let function_of =
+        |uri: &str| function_of(uri).map(|name| by_name.get(&name).cloned().unwrap_or(name));
     let of_type = |t: &'static str| {
         resources
             .iter()
@@ -231,6 +260,11 @@ pub fn read(text: &str, local: &Local<'_>) -> Result<FromTemplate, TemplateError
     if let AuthorizerConfig::Function { function, .. } = &config.authorizer {
         used.push(function.clone());
     }
+    let globals = doc
+        .pointer("/Globals/Function")
+        .and_then(Value::as_object)
+        .cloned()
+        .unwrap_or_default();
     let mut functions = BTreeMap::new();
     for name in used {
         let Some(resource) = resources.get(&name) else {
@@ -238,38 +272,13 @@ pub fn read(text: &str, local: &Local<'_>) -> Result<FromTemplate, TemplateError
                 "the API uses function {name}, which is not a resource of the template"
             )));
         };
-        if resource.get("Type").and_then(Value::as_str) != Some("AWS::Lambda::Function") {
+        if !functions::is_function(resource.get("Type").and_then(Value::as_str).unwrap_or("")) {
             return Err(err(
                 &name,
                 "the API uses it as a function, but it is not an AWS::Lambda::Function",
             ));
         }
-        let p = props(resource);
-        let mut settings = FunctionSettings {
-            handler: p.get("Handler").map(|h| r.string(&name, h)).transpose()?,
-            timeout: p
-                .get("Timeout")
-                .and_then(Value::as_u64)
-                .map(Duration::from_secs),
-            memory_mb: p
-                .get("MemorySize")
-                .and_then(Value::as_u64)
-                .and_then(|m| u32::try_from(m).ok()),
-            concurrency: p
-                .get("ReservedConcurrentExecutions")
-                .and_then(Value::as_u64)
-                .and_then(|c| usize::try_from(c).ok())
-                .map(|c| c.clamp(1, 100)),
-            env: Vec::new(),
-        };
-        if let Some(vars) = p
-            .pointer("/Environment/Variables")
-            .and_then(Value::as_object)
-        {
-            for (k, v) in vars {
-                settings.env.push((k.clone(), r.string(&name, v)?));
-            }
-        }
+        let mut settings = functions::settings(&r, &name, resource, &globals, template_dir)?;
         // An integration's own timeout, when shorter.
         for (function, timeout) in integrations.values() {
             if *function == name
@@ -279,6 +288,10 @@ pub fn read(text: &str, local: &Local<'_>) -> Result<FromTemplate, TemplateError
             }
         }
         functions.insert(name, settings);
+    }
+    let mut tables = Vec::new();
+    for (id, v) in of_type("AWS::DynamoDB::Table") {
+        tables.push((id.clone(), tables::create_table(&r, id, v)?));
     }
     let not_emulated = resources
         .iter()
@@ -291,6 +304,7 @@ pub fn read(text: &str, local: &Local<'_>) -> Result<FromTemplate, TemplateError
         api: config,
         functions,
         not_emulated,
+        tables,
     })
 }
 
@@ -307,7 +321,8 @@ pub fn load(path: &std::path::Path) -> Result<FromTemplate, SetupError> {
         client_id: crate::local::ids::PUBLIC_CLIENT_ID,
         issuer: crate::local::ISSUER_PLACEHOLDER,
     };
-    read(&text, &local).map_err(|e| SetupError::Value {
+    let dir = path.parent().unwrap_or(std::path::Path::new("."));
+    read(&text, &local, dir).map_err(|e| SetupError::Value {
         setting: path.display().to_string(),
         why: e.to_string(),
     })
@@ -355,7 +370,7 @@ mod tests {
 
     #[test]
     fn a_websocket_api_with_an_authorizer_reads_whole() {
-        let t = read(&template().to_string(), &local()).unwrap();
+        let t = read(&template().to_string(), &local(), std::path::Path::new(".")).unwrap();
         assert_eq!(t.api.selection, "$request.body.action");
         assert_eq!(
             t.api.authorizer,
@@ -402,24 +417,30 @@ mod tests {
         t["Resources"]["Auth"]["Properties"]["Environment"]["Variables"]["X"] =
             json!({"Fn::ImportValue": "shared"});
         assert_eq!(
-            read(&t.to_string(), &local()).unwrap_err().to_string(),
+            read(&t.to_string(), &local(), std::path::Path::new("."))
+                .unwrap_err()
+                .to_string(),
             "template resource Auth: Fn::ImportValue cannot be resolved locally"
         );
         let mut t = template();
         t["Resources"]["Default"]["Properties"]["Target"] = json!("integrations/Nope");
         assert_eq!(
-            read(&t.to_string(), &local()).unwrap_err().to_string(),
+            read(&t.to_string(), &local(), std::path::Path::new("."))
+                .unwrap_err()
+                .to_string(),
             "template resource Default: Target names integration Nope, which is not in the template"
         );
         let mut t = template();
         t["Resources"]["Auth"]["Properties"]["Environment"]["Variables"]["T"] =
-            json!({"Fn::GetAtt": ["Table", "Arn"]});
+            json!({"Fn::GetAtt": ["Table", "Nope"]});
         assert_eq!(
-            read(&t.to_string(), &local()).unwrap_err().to_string(),
-            "template resource Auth: Fn::GetAtt Table.Arn of a AWS::DynamoDB::Table cannot be resolved locally"
+            read(&t.to_string(), &local(), std::path::Path::new("."))
+                .unwrap_err()
+                .to_string(),
+            "template resource Auth: Fn::GetAtt Table.Nope of a AWS::DynamoDB::Table cannot be resolved locally"
         );
         assert!(
-            read("Resources: {}", &local())
+            read("Resources: {}", &local(), std::path::Path::new("."))
                 .unwrap_err()
                 .to_string()
                 .starts_with("the template is not JSON")
