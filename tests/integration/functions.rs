@@ -869,7 +869,6 @@ fn templates_and_function_settings_that_cannot_work_are_one_line_each() {
     let mut template: Value =
         serde_json::from_str(&std::fs::read_to_string(fixtures().join("template.json")).unwrap())
             .unwrap();
-    let fixture = fixtures().join("template.json").display().to_string();
     let run = |args: &[&str]| {
         let mut all = vec!["local", "--port", "0"];
         all.extend_from_slice(args);
