@@ -250,7 +250,8 @@ complete -c cwsauth -n "__fish_cwsauth_using_subcommand local" -l route -d 'A ro
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand local" -l two-way -d 'A route whose function\'s answer (its body) goes back to the client (a route response)' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand local" -l authorizer -d 'The REQUEST authorizer on $connect: a function, instead of the built-in Cognito one' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand local" -l route-selection -d 'The route selection expression' -r
-complete -c cwsauth -n "__fish_cwsauth_using_subcommand local" -l template -d 'Read routes, authorizer and functions from a CloudFormation template (JSON); map each function\'s logical id with --function' -r -F
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand local" -l aws-endpoint -d 'Where the functions\' other AWS calls go (AWS_ENDPOINT_URL): a local DynamoDB such as ministack, moto or DynamoDB Local; the template\'s tables are created there at start' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand local" -l template -d 'Read routes, authorizer and functions from a CloudFormation or SAM template (JSON): Python and Node functions run from their code as deployed; --function overrides' -r -F
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand local" -l rotate-refresh-tokens -d 'Rotate refresh tokens: each refresh returns a new one and retires the old'
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand local" -l persist -d 'Keep the signing keys under CWSAUTH_HOME so tokens stay valid across restarts'
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand local" -s v -l verbose -d 'Log what happens on stderr (-v: steps and HTTP exchanges, -vv: more); secrets redacted'

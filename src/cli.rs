@@ -353,6 +353,12 @@ pub struct VerifyArgs {
     pub keys: ProfileFlags<VERIFY_KEYS>,
 }
 
+/// `--aws-endpoint`: https, or http to a loopback address.
+fn parse_aws_endpoint(text: &str) -> Result<String, crate::http::EndpointError> {
+    crate::http::check_endpoint("--aws-endpoint", text)
+        .map(|_| text.trim_end_matches('/').to_string())
+}
+
 fn parse_key_value(text: &str) -> Result<(String, String), String> {
     match text.split_once('=') {
         Some((k, v)) if !k.is_empty() => Ok((k.to_string(), v.to_string())),
@@ -732,8 +738,12 @@ pub struct LocalArgs {
     /// The route selection expression.
     #[arg(long, value_name = "EXPRESSION", help_heading = "Your functions")]
     pub route_selection: Option<String>,
-    /// Read routes, authorizer and functions from a CloudFormation template (JSON); map each
-    /// function's logical id with --function.
+    /// Where the functions' other AWS calls go (AWS_ENDPOINT_URL): a local DynamoDB such as
+    /// ministack, moto or DynamoDB Local; the template's tables are created there at start.
+    #[arg(long, value_name = "URL", value_parser = parse_aws_endpoint, help_heading = "Your functions")]
+    pub aws_endpoint: Option<String>,
+    /// Read routes, authorizer and functions from a CloudFormation or SAM template (JSON):
+    /// Python and Node functions run from their code as deployed; --function overrides.
     #[arg(long, value_name = "FILE", help_heading = "Your functions")]
     pub template: Option<PathBuf>,
 }

@@ -24,6 +24,7 @@ pub mod redacted;
 pub mod report;
 pub mod sanitize;
 pub mod session;
+pub mod sigv4;
 pub mod timefmt;
 pub mod tls;
 

@@ -19,6 +19,7 @@ pub fn run(home: &Home, args: LocalArgs) -> Result<ExitCode> {
         identity_sources: args.identity_source.clone(),
         route_selection: args.route_selection.clone(),
         template: args.template.clone(),
+        aws_endpoint: args.aws_endpoint.clone(),
     };
     let resolved = config::load(&home.config_file(), &flags).map_err(setup_error)?;
     let options = Options {
@@ -36,6 +37,8 @@ pub fn run(home: &Home, args: LocalArgs) -> Result<ExitCode> {
         rotate_refresh_tokens: args.rotate_refresh_tokens,
         log: Some(std::sync::Arc::new(crate::output::info)),
         api: resolved.api,
+        aws_endpoint: args.aws_endpoint.clone(),
+        tables: resolved.tables,
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -52,6 +55,7 @@ pub fn run(home: &Home, args: LocalArgs) -> Result<ExitCode> {
             )),
             LocalError::Setup(e) => setup_error(e),
             LocalError::Function { .. } => Error::Usage(e.to_string()),
+            LocalError::Aws(_) => Error::Network(e.to_string()),
             _ => Error::Local(e.to_string()),
         })?;
         // Shown once the whole configuration is known to work.
@@ -122,6 +126,9 @@ fn api_lines(emu: &Emulator) -> String {
             route.function
         ));
     }
+    for spec in emu.function_specs() {
+        text.push_str(&format!("  function       {}\n", function_line(spec)));
+    }
     if api.has_routes() {
         text.push_str(&format!("  selection      {}\n", api.selection));
         let stage = emu.ws_url.rsplit('/').next().unwrap_or("$default");
@@ -131,6 +138,29 @@ fn api_lines(emu: &Emulator) -> String {
         ));
     }
     text
+}
+
+/// What runs a function: `NAME (RUNTIME) runs \`COMMAND\` in DIR`, or its Invoke API.
+fn function_line(spec: &crate::local::functions::FunctionSpec) -> String {
+    use crate::local::functions::Source;
+    let runtime = spec
+        .runtime
+        .as_deref()
+        .map(|r| format!(" ({r})"))
+        .unwrap_or_default();
+    let runner = match &spec.source {
+        Source::Command(words) => {
+            let command = shlex::try_join(words.iter().map(String::as_str))
+                .unwrap_or_else(|_| words.join(" "));
+            match &spec.cwd {
+                Some(dir) => format!("runs `{command}` in {}", dir.display()),
+                None => format!("runs `{command}`"),
+            }
+        }
+        Source::Invoke { base, name } => format!("at {base}, function {name}"),
+        Source::Runtime { runtime, .. } => format!("runs on runtime {runtime}"),
+    };
+    format!("{}{runtime} {runner}", spec.name)
 }
 
 fn banner(emu: &Emulator, profile: Option<&str>) -> String {

@@ -15,20 +15,18 @@ use super::gateway::Outgoing;
 use super::respond::{self, Body};
 use crate::quotas::MAX_MESSAGE;
 
-/// The connection id of an `@connections` path, if it is one: `/{stage}/@connections/{id}`.
-pub fn parse_path(path: &str) -> Option<(String, String)> {
-    let mut parts = path.trim_start_matches('/').splitn(3, '/');
-    let stage = parts.next()?;
-    let marker = parts.next()?;
-    let id = parts.next()?;
-    if !(marker == "@connections" || marker.eq_ignore_ascii_case("%40connections"))
-        || id.is_empty()
-        || id.contains('/')
-    {
-        return None;
-    }
-    let decode = |s: &str| percent_decode(s);
-    Some((decode(stage), decode(id)))
+/// The stage and connection id of an `@connections` path, if it is one:
+/// `/{stage}/@connections/{id}`, or `/@connections/{id}` (any stage) as an SDK calls it through
+/// `AWS_ENDPOINT_URL_APIGATEWAYMANAGEMENTAPI`.
+pub fn parse_path(path: &str) -> Option<(Option<String>, String)> {
+    let parts: Vec<&str> = path.trim_start_matches('/').split('/').collect();
+    let marker = |m: &str| m == "@connections" || m.eq_ignore_ascii_case("%40connections");
+    let (stage, id) = match parts.as_slice() {
+        [stage, m, id] if marker(m) => (Some(percent_decode(stage)), *id),
+        [m, id] if marker(m) => (None, *id),
+        _ => return None,
+    };
+    (!id.is_empty()).then(|| (stage, percent_decode(id)))
 }
 
 fn percent_decode(text: &str) -> String {
@@ -144,7 +142,7 @@ fn iso(ms: u64) -> String {
 pub async fn handle(
     emu: &Emulator,
     req: Request<Incoming>,
-    stage: String,
+    stage: Option<String>,
     id: String,
 ) -> Response<Body> {
     if let Some((error_type, message)) = signature_problem(&req) {
@@ -154,7 +152,7 @@ pub async fn handle(
         .state()
         .connections
         .get(&id)
-        .filter(|c| c.stage == stage)
+        .filter(|c| stage.as_ref().is_none_or(|s| *s == c.stage))
         .map(|c| {
             (
                 c.outgoing.clone(),
@@ -226,14 +224,15 @@ mod tests {
     fn paths_as_the_sdks_send_them() {
         assert_eq!(
             parse_path("/dev/@connections/L0SM9cOFvHcCIhw%3D"),
-            Some(("dev".into(), "L0SM9cOFvHcCIhw=".into()))
+            Some((Some("dev".into()), "L0SM9cOFvHcCIhw=".into()))
         );
         assert_eq!(
             parse_path("/$default/%40connections/a-b_c="),
-            Some(("$default".into(), "a-b_c=".into()))
+            Some((Some("$default".into()), "a-b_c=".into()))
         );
         assert_eq!(parse_path("/dev/connections/x"), None);
         assert_eq!(parse_path("/dev/@connections/"), None);
-        assert_eq!(parse_path("/@connections/x"), None);
+        assert_eq!(parse_path("/@connections/x"), Some((None, "x".into())));
+        assert_eq!(parse_path("/a/b/@connections/x"), None);
     }
 }

@@ -26,6 +26,9 @@ pub enum LocalError {
     /// The emulator's certificate authority cannot be made or written.
     #[error("{0}")]
     Ca(String),
+    /// The services at `--aws-endpoint` could not be set up.
+    #[error("{0}")]
+    Aws(String),
 }
 
 /// A setting of the emulator that does not work: from a flag, the `[local]` section, or a

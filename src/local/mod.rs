@@ -19,6 +19,7 @@ mod json_api;
 mod oauth_endpoints;
 mod respond;
 mod server;
+pub mod services;
 pub mod template;
 mod tokens;
 mod user_pool;
@@ -79,6 +80,10 @@ pub struct Options {
     pub log: Option<functions::Log>,
     /// The developer's functions, routes and authorizer (none: the built-in ones).
     pub api: api::ApiConfig,
+    /// Where the functions' other AWS calls go (`--aws-endpoint`).
+    pub aws_endpoint: Option<String>,
+    /// `CreateTable` requests for the template's tables, made at `aws_endpoint` at start.
+    pub tables: Vec<serde_json::Value>,
 }
 
 impl Default for Options {
@@ -98,6 +103,8 @@ impl Default for Options {
             rotate_refresh_tokens: false,
             log: None,
             api: api::ApiConfig::default(),
+            aws_endpoint: None,
+            tables: Vec::new(),
         }
     }
 }
@@ -194,7 +201,7 @@ impl Emulator {
         // commonly read (a function's own --function-env settings come after and win).
         let ca = tls.ca_file.display().to_string();
         let clients = format!("{PUBLIC_CLIENT_ID},{CONFIDENTIAL_CLIENT_ID}");
-        let extra_env = vec![
+        let mut extra_env = vec![
             ("NODE_EXTRA_CA_CERTS".to_string(), ca.clone()),
             ("AWS_CA_BUNDLE".into(), ca),
             ("COGNITO_ISSUER".into(), issuer.clone()),
@@ -204,6 +211,9 @@ impl Emulator {
             ("CWSAUTH_LOCAL_POOL_ID".into(), POOL_ID.into()),
             ("CWSAUTH_LOCAL_CLIENT_ID".into(), PUBLIC_CLIENT_ID.into()),
         ];
+        if let Some(endpoint) = &options.aws_endpoint {
+            extra_env.extend(services::environment(endpoint, &format!("https://{addr}")));
+        }
         let mut functions = HashMap::new();
         let api_base = addr.to_string();
         for spec in &options.api.functions {
@@ -266,6 +276,13 @@ impl Emulator {
             cwsauth_verify::TokenUse::Access,
             clients,
         )
+    }
+
+    /// The functions as they run (a template's runtime made a command), by name.
+    pub fn function_specs(&self) -> Vec<&functions::FunctionSpec> {
+        let mut specs: Vec<_> = self.functions.values().map(|f| &f.spec).collect();
+        specs.sort_by(|a, b| a.name.cmp(&b.name));
+        specs
     }
 
     /// The CA certificate (PEM) that the emulator's TLS certificate chains to.

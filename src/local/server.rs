@@ -154,6 +154,13 @@ pub async fn start(options: Options) -> Result<Running, LocalError> {
         .local_addr()
         .map_err(|source| LocalError::Bind { addr, source })?;
     let emulator = Arc::new(Emulator::new(options, addr).await?);
+    if let Some(endpoint) = &emulator.options.aws_endpoint
+        && !emulator.options.tables.is_empty()
+    {
+        for name in super::services::create_tables(endpoint, &emulator.options.tables).await? {
+            emulator.log(&format!("table {name} created at {endpoint}"));
+        }
+    }
     let (tx, mut rx) = tokio::sync::oneshot::channel::<()>();
     let emu = emulator.clone();
     let task = tokio::spawn(async move {

@@ -353,12 +353,20 @@ impl Local {
     }
 
     pub fn start_in(cli: Cli, args: &[&str]) -> Local {
+        Self::start_env(cli, args, &[])
+    }
+
+    /// The same with more environment for the emulator (and its functions).
+    pub fn start_env(cli: Cli, args: &[&str], env: &[(&str, &str)]) -> Local {
         use std::io::BufRead;
         let mut all = vec!["local", "--port", "0", "--write-profile", "local"];
         all.extend_from_slice(args);
         // Its temporary files (the CA) go inside the test's home, gone with it however it ends.
-        let mut child = cli
-            .command(&all)
+        let mut command = cli.command(&all);
+        for (k, v) in env {
+            command.env(k, v);
+        }
+        let mut child = command
             .env("TMPDIR", cli.home.path())
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
@@ -820,4 +828,72 @@ pub fn browser() -> String {
         "python3 {}/tests/integration/browser.py",
         env!("CARGO_MANIFEST_DIR")
     )
+}
+
+/// ministack (PyPI, installed by .ci/run; `MINISTACK` names it) on a free port of 127.0.0.1
+/// with `services`; `auth` makes it check signatures, SECRET_HASH and auth flows. Stopped on
+/// drop.
+pub struct Ministack {
+    child: std::process::Child,
+    pub base: String,
+    _state: tempfile::TempDir,
+}
+
+impl Drop for Ministack {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Ministack {
+    pub fn start(services: &str, auth: bool) -> Option<Ministack> {
+        use std::io::BufRead;
+        use std::process::{Command, Stdio};
+        let bin = crate::common::tool("MINISTACK")?;
+        let port = free_port();
+        let state = tempfile::tempdir().unwrap();
+        let mut child = Command::new(bin)
+            .env("AUTH", if auth { "true" } else { "false" })
+            .env("SFTP_ENABLED", "0")
+            .env("STATE_DIR", state.path())
+            .env("BIND_HOST", "127.0.0.1")
+            .env("GATEWAY_PORT", port.to_string())
+            .env("SERVICES", services)
+            .env("IOT_MTLS_ENABLED", "0")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start ministack");
+        // Ready when it logs so, on either stream.
+        let (tx, rx) = std::sync::mpsc::channel();
+        for stream in [
+            Box::new(child.stdout.take().unwrap()) as Box<dyn std::io::Read + Send>,
+            Box::new(child.stderr.take().unwrap()),
+        ] {
+            let tx = tx.clone();
+            std::thread::spawn(move || {
+                for line in std::io::BufReader::new(stream)
+                    .lines()
+                    .map_while(Result::ok)
+                {
+                    let _ = tx.send(line);
+                }
+            });
+        }
+        let ms = Ministack {
+            child,
+            base: format!("http://127.0.0.1:{port}"),
+            _state: state,
+        };
+        loop {
+            let line = rx
+                .recv_timeout(std::time::Duration::from_secs(60))
+                .expect("ministack did not become ready");
+            if line.contains("Running on http://127.0.0.1") {
+                return Some(ms);
+            }
+        }
+    }
 }

@@ -16,5 +16,6 @@ mod login;
 mod ministack;
 mod readme;
 mod security;
+mod stack;
 mod structure;
 mod verify;

@@ -3,78 +3,11 @@
 //! real SRP, SECRET_HASH, refresh, and verification of its AWS-form issuer through the
 //! `jwks_uri`/`idp_endpoint` overrides.
 
-use std::io::BufRead;
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
-use std::time::Duration;
-
 use serde_json::{Value, json};
 
 use crate::common::*;
 
-struct Ministack {
-    child: Child,
-    base: String,
-    _state: tempfile::TempDir,
-}
-
-impl Drop for Ministack {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 impl Ministack {
-    fn start() -> Option<Ministack> {
-        let bin = crate::common::tool("MINISTACK")?;
-        let port = free_port();
-        let state = tempfile::tempdir().unwrap();
-        let mut child = Command::new(bin)
-            // AUTH=true makes it check SECRET_HASH, the client's auth flows and token signatures.
-            .env("AUTH", "true")
-            .env("SFTP_ENABLED", "0")
-            .env("STATE_DIR", state.path())
-            .env("BIND_HOST", "127.0.0.1")
-            .env("GATEWAY_PORT", port.to_string())
-            .env("SERVICES", "cognito-idp")
-            .env("IOT_MTLS_ENABLED", "0")
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("start ministack");
-        // Ready when it logs so, on either stream.
-        let (tx, rx) = mpsc::channel();
-        for stream in [
-            Box::new(child.stdout.take().unwrap()) as Box<dyn std::io::Read + Send>,
-            Box::new(child.stderr.take().unwrap()),
-        ] {
-            let tx = tx.clone();
-            std::thread::spawn(move || {
-                for line in std::io::BufReader::new(stream)
-                    .lines()
-                    .map_while(Result::ok)
-                {
-                    let _ = tx.send(line);
-                }
-            });
-        }
-        let ms = Ministack {
-            child,
-            base: format!("http://127.0.0.1:{port}"),
-            _state: state,
-        };
-        loop {
-            let line = rx
-                .recv_timeout(Duration::from_secs(60))
-                .expect("ministack did not become ready");
-            if line.contains("Running on http://127.0.0.1") {
-                return Some(ms);
-            }
-        }
-    }
-
     /// A Cognito JSON API call (ministack accepts any SigV4-shaped Authorization).
     fn call(&self, op: &str, body: Value) -> Value {
         let resp = http()
@@ -92,7 +25,9 @@ impl Ministack {
 
 #[test]
 fn login_refresh_and_verify_against_ministack() {
-    let Some(ms) = Ministack::start() else { return };
+    let Some(ms) = Ministack::start("cognito-idp", true) else {
+        return;
+    };
     let pool = ms.call("CreateUserPool", json!({"PoolName": "cwsauth-interop"}))["UserPool"]["Id"]
         .as_str()
         .unwrap()

@@ -44,6 +44,8 @@ pub struct Flags {
     pub identity_sources: Vec<Identity>,
     pub route_selection: Option<String>,
     pub template: Option<PathBuf>,
+    /// `--aws-endpoint`: where the tables are made (no warning that they are not emulated).
+    pub aws_endpoint: Option<String>,
 }
 
 /// `FUNCTION:KEY=VALUE` of `--function-env`.
@@ -165,6 +167,8 @@ impl Layer {
 pub struct Resolved {
     pub api: ApiConfig,
     pub warnings: Vec<String>,
+    /// `CreateTable` requests for the template's tables.
+    pub tables: Vec<serde_json::Value>,
 }
 
 /// Reads the `[local]` section of `config_file` and the template (the flag's, else the
@@ -189,8 +193,17 @@ pub fn resolve(
     let mut layers: BTreeMap<String, Layer> = BTreeMap::new();
     if let Some((path, t)) = &template {
         for (id, kind) in &t.not_emulated {
+            let table = kind == "AWS::DynamoDB::Table";
+            if table && flags.aws_endpoint.is_some() {
+                continue;
+            }
+            let hint = if table {
+                " (--aws-endpoint URL creates it at a local DynamoDB: ministack, moto, DynamoDB Local)"
+            } else {
+                ""
+            };
             warnings.push(format!(
-                "{}: resource {id} ({kind}) is not emulated; code that uses it will not find it locally",
+                "{}: resource {id} ({kind}) is not emulated; code that uses it will not find it locally{hint}",
                 path.display()
             ));
         }
@@ -226,11 +239,18 @@ pub fn resolve(
                 why: reserved_message(&reserved),
             });
         }
+        let declared = layer.runtime.as_ref().map(|(r, _)| r.clone());
         let (source, cwd) = match (layer.source, layer.runtime) {
             (Some(source), _) => (source, layer.cwd),
             // The template's runtime runs it, from --function-dir when given, else its code.
             (None, Some((runtime, code))) => match layer.cwd.map(Code::Dir).or(code) {
-                Some(code) => (Source::Runtime { runtime, code }, None),
+                Some(code) => (
+                    Source::Runtime {
+                        runtime: runtime.clone(),
+                        code,
+                    },
+                    None,
+                ),
                 None => return Err(SetupError::NoCode { function: name }),
             },
             (None, None) if template_functions.contains(&&name) => {
@@ -247,6 +267,7 @@ pub fn resolve(
             });
         }
         let mut spec = FunctionSpec::new(&name, source);
+        spec.runtime = declared;
         spec.function_name = layer.function_name;
         spec.handler = layer.handler;
         spec.timeout = layer.timeout.unwrap_or(spec.timeout);
@@ -257,7 +278,14 @@ pub fn resolve(
         api.functions.push(spec);
     }
     api.check()?;
-    Ok(Resolved { api, warnings })
+    let tables = template
+        .map(|(_, t)| t.tables.into_iter().map(|(_, request)| request).collect())
+        .unwrap_or_default();
+    Ok(Resolved {
+        api,
+        warnings,
+        tables,
+    })
 }
 
 /// The settings of a function some source defines.

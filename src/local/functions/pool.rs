@@ -17,6 +17,7 @@ use super::runtime_api::{ApiError, Invocations, Next};
 use super::spec::{FunctionSpec, Source};
 use super::{FunctionError, Log, Outcome};
 use crate::local::ids::REGION;
+use crate::local::services;
 
 /// Whether another process should start: more invocations wait than there are processes free
 /// (or about to be: starting, waiting in `/next`, or on their way back there), and the function
@@ -138,9 +139,12 @@ impl Host {
             ("LAMBDA_RUNTIME_DIR".into(), task_root),
             ("TZ".into(), ":UTC".into()),
             // Any credentials do locally; SDKs refuse to sign without some.
-            ("AWS_ACCESS_KEY_ID".into(), "AKIDLOCAL".into()),
-            ("AWS_SECRET_ACCESS_KEY".into(), "local-secret".into()),
-            ("AWS_SESSION_TOKEN".into(), "local-session".into()),
+            ("AWS_ACCESS_KEY_ID".into(), services::ACCESS_KEY_ID.into()),
+            (
+                "AWS_SECRET_ACCESS_KEY".into(),
+                services::SECRET_ACCESS_KEY.into(),
+            ),
+            ("AWS_SESSION_TOKEN".into(), services::SESSION_TOKEN.into()),
         ];
         env.extend(self.env.iter().cloned());
         env.extend(self.spec.env.iter().cloned());

@@ -38,6 +38,8 @@ pub struct FunctionSpec {
     pub function_name: Option<String>,
     /// The handler (`Handler`), when the template says.
     pub handler: Option<String>,
+    /// The runtime the template declares (`python3.12`), shown at start.
+    pub runtime: Option<String>,
     pub source: Source,
     pub env: Vec<(String, String)>,
     pub timeout: Duration,
@@ -91,6 +93,7 @@ impl FunctionSpec {
             name: name.to_string(),
             function_name: None,
             handler: None,
+            runtime: None,
             source,
             env: Vec::new(),
             timeout: DEFAULT_TIMEOUT,
