@@ -7,7 +7,7 @@
 mod console;
 mod frames;
 mod handshake;
-mod outbox;
+pub mod outbox;
 mod proxy;
 mod render;
 mod request;

@@ -21,6 +21,11 @@ impl Outbox {
         self.queue.len()
     }
 
+    /// Whether nothing is queued.
+    pub fn is_empty(&self) -> bool {
+        self.queue.is_empty()
+    }
+
     /// Whether there is anything for [`Outbox::drain`] to do.
     pub fn pending(&self) -> bool {
         self.flush || !self.queue.is_empty()

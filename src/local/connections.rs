@@ -11,7 +11,6 @@ use hyper::{Method, Request, Response};
 use serde_json::json;
 
 use super::Emulator;
-use super::gateway::Outgoing;
 use super::respond::{self, Body};
 use crate::quotas::MAX_MESSAGE;
 
@@ -148,17 +147,20 @@ pub async fn handle(
     if let Some((error_type, message)) = signature_problem(&req) {
         return aws_error(403, error_type, Some(message));
     }
+    // A connection whose close was asked for is gone for every later call.
     let known = emu
         .state()
         .connections
         .get(&id)
         .filter(|c| stage.as_ref().is_none_or(|s| *s == c.stage))
+        .filter(|c| !c.closing.is_asked())
         .map(|c| {
             (
                 c.outgoing.clone(),
                 c.connected_at,
                 c.last_active.clone(),
                 c.identity.clone(),
+                c.closing.clone(),
             )
         });
     match *req.method() {
@@ -170,11 +172,11 @@ pub async fn handle(
                     Some(&format!("Message too long: over {MAX_MESSAGE} bytes")),
                 );
             };
-            let Some((outgoing, _, last_active, _)) = known else {
+            let Some((outgoing, _, last_active, _, _)) = known else {
                 return aws_error(410, "GoneException", None);
             };
             let text = String::from_utf8_lossy(&body).into_owned();
-            match outgoing.try_send(Outgoing::Text(text)) {
+            match outgoing.try_send(text) {
                 Ok(()) => {
                     last_active.store(super::ids::now_ms(), std::sync::atomic::Ordering::Relaxed);
                     respond::response(200, "application/json", "")
@@ -186,7 +188,7 @@ pub async fn handle(
             }
         }
         Method::GET => match known {
-            Some((_, connected_at, last_active, identity)) => {
+            Some((_, connected_at, last_active, identity, _)) => {
                 let mut identity = identity;
                 if identity.get("userAgent").is_none() {
                     identity["userAgent"] = json!("");
@@ -202,15 +204,10 @@ pub async fn handle(
             }
             None => aws_error(410, "GoneException", None),
         },
+        // The close is acted on however busy the connection is: never a 429.
         Method::DELETE => match known {
-            Some((outgoing, ..)) => match outgoing.try_send(Outgoing::Close) {
-                Ok(()) => respond::response(204, "application/json", ""),
-                Err(tokio::sync::mpsc::error::TrySendError::Full(_)) => {
-                    aws_error(429, "LimitExceededException", Some("Too Many Requests"))
-                }
-                Err(_) => aws_error(410, "GoneException", None),
-            },
-            None => aws_error(410, "GoneException", None),
+            Some((.., closing)) if closing.ask() => respond::response(204, "application/json", ""),
+            _ => aws_error(410, "GoneException", None),
         },
         _ => aws_error(403, "ForbiddenException", Some("Forbidden")),
     }

@@ -278,6 +278,25 @@ impl Emulator {
         )
     }
 
+    /// The query parameters that carry credentials to the authorizer (its identity sources).
+    pub(crate) fn query_identity_sources(&self) -> Vec<String> {
+        let mut names = Vec::new();
+        if let IdentitySource::Query(n) = &self.options.identity_source {
+            names.push(n.clone());
+        }
+        if let api::AuthorizerConfig::Function {
+            identity_sources, ..
+        } = &self.options.api.authorizer
+        {
+            for s in identity_sources {
+                if let IdentitySource::Query(n) = s {
+                    names.push(n.clone());
+                }
+            }
+        }
+        names
+    }
+
     /// The functions as they run (a template's runtime made a command), by name.
     pub fn function_specs(&self) -> Vec<&functions::FunctionSpec> {
         let mut specs: Vec<_> = self.functions.values().map(|f| &f.spec).collect();

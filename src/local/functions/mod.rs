@@ -6,6 +6,7 @@
 //! `invoke.rs` the Invoke API client.
 
 mod invoke;
+mod peer;
 mod pool;
 mod process;
 pub mod runtime_api;

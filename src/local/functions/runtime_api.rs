@@ -101,6 +101,8 @@ pub trait Invocations: Send + Sync + 'static {
     fn complete(&self, number: u64, id: &str, outcome: Outcome) -> bool;
     /// Process `number` could not start its runtime.
     fn init_failed(&self, number: u64, reported: ApiError);
+    /// A process outside the function's group connected to process `number`'s API.
+    fn stranger(&self, number: u64, peer: std::net::SocketAddr);
 }
 
 impl Next {
@@ -127,12 +129,30 @@ fn accepted() -> Response<Full<Bytes>> {
     crate::local::respond::response(202, "application/json", r#"{"status":"OK"}"#)
 }
 
-/// Serves the Runtime API of process `number` on `listener` until aborted.
-pub async fn serve<H: Invocations>(listener: tokio::net::TcpListener, host: Arc<H>, number: u64) {
+/// Serves the Runtime API of process `number` (process group `pgid`) on `listener` until
+/// aborted. Connections from processes outside the group are closed unanswered.
+pub async fn serve<H: Invocations>(
+    listener: tokio::net::TcpListener,
+    host: Arc<H>,
+    number: u64,
+    pgid: Option<u32>,
+) {
+    let local = listener.local_addr().ok();
     loop {
-        let Ok((stream, _)) = listener.accept().await else {
+        let Ok((stream, peer)) = listener.accept().await else {
             continue;
         };
+        if let (Some(pgid), Some(local)) = (pgid, local) {
+            let allowed =
+                tokio::task::spawn_blocking(move || super::peer::in_group(peer, local, pgid))
+                    .await
+                    .ok()
+                    .flatten();
+            if allowed == Some(false) {
+                host.stranger(number, peer);
+                continue;
+            }
+        }
         let host = host.clone();
         tokio::spawn(async move {
             let service = hyper::service::service_fn(move |req| {
@@ -164,10 +184,14 @@ async fn answer<H: Invocations>(
         Route::Next => host.next(number).await.response(),
         Route::Response(id) => {
             let Some(body) = read(req, MAX_RESPONSE).await else {
+                // Lambda fails the invocation at once; the runtime hears 413.
+                host.complete(number, &id, too_large_outcome());
                 return too_large();
             };
             let outcome = match serde_json::from_slice::<Value>(&body) {
                 Ok(v) => Outcome::Result(v),
+                // No body is a null result, as Lambda reads it.
+                Err(_) if body.iter().all(u8::is_ascii_whitespace) => Outcome::Result(Value::Null),
                 // API Gateway cannot read what is not JSON.
                 Err(_) => Outcome::Crashed(format!(
                     "answered something that is not JSON: {}",
@@ -178,6 +202,7 @@ async fn answer<H: Invocations>(
         }
         Route::Error(id) => {
             let Some(body) = read(req, MAX_RESPONSE).await else {
+                host.complete(number, &id, too_large_outcome());
                 return too_large();
             };
             let outcome = match serde_json::from_slice::<Value>(&body) {
@@ -208,6 +233,16 @@ fn delivered(found: bool) -> Response<Full<Bytes>> {
         accepted()
     } else {
         ApiError::new("InvalidRequestID", "Invalid request ID").response(400)
+    }
+}
+
+/// What the caller of an invocation whose answer is too large gets, in Lambda's words.
+fn too_large_outcome() -> Outcome {
+    Outcome::Error {
+        error_type: "Function.ResponseSizeTooLarge".into(),
+        error_message: format!(
+            "Response payload size exceeded maximum allowed payload size ({MAX_RESPONSE} bytes)."
+        ),
     }
 }
 

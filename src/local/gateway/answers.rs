@@ -9,14 +9,10 @@ use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 
 /// A refused handshake, in API Gateway's words.
 pub fn refusal(status: u16, body: &Value, error_type: Option<&str>) -> Vec<u8> {
-    let reason = match status {
-        400 => "Bad Request",
-        401 => "Unauthorized",
-        403 => "Forbidden",
-        500 => "Internal Server Error",
-        502 => "Bad Gateway",
-        _ => "Error",
-    };
+    let reason = hyper::StatusCode::from_u16(status)
+        .ok()
+        .and_then(|s| s.canonical_reason())
+        .unwrap_or("Error");
     let body = body.to_string();
     let mut text = format!(
         "HTTP/1.1 {status} {reason}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nx-amzn-RequestId: {}\r\n",
@@ -84,16 +80,16 @@ pub fn gateway_frame(message: &str, connection_id: &str, request_id: &str) -> St
     )
 }
 
-/// `statusCode` of a Lambda proxy result (a missing one is 200).
-pub fn status_of(result: &Value) -> u16 {
-    result
-        .get("statusCode")
-        .and_then(|s| {
-            s.as_u64()
-                .or_else(|| s.as_str().and_then(|t| t.parse().ok()))
-        })
+/// `statusCode` of a Lambda proxy result: a missing one is 200; one that is not an HTTP
+/// status a response can carry (not a number, or outside 200–599) is `None`.
+pub fn status_of(result: &Value) -> Option<u16> {
+    let Some(code) = result.get("statusCode") else {
+        return Some(200);
+    };
+    code.as_u64()
+        .or_else(|| code.as_str().and_then(|t| t.trim().parse().ok()))
         .and_then(|s| u16::try_from(s).ok())
-        .unwrap_or(200)
+        .filter(|s| (200..=599).contains(s))
 }
 
 /// A close frame.

@@ -26,19 +26,43 @@ pub use upgrade::handshake;
 pub struct Connection {
     /// What the built-in echo stored at `$connect`.
     pub item: Value,
-    pub outgoing: mpsc::Sender<Outgoing>,
+    /// Messages for the client (`@connections` POST).
+    pub outgoing: mpsc::Sender<String>,
+    /// A close asked for (`@connections` DELETE); a POST after it finds the connection gone.
+    pub closing: Arc<Closing>,
     pub stage: String,
     pub connected_at: u64,
     pub last_active: Arc<AtomicU64>,
     pub identity: Value,
 }
 
-/// Something to send on a connection from elsewhere.
-#[derive(Debug)]
-pub enum Outgoing {
-    Text(String),
-    /// `@connections` DELETE.
-    Close,
+/// A close asked for from outside the connection, acted on however busy it is.
+#[derive(Default)]
+pub struct Closing {
+    asked: std::sync::atomic::AtomicBool,
+    notify: tokio::sync::Notify,
+}
+
+impl Closing {
+    /// Asks for the close; false when it was asked already.
+    pub fn ask(&self) -> bool {
+        let first = !self.asked.swap(true, std::sync::atomic::Ordering::SeqCst);
+        if first {
+            self.notify.notify_one();
+        }
+        first
+    }
+
+    pub fn is_asked(&self) -> bool {
+        self.asked.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// Resolves once the close is asked for.
+    pub async fn requested(&self) {
+        if !self.is_asked() {
+            self.notify.notified().await;
+        }
+    }
 }
 
 /// A function's run within API Gateway's `limit` (its own timeout ends it first when shorter).

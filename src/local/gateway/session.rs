@@ -15,9 +15,10 @@ use tokio_tungstenite::WebSocketStream;
 use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 use tokio_tungstenite::tungstenite::{Error as WsError, Message};
 
-use super::Outgoing;
+use super::Closing;
 use super::answers::{close, gateway_frame};
 use super::events::{self, Context};
+use crate::connect::outbox::Outbox;
 use crate::connect::transport::Io;
 use crate::local::Emulator;
 use crate::local::api::select_route;
@@ -32,11 +33,24 @@ pub struct Open<'a> {
     /// What the built-in echo stored at `$connect`.
     pub item: Value,
     pub authorizer: Option<Map<String, Value>>,
-    pub outgoing: mpsc::Receiver<Outgoing>,
+    pub outgoing: mpsc::Receiver<String>,
     pub last_active: Arc<AtomicU64>,
+    /// Set by `@connections` DELETE.
+    pub closing: Arc<Closing>,
 }
 
-/// The message loop; returns the close code and reason `$disconnect` reports.
+/// Messages queued for a client above which nothing more is taken for it: `@connections`
+/// POSTs then find the connection's queue full (429), as on API Gateway.
+const QUEUED_LIMIT: usize = 256;
+/// How long a close frame we send may take to go out before the connection is dropped.
+const CLOSE_FLUSH: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// How a connection ends, for `$disconnect`.
+type Ended = (u16, String);
+
+/// The message loop; returns the close code and reason `$disconnect` reports. Everything is
+/// sent through an outbox the loop drains as the wire takes it, so a client that stops reading
+/// never keeps the loop from acting on a DELETE, the idle timeout or the connection's end.
 pub async fn run(open: Open<'_>, ws: WebSocketStream<Box<dyn Io>>) -> (u16, String) {
     let Open {
         emu,
@@ -45,8 +59,10 @@ pub async fn run(open: Open<'_>, ws: WebSocketStream<Box<dyn Io>>) -> (u16, Stri
         authorizer,
         mut outgoing,
         last_active,
+        closing,
     } = open;
-    let (mut sink, mut stream) = ws.split();
+    let (mut wire, mut stream) = ws.split();
+    let mut outbox = Outbox::default();
     let deadline = tokio::time::Instant::now() + emu.options.max_connection_time;
     let idle = emu.options.idle_timeout;
     let mut stopping = emu.stopping.subscribe();
@@ -55,129 +71,158 @@ pub async fn run(open: Open<'_>, ws: WebSocketStream<Box<dyn Io>>) -> (u16, Stri
     let (replies, mut replied) = mpsc::channel::<String>(1024);
     let integrations = spawn_responder(replies);
     let mut idle_at = tokio::time::Instant::now() + idle;
-    let going_away = || {
-        (
-            close(CloseCode::Away, "Going away"),
-            (1001, "Going away".into()),
-        )
-    };
     loop {
-        let event = tokio::select! {
-            next = stream.next() => next,
-            out = outgoing.recv() => {
-                match out {
-                    Some(Outgoing::Text(text)) => {
+        let room = outbox.len() < QUEUED_LIMIT;
+        let ended: Option<Ended> = tokio::select! {
+            // The next frame is read once what was queued before it is out, so a reply never
+            // loses to the client's close (nothing can be sent after it); a client that does
+            // not read is still closed by DELETE, the idle timeout or its time.
+            next = stream.next(), if !outbox.pending() => {
+                match next {
+                    None => Some((1006, String::new())),
+                    Some(Ok(Message::Text(text))) => {
                         idle_at = tokio::time::Instant::now() + idle;
-                        if sink.send(Message::text(text)).await.is_err() {
-                            return (1006, String::new());
-                        }
-                        continue;
+                        last_active.store(now_ms(), Ordering::Relaxed);
+                        let message = Incoming { text: text.to_string(), binary: None };
+                        on_message(emu, ctx, &item, authorizer.as_ref(), message, &mut outbox, &integrations)
                     }
-                    Some(Outgoing::Close) | None => {
-                        let _ = sink.send(close(CloseCode::Normal, "")).await;
-                        return (1000, String::new());
+                    Some(Ok(Message::Binary(bytes))) => {
+                        idle_at = tokio::time::Instant::now() + idle;
+                        last_active.store(now_ms(), Ordering::Relaxed);
+                        let message = Incoming { text: String::new(), binary: Some(bytes.to_vec()) };
+                        on_message(emu, ctx, &item, authorizer.as_ref(), message, &mut outbox, &integrations)
                     }
+                    Some(Ok(Message::Close(frame))) => {
+                        // tungstenite answers the close; flush it and end.
+                        let _ = tokio::time::timeout(CLOSE_FLUSH, wire.flush()).await;
+                        Some(match frame {
+                            Some(f) => (u16::from(f.code), f.reason.to_string()),
+                            None => (1005, "Client-side close frame status not set".into()),
+                        })
+                    }
+                    // tungstenite queued the pong; it goes out with the next drain, at once.
+                    Some(Ok(Message::Ping(_))) => {
+                        let _ = outbox.flush().await;
+                        None
+                    }
+                    Some(Ok(_)) => None,
+                    Some(Err(WsError::Capacity(_))) => {
+                        end_with(&mut outbox, &mut wire, CloseCode::Size, "Message too big").await;
+                        Some((1009, "Message too big".into()))
+                    }
+                    Some(Err(_)) => Some((1006, String::new())),
                 }
             }
-            Some(text) = replied.recv() => {
-                if sink.send(Message::text(text)).await.is_err() {
-                    return (1006, String::new());
+            sent = outbox.drain(&mut wire), if outbox.pending() => {
+                sent.err().map(|_| (1006, String::new()))
+            }
+            out = outgoing.recv(), if room => {
+                match out {
+                    Some(text) => {
+                        idle_at = tokio::time::Instant::now() + idle;
+                        outbox.push(Message::text(text));
+                        None
+                    }
+                    None => Some((1006, String::new())),
                 }
-                continue;
+            }
+            Some(text) = replied.recv(), if room => {
+                outbox.push(Message::text(text));
+                None
+            }
+            _ = closing.requested() => {
+                // DELETE @connections: our close, and the connection ends whatever the client does.
+                end_with(&mut outbox, &mut wire, CloseCode::Normal, "").await;
+                Some((1000, String::new()))
             }
             _ = tokio::time::sleep_until(idle_at) => {
-                let (frame, end) = going_away();
-                let _ = sink.send(frame).await;
-                return end;
+                end_with(&mut outbox, &mut wire, CloseCode::Away, "Going away").await;
+                Some((1001, "Going away".into()))
             }
             _ = tokio::time::sleep_until(deadline) => {
-                let (frame, end) = going_away();
-                let _ = sink.send(frame).await;
-                return end;
+                end_with(&mut outbox, &mut wire, CloseCode::Away, "Going away").await;
+                Some((1001, "Going away".into()))
             }
             _ = stopping.changed() => {
-                let (frame, end) = going_away();
-                let _ = sink.send(frame).await;
-                return end;
+                end_with(&mut outbox, &mut wire, CloseCode::Away, "Going away").await;
+                Some((1001, "Going away".into()))
             }
         };
-        let (text, binary) = match event {
-            None => return (1006, String::new()),
-            Some(Ok(Message::Text(text))) => (text.to_string(), None),
-            Some(Ok(Message::Binary(bytes))) => (String::new(), Some(bytes)),
-            Some(Ok(Message::Close(frame))) => {
-                // tungstenite answers the close; flush it and end.
-                let _ = sink.flush().await;
-                return match frame {
-                    Some(f) => (u16::from(f.code), f.reason.to_string()),
-                    None => (1005, "Client-side close frame status not set".into()),
-                };
-            }
-            Some(Ok(Message::Ping(_))) => {
-                // tungstenite queued the pong; send it now, as API Gateway answers at once.
-                let _ = sink.flush().await;
-                continue;
-            }
-            Some(Ok(_)) => continue,
-            Some(Err(WsError::Capacity(_))) => {
-                let _ = sink.send(close(CloseCode::Size, "Message too big")).await;
-                return (1009, "Message too big".into());
-            }
-            Some(Err(_)) => return (1006, String::new()),
-        };
-        idle_at = tokio::time::Instant::now() + idle;
-        last_active.store(now_ms(), Ordering::Relaxed);
-        if !emu.options.api.has_routes() {
-            let (body, base64) = match binary {
-                Some(bytes) => (STANDARD.encode(&bytes), true),
-                None => (text, false),
-            };
-            let reply = events::echo_reply(ctx, body, base64, &item, authorizer.as_ref());
-            if sink.send(Message::text(reply.to_string())).await.is_err() {
-                return (1006, String::new());
-            }
-            continue;
+        if let Some(ended) = ended {
+            return ended;
         }
-        if binary.is_some() {
-            // API Gateway does not take binary frames from clients.
-            let _ = sink
-                .send(close(CloseCode::Unsupported, "Unsupported frame type"))
-                .await;
-            return (1003, "Unsupported frame type".into());
-        }
-        let route = select_route(&emu.options.api.selection, &text)
-            .filter(|key| emu.options.api.routes.contains_key(key) && !key.starts_with('$'))
-            .unwrap_or_else(|| "$default".to_string());
-        let (event, request_id) = events::message_event(ctx, &route, &text, authorizer.as_ref());
-        let Some(config) = emu.options.api.routes.get(&route) else {
-            emu.log(&format!(
-                "ROUTE {} no route and no $default: Forbidden",
-                ctx.connection_id
-            ));
-            let frame = gateway_frame("Forbidden", &ctx.connection_id, &request_id);
-            if sink.send(Message::text(frame)).await.is_err() {
-                return (1006, String::new());
-            }
-            continue;
-        };
-        let Some(function) = emu.functions.get(&config.function).cloned() else {
-            continue;
-        };
-        let (two_way, emu, connection_id) =
-            (config.two_way, emu.clone(), ctx.connection_id.clone());
-        // Queued here, in the order the messages came; answered concurrently.
-        let pending = function.invoke(&event);
-        let _ = integrations.send(Box::pin(async move {
-            let started = Instant::now();
-            let outcome = super::within(INTEGRATION_TIMEOUT, pending).await;
-            emu.log(&format!(
-                "ROUTE {connection_id} {route} -> {} {}ms",
-                function.spec.name,
-                started.elapsed().as_millis()
-            ));
-            reply_of(&emu, outcome, two_way, &connection_id, &route, &request_id)
-        }));
     }
+}
+
+/// A message from the client.
+struct Incoming {
+    text: String,
+    binary: Option<Vec<u8>>,
+}
+
+/// Sends our close with what is queued before it, for a short while at most: a client that
+/// does not read is dropped.
+async fn end_with(outbox: &mut Outbox, wire: &mut Wire, code: CloseCode, reason: &str) {
+    outbox.push(close(code, reason));
+    let _ = tokio::time::timeout(CLOSE_FLUSH, outbox.drain(wire)).await;
+}
+
+type Wire = futures_util::stream::SplitSink<WebSocketStream<Box<dyn Io>>, Message>;
+
+/// One message of the client: the built-in echo's answer, or its route's integration started
+/// (its reply comes back through the responder). `Some` ends the connection.
+fn on_message(
+    emu: &Arc<Emulator>,
+    ctx: &Context,
+    item: &Value,
+    authorizer: Option<&Map<String, Value>>,
+    message: Incoming,
+    outbox: &mut Outbox,
+    integrations: &mpsc::UnboundedSender<Integration>,
+) -> Option<Ended> {
+    if !emu.options.api.has_routes() {
+        let (body, base64) = match message.binary {
+            Some(bytes) => (STANDARD.encode(&bytes), true),
+            None => (message.text, false),
+        };
+        let reply = events::echo_reply(ctx, body, base64, item, authorizer);
+        outbox.push(Message::text(reply.to_string()));
+        return None;
+    }
+    if message.binary.is_some() {
+        // API Gateway does not take binary frames from clients.
+        outbox.push(close(CloseCode::Unsupported, "Unsupported frame type"));
+        return Some((1003, "Unsupported frame type".into()));
+    }
+    let text = message.text;
+    let route = select_route(&emu.options.api.selection, &text)
+        .filter(|key| emu.options.api.routes.contains_key(key) && !key.starts_with('$'))
+        .unwrap_or_else(|| "$default".to_string());
+    let (event, request_id) = events::message_event(ctx, &route, &text, authorizer);
+    let Some(config) = emu.options.api.routes.get(&route) else {
+        emu.log(&format!(
+            "ROUTE {} no route and no $default: Forbidden",
+            ctx.connection_id
+        ));
+        let frame = gateway_frame("Forbidden", &ctx.connection_id, &request_id);
+        outbox.push(Message::text(frame));
+        return None;
+    };
+    let function = emu.functions.get(&config.function).cloned()?;
+    let (two_way, emu, connection_id) = (config.two_way, emu.clone(), ctx.connection_id.clone());
+    // Queued here, in the order the messages came; answered concurrently.
+    let pending = function.invoke(&event);
+    let _ = integrations.send(Box::pin(async move {
+        let started = Instant::now();
+        let outcome = super::within(INTEGRATION_TIMEOUT, pending).await;
+        emu.log(&format!(
+            "ROUTE {connection_id} {route} -> {} {}ms",
+            function.spec.name,
+            started.elapsed().as_millis()
+        ));
+        reply_of(&emu, outcome, two_way, &connection_id, &route, &request_id)
+    }));
+    None
 }
 
 /// The frame an integration's outcome sends back, if any: a two-way route's `body`, or API

@@ -30,10 +30,14 @@ use crate::quotas::{INTEGRATION_TIMEOUT, MAX_FRAME, MAX_MESSAGE};
 pub async fn handshake(emu: Arc<Emulator>, head: Head, leftover: Vec<u8>, mut stream: Box<dyn Io>) {
     let started = Instant::now();
     let stage = head.path().trim_start_matches('/').to_string();
+    // The request as logged: every identity source carried in the query redacted, with
+    // anything that looks like a credential.
+    let sources = emu.query_identity_sources();
+    let names: Vec<&str> = sources.iter().map(String::as_str).collect();
+    let shown = crate::redacted::redact_params_with(&head.target, &names);
     let log = |status: u16, note: &str| {
         emu.log(&format!(
-            "WS {} {status} {}ms{note}",
-            crate::redacted::redact_params(&head.target),
+            "WS {shown} {status} {}ms{note}",
             started.elapsed().as_millis()
         ));
     };
@@ -85,12 +89,14 @@ pub async fn handshake(emu: Arc<Emulator>, head: Head, leftover: Vec<u8>, mut st
         authorizer_context.as_ref(),
     );
     let (outgoing, incoming) = mpsc::channel(1024);
+    let closing = Arc::new(super::Closing::default());
     let last_active = Arc::new(AtomicU64::new(ctx.connected_at));
     emu.state().connections.insert(
         ctx.connection_id.clone(),
         Connection {
             item: item.clone(),
             outgoing,
+            closing: closing.clone(),
             stage: stage.clone(),
             connected_at: ctx.connected_at,
             last_active: last_active.clone(),
@@ -114,6 +120,7 @@ pub async fn handshake(emu: Arc<Emulator>, head: Head, leftover: Vec<u8>, mut st
         authorizer: authorizer_context.clone(),
         outgoing: incoming,
         last_active,
+        closing,
     };
     let (code, reason) = session::run(open, ws).await;
     emu.state().connections.remove(&ctx.connection_id);
@@ -167,7 +174,14 @@ async fn connect_integration(
             return Err((answer, 502, " ($connect failed)"));
         }
     };
-    let status = status_of(&result);
+    let Some(status) = status_of(&result) else {
+        emu.log(&format!(
+            "WS $connect: malformed Lambda proxy response: statusCode {}",
+            crate::sanitize::excerpt(&result["statusCode"].to_string(), 40)
+        ));
+        let answer = refusal(502, &json!({"message": "Internal server error"}), None);
+        return Err((answer, 502, " ($connect answered no HTTP status)"));
+    };
     if !(200..300).contains(&status) {
         let body = result
             .get("body")

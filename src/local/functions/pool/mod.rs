@@ -13,11 +13,16 @@ use serde_json::Value;
 use tokio::sync::{Notify, oneshot};
 
 use super::process::{self, Launch};
-use super::runtime_api::{ApiError, Invocations, Next};
+use super::runtime_api::{ApiError, Next};
+
+mod runtime;
 use super::spec::{FunctionSpec, Source};
 use super::{FunctionError, Log, Outcome};
 use crate::local::ids::REGION;
 use crate::local::services;
+
+/// Lambda's limit on a function's init phase.
+pub const INIT_LIMIT: Duration = Duration::from_secs(10);
 
 /// Whether another process should start: more invocations wait than there are processes free
 /// (or about to be: starting, waiting in `/next`, or on their way back there), and the function
@@ -33,6 +38,9 @@ struct Invocation {
     timeout: Duration,
     /// Told when a process takes the invocation: its timeout starts then.
     taken: Option<oneshot::Sender<()>>,
+    /// Set when a process takes it.
+    deadline_ms: u128,
+    trace_id: String,
     reply: oneshot::Sender<Outcome>,
 }
 
@@ -80,6 +88,8 @@ struct Process {
     init_error: Option<ApiError>,
     /// Ends the process.
     kill: Option<oneshot::Sender<()>>,
+    /// Its process (and group) id, once started.
+    pid: Option<u32>,
     /// Its Runtime API server.
     server: Option<tokio::task::JoinHandle<()>>,
 }
@@ -208,7 +218,12 @@ impl Host {
         };
         let mut child = process::start(launch, &self.spec.name, &self.log)?;
         let pid = child.id();
-        let server = tokio::spawn(super::runtime_api::serve(listener, self.clone(), number));
+        let server = tokio::spawn(super::runtime_api::serve(
+            listener,
+            self.clone(),
+            number,
+            pid,
+        ));
         let (kill, killed) = oneshot::channel::<()>();
         {
             let mut state = self.state();
@@ -216,6 +231,7 @@ impl Host {
                 Some(p) => {
                     p.kill = Some(kill);
                     p.server = Some(server);
+                    p.pid = pid;
                 }
                 None => server.abort(),
             }
@@ -226,12 +242,37 @@ impl Host {
             pid.unwrap_or(0)
         ));
         let host = self.clone();
+        let started = Instant::now();
         tokio::spawn(async move {
-            let status = tokio::select! {
-                status = child.wait() => Some(status),
-                _ = killed => {
-                    process::end(&mut child).await;
-                    None
+            // Lambda's init limit: a process that has not asked for work within it is ended
+            // (and another started for what waits), not counted as free forever.
+            let init_limit = tokio::time::sleep(INIT_LIMIT);
+            tokio::pin!(init_limit);
+            let mut killed = killed;
+            let status = loop {
+                tokio::select! {
+                    status = child.wait() => break Some(status),
+                    _ = &mut killed => {
+                        process::end(&mut child).await;
+                        break None;
+                    }
+                    _ = &mut init_limit => {
+                        if host.still_starting(number) {
+                            (host.log)(&format!(
+                                "function {}: not ready after {} s (Lambda's init limit); ended",
+                                host.spec.name,
+                                started.elapsed().as_secs()
+                            ));
+                            host.fail_first(number, Outcome::Crashed(format!(
+                                "did not start within Lambda's {} s init limit",
+                                INIT_LIMIT.as_secs()
+                            )));
+                            process::end(&mut child).await;
+                            break None;
+                        }
+                        // Ready in time: only its exit or its end is waited for now.
+                        init_limit.as_mut().reset(tokio::time::Instant::now() + Duration::from_secs(86_400 * 365));
+                    }
                 }
             };
             // What it started may outlive it: its group goes with it.
@@ -301,14 +342,36 @@ impl Host {
         }
     }
 
-    /// Ends every process; none starts again.
+    /// Ends every process and what it started, now (the emulator may exit next); none starts
+    /// again.
     pub fn stop(&self) {
         let mut state = self.state();
         state.stopped = true;
         for process in state.processes.values_mut() {
+            process::end_group(process.pid);
             if let Some(kill) = process.kill.take() {
                 let _ = kill.send(());
             }
+        }
+    }
+
+    /// Whether process `number` has not asked for work yet.
+    fn still_starting(&self, number: u64) -> bool {
+        self.state()
+            .processes
+            .get(&number)
+            .is_some_and(|p| p.starting.is_some())
+    }
+
+    /// Fails what process `number` would have taken: the first invocation in line.
+    fn fail_first(&self, number: u64, outcome: Outcome) {
+        let mut state = self.state();
+        if let Some(p) = state.processes.get_mut(&number) {
+            // It is ended for this reason; its exit fails nothing more.
+            p.starting = None;
+        }
+        if let Some(inv) = state.queue.pop_front() {
+            let _ = inv.reply.send(outcome);
         }
     }
 
@@ -327,6 +390,8 @@ impl Host {
             event: Bytes::from(event.to_string()),
             timeout,
             taken: Some(taken_tx),
+            deadline_ms: 0,
+            trace_id: String::new(),
             reply,
         });
         self.queued.notify_one();
@@ -371,104 +436,6 @@ impl Host {
                 let _ = kill.send(());
             }
         }
-    }
-
-    /// `GET /next` of process `number`: waits (without a timeout, as Lambda does) for the next
-    /// invocation.
-    async fn take_next(&self, number: u64) -> Next {
-        let init = self
-            .state()
-            .processes
-            .get_mut(&number)
-            .and_then(|p| p.starting.take());
-        if let Some(started) = init {
-            (self.log)(&format!(
-                "function {}: ready in {} ms",
-                self.spec.name,
-                started.elapsed().as_millis()
-            ));
-        }
-        let mut inv = loop {
-            let notified = self.queued.notified();
-            if let Some(inv) = self.state().queue.pop_front() {
-                break inv;
-            }
-            notified.await;
-        };
-        let deadline_ms = (std::time::SystemTime::now() + inv.timeout)
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_millis())
-            .unwrap_or(0);
-        let next = Next {
-            request_id: inv.id.clone(),
-            event: inv.event.clone(),
-            deadline_ms,
-            function_arn: self.spec.arn(),
-            trace_id: format!("{};Sampled=0", crate::local::ids::trace_root()),
-        };
-        if let Some(taken) = inv.taken.take() {
-            let _ = taken.send(());
-        }
-        let mut state = self.state();
-        match state.processes.get_mut(&number) {
-            Some(process) => process.current = Some(inv),
-            // The process ended while it waited: the invocation goes back to the front.
-            None => state.queue.push_front(inv),
-        }
-        next
-    }
-
-    /// A `/response` or `/error` of process `number` for invocation `id`: false when the
-    /// process does not hold it.
-    fn complete_held(&self, number: u64, id: &str, outcome: Outcome) -> bool {
-        let inv = self
-            .state()
-            .processes
-            .get_mut(&number)
-            .and_then(|p| p.current.take_if(|i| i.id == id));
-        match inv {
-            Some(inv) => {
-                let _ = inv.reply.send(outcome);
-                true
-            }
-            None => false,
-        }
-    }
-
-    /// `/init/error` of process `number`: logged, and it answers what waits: what the process
-    /// holds, or the next in line.
-    fn init_error(&self, number: u64, reported: ApiError) {
-        (self.log)(&format!(
-            "function {}: init failed: {}: {}",
-            self.spec.name,
-            crate::sanitize::excerpt(&reported.error_type, 100),
-            crate::sanitize::excerpt(&reported.error_message, 200)
-        ));
-        let mut state = self.state();
-        let held = state.processes.get_mut(&number).and_then(|p| {
-            p.init_error = Some(reported.clone());
-            p.current.take()
-        });
-        if let Some(inv) = held.or_else(|| state.queue.pop_front()) {
-            let _ = inv.reply.send(Outcome::Error {
-                error_type: reported.error_type,
-                error_message: reported.error_message,
-            });
-        }
-    }
-}
-
-impl Invocations for Host {
-    fn next(&self, number: u64) -> impl Future<Output = Next> + Send {
-        self.take_next(number)
-    }
-
-    fn complete(&self, number: u64, id: &str, outcome: Outcome) -> bool {
-        self.complete_held(number, id, outcome)
-    }
-
-    fn init_failed(&self, number: u64, reported: ApiError) {
-        self.init_error(number, reported);
     }
 }
 
