@@ -15,14 +15,14 @@ use tokio_tungstenite::tungstenite::{self, Message};
 
 use crate::common::*;
 
-type Ws = tungstenite::WebSocket<MaybeTlsStream<TcpStream>>;
+pub(crate) type Ws = tungstenite::WebSocket<MaybeTlsStream<TcpStream>>;
 
-fn fixtures() -> PathBuf {
+pub(crate) fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/functions")
 }
 
 /// `NAME=python -m awslambdaric app.HANDLER` plus its folder.
-fn python(python: &Path, name: &str, handler: &str) -> Vec<String> {
+pub(crate) fn python(python: &Path, name: &str, handler: &str) -> Vec<String> {
     vec![
         "--function".into(),
         format!("{name}={} -m awslambdaric app.{handler}", python.display()),
@@ -31,12 +31,12 @@ fn python(python: &Path, name: &str, handler: &str) -> Vec<String> {
     ]
 }
 
-fn start(args: &[String]) -> Local {
+pub(crate) fn start(args: &[String]) -> Local {
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     Local::start(&args)
 }
 
-fn open(local: &Local, path: &str, token: &str) -> Ws {
+pub(crate) fn open(local: &Local, path: &str, token: &str) -> Ws {
     let (ws, resp) =
         tungstenite::connect(ws_request(local, path, Some(token))).unwrap_or_else(|e| {
             panic!("handshake with {token}: {e}\n{}", local.log());
@@ -49,7 +49,7 @@ fn open(local: &Local, path: &str, token: &str) -> Ws {
 }
 
 /// The next text message (60 s at most).
-fn text(ws: &mut Ws) -> String {
+pub(crate) fn text(ws: &mut Ws) -> String {
     loop {
         match ws.read() {
             Ok(Message::Text(t)) => return t.to_string(),
@@ -60,13 +60,13 @@ fn text(ws: &mut Ws) -> String {
     }
 }
 
-fn json_text(ws: &mut Ws) -> Value {
+pub(crate) fn json_text(ws: &mut Ws) -> Value {
     let t = text(ws);
     serde_json::from_str(&t).unwrap_or_else(|e| panic!("{e}: {t}"))
 }
 
 /// Reads until the close frame; its code and reason.
-fn closed(ws: &mut Ws) -> (u16, String) {
+pub(crate) fn closed(ws: &mut Ws) -> (u16, String) {
     loop {
         match ws.read() {
             Ok(Message::Close(Some(f))) => return (u16::from(f.code), f.reason.to_string()),
@@ -78,7 +78,7 @@ fn closed(ws: &mut Ws) -> (u16, String) {
 }
 
 /// Closes from our side and reads to the end.
-fn close(mut ws: Ws, code: u16, reason: &str) {
+pub(crate) fn close(mut ws: Ws, code: u16, reason: &str) {
     ws.close(Some(tungstenite::protocol::CloseFrame {
         code: code.into(),
         reason: reason.to_string().into(),
@@ -94,7 +94,7 @@ fn close(mut ws: Ws, code: u16, reason: &str) {
 }
 
 /// The JSON after `marker` on the last log line that has it.
-fn logged(log: &str, marker: &str) -> Value {
+pub(crate) fn logged(log: &str, marker: &str) -> Value {
     let line = log
         .lines()
         .rev()
@@ -103,12 +103,12 @@ fn logged(log: &str, marker: &str) -> Value {
     serde_json::from_str(line).unwrap()
 }
 
-fn count(log: &str, needle: &str) -> usize {
+pub(crate) fn count(log: &str, needle: &str) -> usize {
     log.lines().filter(|l| l.contains(needle)).count()
 }
 
 /// The gateway's error frame: `{"message": "…", "connectionId":"…", "requestId":"…"}`.
-fn assert_gateway_frame(frame: &str, message: &str) {
+pub(crate) fn assert_gateway_frame(frame: &str, message: &str) {
     let v: Value = serde_json::from_str(frame).unwrap_or_else(|e| panic!("{e}: {frame}"));
     assert_eq!(v["message"], message, "{frame}");
     assert!(
@@ -411,7 +411,9 @@ fn routes_connect_disconnect_and_failing_functions() {
 }
 
 /// Headers with the shape of a SigV4 signature (what the AWS SDKs send; any credentials do).
-fn sigv4_shaped(req: reqwest::blocking::RequestBuilder) -> reqwest::blocking::RequestBuilder {
+pub(crate) fn sigv4_shaped(
+    req: reqwest::blocking::RequestBuilder,
+) -> reqwest::blocking::RequestBuilder {
     req.header("X-Amz-Date", "20261201T010203Z").header(
         "Authorization",
         format!(

@@ -7,6 +7,7 @@ mod connect;
 mod connect_faults;
 mod decode;
 mod demo;
+mod function_faults;
 mod functions;
 mod generated;
 mod keyring;
