@@ -309,6 +309,7 @@ set edit:completion:arg-completer[cwsauth] = {|@words|
             cand --template 'Read routes, authorizer and functions from a CloudFormation or SAM template (JSON): Python and Node functions run from their code as deployed; --function overrides'
             cand --rotate-refresh-tokens 'Rotate refresh tokens: each refresh returns a new one and retires the old'
             cand --persist 'Keep the signing keys under CWSAUTH_HOME so tokens stay valid across restarts'
+            cand --cold-starts 'Start each function''s first process at its first invocation, as Lambda does, to see real cold starts (by default every function starts one when the emulator starts)'
             cand -v 'Log what happens on stderr (-v: steps and HTTP exchanges, -vv: more); secrets redacted'
             cand --verbose 'Log what happens on stderr (-v: steps and HTTP exchanges, -vv: more); secrets redacted'
             cand -h 'Print help'

@@ -738,6 +738,10 @@ pub struct LocalArgs {
     /// The route selection expression.
     #[arg(long, value_name = "EXPRESSION", help_heading = "Your functions")]
     pub route_selection: Option<String>,
+    /// Start each function's first process at its first invocation, as Lambda does, to see real
+    /// cold starts (by default every function starts one when the emulator starts).
+    #[arg(long, help_heading = "Your functions")]
+    pub cold_starts: bool,
     /// Where the functions' other AWS calls go (AWS_ENDPOINT_URL): a local DynamoDB such as
     /// ministack, moto or DynamoDB Local; the template's tables are created there at start.
     #[arg(long, value_name = "URL", value_parser = parse_aws_endpoint, help_heading = "Your functions")]

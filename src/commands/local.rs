@@ -39,6 +39,7 @@ pub fn run(home: &Home, args: LocalArgs) -> Result<ExitCode> {
         api: resolved.api,
         aws_endpoint: args.aws_endpoint.clone(),
         tables: resolved.tables,
+        cold_starts: args.cold_starts,
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)

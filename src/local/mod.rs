@@ -84,6 +84,9 @@ pub struct Options {
     pub aws_endpoint: Option<String>,
     /// `CreateTable` requests for the template's tables, made at `aws_endpoint` at start.
     pub tables: Vec<serde_json::Value>,
+    /// Start a function's first process at its first invocation, as Lambda does (otherwise
+    /// every function starts one at start, in parallel, and the first request is warm).
+    pub cold_starts: bool,
 }
 
 impl Default for Options {
@@ -105,6 +108,7 @@ impl Default for Options {
             api: api::ApiConfig::default(),
             aws_endpoint: None,
             tables: Vec::new(),
+            cold_starts: false,
         }
     }
 }

@@ -157,6 +157,14 @@ impl Function {
         }
     }
 
+    /// Starts a started function's first process now, so its first invocation finds it warm.
+    pub fn prestart(&self) -> Result<(), FunctionError> {
+        match &self.kind {
+            Kind::Hosted(host) => host.prestart(),
+            Kind::Invoke(_) => Ok(()),
+        }
+    }
+
     /// Stops the function's processes, if it runs any.
     pub fn stop(&self) {
         if let Kind::Hosted(host) = &self.kind {

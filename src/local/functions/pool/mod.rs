@@ -16,6 +16,8 @@ use super::process::{self, Launch};
 use super::runtime_api::{ApiError, Next};
 
 mod runtime;
+mod scaling;
+
 use super::spec::{FunctionSpec, Source};
 use super::{FunctionError, Log, Outcome};
 use crate::local::ids::REGION;
@@ -24,13 +26,6 @@ use crate::local::services;
 /// Lambda's limit on a function's init phase.
 pub const INIT_LIMIT: Duration = Duration::from_secs(10);
 
-/// Whether another process should start: more invocations wait than there are processes free
-/// (or about to be: starting, waiting in `/next`, or on their way back there), and the function
-/// is below its concurrency.
-pub fn should_start(queued: usize, free: usize, running: usize, concurrency: usize) -> bool {
-    queued > free && running < concurrency
-}
-
 /// One invocation waiting for, or held by, a process of the function.
 struct Invocation {
     id: String,
@@ -38,6 +33,7 @@ struct Invocation {
     timeout: Duration,
     /// Told when a process takes the invocation: its timeout starts then.
     taken: Option<oneshot::Sender<()>>,
+    queued_at: Instant,
     /// Set when a process takes it.
     deadline_ms: u128,
     trace_id: String,
@@ -74,6 +70,10 @@ struct HostState {
     started: u64,
     /// The emulator stops: no process starts again.
     stopped: bool,
+    /// A look at the start rule is due (a timer runs).
+    recheck: bool,
+    /// The task that ends idle extra processes runs.
+    reaping: bool,
 }
 
 /// One process of the function. It is counted from the moment its start is decided, so two
@@ -90,6 +90,8 @@ struct Process {
     kill: Option<oneshot::Sender<()>>,
     /// Its process (and group) id, once started.
     pid: Option<u32>,
+    /// Since when it has held nothing (after its first `/next`).
+    idle_since: Option<Instant>,
     /// Its Runtime API server.
     server: Option<tokio::task::JoinHandle<()>>,
 }
@@ -161,46 +163,6 @@ impl Host {
         env
     }
 
-    /// Starts processes while [`should_start`] says so.
-    fn scale(self: &Arc<Self>) -> Result<(), FunctionError> {
-        loop {
-            let number = {
-                let mut state = self.state();
-                if state.stopped {
-                    return Err(FunctionError::Stopping);
-                }
-                let free = state
-                    .processes
-                    .values()
-                    .filter(|p| p.current.is_none())
-                    .count();
-                if !should_start(
-                    state.queue.len(),
-                    free,
-                    state.processes.len(),
-                    self.spec.concurrency,
-                ) {
-                    return Ok(());
-                }
-                state.started += 1;
-                let number = state.started;
-                // Counted now, under the lock: the next caller sees it.
-                state.processes.insert(
-                    number,
-                    Process {
-                        starting: Some(Instant::now()),
-                        ..Default::default()
-                    },
-                );
-                number
-            };
-            if let Err(e) = self.spawn(number) {
-                self.state().processes.remove(&number);
-                return Err(e);
-            }
-        }
-    }
-
     /// Starts process `number` (already counted) with a Runtime API server of its own.
     fn spawn(self: &Arc<Self>, number: u64) -> Result<(), FunctionError> {
         let Source::Command(words) = &self.spec.source else {
@@ -241,6 +203,7 @@ impl Host {
             self.spec.name,
             pid.unwrap_or(0)
         ));
+        self.reap_idle();
         let host = self.clone();
         let started = Instant::now();
         tokio::spawn(async move {
@@ -390,6 +353,7 @@ impl Host {
             event: Bytes::from(event.to_string()),
             timeout,
             taken: Some(taken_tx),
+            queued_at: Instant::now(),
             deadline_ms: 0,
             trace_id: String::new(),
             reply,
@@ -436,20 +400,5 @@ impl Host {
                 let _ = kill.send(());
             }
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_process_starts_only_for_a_waiting_invocation_within_the_concurrency() {
-        assert!(should_start(1, 0, 0, 4));
-        assert!(!should_start(1, 1, 1, 4), "a free process takes it");
-        assert!(should_start(2, 1, 1, 4));
-        assert!(!should_start(5, 0, 4, 4), "at the concurrency");
-        assert!(!should_start(0, 0, 0, 4), "nothing waits");
-        assert!(!should_start(3, 0, 1, 1));
     }
 }

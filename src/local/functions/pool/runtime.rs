@@ -36,6 +36,9 @@ impl Host {
                 trace_id: held.trace_id.clone(),
             };
         }
+        if let Some(p) = self.state().processes.get_mut(&number) {
+            p.idle_since = Some(std::time::Instant::now());
+        }
         let mut inv = loop {
             let notified = self.queued.notified();
             if let Some(inv) = self.state().queue.pop_front() {
@@ -60,7 +63,10 @@ impl Host {
         }
         let mut state = self.state();
         match state.processes.get_mut(&number) {
-            Some(process) => process.current = Some(inv),
+            Some(process) => {
+                process.current = Some(inv);
+                process.idle_since = None;
+            }
             // The process ended while it waited: the invocation goes back to the front.
             None => state.queue.push_front(inv),
         }
