@@ -35,7 +35,7 @@ pub fn run(home: &Home, args: LocalArgs) -> Result<ExitCode> {
         code_ttl: args.code_ttl,
         persist_dir: args.persist.then(|| home.data_dir()),
         rotate_refresh_tokens: args.rotate_refresh_tokens,
-        log: Some(std::sync::Arc::new(crate::output::info)),
+        log: Some(log_writer()),
         api: resolved.api,
         aws_endpoint: args.aws_endpoint.clone(),
         tables: resolved.tables,
@@ -71,6 +71,20 @@ pub fn run(home: &Home, args: LocalArgs) -> Result<ExitCode> {
         wait_for_shutdown().await;
         running.stop().await;
         Ok(ExitCode::Success)
+    })
+}
+
+/// The emulator's log on stderr, written by a thread of its own: a request's handling never
+/// waits on the terminal (up to a backlog of lines, then it does rather than lose one).
+fn log_writer() -> crate::local::functions::Log {
+    let (tx, rx) = std::sync::mpsc::sync_channel::<String>(10_000);
+    std::thread::spawn(move || {
+        for line in rx {
+            crate::output::info(&line);
+        }
+    });
+    std::sync::Arc::new(move |line: &str| {
+        let _ = tx.send(line.to_string());
     })
 }
 

@@ -116,6 +116,16 @@ impl Function {
         self: &Arc<Self>,
         event: &Value,
     ) -> impl Future<Output = Outcome> + Send + 'static {
+        let timed = self.invoke_timed(event);
+        async move { timed.await.0 }
+    }
+
+    /// [`Function::invoke`], with how long a started function held the invocation (from its
+    /// `/next` to its answer): the rest of an integration's time is the emulator's.
+    pub fn invoke_timed(
+        self: &Arc<Self>,
+        event: &Value,
+    ) -> impl Future<Output = (Outcome, Option<std::time::Duration>)> + Send + 'static {
         let started = Instant::now();
         let queued = match &self.kind {
             Kind::Hosted(host) => Some(host.enqueue(event, self.spec.timeout)),
@@ -123,16 +133,17 @@ impl Function {
         };
         let (function, event) = (self.clone(), event.clone());
         async move {
-            let outcome = match (queued, &function.kind, &function.spec.source) {
+            let (outcome, held) = match (queued, &function.kind, &function.spec.source) {
                 (Some(queued), _, _) => queued.await,
-                (None, Kind::Invoke(client), Source::Invoke { base, name }) => {
-                    invoke::call(client, base, name, &event, function.spec.timeout).await
-                }
-                (None, _, _) => Outcome::Crashed("the function's host is gone".into()),
+                (None, Kind::Invoke(client), Source::Invoke { base, name }) => (
+                    invoke::call(client, base, name, &event, function.spec.timeout).await,
+                    None,
+                ),
+                (None, _, _) => (Outcome::Crashed("the function's host is gone".into()), None),
             };
             function.report(&outcome);
             tracing::debug!("{} took {:?}", function.spec.name, started.elapsed());
-            outcome
+            (outcome, held)
         }
     }
 

@@ -36,14 +36,20 @@ fn proc_address(addr: SocketAddr) -> Option<String> {
 /// The inode of the client's socket of the connection `peer` → `local`.
 #[cfg(target_os = "linux")]
 fn socket_inode(peer: SocketAddr, local: SocketAddr) -> Option<u64> {
+    use std::io::BufRead;
     let (from, to) = (proc_address(peer)?, proc_address(local)?);
-    let table = std::fs::read_to_string("/proc/net/tcp").ok()?;
-    table.lines().skip(1).find_map(|line| {
-        let fields: Vec<&str> = line.split_whitespace().collect();
-        (fields.get(1) == Some(&from.as_str()) && fields.get(2) == Some(&to.as_str()))
-            .then(|| fields.get(9)?.parse().ok())
-            .flatten()
-    })
+    // Read as far as the line: the kernel makes the table as it is read.
+    let table = std::io::BufReader::new(std::fs::File::open("/proc/net/tcp").ok()?);
+    table
+        .lines()
+        .skip(1)
+        .map_while(Result::ok)
+        .find_map(|line| {
+            let fields: Vec<&str> = line.split_whitespace().collect();
+            (fields.get(1) == Some(&from.as_str()) && fields.get(2) == Some(&to.as_str()))
+                .then(|| fields.get(9)?.parse().ok())
+                .flatten()
+        })
 }
 
 /// Whether a process of group `pgid` holds socket `inode`.

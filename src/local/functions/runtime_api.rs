@@ -142,19 +142,21 @@ pub async fn serve<H: Invocations>(
         let Ok((stream, peer)) = listener.accept().await else {
             continue;
         };
-        if let (Some(pgid), Some(local)) = (pgid, local) {
-            let allowed =
-                tokio::task::spawn_blocking(move || super::peer::in_group(peer, local, pgid))
-                    .await
-                    .ok()
-                    .flatten();
-            if allowed == Some(false) {
-                host.stranger(number, peer);
-                continue;
-            }
-        }
+        let _ = stream.set_nodelay(true);
         let host = host.clone();
         tokio::spawn(async move {
+            // Once per connection: the runtime clients keep theirs open.
+            if let (Some(pgid), Some(local)) = (pgid, local) {
+                let allowed =
+                    tokio::task::spawn_blocking(move || super::peer::in_group(peer, local, pgid))
+                        .await
+                        .ok()
+                        .flatten();
+                if allowed == Some(false) {
+                    host.stranger(number, peer);
+                    return;
+                }
+            }
             let service = hyper::service::service_fn(move |req| {
                 let host = host.clone();
                 async move { Ok::<_, Infallible>(answer(&host, number, req).await) }

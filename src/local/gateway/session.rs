@@ -8,6 +8,7 @@ use std::time::Instant;
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
+use futures_util::stream::FuturesUnordered;
 use futures_util::{SinkExt, StreamExt};
 use serde_json::{Map, Value};
 use tokio::sync::mpsc;
@@ -66,10 +67,9 @@ pub async fn run(open: Open<'_>, ws: WebSocketStream<Box<dyn Io>>) -> (u16, Stri
     let deadline = tokio::time::Instant::now() + emu.options.max_connection_time;
     let idle = emu.options.idle_timeout;
     let mut stopping = emu.stopping.subscribe();
-    // Replies of integrations running concurrently, as API Gateway runs them, handed on in
-    // the order the integrations finish (so a function with one process answers in order).
-    let (replies, mut replied) = mpsc::channel::<String>(1024);
-    let integrations = spawn_responder(replies);
+    // Integrations running concurrently, as API Gateway runs them; their replies go out in the
+    // order they finish (so a function with one process answers in order).
+    let mut integrations: Running = FuturesUnordered::new();
     let mut idle_at = tokio::time::Instant::now() + idle;
     loop {
         let room = outbox.len() < QUEUED_LIMIT;
@@ -84,13 +84,13 @@ pub async fn run(open: Open<'_>, ws: WebSocketStream<Box<dyn Io>>) -> (u16, Stri
                         idle_at = tokio::time::Instant::now() + idle;
                         last_active.store(now_ms(), Ordering::Relaxed);
                         let message = Incoming { text: text.to_string(), binary: None };
-                        on_message(emu, ctx, &item, authorizer.as_ref(), message, &mut outbox, &integrations)
+                        on_message(emu, ctx, &item, authorizer.as_ref(), message, &mut outbox, &mut integrations)
                     }
                     Some(Ok(Message::Binary(bytes))) => {
                         idle_at = tokio::time::Instant::now() + idle;
                         last_active.store(now_ms(), Ordering::Relaxed);
                         let message = Incoming { text: String::new(), binary: Some(bytes.to_vec()) };
-                        on_message(emu, ctx, &item, authorizer.as_ref(), message, &mut outbox, &integrations)
+                        on_message(emu, ctx, &item, authorizer.as_ref(), message, &mut outbox, &mut integrations)
                     }
                     Some(Ok(Message::Close(frame))) => {
                         // tungstenite answers the close; flush it and end.
@@ -126,8 +126,10 @@ pub async fn run(open: Open<'_>, ws: WebSocketStream<Box<dyn Io>>) -> (u16, Stri
                     None => Some((1006, String::new())),
                 }
             }
-            Some(text) = replied.recv(), if room => {
-                outbox.push(Message::text(text));
+            Some(reply) = integrations.next(), if room && !integrations.is_empty() => {
+                if let Some(text) = reply {
+                    outbox.push(Message::text(text));
+                }
                 None
             }
             _ = closing.requested() => {
@@ -149,6 +151,7 @@ pub async fn run(open: Open<'_>, ws: WebSocketStream<Box<dyn Io>>) -> (u16, Stri
             }
         };
         if let Some(ended) = ended {
+            finish_in_background(integrations);
             return ended;
         }
     }
@@ -178,7 +181,7 @@ fn on_message(
     authorizer: Option<&Map<String, Value>>,
     message: Incoming,
     outbox: &mut Outbox,
-    integrations: &mpsc::UnboundedSender<Integration>,
+    integrations: &mut Running,
 ) -> Option<Ended> {
     if !emu.options.api.has_routes() {
         let (body, base64) = match message.binary {
@@ -194,6 +197,7 @@ fn on_message(
         outbox.push(close(CloseCode::Unsupported, "Unsupported frame type"));
         return Some((1003, "Unsupported frame type".into()));
     }
+    let received = Instant::now();
     let text = message.text;
     let route = select_route(&emu.options.api.selection, &text)
         .filter(|key| emu.options.api.routes.contains_key(key) && !key.starts_with('$'))
@@ -211,16 +215,23 @@ fn on_message(
     let function = emu.functions.get(&config.function).cloned()?;
     let (two_way, emu, connection_id) = (config.two_way, emu.clone(), ctx.connection_id.clone());
     // Queued here, in the order the messages came; answered concurrently.
-    let pending = function.invoke(&event);
-    let _ = integrations.send(Box::pin(async move {
-        let started = Instant::now();
-        let outcome = super::within(INTEGRATION_TIMEOUT, pending).await;
+    let pending = function.invoke_timed(&event);
+    integrations.push(Box::pin(async move {
+        let (outcome, held) = tokio::time::timeout(INTEGRATION_TIMEOUT, pending)
+            .await
+            .unwrap_or((Outcome::Timeout(INTEGRATION_TIMEOUT), None));
+        let reply = reply_of(&emu, outcome, two_way, &connection_id, &route, &request_id);
+        // The emulator's own time: from the frame in to the reply out, less the function's.
+        let total = received.elapsed();
+        let own = held
+            .map(|h| format!(" (emulator {} µs)", total.saturating_sub(h).as_micros()))
+            .unwrap_or_default();
         emu.log(&format!(
-            "ROUTE {connection_id} {route} -> {} {}ms",
+            "ROUTE {connection_id} {route} -> {} {}ms{own}",
             function.spec.name,
-            started.elapsed().as_millis()
+            total.as_millis()
         ));
-        reply_of(&emu, outcome, two_way, &connection_id, &route, &request_id)
+        reply
     }));
     None
 }
@@ -264,28 +275,13 @@ fn reply_of(
 
 /// An integration's run, ending in the frame to send back (if any).
 type Integration = std::pin::Pin<Box<dyn std::future::Future<Output = Option<String>> + Send>>;
+/// A connection's integrations under way.
+type Running = FuturesUnordered<Integration>;
 
-/// Runs a connection's integrations concurrently and sends their frames to `replies` in the
-/// order they finish (wake order), not in the order their tasks happen to be scheduled.
-fn spawn_responder(replies: mpsc::Sender<String>) -> mpsc::UnboundedSender<Integration> {
-    let (tx, mut rx) = mpsc::unbounded_channel::<Integration>();
-    tokio::spawn(async move {
-        let mut running = futures_util::stream::FuturesUnordered::new();
-        let mut open = true;
-        while open || !running.is_empty() {
-            tokio::select! {
-                next = rx.recv(), if open => match next {
-                    Some(integration) => running.push(integration),
-                    None => open = false,
-                },
-                Some(frame) = running.next(), if !running.is_empty() => {
-                    // A connection that is gone takes no frame; its integrations still finish.
-                    if let Some(frame) = frame {
-                        let _ = replies.send(frame).await;
-                    }
-                }
-            }
-        }
-    });
-    tx
+/// What is under way when a connection ends still finishes (API Gateway ran those messages'
+/// integrations); only their replies have nowhere to go.
+fn finish_in_background(integrations: Running) {
+    if !integrations.is_empty() {
+        tokio::spawn(integrations.for_each(|_| async {}));
+    }
 }

@@ -31,13 +31,14 @@ struct Invocation {
     id: String,
     event: Bytes,
     timeout: Duration,
-    /// Told when a process takes the invocation: its timeout starts then.
-    taken: Option<oneshot::Sender<()>>,
+    /// Told when a process takes the invocation (and when): its timeout starts then.
+    taken: Option<oneshot::Sender<Instant>>,
     queued_at: Instant,
     /// Set when a process takes it.
     deadline_ms: u128,
     trace_id: String,
-    reply: oneshot::Sender<Outcome>,
+    /// The outcome, and when it came.
+    reply: oneshot::Sender<(Outcome, Instant)>,
 }
 
 /// Takes a queued invocation out of the queue when its caller stops waiting.
@@ -262,9 +263,10 @@ impl Host {
         if state.stopped {
             // The emulator stops: nothing waits for an answer any more.
             for inv in state.queue.drain(..) {
-                let _ = inv
-                    .reply
-                    .send(Outcome::Crashed("the emulator stopped".into()));
+                let _ = inv.reply.send((
+                    Outcome::Crashed("the emulator stopped".into()),
+                    Instant::now(),
+                ));
             }
             return;
         }
@@ -284,13 +286,16 @@ impl Host {
             match failed {
                 // The invocation's failure is logged with it.
                 Some(inv) => {
-                    let _ = inv.reply.send(match process.init_error {
-                        Some(e) => Outcome::Error {
-                            error_type: e.error_type,
-                            error_message: e.error_message,
+                    let _ = inv.reply.send((
+                        match process.init_error {
+                            Some(e) => Outcome::Error {
+                                error_type: e.error_type,
+                                error_message: e.error_message,
+                            },
+                            None => Outcome::Crashed(format!("{why} during the invocation")),
                         },
-                        None => Outcome::Crashed(format!("{why} during the invocation")),
-                    });
+                        Instant::now(),
+                    ));
                 }
                 None => (self.log)(&format!("function {}: {why}", self.spec.name)),
             }
@@ -300,7 +305,9 @@ impl Host {
         if let Err(why) = self.scale() {
             let queue: Vec<_> = self.state().queue.drain(..).collect();
             for inv in queue {
-                let _ = inv.reply.send(Outcome::Crashed(why.to_string()));
+                let _ = inv
+                    .reply
+                    .send((Outcome::Crashed(why.to_string()), Instant::now()));
             }
         }
     }
@@ -334,7 +341,7 @@ impl Host {
             p.starting = None;
         }
         if let Some(inv) = state.queue.pop_front() {
-            let _ = inv.reply.send(outcome);
+            let _ = inv.reply.send((outcome, Instant::now()));
         }
     }
 
@@ -344,7 +351,7 @@ impl Host {
         self: &Arc<Self>,
         event: &Value,
         timeout: Duration,
-    ) -> impl Future<Output = Outcome> + Send + 'static {
+    ) -> impl Future<Output = (Outcome, Option<Duration>)> + Send + 'static {
         let (reply, answer) = oneshot::channel();
         let (taken_tx, taken) = oneshot::channel();
         let id = crate::local::ids::uuid();
@@ -366,22 +373,28 @@ impl Host {
         let host = self.clone();
         async move {
             if let Err(why) = started {
-                return Outcome::Crashed(why.to_string());
+                return (Outcome::Crashed(why.to_string()), None);
             }
             let unqueue = Unqueue {
                 host: host.clone(),
                 id: id.clone(),
             };
             // An error here means it was answered (an init error) without being taken.
-            let _ = taken.await;
+            let taken_at = taken.await.ok();
             drop(unqueue);
             let mut answer = answer;
             match tokio::time::timeout(timeout, &mut answer).await {
-                Ok(Ok(outcome)) => outcome,
-                Ok(Err(_)) => Outcome::Crashed("the function's host dropped the invocation".into()),
+                // How long the function held it: from its /next to its answer.
+                Ok(Ok((outcome, at))) => {
+                    (outcome, taken_at.map(|t| at.saturating_duration_since(t)))
+                }
+                Ok(Err(_)) => (
+                    Outcome::Crashed("the function's host dropped the invocation".into()),
+                    None,
+                ),
                 Err(_) => {
                     host.end_holder(&id);
-                    Outcome::Timeout(timeout)
+                    (Outcome::Timeout(timeout), None)
                 }
             }
         }

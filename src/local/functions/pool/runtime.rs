@@ -59,7 +59,7 @@ impl Host {
             trace_id: inv.trace_id.clone(),
         };
         if let Some(taken) = inv.taken.take() {
-            let _ = taken.send(());
+            let _ = taken.send(std::time::Instant::now());
         }
         let mut state = self.state();
         match state.processes.get_mut(&number) {
@@ -83,7 +83,7 @@ impl Host {
             .and_then(|p| p.current.take_if(|i| i.id == id));
         match inv {
             Some(inv) => {
-                let _ = inv.reply.send(outcome);
+                let _ = inv.reply.send((outcome, std::time::Instant::now()));
                 true
             }
             None => false,
@@ -105,10 +105,13 @@ impl Host {
             p.current.take()
         });
         if let Some(inv) = held.or_else(|| state.queue.pop_front()) {
-            let _ = inv.reply.send(Outcome::Error {
-                error_type: reported.error_type,
-                error_message: reported.error_message,
-            });
+            let _ = inv.reply.send((
+                Outcome::Error {
+                    error_type: reported.error_type,
+                    error_message: reported.error_message,
+                },
+                std::time::Instant::now(),
+            ));
         }
     }
 }
