@@ -61,5 +61,10 @@ pub fn warn(text: &str) {
 
 /// A progress or success line, as is.
 pub fn info(text: &str) {
-    let _ = writeln!(std::io::stderr().lock(), "{text}");
+    // One write per line: stderr is unbuffered, and a line in two writes can be split by
+    // another writer's.
+    let mut line = String::with_capacity(text.len() + 1);
+    line.push_str(text);
+    line.push('\n');
+    let _ = std::io::stderr().lock().write_all(line.as_bytes());
 }

@@ -1,5 +1,6 @@
-// The functions bench/compare runs behind each local WebSocket API (cwsauth local through
-// aws-lambda-ric, serverless-offline in its worker threads): a REQUEST authorizer, $connect,
+// The functions bench/compare runs behind each local WebSocket API (cwsauth local from a
+// template with its built-in runtime, serverless-offline in its worker threads, ministack in
+// its Node workers): a REQUEST authorizer, $connect,
 // and $default answering through @connections with the AWS SDK (or, for the overhead
 // measurement, as a two-way route). Replies carry the handler's own time in microseconds.
 "use strict";

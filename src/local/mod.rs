@@ -149,7 +149,14 @@ pub(crate) struct State {
 impl Emulator {
     async fn new(options: Options, addr: SocketAddr) -> Result<Emulator, LocalError> {
         let base_url = format!("http://{addr}");
-        let (access_key, id_key) = user_pool::load_keys(options.persist_dir.as_deref())?;
+        // The keys are made while the functions start (they need the CA, not the keys).
+        let persist = options.persist_dir.clone();
+        let loading = tokio::task::spawn_blocking(move || user_pool::load_keys(persist.as_deref()));
+        let (functions, tls, issuer, work) = Self::functions(&options, addr)?;
+        let (access_key, id_key) = loading.await.map_err(|e| LocalError::Keys {
+            path: "memory".into(),
+            why: e.to_string(),
+        })??;
         let keys = KeySet::from_value(&jwks_document(&[&access_key, &id_key])).map_err(|e| {
             LocalError::Keys {
                 path: "memory".into(),
@@ -189,6 +196,41 @@ impl Emulator {
             options.users.clone()
         };
         let users = specs.into_iter().map(User::new).collect();
+        Ok(Emulator {
+            issuer,
+            ws_url: format!("ws://{addr}/$default"),
+            base_url,
+            public_client,
+            confidential_client,
+            users,
+            access_key,
+            id_key,
+            keys,
+            state: Mutex::new(State::default()),
+            stopping: tokio::sync::watch::channel(false).0,
+            functions,
+            tls,
+            _work: work,
+            options,
+        })
+    }
+
+    /// The emulator's folder and CA, and its functions, their first processes started (unless
+    /// `--cold-starts`).
+    #[allow(clippy::type_complexity)]
+    fn functions(
+        options: &Options,
+        addr: SocketAddr,
+    ) -> Result<
+        (
+            HashMap<String, Arc<functions::Function>>,
+            ca::LocalTls,
+            String,
+            tempfile::TempDir,
+        ),
+        LocalError,
+    > {
+        let base_url = format!("http://{addr}");
         let work = tempfile::Builder::new()
             .prefix("cwsauth-local-")
             .tempdir()
@@ -246,23 +288,15 @@ impl Emulator {
             )?;
             functions.insert(name, Arc::new(function));
         }
-        Ok(Emulator {
-            issuer,
-            ws_url: format!("ws://{addr}/$default"),
-            base_url,
-            public_client,
-            confidential_client,
-            users,
-            access_key,
-            id_key,
-            keys,
-            state: Mutex::new(State::default()),
-            stopping: tokio::sync::watch::channel(false).0,
-            functions,
-            tls,
-            _work: work,
-            options,
-        })
+        if !options.cold_starts {
+            for f in functions.values() {
+                // One that cannot start is said now; its invocations fail as they come.
+                if let Err(e) = f.prestart() {
+                    log(&format!("function {}: {e}", f.spec.name));
+                }
+            }
+        }
+        Ok((functions, tls, issuer, work))
     }
 
     /// One line of the emulator's log (when it logs).

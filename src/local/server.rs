@@ -154,14 +154,6 @@ pub async fn start(options: Options) -> Result<Running, LocalError> {
         .local_addr()
         .map_err(|source| LocalError::Bind { addr, source })?;
     let emulator = Arc::new(Emulator::new(options, addr).await?);
-    if !emulator.options.cold_starts {
-        for f in emulator.functions.values() {
-            // One that cannot start is said now; its invocations fail as they come.
-            if let Err(e) = f.prestart() {
-                emulator.log(&format!("function {}: {e}", f.spec.name));
-            }
-        }
-    }
     if let Some(endpoint) = &emulator.options.aws_endpoint
         && !emulator.options.tables.is_empty()
     {

@@ -101,10 +101,17 @@ pub fn load_keys(dir: Option<&std::path::Path>) -> Result<(SigningKey, SigningKe
             why: e.to_string(),
         };
         let suffix = &ids::random_token(6);
-        Ok((
-            SigningKey::generate(format!("local-access-{suffix}")).map_err(err)?,
-            SigningKey::generate(format!("local-id-{suffix}")).map_err(err)?,
-        ))
+        // RSA key generation is the slowest part of the emulator's start: both at once.
+        let (access, id) = std::thread::scope(|s| {
+            let access = s.spawn(|| SigningKey::generate(format!("local-access-{suffix}")));
+            let id = SigningKey::generate(format!("local-id-{suffix}"));
+            (access.join(), id)
+        });
+        let access = access.map_err(|_| LocalError::Keys {
+            path: "memory".into(),
+            why: "the key generation thread failed".into(),
+        })?;
+        Ok((access.map_err(err)?, id.map_err(err)?))
     };
     let Some(dir) = dir else { return generate() };
     let path = dir.join("local-keys.json");

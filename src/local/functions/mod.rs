@@ -120,8 +120,9 @@ impl Function {
         async move { timed.await.0 }
     }
 
-    /// [`Function::invoke`], with how long a started function held the invocation (from its
-    /// `/next` to its answer): the rest of an integration's time is the emulator's.
+    /// [`Function::invoke`], with the function's part of its time (a started function's: from
+    /// its `/next` to its answer, plus any wait for a process to ask): the rest of an
+    /// integration's time is the emulator's.
     pub fn invoke_timed(
         self: &Arc<Self>,
         event: &Value,

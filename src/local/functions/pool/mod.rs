@@ -32,7 +32,8 @@ struct Invocation {
     event: Bytes,
     timeout: Duration,
     /// Told when a process takes the invocation (and when): its timeout starts then.
-    taken: Option<oneshot::Sender<Instant>>,
+    /// Told when a process takes it, and how long it waited for that process to ask.
+    taken: Option<oneshot::Sender<(Instant, Duration)>>,
     queued_at: Instant,
     /// Set when a process takes it.
     deadline_ms: u128,
@@ -384,10 +385,12 @@ impl Host {
             drop(unqueue);
             let mut answer = answer;
             match tokio::time::timeout(timeout, &mut answer).await {
-                // How long the function held it: from its /next to its answer.
-                Ok(Ok((outcome, at))) => {
-                    (outcome, taken_at.map(|t| at.saturating_duration_since(t)))
-                }
+                // The function's time: from its /next to its answer, and any wait for a
+                // process to ask (a runtime still busy or starting).
+                Ok(Ok((outcome, at))) => (
+                    outcome,
+                    taken_at.map(|(t, waited)| at.saturating_duration_since(t) + waited),
+                ),
                 Ok(Err(_)) => (
                     Outcome::Crashed("the function's host dropped the invocation".into()),
                     None,

@@ -8,6 +8,7 @@ impl Host {
     /// `GET /next` of process `number`: waits (without a timeout, as Lambda does) for the next
     /// invocation.
     async fn take_next(&self, number: u64) -> Next {
+        let asked = std::time::Instant::now();
         let init = self
             .state()
             .processes
@@ -59,7 +60,11 @@ impl Host {
             trace_id: inv.trace_id.clone(),
         };
         if let Some(taken) = inv.taken.take() {
-            let _ = taken.send(std::time::Instant::now());
+            // What the invocation waited for this process to ask is the function's time.
+            let _ = taken.send((
+                std::time::Instant::now(),
+                asked.saturating_duration_since(inv.queued_at),
+            ));
         }
         let mut state = self.state();
         match state.processes.get_mut(&number) {
