@@ -103,6 +103,7 @@ Register-ArgumentCompleter -Native -CommandName 'cwsauth' -ScriptBlock {
             [CompletionResult]::new('--jwks-max-age', '--jwks-max-age', [CompletionResultType]::ParameterName, 'Refetch a cached JWKS older than this, so a removed key stops verifying.')
             [CompletionResult]::new('--ca-file', '--ca-file', [CompletionResultType]::ParameterName, 'Extra CA certificates (PEM) to trust for Cognito and JWKS calls, e.g. a TLS-inspecting proxy''s.')
             [CompletionResult]::new('--any-client', '--any-client', [CompletionResultType]::ParameterName, 'Skip the app client check (the token may come from any client of the pool)')
+            [CompletionResult]::new('--refresh-keys', '--refresh-keys', [CompletionResultType]::ParameterName, 'Fetch the pool''s keys again instead of using the cached ones (the server''s view after its keys changed; not within 10 s of the last fetch)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON object: {valid, error, header, claims} (with --authorizer: the answer too)')
             [CompletionResult]::new('--authorizer', '--authorizer', [CompletionResultType]::ParameterName, 'Print what a Lambda REQUEST authorizer returns: the policy and context')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log what happens on stderr (-v: steps and HTTP exchanges, -vv: more); secrets redacted')

@@ -983,7 +983,7 @@ _cwsauth() {
             return 0
             ;;
         cwsauth__subcmd__verify)
-            opts="-v -h -V --token-use --client-id --any-client --scope --group --leeway --now --json --authorizer --method-arn --context --principal-id --effect --event --identity-source --profile --region --user-pool-id --issuer --jwks --jwks-uri --jwks-max-age --ca-file --verbose --help --version"
+            opts="-v -h -V --token-use --client-id --any-client --scope --group --leeway --now --refresh-keys --json --authorizer --method-arn --context --principal-id --effect --event --identity-source --profile --region --user-pool-id --issuer --jwks --jwks-uri --jwks-max-age --ca-file --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -97,6 +97,7 @@ set edit:completion:arg-completer[cwsauth] = {|@words|
             cand --jwks-max-age 'Refetch a cached JWKS older than this, so a removed key stops verifying.'
             cand --ca-file 'Extra CA certificates (PEM) to trust for Cognito and JWKS calls, e.g. a TLS-inspecting proxy''s.'
             cand --any-client 'Skip the app client check (the token may come from any client of the pool)'
+            cand --refresh-keys 'Fetch the pool''s keys again instead of using the cached ones (the server''s view after its keys changed; not within 10 s of the last fetch)'
             cand --json 'Print one JSON object: {valid, error, header, claims} (with --authorizer: the answer too)'
             cand --authorizer 'Print what a Lambda REQUEST authorizer returns: the policy and context'
             cand -v 'Log what happens on stderr (-v: steps and HTTP exchanges, -vv: more); secrets redacted'

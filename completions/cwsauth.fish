@@ -90,6 +90,7 @@ complete -c cwsauth -n "__fish_cwsauth_using_subcommand verify" -l jwks-uri -l j
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand verify" -l jwks-max-age -d 'Refetch a cached JWKS older than this, so a removed key stops verifying.' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand verify" -l ca-file -d 'Extra CA certificates (PEM) to trust for Cognito and JWKS calls, e.g. a TLS-inspecting proxy\'s.' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand verify" -l any-client -d 'Skip the app client check (the token may come from any client of the pool)'
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand verify" -l refresh-keys -d 'Fetch the pool\'s keys again instead of using the cached ones (the server\'s view after its keys changed; not within 10 s of the last fetch)'
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand verify" -l json -d 'Print one JSON object: {valid, error, header, claims} (with --authorizer: the answer too)'
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand verify" -l authorizer -d 'Print what a Lambda REQUEST authorizer returns: the policy and context'
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand verify" -s v -l verbose -d 'Log what happens on stderr (-v: steps and HTTP exchanges, -vv: more); secrets redacted'

@@ -306,6 +306,10 @@ pub struct VerifyArgs {
     /// Evaluate at this Unix time instead of now.
     #[arg(long, value_name = "EPOCH")]
     pub now: Option<i64>,
+    /// Fetch the pool's keys again instead of using the cached ones (the server's view after
+    /// its keys changed; not within 10 s of the last fetch).
+    #[arg(long)]
+    pub refresh_keys: bool,
     /// Print one JSON object: {valid, error, header, claims} (with --authorizer: the answer too).
     #[arg(long)]
     pub json: bool,

@@ -81,6 +81,25 @@ impl Error {
     }
 }
 
+impl Error {
+    /// A stable name of this error's kind, for `--json` output: the exit code's name, or a
+    /// narrower one where a script can act on it.
+    pub fn kind_name(&self) -> &'static str {
+        match self {
+            Error::Verify(e) => e.kind.as_str(),
+            Error::Store(StoreError::NotLoggedIn { .. }) => "not_logged_in",
+            Error::Config(_) => "config",
+            _ => match self.exit_code() {
+                ExitCode::Usage => "usage",
+                ExitCode::Rejected => "rejected",
+                ExitCode::Network => "network",
+                ExitCode::HandshakeRejected => "handshake_rejected",
+                _ => "local",
+            },
+        }
+    }
+}
+
 /// `jwks_unavailable` is the network's fault; every other kind rejects the token.
 pub fn verify_exit_code(kind: ErrorKind) -> ExitCode {
     match kind {

@@ -41,11 +41,27 @@ pub fn key_source(
     cache_dir: &Path,
     max_age: Duration,
 ) -> Result<Box<dyn KeySource + Send + Sync>, VerifyError> {
+    key_source_with(jwks, cache_dir, max_age, false)
+}
+
+/// [`key_source`]; `refresh` fetches a URL's keys again unless the cache is under
+/// [`PENALTY_BOX`] old (`verify --refresh-keys`).
+pub fn key_source_with(
+    jwks: &str,
+    cache_dir: &Path,
+    max_age: Duration,
+    refresh: bool,
+) -> Result<Box<dyn KeySource + Send + Sync>, VerifyError> {
     match JwksSource::parse(jwks) {
-        JwksSource::File(path) => Ok(Box::new(load_file(&path)?)),
-        JwksSource::Url(url) => Ok(Box::new(
-            JwksCache::new(url, Some(cache_dir))?.max_age(max_age),
-        )),
+        JwksSource::File(path) => {
+            tracing::debug!("keys from the file {}", path.display());
+            Ok(Box::new(load_file(&path)?))
+        }
+        JwksSource::Url(url) => {
+            let mut cache = JwksCache::new(url, Some(cache_dir))?.max_age(max_age);
+            cache.refresh = refresh;
+            Ok(Box::new(cache))
+        }
     }
 }
 
@@ -67,6 +83,8 @@ pub struct JwksCache {
     cache_file: Option<PathBuf>,
     max_age: Duration,
     now: fn() -> i64,
+    /// Fetch once even when the cache is fresh (not within the penalty box).
+    refresh: bool,
     state: Mutex<Option<Cached>>,
 }
 
@@ -101,6 +119,7 @@ impl JwksCache {
             cache_file,
             max_age: DEFAULT_MAX_AGE,
             now: crate::timefmt::now_epoch,
+            refresh: false,
             state: Mutex::new(None),
         })
     }
@@ -190,19 +209,44 @@ impl JwksCache {
 impl KeySource for JwksCache {
     fn key(&self, kid: &str) -> Result<PublicKey, VerifyError> {
         let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
-        if state.is_none() {
+        let first = state.is_none();
+        if first {
             *state = self.load_disk();
         }
         let now = (self.now)();
         let max_age = i64::try_from(self.max_age.as_secs()).unwrap_or(i64::MAX);
+        if state.is_none() {
+            tracing::debug!("no cached keys for {}; fetching them", self.url);
+        }
         if let Some(cached) = state.as_ref() {
             let age = now.saturating_sub(cached.fetched_at);
             // A cache from the future (a clock set back) counts as stale.
             let fresh = (0..=max_age).contains(&age);
-            if fresh {
+            let boxed = (0..PENALTY_BOX.as_secs() as i64).contains(&age);
+            if first && self.refresh && fresh && !boxed {
+                tracing::debug!(
+                    "--refresh-keys: fetching the keys again (the cache is {age}s old)"
+                );
+            } else if fresh {
+                if first {
+                    tracing::debug!(
+                        "keys from the cache {} (fetched {age}s ago; refetched after {max_age}s)",
+                        self.cache_file
+                            .as_ref()
+                            .map(|p| p.display().to_string())
+                            .unwrap_or_default()
+                    );
+                    if self.refresh {
+                        tracing::debug!(
+                            "--refresh-keys: not refetching within {}s of the last fetch",
+                            PENALTY_BOX.as_secs()
+                        );
+                    }
+                }
                 if let Some(key) = cached.keys.lookup(kid) {
                     return key;
                 }
+                tracing::debug!("kid {kid} is not in the cached keys");
                 // Key rotation: an unknown kid refetches, unless the last refetch for an
                 // unknown kid was moments ago.
                 if let Some(missed) = cached.missed_at

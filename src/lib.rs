@@ -7,6 +7,7 @@ pub mod cli;
 pub mod cognito;
 pub mod commands;
 pub mod connect;
+pub mod docs;
 pub mod error;
 pub mod exit_codes;
 pub mod fsutil;

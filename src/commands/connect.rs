@@ -21,8 +21,8 @@ pub fn run(home: &Home, args: ConnectArgs, verbose: bool) -> Result<ExitCode> {
         Some(url) => url,
         None => {
             return Err(Error::Usage(format!(
-                "no URL: pass one (wss://…/production) or set ws_url in profile {}",
-                profile.name
+                "no URL: pass one (wss://…/production) or set it with `cwsauth configure{} --ws-url wss://…`",
+                profile.flag()
             )));
         }
     };
@@ -31,7 +31,19 @@ pub fn run(home: &Home, args: ConnectArgs, verbose: bool) -> Result<ExitCode> {
         .iter()
         .map(|h| connect::parse_header(h))
         .collect::<Result<Vec<_>>>()?;
-    let auth = if args.no_auth {
+    // `-H Authorization: …` is the token then: the stored one is not read, and the hints say so.
+    let header_token = !args.no_auth
+        && args.auth_query.is_none()
+        && headers
+            .iter()
+            .any(|(name, _)| name.eq_ignore_ascii_case(&args.auth_header));
+    if header_token {
+        crate::output::warn(&format!(
+            "-H {} replaces the token of profile {}; the server checks that header",
+            args.auth_header, profile.name
+        ));
+    }
+    let auth = if args.no_auth || header_token {
         Auth::None
     } else if let Some(name) = &args.auth_query {
         Auth::Query(name.clone())
@@ -99,7 +111,8 @@ pub fn run(home: &Home, args: ConnectArgs, verbose: bool) -> Result<ExitCode> {
         TokenKind::Access
     };
     let given = args.token.clone();
-    let no_auth = args.no_auth;
+    let no_auth = args.no_auth || header_token;
+    let profile_flag = profile.flag();
     let home = home.clone();
     // Called before every attempt (off the async runtime: a refresh blocks on HTTP), so a
     // reconnect gets a fresh token.
@@ -114,14 +127,29 @@ pub fn run(home: &Home, args: ConnectArgs, verbose: bool) -> Result<ExitCode> {
         let tokens = session.usable(60)?;
         Ok(Some(tokens.pick(kind, &profile.name)?.expose().to_string()))
     });
+    let hints = Hints {
+        profile: profile_flag,
+        header_token,
+        header: args.auth_header.clone(),
+    };
     connect::run(options, renderer, interactive, token).map_err(|e| match e {
-        Error::Refused(refused) => refused_line(&refused, verbose),
+        Error::Refused(refused) => refused_line(&refused, verbose, &hints),
         other => other,
     })
 }
 
+/// What a refusal's hint needs to know of how the token was sent.
+struct Hints {
+    /// ` --profile NAME` (empty for the default profile).
+    profile: String,
+    /// The token came from `-H`, not from the profile.
+    header_token: bool,
+    /// The token's header name.
+    header: String,
+}
+
 /// One line for a refused handshake, with a hint for 401 and 403.
-fn refused_line(refused: &connect::Refused, verbose: bool) -> Error {
+fn refused_line(refused: &connect::Refused, verbose: bool, hints: &Hints) -> Error {
     let refusal = &refused.refusal;
     if verbose {
         for (k, v) in &refusal.headers {
@@ -136,6 +164,12 @@ fn refused_line(refused: &connect::Refused, verbose: bool) -> Error {
     }
     let claims = refused.claims.as_ref();
     match status {
+        401 if hints.header_token => {
+            line.push_str(&format!(
+                "; the authorizer refused the {} header given with -H: pass the token with --token instead, and `cwsauth verify TOKEN` shows why",
+                hints.header
+            ));
+        }
         401 if !refused.sent_token => {
             line.push_str("; no token was sent (--no-auth), and the authorizer needs one");
         }
@@ -146,8 +180,10 @@ fn refused_line(refused: &connect::Refused, verbose: bool) -> Error {
                 .filter(|exp| *exp <= now)
                 .map(|exp| format!(" (the token {})", crate::timefmt::relative("exp", exp, now)))
                 .unwrap_or_default();
+            // The server's keys may have changed since ours were cached: refetch them.
             line.push_str(&format!(
-                "; the authorizer refused the token{expiry}: `cwsauth verify` shows why"
+                "; the authorizer refused the token{expiry}: `cwsauth verify --refresh-keys{}` shows why",
+                hints.profile
             ));
         }
         403 => {
@@ -156,8 +192,18 @@ fn refused_line(refused: &connect::Refused, verbose: bool) -> Error {
                 .filter(|p| p != "unknown")
                 .map(|p| format!(" for principal {}", crate::sanitize::excerpt(&p, 100)))
                 .unwrap_or_default();
+            // cwsauth local names the groups it requires (its own header).
+            let groups = crate::headers::header(&refusal.headers, "x-cwsauth-required-groups")
+                .map(|g| {
+                    g.split(',')
+                        .filter(|g| !g.trim().is_empty())
+                        .map(|g| format!(" --group {}", crate::sanitize::excerpt(g.trim(), 60)))
+                        .collect::<String>()
+                })
+                .unwrap_or_default();
             line.push_str(&format!(
-                "; the authorizer's policy denies the connection{principal}: `cwsauth verify --authorizer` shows the policy"
+                "; the authorizer's policy denies the connection{principal}: `cwsauth verify --authorizer{}{groups}` shows the policy",
+                hints.profile
             ));
         }
         _ => {}

@@ -32,6 +32,29 @@ pub use completions::script as completion_script;
 pub fn run(cli: Cli) -> Result<ExitCode> {
     let home = Home::from_env();
     let verbose = cli.verbose > 0;
+    // A read command asked for JSON prints one JSON object in every outcome, failures too.
+    let json = match &cli.command {
+        Command::Configure(a) => a.json,
+        Command::Decode(a) => a.json,
+        Command::Verify(a) => a.json,
+        Command::Token(a) => a.json,
+        Command::Status(a) => a.json,
+        _ => false,
+    };
+    let result = dispatch(&home, cli, verbose);
+    match result {
+        Err(e) if json && !matches!(e, Error::Reported(_) | Error::Output(_)) => {
+            let doc =
+                serde_json::json!({"error": {"kind": e.kind_name(), "message": e.to_string()}});
+            output::println(&crate::sanitize::json_line(&doc))?;
+            Err(e)
+        }
+        other => other,
+    }
+}
+
+fn dispatch(home: &Home, cli: Cli, verbose: bool) -> Result<ExitCode> {
+    let home = home.clone();
     match cli.command {
         Command::Configure(args) => configure::run(&home, args),
         Command::Decode(args) => decode::run(&home, args),

@@ -91,7 +91,10 @@ fn no_identity(args: &VerifyArgs, why: &str) -> Result<ExitCode> {
         });
         output::println(&json_line(&doc))?;
     } else {
-        output::info(&format!("unauthorized: {}", for_terminal(why)));
+        output::info(&format!(
+            "cwsauth: unauthorized (401): {}",
+            for_terminal(why)
+        ));
         output::println("Unauthorized")?;
     }
     Ok(ExitCode::Rejected)
@@ -149,17 +152,24 @@ fn verify_token(
     };
     let checks = Checks::new(issuer.clone(), token_use, clients)
         .scopes(args.scope.clone())
-        .groups(args.group.clone())
         .leeway(args.leeway);
+    // As the authorizer, a user outside the groups is a Deny policy (403), decided by the
+    // same function as the emulator's and cwsauth-authorizer's; as a check, a rejection.
+    let checks = if args.authorizer {
+        checks
+    } else {
+        checks.groups(args.group.clone())
+    };
     // An explicit jwks_uri wins; a derived one follows the issuer actually used.
     let jwks = match profile.setting(Key::JwksUri) {
         Some(s) if !matches!(s.source, Source::Derived(_)) => s.values[0].clone(),
         _ => format!("{issuer}/.well-known/jwks.json"),
     };
-    let keys = crate::jwks::key_source(
+    let keys = crate::jwks::key_source_with(
         &jwks,
         &home.cache_dir().join("jwks"),
         profile.jwks_max_age()?,
+        args.refresh_keys,
     );
     Ok(match keys {
         Ok(keys) => cwsauth_verify::verify(token, &checks, keys.as_ref(), now),
@@ -222,7 +232,7 @@ fn authorizer_answer(
         return Err(rejection.error.clone().into());
     }
     let deny_on_invalid = args.effect == Effect::DenyOnInvalid;
-    let decision = authorizer::decide(&outcome, &options, deny_on_invalid, &[]);
+    let decision = authorizer::decide(&outcome, &options, deny_on_invalid, &args.group);
     if args.json {
         let (name, answer, reason) = match &decision {
             Decision::Allow(policy) => ("allow", policy.clone(), None),
@@ -250,12 +260,15 @@ fn authorizer_answer(
             Ok(ExitCode::Success)
         }
         Decision::Deny(policy, reason) => {
-            output::info(&format!("unauthorized: {}", for_terminal(&reason)));
+            output::info(&format!("cwsauth: denied (403): {}", for_terminal(&reason)));
             output::println(&json_pretty(&policy))?;
             Ok(ExitCode::Rejected)
         }
         Decision::Unauthorized(reason) => {
-            output::info(&format!("unauthorized: {}", for_terminal(&reason)));
+            output::info(&format!(
+                "cwsauth: unauthorized (401): {}",
+                for_terminal(&reason)
+            ));
             output::println("Unauthorized")?;
             Ok(ExitCode::Rejected)
         }

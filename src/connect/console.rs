@@ -35,15 +35,24 @@ const BATCH_LINES: usize = 256;
 /// bounds the memory queued between stdin and the session.
 const QUEUED_BATCHES: usize = 32;
 
+/// What [`spawn`] gives: the input in batches, the printer above the prompt (on a terminal),
+/// and a count of Ctrl-C at the prompt (for the phases that read no input: while connecting).
+pub struct Console {
+    pub inputs: mpsc::Receiver<Vec<Input>>,
+    pub printer: Option<Printer>,
+    pub interrupts: Option<tokio::sync::watch::Receiver<u32>>,
+    /// After a Ctrl-C the prompt waits for this before it reads again (and so before it puts
+    /// the terminal back in raw mode): a Ctrl-C that quits leaves the terminal as it was.
+    pub resume: Option<std::sync::mpsc::Sender<()>>,
+}
+
 /// Starts reading input on its own thread. `max_line` is the message limit; `binary` sends
 /// lines as they are.
-pub fn spawn(
-    interactive: bool,
-    binary: bool,
-    max_line: usize,
-) -> (mpsc::Receiver<Vec<Input>>, Option<Printer>) {
+pub fn spawn(interactive: bool, binary: bool, max_line: usize) -> Console {
     let (tx, rx) = mpsc::channel(QUEUED_BATCHES);
     if interactive && let Ok(mut editor) = rustyline::DefaultEditor::new() {
+        let (interrupted, interrupts) = tokio::sync::watch::channel(0u32);
+        let (resume, resumed) = std::sync::mpsc::channel::<()>();
         let printer = editor
             .create_external_printer()
             .ok()
@@ -61,17 +70,29 @@ pub fn spawn(
                             Input::Text(line)
                         }
                     }
-                    Err(rustyline::error::ReadlineError::Interrupted) => Input::Interrupt,
+                    Err(rustyline::error::ReadlineError::Interrupted) => {
+                        interrupted.send_modify(|n| *n += 1);
+                        Input::Interrupt
+                    }
                     Err(rustyline::error::ReadlineError::Eof) => Input::Eof,
                     Err(e) => Input::Failed(format!("cannot read the terminal: {e}")),
                 };
                 let end = matches!(input, Input::Eof | Input::Failed(_));
+                let interrupt = matches!(input, Input::Interrupt);
                 if tx.blocking_send(vec![input]).is_err() || end {
+                    return;
+                }
+                if interrupt && resumed.recv().is_err() {
                     return;
                 }
             }
         });
-        return (rx, printer);
+        return Console {
+            inputs: rx,
+            printer,
+            interrupts: Some(interrupts),
+            resume: Some(resume),
+        };
     }
     std::thread::spawn(move || {
         let stdin = std::io::stdin();
@@ -80,14 +101,22 @@ pub fn spawn(
             tx.blocking_send(batch).is_ok()
         });
     });
-    (rx, None)
+    Console {
+        inputs: rx,
+        printer: None,
+        interrupts: None,
+        resume: None,
+    }
 }
 
 /// How reading one line went.
 enum LineRead {
     Line,
     Eof,
-    TooLong,
+    /// Over the limit; `ended` when its `\n` was read too.
+    TooLong {
+        ended: bool,
+    },
 }
 
 /// Reads up to and without the next `\n` into `buf`, holding at most `max + 1` bytes.
@@ -98,11 +127,7 @@ fn read_line_capped(
 ) -> std::io::Result<LineRead> {
     buf.clear();
     loop {
-        let available = match reader.fill_buf() {
-            Ok(a) => a,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(e),
-        };
+        let available = fill(reader)?;
         if available.is_empty() {
             return Ok(if buf.is_empty() {
                 LineRead::Eof
@@ -118,13 +143,46 @@ fn read_line_capped(
         buf.extend_from_slice(&available[..take.min(room)]);
         reader.consume(if found { take + 1 } else { take });
         if buf.len() > max {
-            return Ok(LineRead::TooLong);
+            return Ok(LineRead::TooLong { ended: found });
         }
         if found {
             if buf.last() == Some(&b'\r') {
                 buf.pop();
             }
             return Ok(LineRead::Line);
+        }
+    }
+}
+
+/// The reader's next bytes (empty at the end), retrying reads a signal interrupted.
+fn fill(reader: &mut impl BufRead) -> std::io::Result<&[u8]> {
+    loop {
+        match reader.fill_buf() {
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            // A second call: the borrow checker does not let the first's buffer out of the loop.
+            Ok(_) => return reader.fill_buf(),
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+/// Reads past the rest of the current line (up to and with its `\n`, or the end of input),
+/// holding nothing of it.
+fn skip_line(reader: &mut impl BufRead) -> std::io::Result<()> {
+    loop {
+        let available = fill(reader)?;
+        if available.is_empty() {
+            return Ok(());
+        }
+        match available.iter().position(|&b| b == b'\n') {
+            Some(i) => {
+                reader.consume(i + 1);
+                return Ok(());
+            }
+            None => {
+                let n = available.len();
+                reader.consume(n);
+            }
         }
     }
 }
@@ -156,12 +214,18 @@ pub fn read_lines<R: std::io::Read>(
                 ),
             },
             Ok(LineRead::Eof) => (Input::Eof, true),
-            Ok(LineRead::TooLong) => (
-                Input::Failed(format!(
-                    "line {number} of the input is longer than the {max_line}-byte message limit; input stopped there"
-                )),
-                true,
-            ),
+            // Refused, and the rest of it read past without holding it: the next lines go on.
+            Ok(LineRead::TooLong { ended }) => match if ended { Ok(()) } else { skip_line(reader) }
+            {
+                Ok(()) => (
+                    Input::Refused {
+                        line: number,
+                        why: format!("is longer than the {max_line}-byte message limit"),
+                    },
+                    false,
+                ),
+                Err(e) => (Input::Failed(format!("cannot read stdin: {e}")), true),
+            },
             Err(e) => (Input::Failed(format!("cannot read stdin: {e}")), true),
         };
         batch_bytes += match &input {
@@ -218,13 +282,17 @@ mod tests {
         );
         assert_eq!(&mixed[2..], ["text b", "eof"]);
         assert_eq!(read(b"\xe9\x00\n", true, 10), ["bytes [e9, 00]", "eof"]);
-        let long = read(b"ok\n0123456789A\nnever\n", false, 10);
-        assert_eq!(long[0], "text ok");
+        let long = read(b"ok\n0123456789A\nnext\n0123456789ABCDEF", false, 10);
         assert_eq!(
-            long[1],
-            "failed line 2 of the input is longer than the 10-byte message limit; input stopped there"
+            long,
+            [
+                "text ok",
+                "refused 2 is longer than the 10-byte message limit",
+                "text next",
+                "refused 4 is longer than the 10-byte message limit",
+                "eof"
+            ]
         );
-        assert_eq!(long.len(), 2);
         // Exactly the limit is fine.
         assert_eq!(read(b"0123456789\n", false, 10), ["text 0123456789", "eof"]);
     }

@@ -171,6 +171,7 @@ async fn tls(
         .to_string();
     let name = rustls::pki_types::ServerName::try_from(host.clone())
         .map_err(|_| Error::Usage(format!("{host} is not a valid TLS server name")))?;
+    tracing::debug!("TLS with {host}");
     let connector = tokio_rustls::TlsConnector::from(connection.tls.get()?);
     let stream = connector.connect(name, stream).await.map_err(|e| {
         let cause = match crate::cause::find::<rustls::Error>(&e) {
@@ -229,6 +230,41 @@ fn request_bytes(url: &url::Url, request: &Request, key: &str) -> Vec<u8> {
     out.into_bytes()
 }
 
+/// The request head as `-v` shows it: credentials (the token's header, `Authorization`,
+/// `Cookie`, the token's query parameter, anything shaped as a secret) redacted.
+fn shown_head(bytes: &[u8], request: &Request) -> Vec<String> {
+    let text = String::from_utf8_lossy(bytes);
+    let secret = |name: &str| {
+        name.eq_ignore_ascii_case("authorization")
+            || name.eq_ignore_ascii_case("cookie")
+            || name.eq_ignore_ascii_case("x-amz-security-token")
+            || request
+                .credential_headers
+                .iter()
+                .any(|c| c.eq_ignore_ascii_case(name))
+    };
+    text.split("\r\n")
+        .filter(|line| !line.is_empty())
+        .enumerate()
+        .map(|(i, line)| {
+            if i == 0 {
+                return request.shown(line);
+            }
+            match line.split_once(": ") {
+                Some((name, value)) if secret(name) => {
+                    // Keep the scheme (`Bearer`), never the credential.
+                    let scheme = value
+                        .split_once(' ')
+                        .map(|(s, _)| format!("{s} "))
+                        .unwrap_or_default();
+                    format!("{name}: {scheme}(redacted)")
+                }
+                _ => crate::sanitize::for_terminal(line).into_owned(),
+            }
+        })
+        .collect()
+}
+
 async fn upgrade(
     mut stream: Box<dyn Io>,
     url: &url::Url,
@@ -242,8 +278,14 @@ async fn upgrade(
         ))
     };
     let key = generate_key();
+    let bytes = request_bytes(url, request, &key);
+    if tracing::enabled!(tracing::Level::DEBUG) {
+        for line in shown_head(&bytes, request) {
+            tracing::debug!("> {line}");
+        }
+    }
     stream
-        .write_all(&request_bytes(url, request, &key))
+        .write_all(&bytes)
         .await
         .map_err(|e| failed(crate::cause::io_cause(&e)))?;
     stream
@@ -288,6 +330,12 @@ async fn upgrade(
             Err(e) => return Err(failed(format!("the answer is not HTTP ({e})"))),
         }
     };
+    if tracing::enabled!(tracing::Level::DEBUG) {
+        tracing::debug!("< HTTP {status}");
+        for (name, value) in &headers {
+            tracing::debug!("< {name}: {}", crate::sanitize::for_terminal(value));
+        }
+    }
     let mut rest = buf.split_off(head_len);
     if status != 101 {
         // Keep what the body says (API Gateway: {"message":"Forbidden"}), bounded.
@@ -355,6 +403,33 @@ async fn upgrade(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_shown_head_hides_credentials() {
+        let request = Request {
+            url: "ws://h/p?token=SECRET1&x=1".into(),
+            headers: vec![
+                ("Authorization".into(), "Bearer SECRET2".into()),
+                ("X-Key".into(), "SECRET3".into()),
+                ("Origin".into(), "o".into()),
+            ],
+            credential_headers: vec!["x-key".into()],
+            credential_query: Some("token".into()),
+        };
+        let url = url::Url::parse(&request.url).unwrap();
+        let shown = shown_head(&request_bytes(&url, &request, "k"), &request).join("\n");
+        assert!(!shown.contains("SECRET"), "{shown}");
+        assert!(
+            shown.starts_with("GET /p?token=(redacted)&x=1 HTTP/1.1\n"),
+            "{shown}"
+        );
+        assert!(
+            shown.contains("\nAuthorization: Bearer (redacted)\n"),
+            "{shown}"
+        );
+        assert!(shown.contains("\nX-Key: (redacted)\n"), "{shown}");
+        assert!(shown.ends_with("\nOrigin: o"), "{shown}");
+    }
 
     #[test]
     fn headers_go_out_as_typed_and_paths_as_typed() {

@@ -7,6 +7,7 @@
 mod console;
 mod frames;
 mod handshake;
+mod interrupts;
 pub mod outbox;
 mod proxy;
 mod render;
@@ -22,9 +23,10 @@ use std::time::Duration;
 use crate::{Error, ExitCode, Result};
 pub use console::Input;
 pub use handshake::{HandshakeError, Refusal};
+use interrupts::Interrupts;
 pub use render::{BinaryFormat, Renderer};
 pub use request::{Request, build_request, check_header, parse_header, parse_url};
-use session::{Interrupts, Session, Shared};
+use session::{Session, Shared};
 pub use transport::{Connection, Ws};
 
 /// How long TCP, TLS and the handshake together may take, unless `--connect-timeout` says.
@@ -142,20 +144,26 @@ pub fn run(
         .map_err(|e| Error::Local(format!("cannot start the async runtime: {e}")))?;
     // Saved before the line editor touches the terminal; restored on every way out.
     let _terminal = interactive.then(terminal::TerminalGuard::save);
-    let (inputs, printer) = if options.execute.is_empty() || options.wait < 0.0 {
+    let console = if options.execute.is_empty() || options.wait < 0.0 {
         console::spawn(interactive, options.binary, crate::quotas::MAX_MESSAGE)
     } else {
         // -x without -w -1: the commands are the whole input.
         let (tx, rx) = tokio::sync::mpsc::channel(1);
         drop(tx);
-        (rx, None)
+        console::Console {
+            inputs: rx,
+            printer: None,
+            interrupts: None,
+            resume: None,
+        }
     };
-    renderer.printer = printer;
+    renderer.printer = console.printer;
     let mut shared = Shared {
         options: &options,
         renderer,
-        inputs,
-        interrupts: runtime.block_on(async { Interrupts::new() })?,
+        inputs: console.inputs,
+        interrupts: runtime
+            .block_on(async { Interrupts::new(console.interrupts, console.resume) })?,
         received: 0,
         faults: Default::default(),
     };
@@ -182,12 +190,22 @@ async fn connections(shared: &mut Shared<'_>, token: TokenSource) -> Result<Exit
     let mut attempt = 0u32;
     let mut connected_once = false;
     loop {
+        // Until the session runs, Ctrl-C (the signal, or at the prompt) quits at once: in the
+        // token lookup or refresh, DNS, TCP, TLS, the proxy, the handshake and the back-off.
+        shared.interrupts.seen();
         let source = token.clone();
-        let token = tokio::task::spawn_blocking(move || source())
-            .await
-            .map_err(|e| Error::Local(format!("the token lookup failed: {e}")))??;
+        let lookup = tokio::task::spawn_blocking(move || source());
+        let token = tokio::select! {
+            token = lookup => token
+                .map_err(|e| Error::Local(format!("the token lookup failed: {e}")))??,
+            _ = shared.interrupts.any() => return Ok(ExitCode::Interrupted),
+        };
         let request = build_request(options, token.as_deref())?;
-        match handshake::open(&request, &connection).await {
+        let opened = tokio::select! {
+            opened = handshake::open(&request, &connection) => opened,
+            _ = shared.interrupts.any() => return Ok(ExitCode::Interrupted),
+        };
+        match opened {
             Ok((ws, _protocol)) => {
                 connected_once = true;
                 attempt = 0;
@@ -238,7 +256,10 @@ async fn connections(shared: &mut Shared<'_>, token: TokenSource) -> Result<Exit
             delay.as_secs()
         ));
         shared.renderer.flush();
-        tokio::time::sleep(delay).await;
+        tokio::select! {
+            _ = tokio::time::sleep(delay) => {}
+            _ = shared.interrupts.any() => return Ok(ExitCode::Interrupted),
+        }
     }
 }
 

@@ -41,6 +41,7 @@ pub async fn connect(url: &url::Url, connection: &Connection) -> Result<Box<dyn 
         None => Matcher::from_env(),
     };
     let Some(intercept) = matcher.intercept(&probe) else {
+        tracing::debug!("connecting to {bracketed}:{port}");
         let tcp = TcpStream::connect((host.as_str(), port))
             .await
             .map_err(|e| {

@@ -70,6 +70,20 @@ pub fn build_request(options: &Options, token: Option<&str>) -> Result<Request> 
     Ok(request)
 }
 
+/// Whether a scheme-less URL names a loopback host: `localhost`, `127.x.x.x` or `[::1]`.
+fn is_loopback_host(text: &str) -> bool {
+    let authority = text.split(['/', '?', '#']).next().unwrap_or("");
+    let host = if let Some(rest) = authority.strip_prefix('[') {
+        rest.split(']').next().unwrap_or("")
+    } else {
+        authority.split(':').next().unwrap_or("")
+    };
+    host.eq_ignore_ascii_case("localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
 /// `Name: value` from `-H`, the name as typed.
 pub fn parse_header(text: &str) -> Result<(String, String)> {
     match text.split_once(':') {
@@ -85,8 +99,12 @@ pub fn parse_header(text: &str) -> Result<(String, String)> {
     }
 }
 
-/// `ws://` or `wss://` URL; a URL without a scheme gets a suggestion.
+/// `ws://` or `wss://` URL. Without a scheme, a loopback host (`localhost:8080/path`) is
+/// `ws://`, as wscat assumes; another host gets a suggestion (it may well need `wss://`).
 pub fn parse_url(text: &str) -> Result<url::Url> {
+    if !text.contains("://") && is_loopback_host(text) {
+        return parse_url(&format!("ws://{text}"));
+    }
     if !text.contains("://") {
         return Err(Error::Usage(format!(
             "{} has no scheme: did you mean ws://{0} or wss://{0}?",
@@ -140,11 +158,21 @@ mod tests {
 
     #[test]
     fn urls_without_a_scheme_get_a_suggestion() {
-        let e = parse_url("127.0.0.1:9911").unwrap_err().to_string();
+        let e = parse_url("example.com:9911").unwrap_err().to_string();
         assert_eq!(
             e,
-            "127.0.0.1:9911 has no scheme: did you mean ws://127.0.0.1:9911 or wss://127.0.0.1:9911?"
+            "example.com:9911 has no scheme: did you mean ws://example.com:9911 or wss://example.com:9911?"
         );
+        // A loopback host is ws://, as wscat assumes.
+        for typed in [
+            "localhost:9911/x",
+            "127.0.0.1:9911",
+            "[::1]:9911",
+            "LOCALHOST",
+        ] {
+            assert_eq!(parse_url(typed).unwrap().scheme(), "ws", "{typed}");
+        }
+        assert!(parse_url("127.example.com:1").is_err());
         assert!(parse_url("https://x").is_err());
         assert!(check_header("X-Ok", "v").is_ok());
         assert!(check_header("Bad Name", "v").is_err());

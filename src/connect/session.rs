@@ -3,6 +3,7 @@
 //! reconnects (output, input, counts) is [`Shared`]; what lives for one connection is
 //! [`Session`].
 
+use super::interrupts::Interrupts;
 use std::time::Duration;
 
 use futures_util::{SinkExt, StreamExt};
@@ -28,32 +29,6 @@ const LAST_WORDS: Duration = Duration::from_secs(1);
 
 type Wire = futures_util::stream::SplitSink<Ws, Message>;
 type Frames = futures_util::stream::Peekable<futures_util::stream::SplitStream<Ws>>;
-
-/// Ctrl-C, counted: the first closes the session, the second exits at once.
-pub struct Interrupts {
-    pub count: u32,
-    #[cfg(unix)]
-    signal: tokio::signal::unix::Signal,
-}
-
-impl Interrupts {
-    pub fn new() -> Result<Interrupts> {
-        Ok(Interrupts {
-            count: 0,
-            #[cfg(unix)]
-            signal: tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt())
-                .map_err(|e| crate::Error::Local(format!("cannot handle Ctrl-C: {e}")))?,
-        })
-    }
-
-    pub async fn next(&mut self) {
-        #[cfg(unix)]
-        self.signal.recv().await;
-        #[cfg(not(unix))]
-        let _ = tokio::signal::ctrl_c().await;
-        self.count += 1;
-    }
-}
 
 /// What went wrong on the way without ending the session, for the exit code.
 #[derive(Default)]
@@ -362,9 +337,11 @@ impl<'s, 'o> Session<'s, 'o> {
                     break;
                 }
                 Input::Interrupt => {
-                    // Ctrl-C at the prompt (the line editor takes it from the terminal).
+                    // Ctrl-C at the prompt (the line editor takes it from the terminal): the
+                    // close starts, and the prompt reads on for a second Ctrl-C.
                     self.shared.interrupts.count += 1;
                     self.close_on_interrupt();
+                    self.shared.interrupts.resume_prompt();
                     break;
                 }
                 Input::Eof => {

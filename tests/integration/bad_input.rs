@@ -695,3 +695,42 @@ fn callbacks_that_are_wrong() {
         );
     }
 }
+
+/// `--json` keeps its promise when the command fails: one JSON object on stdout, naming the
+/// error's kind, with the same exit code and stderr line as without it.
+#[test]
+fn json_is_one_object_in_every_failure() {
+    let cli = Cli::new();
+    cli.write_config(&format!(
+        "[profiles.default]\nuser_pool_id = \"{POOL}\"\nclient_id = \"{CLIENT}\"\nstore = \"file\"\n"
+    ));
+    for (args, stdin, code, kind) in [
+        (
+            &["status", "--json", "--profile", "nope"][..],
+            "",
+            2,
+            "config",
+        ),
+        (&["token", "--json"][..], "", 1, "not_logged_in"),
+        (&["verify", "--json"][..], "", 2, "usage"),
+        (
+            &["configure", "--show", "--json", "--profile", "nope"][..],
+            "",
+            2,
+            "config",
+        ),
+    ] {
+        let run = cli.run_with_stdin(args, stdin);
+        run.expect(code);
+        let out = run.stdout();
+        assert_eq!(out.lines().count(), 1, "{args:?}: {out}");
+        let doc: serde_json::Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(doc["error"]["kind"], kind, "{args:?}: {out}");
+        let message = doc["error"]["message"].as_str().unwrap();
+        assert_eq!(
+            run.stderr(),
+            format!("cwsauth: error: {message}\n"),
+            "{args:?}"
+        );
+    }
+}

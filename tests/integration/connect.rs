@@ -90,7 +90,7 @@ fn refused_handshakes_exit_4_with_a_hint() {
     let err = run.stderr();
     assert!(
         err.starts_with("cwsauth: error: the server refused the WebSocket handshake: HTTP 401 {\"message\":\"Unauthorized\"}; the authorizer refused the token (the token expired ")
-            && err.ends_with(" ago): `cwsauth verify` shows why\n")
+            && err.ends_with(" ago): `cwsauth verify --refresh-keys --profile local` shows why\n")
             && err.lines().count() == 1,
         "{err}"
     );
@@ -100,7 +100,35 @@ fn refused_handshakes_exit_4_with_a_hint() {
     run.expect(4);
     assert_eq!(
         run.stderr(),
-        "cwsauth: error: the server refused the WebSocket handshake: HTTP 403 {\"message\":\"Forbidden\"}; the authorizer's policy denies the connection for principal demo: `cwsauth verify --authorizer` shows the policy\n"
+        "cwsauth: error: the server refused the WebSocket handshake: HTTP 403 {\"message\":\"Forbidden\"}; the authorizer's policy denies the connection for principal demo: `cwsauth verify --authorizer --profile local --group ops` shows the policy\n"
+    );
+    // The hint's command gives the same answer as the emulator: a Deny.
+    let token = local.cli.run(&["token", "--profile", "local"]).stdout();
+    let run = local.cli.run(&[
+        "verify",
+        "--authorizer",
+        "--profile",
+        "local",
+        "--group",
+        "ops",
+        token.trim(),
+    ]);
+    run.expect(1);
+    assert_eq!(
+        run.stderr(),
+        "cwsauth: denied (403): the user is in none of the required groups (ops)\n"
+    );
+    // A token given with -H replaces the profile's: said once, and the hint is about it.
+    let run = connect(
+        &local,
+        &["-H", &format!("Authorization: Bearer {expired}")],
+        "",
+    );
+    run.expect(4);
+    assert_eq!(
+        run.stderr(),
+        "cwsauth: warning: -H Authorization replaces the token of profile local; the server checks that header\n\
+         cwsauth: error: the server refused the WebSocket handshake: HTTP 401 {\"message\":\"Unauthorized\"}; the authorizer refused the Authorization header given with -H: pass the token with --token instead, and `cwsauth verify TOKEN` shows why\n"
     );
     // Bad input before any network.
     let run = connect(&local, &["https://example.com/x"], "");
@@ -442,16 +470,22 @@ fn message_and_frame_limits() {
         100 * 1024,
         "sent as 32 KB frames and reassembled"
     );
-    // A piped line over the limit is refused while it is read, and the input stops there.
-    let run = connect(&local, &[], &format!("{big}\n{too_big}\nnever\n"));
+    // A piped line over the limit is refused while it is read; the next lines still go, and
+    // the run exits 1 with the refusal said once.
+    let run = connect(&local, &[], &format!("{big}\n{too_big}\nnext\n"));
     run.expect(1);
-    assert_eq!(replies(&run).len(), 1);
-    assert!(
-        run.stderr().ends_with(
-            &format!("cwsauth: error: line 2 of the input is longer than the {}-byte message limit; input stopped there\n", cwsauth::quotas::MAX_MESSAGE)
-        ),
-        "{}",
-        run.stderr()
+    let got = replies(&run);
+    assert_eq!(got.len(), 2);
+    assert_eq!(got[1]["body"], "next");
+    assert_eq!(
+        run.stderr(),
+        format!(
+            "Connected (press CTRL+C to quit)\n\
+             error: line 2 of the input is longer than the {}-byte message limit; not sent\n\
+             Disconnected (code: 1000, reason: \"\")\n\
+             cwsauth: error: 1 message was not sent (see above)\n",
+            cwsauth::quotas::MAX_MESSAGE
+        )
     );
     // One 100 KB frame is over the API's 32 KB frame limit: closed with 1009.
     let run = connect(&local, &["--max-frame-size", "200000"], &format!("{big}\n"));
@@ -972,6 +1006,27 @@ fn slash_commands_pretty_and_timestamps() {
     );
 }
 
+/// What a tmux command line runs after cwsauth: its exit code, then the terminal's modes one
+/// per line (`stty -a` prints them among other words), then a marker.
+const STTY: &str =
+    "echo EXIT=$?; stty -a | tr ' ;' '\\n\\n' | grep -xE -- '-?(icanon|echo)'; echo STTY-DONE";
+
+/// Waits for the command to end and asserts its exit `code` and that the terminal is back in
+/// its normal modes (`icanon`, `echo`), not the line editor's raw mode.
+fn sane(tty: &Tmux, how: &str, code: i32) {
+    let screen = tty.wait_for("STTY-DONE");
+    assert!(
+        screen.contains(&format!("EXIT={code}\n")),
+        "{how}: {screen}"
+    );
+    let modes: Vec<&str> = screen
+        .lines()
+        .map(str::trim)
+        .filter(|l| matches!(*l, "icanon" | "-icanon" | "echo" | "-echo"))
+        .collect();
+    assert_eq!(modes, ["icanon", "echo"], "{how}: {screen}");
+}
+
 /// Every way out of an interactive session gives the terminal back: `stty -a` after the
 /// command shows `icanon` and `echo`, not the line editor's raw mode.
 #[test]
@@ -984,23 +1039,10 @@ fn the_terminal_is_given_back_on_every_way_out() {
     if !crate::common::present(tmux, "tmux (.ci/run installs it)") {
         return;
     }
-    let sane = |tty: &Tmux, how: &str, code: i32| {
-        let screen = tty.wait_for("STTY-DONE");
-        assert!(
-            screen.contains(&format!("EXIT={code}\n")),
-            "{how}: {screen}"
-        );
-        let modes: Vec<&str> = screen
-            .lines()
-            .map(str::trim)
-            .filter(|l| matches!(*l, "icanon" | "-icanon" | "echo" | "-echo"))
-            .collect();
-        assert_eq!(modes, ["icanon", "echo"], "{how}: {screen}");
-    };
     let session = |local: &Local, marker: &str| {
         // `stty -a` prints the modes among other words; one per line makes them easy to read.
         Tmux::start(&format!(
-            "CWSAUTH_HOME={} NO_COLOR=1 {} connect --profile local --slash --header 'X-Marker: {marker}'; echo EXIT=$?; stty -a | tr ' ;' '\\n\\n' | grep -xE -- '-?(icanon|echo)'; echo STTY-DONE",
+            "CWSAUTH_HOME={} NO_COLOR=1 {} connect --profile local --slash --header 'X-Marker: {marker}'; {STTY}",
             local.cli.home.path().display(),
             env!("CARGO_BIN_EXE_cwsauth")
         ))
@@ -1027,7 +1069,7 @@ fn the_terminal_is_given_back_on_every_way_out() {
     // the second (once it is announced) exits 130 at once.
     let silent = silent_ws_server();
     let tty = Tmux::start(&format!(
-        "{} connect --no-auth {silent} ; echo EXIT=$?; stty -a | tr ' ;' '\\n\\n' | grep -xE -- '-?(icanon|echo)'; echo STTY-DONE",
+        "{} connect --no-auth {silent} ; {STTY}",
         env!("CARGO_BIN_EXE_cwsauth")
     ))
     .unwrap();
@@ -1057,4 +1099,113 @@ fn silent_ws_server() -> String {
         }
     });
     format!("ws://127.0.0.1:{port}/")
+}
+
+#[test]
+fn verbose_shows_the_handshake_without_the_token() {
+    let local = logged_in(&[]);
+    let token = local.cli.run(&["token", "--profile", "local"]).stdout();
+    let run = connect(&local, &["-v", "-x", "hi", "-1"], "");
+    run.expect(0);
+    let err = run.stderr();
+    assert!(err.contains("DEBUG > GET /$default HTTP/1.1\n"), "{err}");
+    assert!(
+        err.contains("DEBUG > Authorization: Bearer (redacted)\n"),
+        "{err}"
+    );
+    assert!(err.contains("DEBUG < HTTP 101\n"), "{err}");
+    assert!(!err.contains(token.trim()), "{err}");
+}
+
+/// A TCP server on 127.0.0.1 that accepts and then never reads or answers: a connect stuck in
+/// TLS, the proxy's CONNECT or the handshake.
+fn mute_tcp_server() -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for stream in listener.incoming().take(64) {
+            held.extend(stream.ok());
+        }
+    });
+    port
+}
+
+/// A WebSocket server that accepts one connection, closes it, and then refuses every other:
+/// `--reconnect` then backs off 1, 2, 4 s… between attempts.
+fn one_shot_ws_server() -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        if let Some(Ok(stream)) = listener.incoming().next()
+            && let Ok(mut ws) = tokio_tungstenite::tungstenite::accept(stream)
+        {
+            let _ = ws.close(None);
+            let _ = ws.flush();
+        }
+        drop(listener);
+    });
+    format!("ws://127.0.0.1:{port}/")
+}
+
+/// Ctrl-C ends a connect in every phase before the session (TLS, proxy, handshake, the
+/// reconnect back-off), at the prompt and in a pipe, exit 130, the terminal given back; and
+/// the second Ctrl-C of a closing session gives it back every time.
+#[test]
+fn ctrl_c_ends_a_connect_stuck_in_any_phase() {
+    let Some(probe) = Tmux::start("true") else {
+        return;
+    };
+    drop(probe);
+    let bin = env!("CARGO_BIN_EXE_cwsauth");
+    let mute = mute_tcp_server();
+    // Each phase, and the -v line that says it has begun.
+    let stuck = [
+        (
+            "handshake",
+            format!("ws://127.0.0.1:{mute}/"),
+            "DEBUG > GET / HTTP/1.1",
+        ),
+        (
+            "TLS",
+            format!("wss://127.0.0.1:{mute}/"),
+            "DEBUG TLS with 127.0.0.1",
+        ),
+        (
+            "proxy",
+            format!("--proxy http://127.0.0.1:{mute} ws://192.0.2.1/"),
+            "DEBUG CONNECT 192.0.2.1:80 through http://127.0.0.1:",
+        ),
+    ];
+    for (phase, target, begun) in &stuck {
+        for (mode, stdin) in [("prompt", ""), ("pipe", " < /dev/null")] {
+            let how = format!("{phase} at the {mode}");
+            let tty = Tmux::start(&format!(
+                "NO_COLOR=1 {bin} -v connect --no-auth --connect-timeout 300 {target}{stdin}; {STTY}"
+            ))
+            .unwrap();
+            tty.wait_for(begun);
+            tty.send(&["C-c"]);
+            sane(&tty, &how, 130);
+        }
+    }
+    // The reconnect back-off.
+    let tty = Tmux::start(&format!(
+        "{bin} connect --no-auth --reconnect {}; {STTY}",
+        one_shot_ws_server()
+    ))
+    .unwrap();
+    tty.wait_for("reconnecting in 2s (attempt 2)");
+    tty.send(&["C-c"]);
+    sane(&tty, "reconnect back-off", 130);
+    // Twenty times: Ctrl-C starts the close, the second quits, the terminal is given back.
+    for round in 0..20 {
+        let silent = silent_ws_server();
+        let tty = Tmux::start(&format!("{bin} connect --no-auth {silent}; {STTY}")).unwrap();
+        tty.wait_for("Connected (press CTRL+C to quit)");
+        tty.send(&["C-c"]);
+        tty.wait_for("closing (Ctrl-C again quits at once)");
+        tty.send(&["C-c"]);
+        sane(&tty, &format!("second Ctrl-C, round {round}"), 130);
+    }
 }

@@ -205,15 +205,17 @@ fn input_is_never_dropped_silently() {
 }
 
 #[test]
-fn endless_input_is_refused_with_bounded_memory() {
+fn a_huge_line_is_refused_with_bounded_memory_and_the_next_lines_go_on() {
     let url = ws_server(Behaviour::BinaryAsHex);
     let cli = Cli::new();
-    // A small Python parent spawns cwsauth and reports its peak RSS: measured from this
-    // (large, multi-threaded) test process, a child's ru_maxrss would count our pages too.
+    // A small Python parent feeds cwsauth a 64 MiB line and then a short one (through a
+    // shell pipe), and reports its peak RSS: measured from this (large, multi-threaded) test process, a child's ru_maxrss
+    // would count our pages too.
     const MEASURE: &str = "import resource, subprocess, sys\n\
-        r = subprocess.run(sys.argv[1:], stdin=open('/dev/zero', 'rb'), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)\n\
+        feed = '{ head -c 67108864 /dev/zero; printf \"\\\\nafter\\\\n\"; } | \"$0\" \"$@\"'\n\
+        r = subprocess.run(['sh', '-c', feed] + sys.argv[1:], stdout=subprocess.PIPE, stderr=subprocess.PIPE)\n\
         sys.stderr.write(r.stderr.decode())\n\
-        print(r.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n";
+        print(r.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, r.stdout.decode().strip())\n";
     // The run of cwsauth inside is bounded by its parent's watchdog.
     let measured = crate::common::output(
         std::process::Command::new("python3")
@@ -223,6 +225,8 @@ fn endless_input_is_refused_with_bounded_memory() {
                 env!("CARGO_BIN_EXE_cwsauth"),
                 "connect",
                 "--no-auth",
+                "-w",
+                "1",
                 &url,
             ])
             .env("CWSAUTH_HOME", cli.home.path()),
@@ -237,10 +241,20 @@ fn endless_input_is_refused_with_bounded_memory() {
         words.next().unwrap().parse().unwrap(),
     );
     assert_eq!(code, 1, "{stderr}");
+    // The line after the huge one was sent and echoed.
+    assert_eq!(words.next(), Some("after"), "{report}");
     assert!(
-        stderr.ends_with(&format!("cwsauth: error: line 1 of the input is longer than the {}-byte message limit; input stopped there\n", cwsauth::quotas::MAX_MESSAGE)),
+        stderr.contains(&format!(
+            "error: line 1 of the input is longer than the {}-byte message limit; not sent\n",
+            cwsauth::quotas::MAX_MESSAGE
+        )),
         "{stderr}"
     );
+    assert!(
+        stderr.ends_with("cwsauth: error: 1 message was not sent (see above)\n"),
+        "{stderr}"
+    );
+    assert_eq!(stderr.matches("longer than").count(), 1, "{stderr}");
     assert!(max_rss_kb < 50 * 1024, "peak RSS {max_rss_kb} KiB");
 }
 
@@ -379,11 +393,26 @@ fn header_names_go_out_as_typed() {
         head.contains("\r\nclientHeader: v\r\nx-lower: w\r\n"),
         "{head}"
     );
-    // wscat habits: -c is the URL; a URL without a scheme gets a suggestion.
-    let run = cli.run(&["connect", "--no-auth", "127.0.0.1:9911"]);
+    // wscat habits: -c is the URL; a loopback URL without a scheme is ws://, another host's
+    // gets a suggestion.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let run = cli.run(&["connect", "--no-auth", &format!("localhost:{closed}/x")]);
+    run.expect(3);
+    assert!(
+        run.stderr().starts_with(&format!(
+            "cwsauth: error: cannot connect to localhost:{closed}"
+        )),
+        "{}",
+        run.stderr()
+    );
+    let run = cli.run(&["connect", "--no-auth", "example.com:9911"]);
     run.expect(2);
     assert_eq!(
         run.stderr(),
-        "cwsauth: error: 127.0.0.1:9911 has no scheme: did you mean ws://127.0.0.1:9911 or wss://127.0.0.1:9911?\n"
+        "cwsauth: error: example.com:9911 has no scheme: did you mean ws://example.com:9911 or wss://example.com:9911?\n"
     );
 }

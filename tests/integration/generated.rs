@@ -86,6 +86,8 @@ fn man_page(cmd: &clap::Command, name: &str) -> String {
             out.extend_from_slice(format!(".PP\n\\&{line}\n").as_bytes());
         }
     }
+    // What every command shares, from the tables the README prints too.
+    out.extend_from_slice(cwsauth::docs::man_sections().as_bytes());
     if cmd.get_version().is_some() {
         man.render_version_section(&mut out).unwrap();
     }
@@ -94,7 +96,8 @@ fn man_page(cmd: &clap::Command, name: &str) -> String {
 
 #[test]
 fn committed_man_pages_match_the_cli() {
-    let mut cli = cwsauth::cli::Cli::command();
+    // `help` has no page of its own: `--help` is every page's.
+    let mut cli = cwsauth::cli::Cli::command().disable_help_subcommand(true);
     // Propagates the version (and global flags) to the subcommands.
     cli.build();
     let dir = root().join("man");
@@ -105,22 +108,56 @@ fn committed_man_pages_match_the_cli() {
         stale.extend(check(&dir.join(format!("{name}.1")), &man_page(sub, &name)));
     }
     assert_fresh(stale);
+    // Every page another names exists, and each has the shared sections.
+    let pattern = regex::Regex::new(r"cwsauth((?:\\?-[a-z]+)?)\(1\)").unwrap();
+    let mut named_pages = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let page = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+        for named in pattern.captures_iter(&page) {
+            let name = format!("cwsauth{}", named[1].replace('\\', ""));
+            assert!(dir.join(format!("{name}.1")).exists(), "{name}(1) is named");
+            named_pages += 1;
+        }
+        for section in [".SH \"EXIT STATUS\"", ".SH ENVIRONMENT", ".SH FILES"] {
+            assert!(page.contains(section), "{section}");
+        }
+    }
+    assert!(named_pages >= 11, "{named_pages}");
+}
+
+/// The README between `<!-- NAME:start -->` and `<!-- NAME:end -->` replaced by `table`.
+fn readme_with(readme: &str, name: &str, table: &str) -> String {
+    let (start, end) = (
+        format!("<!-- {name}:start -->\n"),
+        format!("<!-- {name}:end -->"),
+    );
+    let a = readme
+        .find(&start)
+        .unwrap_or_else(|| panic!("README has no {start}"))
+        + start.len();
+    let b = readme
+        .find(&end)
+        .unwrap_or_else(|| panic!("README has no {end}"));
+    let mut updated = readme.to_string();
+    updated.replace_range(a..b, table);
+    updated
 }
 
 #[test]
-fn the_readme_table_of_profile_keys_matches_the_schema() {
+fn the_readme_tables_match_their_sources() {
     let path = root().join("README.md");
     let readme = std::fs::read_to_string(&path).unwrap();
-    let (start, end) = ("<!-- profile-keys:start -->\n", "<!-- profile-keys:end -->");
-    let a = readme
-        .find(start)
-        .expect("README has the profile-keys markers")
-        + start.len();
-    let b = readme
-        .find(end)
-        .expect("README has the profile-keys end marker");
-    let mut updated = readme.clone();
-    updated.replace_range(a..b, &cwsauth::profile::markdown_table());
+    let updated = readme_with(&readme, "profile-keys", &cwsauth::profile::markdown_table());
+    let updated = readme_with(
+        &updated,
+        "exit-codes",
+        &cwsauth::docs::exit_codes_markdown(),
+    );
+    let updated = readme_with(
+        &updated,
+        "environment",
+        &cwsauth::docs::environment_and_files_markdown(),
+    );
     assert_fresh(check(&path, &updated).into_iter().collect());
 }
 

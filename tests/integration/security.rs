@@ -68,7 +68,8 @@ fn refused_by_verify(cli: &Cli, profile: &str, token: &str, extra: &[&str], kind
     );
     assert_eq!(run.stderr().lines().count(), 1, "{}", run.stderr());
     assert!(
-        run.stderr().starts_with(&format!("unauthorized: {kind}: ")),
+        run.stderr()
+            .starts_with(&format!("cwsauth: unauthorized (401): {kind}: ")),
         "{}",
         run.stderr()
     );

@@ -353,6 +353,42 @@ fn a_removed_key_stops_verifying_once_the_cache_is_old() {
     assert_eq!((code, server.hits()), (0, 3));
 }
 
+#[test]
+fn refresh_keys_shows_the_servers_view_and_verbose_says_where_keys_came_from() {
+    let (k1, k2) = (key("k1"), key("k2"));
+    let server = JwksServer::start(&[k1]);
+    let cli = setup(&server);
+    let token = k1.sign(&access_claims());
+    let now = NOW.to_string();
+    let said = |extra: &[&str], needles: &[&str]| {
+        let mut args = vec!["-v", "verify", "--now", &now];
+        args.extend_from_slice(extra);
+        args.push(&token);
+        let run = cli.run(&args);
+        run.expect(0);
+        for needle in needles {
+            assert!(run.stderr().contains(needle), "{needle}: {}", run.stderr());
+        }
+    };
+    said(&[], &["no cached keys for http://127.0.0.1:"]);
+    assert_eq!(server.hits(), 1);
+    // The pool's keys change (an emulator restarted without --persist): the cache still says
+    // VALID; --refresh-keys asks the server, but not within 10 s of the last fetch.
+    server.serve_keys(&[k2]);
+    said(
+        &[],
+        &["keys from the cache ", "s ago; refetched after 3600s)"],
+    );
+    said(
+        &["--refresh-keys"],
+        &["--refresh-keys: not refetching within 10s of the last fetch"],
+    );
+    assert_eq!(server.hits(), 1);
+    age_cache(&cli, 11);
+    assert_kind(&cli, &token, &["--refresh-keys"], "kid_not_found");
+    assert_eq!(server.hits(), 2);
+}
+
 /// Moves the fetch time of every JWKS cache file `seconds` into the past.
 fn age_cache(cli: &Cli, seconds: i64) {
     let dir = cli.home.path().join("cache/jwks");
@@ -588,7 +624,7 @@ fn authorizer_invalid_outcomes() {
     assert_eq!(run.stdout(), "Unauthorized\n");
     assert_eq!(
         run.stderr(),
-        "unauthorized: expired: the token expired at 2027-01-15T07:59:50Z (expired 10s ago)\n"
+        "cwsauth: unauthorized (401): expired: the token expired at 2027-01-15T07:59:50Z (expired 10s ago)\n"
     );
     let run = cli.run(&[
         "verify",
@@ -610,6 +646,41 @@ fn authorizer_invalid_outcomes() {
             "context": {},
         })
     );
+}
+
+#[test]
+fn authorizer_denies_a_user_outside_the_groups_as_the_emulator_does() {
+    let (_server, cli, _) = authorizer_setup();
+    let token = key("k1").sign(&with(
+        access_claims(),
+        json!({"cognito:groups": ["developers"]}),
+    ));
+    let now = NOW.to_string();
+    let verify = |extra: &[&str]| {
+        let mut args = vec!["verify", "--now", &now];
+        args.extend_from_slice(extra);
+        args.push(&token);
+        cli.run(&args)
+    };
+    let run = verify(&["--authorizer", "--group", "admins"]);
+    run.expect(1);
+    assert_eq!(
+        run.stderr(),
+        "cwsauth: denied (403): the user is in none of the required groups (admins)\n"
+    );
+    assert_eq!(
+        run.json()["policyDocument"]["Statement"][0]["Effect"],
+        "Deny"
+    );
+    let run = verify(&["--authorizer", "--json", "--group", "admins"]);
+    run.expect(1);
+    assert_eq!(run.json()["decision"], "deny");
+    assert_eq!(run.json()["valid"], true);
+    // In the group: Allow. Without --authorizer the group is a check: a rejection.
+    verify(&["--authorizer", "--group", "developers"]).expect(0);
+    let run = verify(&["--group", "admins"]);
+    run.expect(1);
+    assert!(run.stdout().starts_with("INVALID"), "{}", run.stdout());
 }
 
 #[test]
@@ -660,7 +731,7 @@ fn event_replay() {
     assert_eq!(run.stdout(), "Unauthorized\n");
     assert_eq!(
         run.stderr(),
-        "unauthorized: the Authorization header is not \"Bearer <token>\"\n"
+        "cwsauth: unauthorized (401): the Authorization header is not \"Bearer <token>\"\n"
     );
     let missing = write(
         "missing.json",
@@ -671,7 +742,7 @@ fn event_replay() {
     assert_eq!(run.stdout(), "Unauthorized\n");
     assert_eq!(
         run.stderr(),
-        "unauthorized: the event has no Authorization header\n"
+        "cwsauth: unauthorized (401): the event has no Authorization header\n"
     );
 
     // Query-string identity source.

@@ -45,6 +45,20 @@ pub fn refusal_for(status: u16) -> Vec<u8> {
     }
 }
 
+/// The built-in authorizer's 403 for a user outside `--require-group`: API Gateway's answer,
+/// plus the groups in `x-cwsauth-required-groups` (the emulator's own header) so that
+/// `cwsauth connect`'s hint can name them.
+pub fn forbidden_outside(groups: &[String]) -> Vec<u8> {
+    let mut answer = forbidden();
+    let at = answer
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .unwrap_or(answer.len());
+    let header = format!("\r\nx-cwsauth-required-groups: {}", groups.join(","));
+    answer.splice(at..at, header.into_bytes());
+    answer
+}
+
 /// 403 Forbidden, as for a path that names no stage.
 pub fn forbidden() -> Vec<u8> {
     refusal(

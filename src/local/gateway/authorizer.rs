@@ -25,6 +25,8 @@ pub enum Authorized {
     Open,
     /// Refused with 401, 403 or 500 (API Gateway's answers), and a note for the log.
     Refused { status: u16, note: String },
+    /// The built-in authorizer's Deny for a user outside `--require-group` (403).
+    OutsideGroups { note: String },
 }
 
 impl Authorized {
@@ -79,9 +81,9 @@ fn built_in(emu: &Emulator, head: &Head, method_arn: &str) -> Authorized {
             context: policy["context"].as_object().cloned().unwrap_or_default(),
             latency_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(0),
         },
-        Decision::Deny(_, why) => {
-            Authorized::refused(403, format!(" ({})", crate::sanitize::excerpt(&why, 100)))
-        }
+        Decision::Deny(_, why) => Authorized::OutsideGroups {
+            note: format!(" ({})", crate::sanitize::excerpt(&why, 100)),
+        },
         Decision::Unauthorized(why) => {
             Authorized::refused(401, format!(" ({})", crate::sanitize::excerpt(&why, 100)))
         }

@@ -58,6 +58,11 @@ pub async fn handshake(emu: Arc<Emulator>, head: Head, leftover: Vec<u8>, mut st
                 let _ = stream.write_all(&refusal_for(status)).await;
                 return log(status, &note);
             }
+            Authorized::OutsideGroups { note } => {
+                let answer = answers::forbidden_outside(&emu.options.require_groups);
+                let _ = stream.write_all(&answer).await;
+                return log(403, &note);
+            }
             Authorized::Open => (None, None),
             Authorized::Yes {
                 principal_id,
