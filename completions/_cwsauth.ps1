@@ -288,7 +288,9 @@ Register-ArgumentCompleter -Native -CommandName 'cwsauth' -ScriptBlock {
             break
         }
         'cwsauth;demo' {
-            [CompletionResult]::new('--browser', '--browser', [CompletionResultType]::ParameterName, 'Sign in with the system browser instead of the built-in one')
+            [CompletionResult]::new('--browser-command', '--browser-command', [CompletionResultType]::ParameterName, 'Run this command with the URL as its last argument instead of the system browser (split as a shell would: quotes and spaces work)')
+            [CompletionResult]::new('--browser', '--browser', [CompletionResultType]::ParameterName, 'Sign in with the system browser instead of the built-in one (or the command of --browser-command / CWSAUTH_BROWSER; the address is printed either way)')
+            [CompletionResult]::new('--no-browser', '--no-browser', [CompletionResultType]::ParameterName, 'Only print the URL (wins over --browser-command and CWSAUTH_BROWSER)')
             [CompletionResult]::new('--functions', '--functions', [CompletionResultType]::ParameterName, 'Run the authorizer as a real Lambda function: the cwsauth-authorizer binary (built next to cwsauth by `cargo build --release --workspace`, or on PATH) behind the Runtime API')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log what happens on stderr (-v: steps and HTTP exchanges, -vv: more); secrets redacted')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log what happens on stderr (-v: steps and HTTP exchanges, -vv: more); secrets redacted')
@@ -323,6 +325,7 @@ Register-ArgumentCompleter -Native -CommandName 'cwsauth' -ScriptBlock {
             [CompletionResult]::new('--template', '--template', [CompletionResultType]::ParameterName, 'Read routes, authorizer and functions from a CloudFormation or SAM template (JSON): Python and Node functions run from their code as deployed; --function overrides')
             [CompletionResult]::new('--rotate-refresh-tokens', '--rotate-refresh-tokens', [CompletionResultType]::ParameterName, 'Rotate refresh tokens: each refresh returns a new one and retires the old')
             [CompletionResult]::new('--persist', '--persist', [CompletionResultType]::ParameterName, 'Keep the signing keys under CWSAUTH_HOME so tokens stay valid across restarts')
+            [CompletionResult]::new('--show-secrets', '--show-secrets', [CompletionResultType]::ParameterName, 'Print the confidential client''s secret in the banner (otherwise it goes only into the NAME-m2m profile that --write-profile writes)')
             [CompletionResult]::new('--cold-starts', '--cold-starts', [CompletionResultType]::ParameterName, 'Start each function''s first process at its first invocation, as Lambda does, to see real cold starts (by default every function starts one when the emulator starts)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log what happens on stderr (-v: steps and HTTP exchanges, -vv: more); secrets redacted')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log what happens on stderr (-v: steps and HTTP exchanges, -vv: more); secrets redacted')
@@ -333,6 +336,7 @@ Register-ArgumentCompleter -Native -CommandName 'cwsauth' -ScriptBlock {
             break
         }
         'cwsauth;completions' {
+            [CompletionResult]::new('--profiles', '--profiles', [CompletionResultType]::ParameterName, 'Print the config file''s profile names, one per line (what the scripts complete `--profile` with)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log what happens on stderr (-v: steps and HTTP exchanges, -vv: more); secrets redacted')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log what happens on stderr (-v: steps and HTTP exchanges, -vv: more); secrets redacted')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')

@@ -109,7 +109,7 @@ _cwsauth() {
             return 0
             ;;
         cwsauth__subcmd__completions)
-            opts="-v -h -V --verbose --help --version bash elvish fish powershell zsh"
+            opts="-v -h -V --profiles --verbose --help --version bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -186,7 +186,7 @@ _cwsauth() {
                     return 0
                     ;;
                 --profile)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "$(cwsauth completions --profiles 2>/dev/null)" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -320,7 +320,7 @@ _cwsauth() {
                     return 0
                     ;;
                 --profile)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "$(cwsauth completions --profiles 2>/dev/null)" -- "${cur}"))
                     return 0
                     ;;
                 --region)
@@ -386,7 +386,7 @@ _cwsauth() {
                     return 0
                     ;;
                 --profile)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "$(cwsauth completions --profiles 2>/dev/null)" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -397,12 +397,16 @@ _cwsauth() {
             return 0
             ;;
         cwsauth__subcmd__demo)
-            opts="-v -h -V --browser --functions --verbose --help --version"
+            opts="-v -h -V --browser --browser-command --no-browser --functions --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --browser-command)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -593,7 +597,7 @@ _cwsauth() {
             return 0
             ;;
         cwsauth__subcmd__local)
-            opts="-v -h -V --port --bind --user --token-ttl --callback-url --identity-source --require-group --idle-timeout --max-connection-time --code-ttl --rotate-refresh-tokens --persist --write-profile --function --function-env --function-timeout --function-concurrency --function-dir --route --two-way --authorizer --route-selection --cold-starts --aws-endpoint --template --verbose --help --version"
+            opts="-v -h -V --port --bind --user --token-ttl --callback-url --identity-source --require-group --idle-timeout --max-connection-time --code-ttl --rotate-refresh-tokens --persist --write-profile --show-secrets --function --function-env --function-timeout --function-concurrency --function-dir --route --two-way --authorizer --route-selection --cold-starts --aws-endpoint --template --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -734,7 +738,7 @@ _cwsauth() {
                     return 0
                     ;;
                 --profile)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "$(cwsauth completions --profiles 2>/dev/null)" -- "${cur}"))
                     return 0
                     ;;
                 --region)
@@ -800,7 +804,7 @@ _cwsauth() {
                     return 0
                     ;;
                 --profile)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "$(cwsauth completions --profiles 2>/dev/null)" -- "${cur}"))
                     return 0
                     ;;
                 --region)
@@ -862,7 +866,7 @@ _cwsauth() {
             fi
             case "${prev}" in
                 --profile)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "$(cwsauth completions --profiles 2>/dev/null)" -- "${cur}"))
                     return 0
                     ;;
                 --region)
@@ -928,7 +932,7 @@ _cwsauth() {
                     return 0
                     ;;
                 --profile)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "$(cwsauth completions --profiles 2>/dev/null)" -- "${cur}"))
                     return 0
                     ;;
                 --region)
@@ -1038,7 +1042,7 @@ _cwsauth() {
                     return 0
                     ;;
                 --profile)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "$(cwsauth completions --profiles 2>/dev/null)" -- "${cur}"))
                     return 0
                     ;;
                 --region)

@@ -276,7 +276,9 @@ set edit:completion:arg-completer[cwsauth] = {|@words|
             cand --version 'Print version'
         }
         &'cwsauth;demo'= {
-            cand --browser 'Sign in with the system browser instead of the built-in one'
+            cand --browser-command 'Run this command with the URL as its last argument instead of the system browser (split as a shell would: quotes and spaces work)'
+            cand --browser 'Sign in with the system browser instead of the built-in one (or the command of --browser-command / CWSAUTH_BROWSER; the address is printed either way)'
+            cand --no-browser 'Only print the URL (wins over --browser-command and CWSAUTH_BROWSER)'
             cand --functions 'Run the authorizer as a real Lambda function: the cwsauth-authorizer binary (built next to cwsauth by `cargo build --release --workspace`, or on PATH) behind the Runtime API'
             cand -v 'Log what happens on stderr (-v: steps and HTTP exchanges, -vv: more); secrets redacted'
             cand --verbose 'Log what happens on stderr (-v: steps and HTTP exchanges, -vv: more); secrets redacted'
@@ -310,6 +312,7 @@ set edit:completion:arg-completer[cwsauth] = {|@words|
             cand --template 'Read routes, authorizer and functions from a CloudFormation or SAM template (JSON): Python and Node functions run from their code as deployed; --function overrides'
             cand --rotate-refresh-tokens 'Rotate refresh tokens: each refresh returns a new one and retires the old'
             cand --persist 'Keep the signing keys under CWSAUTH_HOME so tokens stay valid across restarts'
+            cand --show-secrets 'Print the confidential client''s secret in the banner (otherwise it goes only into the NAME-m2m profile that --write-profile writes)'
             cand --cold-starts 'Start each function''s first process at its first invocation, as Lambda does, to see real cold starts (by default every function starts one when the emulator starts)'
             cand -v 'Log what happens on stderr (-v: steps and HTTP exchanges, -vv: more); secrets redacted'
             cand --verbose 'Log what happens on stderr (-v: steps and HTTP exchanges, -vv: more); secrets redacted'
@@ -319,6 +322,7 @@ set edit:completion:arg-completer[cwsauth] = {|@words|
             cand --version 'Print version'
         }
         &'cwsauth;completions'= {
+            cand --profiles 'Print the config file''s profile names, one per line (what the scripts complete `--profile` with)'
             cand -v 'Log what happens on stderr (-v: steps and HTTP exchanges, -vv: more); secrets redacted'
             cand --verbose 'Log what happens on stderr (-v: steps and HTTP exchanges, -vv: more); secrets redacted'
             cand -h 'Print help'

@@ -53,7 +53,7 @@ complete -c cwsauth -n "__fish_cwsauth_using_subcommand configure" -l jwks-max-a
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand configure" -l ca-file -d 'Extra CA certificates (PEM) to trust for Cognito and JWKS calls, e.g. a TLS-inspecting proxy\'s.' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand configure" -l store -d 'Token store at login: keyring or file (default: the keyring when one answers); later commands use the store the login chose.' -r -f -a "keyring\t''
 file\t''"
-complete -c cwsauth -n "__fish_cwsauth_using_subcommand configure" -l profile -d 'The profile to use from the config file' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand configure" -l profile -d 'The profile to use from the config file' -r -f -a "(cwsauth completions --profiles 2>/dev/null)"
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand configure" -l show -d 'Print the resolved profile with the source of each value, and change nothing'
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand configure" -l json -d 'With --show, print JSON'
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand configure" -l discover -d 'Fill issuer, jwks_uri and domain from {issuer}/.well-known/openid-configuration'
@@ -62,7 +62,7 @@ complete -c cwsauth -n "__fish_cwsauth_using_subcommand configure" -s v -l verbo
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand configure" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand configure" -s V -l version -d 'Print version'
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand decode" -l now -d 'Evaluate relative times at this Unix time instead of now' -r
-complete -c cwsauth -n "__fish_cwsauth_using_subcommand decode" -l profile -d 'The profile to use from the config file' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand decode" -l profile -d 'The profile to use from the config file' -r -f -a "(cwsauth completions --profiles 2>/dev/null)"
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand decode" -l json -d 'Print one JSON object instead of the report'
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand decode" -s v -l verbose -d 'Log what happens on stderr (-v: steps and HTTP exchanges, -vv: more); secrets redacted'
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand decode" -s h -l help -d 'Print help'
@@ -82,7 +82,7 @@ complete -c cwsauth -n "__fish_cwsauth_using_subcommand verify" -l effect -d 'Wh
 deny-on-invalid\t'An invalid token gets a Deny policy (API Gateway answers 403)'"
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand verify" -l event -d 'Replay an API Gateway $connect authorizer event (JSON) and take the token from it' -r -F
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand verify" -l identity-source -d 'Where the event carries the token: header:NAME or query:NAME' -r
-complete -c cwsauth -n "__fish_cwsauth_using_subcommand verify" -l profile -d 'The profile to use from the config file' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand verify" -l profile -d 'The profile to use from the config file' -r -f -a "(cwsauth completions --profiles 2>/dev/null)"
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand verify" -l region -d 'AWS region of the user pool (derived from the pool id when absent).' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand verify" -l user-pool-id -d 'Cognito user pool id, e.g. us-east-1_AbCdEf123.' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand verify" -l issuer -d 'Issuer (iss) to pin; default https://cognito-idp.{region}.amazonaws.com/{pool}.' -r
@@ -105,7 +105,7 @@ complete -c cwsauth -n "__fish_cwsauth_using_subcommand login" -l timeout -d 'Gi
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand login" -l store -d 'Where to keep the tokens (default: the profile\'s store, else the keyring when one answers, else a file); later commands use what the login chose' -r -f -a "keyring\t''
 file\t''"
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand login" -l browser-command -d 'Run this command with the URL as its last argument instead of the system browser (split as a shell would: quotes and spaces work)' -r
-complete -c cwsauth -n "__fish_cwsauth_using_subcommand login" -l profile -d 'The profile to use from the config file' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand login" -l profile -d 'The profile to use from the config file' -r -f -a "(cwsauth completions --profiles 2>/dev/null)"
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand login" -l region -d 'AWS region of the user pool (derived from the pool id when absent).' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand login" -l user-pool-id -d 'Cognito user pool id, e.g. us-east-1_AbCdEf123.' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand login" -l client-id -d 'App client id.' -r
@@ -124,7 +124,7 @@ complete -c cwsauth -n "__fish_cwsauth_using_subcommand login" -s v -l verbose -
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand login" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand login" -s V -l version -d 'Print version'
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand token" -l min-ttl -d 'Refresh first when the access token expires within this many seconds' -r
-complete -c cwsauth -n "__fish_cwsauth_using_subcommand token" -l profile -d 'The profile to use from the config file' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand token" -l profile -d 'The profile to use from the config file' -r -f -a "(cwsauth completions --profiles 2>/dev/null)"
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand token" -l region -d 'AWS region of the user pool (derived from the pool id when absent).' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand token" -l user-pool-id -d 'Cognito user pool id, e.g. us-east-1_AbCdEf123.' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand token" -l client-id -d 'App client id.' -r
@@ -142,7 +142,7 @@ complete -c cwsauth -n "__fish_cwsauth_using_subcommand token" -l json -d 'Print
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand token" -s v -l verbose -d 'Log what happens on stderr (-v: steps and HTTP exchanges, -vv: more); secrets redacted'
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand token" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand token" -s V -l version -d 'Print version'
-complete -c cwsauth -n "__fish_cwsauth_using_subcommand status" -l profile -d 'The profile to use from the config file' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand status" -l profile -d 'The profile to use from the config file' -r -f -a "(cwsauth completions --profiles 2>/dev/null)"
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand status" -l region -d 'AWS region of the user pool (derived from the pool id when absent).' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand status" -l user-pool-id -d 'Cognito user pool id, e.g. us-east-1_AbCdEf123.' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand status" -l client-id -d 'App client id.' -r
@@ -159,7 +159,7 @@ complete -c cwsauth -n "__fish_cwsauth_using_subcommand status" -s v -l verbose 
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand status" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand status" -s V -l version -d 'Print version'
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand logout" -l browser-command -d 'Run this command with the URL as its last argument instead of the system browser (split as a shell would: quotes and spaces work)' -r
-complete -c cwsauth -n "__fish_cwsauth_using_subcommand logout" -l profile -d 'The profile to use from the config file' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand logout" -l profile -d 'The profile to use from the config file' -r -f -a "(cwsauth completions --profiles 2>/dev/null)"
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand logout" -l region -d 'AWS region of the user pool (derived from the pool id when absent).' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand logout" -l user-pool-id -d 'Cognito user pool id, e.g. us-east-1_AbCdEf123.' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand logout" -l client-id -d 'App client id.' -r
@@ -199,7 +199,7 @@ complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -l ping-interva
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -l ping-timeout -d 'A ping unanswered this long (seconds) means the connection is lost' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -l max-messages -d 'Exit after this many received messages (exactly this many are printed)' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -l max-frame-size -d 'Largest outgoing frame; longer messages are split (API Gateway: 32 KB)' -r
-complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -l profile -d 'The profile to use from the config file' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -l profile -d 'The profile to use from the config file' -r -f -a "(cwsauth completions --profiles 2>/dev/null)"
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -l region -d 'AWS region of the user pool (derived from the pool id when absent).' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -l user-pool-id -d 'Cognito user pool id, e.g. us-east-1_AbCdEf123.' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -l client-id -d 'App client id.' -r
@@ -226,7 +226,9 @@ complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -s 1 -l one-mes
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -s v -l verbose -d 'Log what happens on stderr (-v: steps and HTTP exchanges, -vv: more); secrets redacted'
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -s V -l version -d 'Print version'
-complete -c cwsauth -n "__fish_cwsauth_using_subcommand demo" -l browser -d 'Sign in with the system browser instead of the built-in one'
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand demo" -l browser-command -d 'Run this command with the URL as its last argument instead of the system browser (split as a shell would: quotes and spaces work)' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand demo" -l browser -d 'Sign in with the system browser instead of the built-in one (or the command of --browser-command / CWSAUTH_BROWSER; the address is printed either way)'
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand demo" -l no-browser -d 'Only print the URL (wins over --browser-command and CWSAUTH_BROWSER)'
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand demo" -l functions -d 'Run the authorizer as a real Lambda function: the cwsauth-authorizer binary (built next to cwsauth by `cargo build --release --workspace`, or on PATH) behind the Runtime API'
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand demo" -s v -l verbose -d 'Log what happens on stderr (-v: steps and HTTP exchanges, -vv: more); secrets redacted'
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand demo" -s h -l help -d 'Print help'
@@ -255,10 +257,12 @@ complete -c cwsauth -n "__fish_cwsauth_using_subcommand local" -l aws-endpoint -
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand local" -l template -d 'Read routes, authorizer and functions from a CloudFormation or SAM template (JSON): Python and Node functions run from their code as deployed; --function overrides' -r -F
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand local" -l rotate-refresh-tokens -d 'Rotate refresh tokens: each refresh returns a new one and retires the old'
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand local" -l persist -d 'Keep the signing keys under CWSAUTH_HOME so tokens stay valid across restarts'
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand local" -l show-secrets -d 'Print the confidential client\'s secret in the banner (otherwise it goes only into the NAME-m2m profile that --write-profile writes)'
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand local" -l cold-starts -d 'Start each function\'s first process at its first invocation, as Lambda does, to see real cold starts (by default every function starts one when the emulator starts)'
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand local" -s v -l verbose -d 'Log what happens on stderr (-v: steps and HTTP exchanges, -vv: more); secrets redacted'
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand local" -s h -l help -d 'Print help'
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand local" -s V -l version -d 'Print version'
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand completions" -l profiles -d 'Print the config file\'s profile names, one per line (what the scripts complete `--profile` with)'
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand completions" -s v -l verbose -d 'Log what happens on stderr (-v: steps and HTTP exchanges, -vv: more); secrets redacted'
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand completions" -s V -l version -d 'Print version'

@@ -656,9 +656,12 @@ pub struct ConnectArgs {
 
 #[derive(Debug, Args)]
 pub struct DemoArgs {
-    /// Sign in with the system browser instead of the built-in one.
+    /// Sign in with the system browser instead of the built-in one (or the command of
+    /// --browser-command / CWSAUTH_BROWSER; the address is printed either way).
     #[arg(long)]
     pub browser: bool,
+    #[command(flatten)]
+    pub browser_args: BrowserArgs,
     /// Run the authorizer as a real Lambda function: the cwsauth-authorizer binary (built next
     /// to cwsauth by `cargo build --release --workspace`, or on PATH) behind the Runtime API.
     #[arg(long)]
@@ -707,6 +710,10 @@ pub struct LocalArgs {
     /// Write profile NAME (public client) and NAME-m2m (confidential client) for this instance.
     #[arg(long, value_name = "NAME")]
     pub write_profile: Option<String>,
+    /// Print the confidential client's secret in the banner (otherwise it goes only into the
+    /// NAME-m2m profile that --write-profile writes).
+    #[arg(long)]
+    pub show_secrets: bool,
 
     /// A Lambda function: NAME=COMMAND (started with the Lambda Runtime API) or
     /// NAME=http://HOST:PORT[#FUNCTION] (a running emulator's Invoke API). Repeatable.
@@ -759,8 +766,12 @@ pub struct LocalArgs {
 #[derive(Debug, Args)]
 pub struct CompletionsArgs {
     /// The shell.
-    #[arg(value_enum)]
-    pub shell: clap_complete::Shell,
+    #[arg(value_enum, required_unless_present = "profiles")]
+    pub shell: Option<clap_complete::Shell>,
+    /// Print the config file's profile names, one per line (what the scripts complete
+    /// `--profile` with).
+    #[arg(long, hide = true, conflicts_with = "shell")]
+    pub profiles: bool,
 }
 
 #[cfg(test)]

@@ -212,6 +212,45 @@ fn read_limited(
     Ok(bytes)
 }
 
+/// Why a file that decides where secrets go (the config file) must not be trusted, if it must
+/// not: owned by another user (root excepted), writable by group or others, or in a folder
+/// others can write to (without the sticky bit) — the checks ssh makes of its config.
+pub fn untrusted(path: &Path) -> Option<String> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let meta = std::fs::symlink_metadata(path).ok()?;
+        // SAFETY: geteuid has no preconditions and cannot fail.
+        let me = unsafe { libc::geteuid() };
+        if meta.uid() != me && meta.uid() != 0 {
+            return Some(format!("it is owned by another user (uid {})", meta.uid()));
+        }
+        if meta.mode() & 0o022 != 0 {
+            return Some(format!(
+                "others can write to it (mode {:o})",
+                meta.mode() & 0o777
+            ));
+        }
+        let dir = path.parent().filter(|d| !d.as_os_str().is_empty())?;
+        let dir_meta = std::fs::metadata(dir).ok()?;
+        if dir_meta.mode() & 0o002 != 0 && dir_meta.mode() & 0o1000 == 0 {
+            return Some(format!(
+                "its folder {} can be written by anyone",
+                dir.display()
+            ));
+        }
+        if dir_meta.uid() != me && dir_meta.uid() != 0 && dir_meta.mode() & 0o020 != 0 {
+            return Some(format!(
+                "its folder {} is another user's and group-writable",
+                dir.display()
+            ));
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+    None
+}
+
 /// Reads a regular file of at most `limit` bytes; a FIFO, a device or a folder is refused
 /// before it is opened for reading, and a file that grows past `limit` while being read is
 /// refused without holding more than `limit + 1` bytes.

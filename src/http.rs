@@ -127,39 +127,64 @@ pub fn async_client() -> Result<reqwest::Client, HttpError> {
     configured!(reqwest::Client::builder())
 }
 
+/// When an exchange that starts now must be over: one deadline for connecting, the head and
+/// the whole body (reqwest's blocking timeout bounds each read, not a body that trickles).
+pub fn deadline() -> std::time::Instant {
+    std::time::Instant::now() + REQUEST_TIMEOUT
+}
+
 /// GETs `url` and reads at most `limit` bytes of a 2xx answer, stopping as soon as there
 /// are more.
 pub fn get_capped(url: &str, limit: usize) -> Result<Vec<u8>, HttpError> {
+    let deadline = deadline();
     let response = blocking_client()?
         .get(url)
         .send()
         .map_err(|e| transport(url, &e))?;
     let status = response.status();
     if !status.is_success() {
-        let body = read_capped(url, response, 4096).unwrap_or_default();
+        let body = read_capped(url, response, 4096, deadline).unwrap_or_default();
         return Err(HttpError::Status {
             url: url.to_string(),
             status: status.as_u16(),
             body: String::from_utf8_lossy(&body).into_owned(),
         });
     }
-    read_capped(url, response, limit)
+    read_capped(url, response, limit, deadline)
 }
 
-/// Reads a response body, refusing it once it passes `limit` bytes (never holding more).
+/// Reads a response body, refusing it once it passes `limit` bytes (never holding more) or
+/// once `deadline` (from [`deadline`], taken before the request was sent) has passed.
 pub fn read_capped(
     url: &str,
     response: reqwest::blocking::Response,
     limit: usize,
+    deadline: std::time::Instant,
 ) -> Result<Vec<u8>, HttpError> {
+    let failed = |cause: String| HttpError::Transport {
+        url: crate::redacted::redact_params(url),
+        cause,
+    };
     let mut body = Vec::new();
-    response
-        .take(limit as u64 + 1)
-        .read_to_end(&mut body)
-        .map_err(|e| HttpError::Transport {
-            url: url.to_string(),
-            cause: crate::cause::io_cause(&e),
-        })?;
+    let mut reader = response.take(limit as u64 + 1);
+    let mut chunk = [0u8; 8192];
+    loop {
+        let n = match reader.read(&mut chunk) {
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(failed(crate::cause::io_cause(&e))),
+        };
+        if n == 0 {
+            break;
+        }
+        body.extend_from_slice(&chunk[..n]);
+        if std::time::Instant::now() > deadline {
+            return Err(failed(format!(
+                "timed out after {} s (the answer came too slowly)",
+                REQUEST_TIMEOUT.as_secs()
+            )));
+        }
+    }
     if body.len() > limit {
         return Err(HttpError::TooLarge {
             url: url.to_string(),
@@ -237,6 +262,7 @@ pub fn oauth_client()
             crate::redacted::redact_params(&url),
             crate::redacted::redact_params(&String::from_utf8_lossy(&body))
         );
+        let deadline = deadline();
         let mut builder = client.request(parts.method, &url).body(body);
         for (name, value) in &parts.headers {
             builder = builder.header(name, value);
@@ -247,7 +273,7 @@ pub fn oauth_client()
         let status = response.status();
         tracing::debug!("-> HTTP {status}");
         let headers = response.headers().clone();
-        let bytes = read_capped(&url, response, MAX_RESPONSE_BYTES)
+        let bytes = read_capped(&url, response, MAX_RESPONSE_BYTES, deadline)
             .map_err(|e| OauthHttpError::Transport(e.to_string()))?;
         if status.is_server_error() {
             return Err(OauthHttpError::Server {

@@ -11,6 +11,7 @@ pub mod docs;
 pub mod error;
 pub mod exit_codes;
 pub mod fsutil;
+pub mod hardening;
 pub mod headers;
 pub mod home;
 pub mod http;

@@ -4,6 +4,7 @@
 use clap::Parser;
 
 fn main() -> std::process::ExitCode {
+    cwsauth::hardening::keep_secrets_in();
     let cli = match cwsauth::cli::Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => return usage_error(e),

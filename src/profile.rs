@@ -313,6 +313,8 @@ pub enum ConfigError {
     },
     #[error("cannot write config file {path}: {why}")]
     Unwritable { path: PathBuf, why: String },
+    #[error("{}", untrusted_message(path, why))]
+    Untrusted { path: PathBuf, why: String },
 }
 
 fn profiles_hint(name: &str, profiles: &[String]) -> String {
@@ -348,6 +350,13 @@ pub fn profile_flag(name: &str) -> String {
     }
 }
 
+fn untrusted_message(path: &Path, why: &str) -> String {
+    let p = path.display();
+    format!(
+        "refusing config file {p}: {why} (bad owner or permissions, as ssh says); make it yours and private: `chown \"$(id -u)\" {p} && chmod 600 {p}`"
+    )
+}
+
 fn missing_message(profile: &ProfileRef, keys: &[Key]) -> String {
     if !profile.in_file && !profile.others.is_empty() {
         return format!(
@@ -368,15 +377,21 @@ fn missing_message(profile: &ProfileRef, keys: &[Key]) -> String {
         [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
         [] => String::new(),
     };
+    // On a fresh machine there is no profile at all: the way in is configure, or the demo.
+    let new_here = if !profile.in_file && profile.others.is_empty() {
+        " (new here? `cwsauth demo` runs the whole loop on 127.0.0.1 first)"
+    } else {
+        ""
+    };
     if flags.is_empty() {
         format!(
-            "profile {} has no {list}: set it with `cwsauth configure{}`",
+            "profile {} has no {list}: set it with `cwsauth configure{}`{new_here}",
             profile.name,
             profile.flag()
         )
     } else {
         format!(
-            "profile {} has no {list}: set {} with `cwsauth configure{} {}`",
+            "profile {} has no {list}: set {} with `cwsauth configure{} {}`{new_here}",
             profile.name,
             if keys.len() == 1 { "it" } else { "them" },
             profile.flag(),
@@ -633,6 +648,13 @@ impl ConfigFile {
     /// Reads the file; a missing file is an empty config. Only a regular file of at most
     /// [`MAX_CONFIG_BYTES`] is read.
     pub fn load(path: &Path) -> Result<ConfigFile, ConfigError> {
+        // A planted file could send the next login's password to its idp_endpoint.
+        if let Some(why) = crate::fsutil::untrusted(path) {
+            return Err(ConfigError::Untrusted {
+                path: path.to_path_buf(),
+                why,
+            });
+        }
         match crate::fsutil::read_capped(path, MAX_CONFIG_BYTES) {
             Ok(bytes) => {
                 let text = String::from_utf8(bytes).map_err(|_| ConfigError::Unreadable {

@@ -48,6 +48,7 @@ impl Idp {
             endpoint: self.endpoint.clone(),
             why: e.to_string(),
         })?;
+        let deadline = crate::http::deadline();
         let response = client
             .post(&self.endpoint)
             .header(
@@ -63,12 +64,16 @@ impl Idp {
             })?;
         let status = response.status();
         tracing::debug!("-> HTTP {status}");
-        let bytes =
-            crate::http::read_capped(&self.endpoint, response, crate::http::MAX_RESPONSE_BYTES)
-                .map_err(|e| CognitoError::Network {
-                    endpoint: self.endpoint.clone(),
-                    why: e.to_string(),
-                })?;
+        let bytes = crate::http::read_capped(
+            &self.endpoint,
+            response,
+            crate::http::MAX_RESPONSE_BYTES,
+            deadline,
+        )
+        .map_err(|e| CognitoError::Network {
+            endpoint: self.endpoint.clone(),
+            why: e.to_string(),
+        })?;
         let text = String::from_utf8_lossy(&bytes);
         let parsed: Option<Value> = serde_json::from_str(&text).ok();
         let server_error = || CognitoError::Server {

@@ -199,6 +199,7 @@ impl HostedUi {
         let endpoint = format!("{}/oauth2/revoke", self.base);
         tracing::debug!("POST {endpoint} token=(redacted)");
         let client = crate::http::blocking_client().map_err(|e| network(&endpoint, e))?;
+        let deadline = crate::http::deadline();
         let mut request = client.post(&endpoint).form(&[
             ("token", refresh_token.expose()),
             ("client_id", &self.client_id),
@@ -215,7 +216,8 @@ impl HostedUi {
         if status.is_success() {
             return Ok(());
         }
-        let bytes = crate::http::read_capped(&endpoint, response, 4096).unwrap_or_default();
+        let bytes =
+            crate::http::read_capped(&endpoint, response, 4096, deadline).unwrap_or_default();
         let text = String::from_utf8_lossy(&bytes);
         let body: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
         if status.is_server_error() || body["error"].as_str().is_none() {

@@ -38,8 +38,13 @@ pub fn run(home: &Home, args: ConfigureArgs) -> Result<ExitCode> {
                 &prompter,
                 "Fill issuer, JWKS URL and domain by OIDC discovery now?",
             )?
+            && let Err(e) = discover_into(home, &name, &mut changes)
         {
-            discover_into(home, &name, &mut changes)?;
+            // What was typed is kept; discovery can run again once the pool is reachable.
+            output::warn(&format!(
+                "{e}; saving what you typed: run `cwsauth configure{} --discover` when the pool can be reached",
+                crate::profile::profile_flag(&name)
+            ));
         }
     } else if args.discover {
         discover_into(home, &name, &mut changes)?;
@@ -74,7 +79,7 @@ fn nothing_to_do(home: &Home, name: &str) -> Error {
     let flag = crate::profile::profile_flag(name);
     if missing.is_empty() {
         return Error::Usage(format!(
-            "nothing to configure: profile {name} is complete; pass keys to change (`cwsauth configure{flag} --client-id …`), --discover, or --show"
+            "no change given: profile {name} is complete; pass keys to change (`cwsauth configure{flag} --client-id …`), --discover, or --show"
         ));
     }
     let names: Vec<&str> = missing.iter().map(|k| k.name()).collect();
@@ -83,7 +88,7 @@ fn nothing_to_do(home: &Home, name: &str) -> Error {
         .filter_map(|k| k.spec().flag.map(|f| format!("--{f} …")))
         .collect();
     Error::Usage(format!(
-        "nothing to configure: profile {name} lacks {}: pass `cwsauth configure{flag} {}`, or run it on a terminal to be asked",
+        "profile {name} is not set up: it lacks {}; pass them (`cwsauth configure{flag} {}`), or run it on a terminal to be asked",
         names.join(", "),
         flags.join(" ")
     ))
@@ -140,6 +145,26 @@ fn ask(home: &Home, name: &str, prompter: &dyn Prompter) -> Result<BTreeMap<Key,
             }
         }
     }
+    // Optional: where `connect` goes without a URL.
+    let ws_now = current.get(Key::WsUrl).map(str::to_string);
+    let ws_prompt = match &ws_now {
+        Some(v) => format!("WebSocket URL for connect [{v}]"),
+        None => "WebSocket URL for connect (wss://…/stage; Enter to skip)".to_string(),
+    };
+    for attempt in 0..3 {
+        let answer = prompter.line(&ws_prompt)?;
+        if answer.is_empty() {
+            break;
+        }
+        match check_ws_url(&answer) {
+            Ok(()) => {
+                changes.insert(Key::WsUrl, vec![answer]);
+                break;
+            }
+            Err(why) if attempt < 2 => output::warn(&why),
+            Err(why) => return Err(Error::Usage(why)),
+        }
+    }
     // A bare domain prefix becomes Cognito's domain through the region of the pool.
     let secret =
         prompter.secret("Client secret (only for a client that has one; Enter for none)")?;
@@ -173,6 +198,16 @@ fn check_client_id(text: &str) -> std::result::Result<(), String> {
             "{:?} is not an app client id: letters and digits only",
             crate::sanitize::excerpt(text, 60)
         ))
+    }
+}
+
+fn check_ws_url(text: &str) -> std::result::Result<(), String> {
+    match url::Url::parse(text) {
+        Ok(u) if matches!(u.scheme(), "ws" | "wss") => Ok(()),
+        _ => Err(format!(
+            "{:?} is not a WebSocket URL: it looks like wss://abc123.execute-api.us-east-1.amazonaws.com/production",
+            crate::sanitize::excerpt(text, 60)
+        )),
     }
 }
 
@@ -229,14 +264,38 @@ fn discover(issuer: &str) -> Result<Vec<(Key, Vec<String>)>> {
             crate::sanitize::excerpt(&found_issuer, 100)
         )));
     }
+    // An issuer off AWS (an emulator) serves its JSON API at the issuer's origin, where
+    // `login --password`/`--srp` must go; on AWS the default from the region is right.
+    let idp = url::Url::parse(&found_issuer).ok().and_then(|u| {
+        let aws = u.host_str().is_some_and(|h| h.ends_with(".amazonaws.com"));
+        (!aws).then(|| u.origin().ascii_serialization())
+    });
     let mut changes = vec![(Key::Issuer, vec![found_issuer])];
-    if let Some(jwks) = field("jwks_uri") {
-        changes.push((Key::JwksUri, vec![jwks]));
+    if let Some(idp) = idp {
+        changes.push((Key::IdpEndpoint, vec![idp]));
     }
-    if let Some(authorize) = field("authorization_endpoint")
-        && let Some(base) = authorize.strip_suffix("/oauth2/authorize")
-    {
-        changes.push((Key::Domain, vec![base.to_string()]));
+    // What the document names is stored only as an https (or loopback http) URL, never a
+    // path, and an endpoint off the issuer's origin (Cognito's never are) is said.
+    let issuer_origin = url::Url::parse(issuer).map(|u| u.origin()).ok();
+    let endpoint = |what: &'static str, value: &str| -> Result<String> {
+        let url = crate::http::check_endpoint(what, value)
+            .map_err(|e| failed(format!("the document's {e}")))?;
+        if issuer_origin.as_ref() != Some(&url.origin()) {
+            output::warn(&format!(
+                "the discovery document's {what} {} is on another origin than the issuer {issuer}; check that you trust it",
+                crate::sanitize::excerpt(value, 100)
+            ));
+        }
+        Ok(value.to_string())
+    };
+    if let Some(jwks) = field("jwks_uri") {
+        changes.push((Key::JwksUri, vec![endpoint("jwks_uri", &jwks)?]));
+    }
+    if let Some(authorize) = field("authorization_endpoint") {
+        let authorize = endpoint("authorization_endpoint", &authorize)?;
+        if let Some(base) = authorize.strip_suffix("/oauth2/authorize") {
+            changes.push((Key::Domain, vec![base.to_string()]));
+        }
     }
     Ok(changes)
 }

@@ -70,6 +70,22 @@ fn run_in(home: &Home, options: &DemoArgs) -> Result<ExitCode> {
         .enable_all()
         .build()
         .map_err(|e| Error::Local(format!("cannot start the async runtime: {e}")))?;
+    // Ctrl-C at any step: the demo's folders and the emulator's go, and its functions end.
+    let leftovers = std::sync::Arc::new(std::sync::Mutex::new(Leftovers {
+        dirs: home.root().map(|r| r.to_path_buf()).into_iter().collect(),
+        emulator: None,
+    }));
+    let on_interrupt = leftovers.clone();
+    runtime.spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            on_interrupt
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .remove();
+            crate::output::error("interrupted; the demo's temporary folders are removed");
+            std::process::exit(ExitCode::Interrupted as i32);
+        }
+    });
     let callback_port = std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
         .map(|a| a.port())
@@ -119,6 +135,7 @@ fn run_in(home: &Home, options: &DemoArgs) -> Result<ExitCode> {
         Ok((running, detail))
     })?;
     let emu = running.emulator.clone();
+    leftovers.lock().unwrap_or_else(|p| p.into_inner()).emulator = Some(emu.clone());
 
     let profile = steps.run("write profile demo", || {
         local::write_profiles(home, "demo", &emu)?;
@@ -142,7 +159,7 @@ fn run_in(home: &Home, options: &DemoArgs) -> Result<ExitCode> {
     };
     let tokens = steps.run(login_title, || {
         let browser = if options.browser {
-            Browser::System
+            super::login::browser(&options.browser_args)
         } else {
             Browser::Scripted {
                 username: demo_user.username.clone(),
@@ -157,7 +174,17 @@ fn run_in(home: &Home, options: &DemoArgs) -> Result<ExitCode> {
             timeout: std::time::Duration::from_secs(if options.browser { 300 } else { 20 }),
             paste: false,
         };
-        let logged_in = crate::login::login(&profile, &options, &Silent, &super::TerminalPrompter)?;
+        // With a real browser the person needs the address, and to hear when none started.
+        let logged_in = if matches!(options.browser, Browser::Scripted { .. }) {
+            crate::login::login(&profile, &options, &Silent, &super::TerminalPrompter)?
+        } else {
+            crate::login::login(
+                &profile,
+                &options,
+                &super::TerminalReporter,
+                &super::TerminalPrompter,
+            )?
+        };
         let tokens = crate::session::verify_fresh(
             home,
             &profile,
@@ -264,6 +291,25 @@ fn run_in(home: &Home, options: &DemoArgs) -> Result<ExitCode> {
 }
 
 /// The cwsauth-authorizer function: next to this executable (a workspace build), else on PATH.
+/// What an interrupted demo leaves unless it removes it: its home, the emulator's folder, the
+/// emulator's function processes.
+struct Leftovers {
+    dirs: Vec<std::path::PathBuf>,
+    emulator: Option<std::sync::Arc<local::Emulator>>,
+}
+
+impl Leftovers {
+    fn remove(&mut self) {
+        if let Some(emu) = self.emulator.take() {
+            emu.stop_functions();
+            self.dirs.push(emu.work_dir().to_path_buf());
+        }
+        for dir in &self.dirs {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+    }
+}
+
 fn authorizer_binary() -> Result<std::path::PathBuf> {
     const NAME: &str = "cwsauth-authorizer";
     let beside = std::env::current_exe()

@@ -22,6 +22,12 @@ pub fn run(home: &Home, args: LocalArgs) -> Result<ExitCode> {
         aws_endpoint: args.aws_endpoint.clone(),
     };
     let resolved = config::load(&home.config_file(), &flags).map_err(setup_error)?;
+    if !args.bind.is_loopback() {
+        crate::output::warn(&format!(
+            "--bind {}: other machines can reach this emulator: its hosted UI and JSON API sign in its users (whose passwords may be public), its token endpoint mints tokens, and its WebSocket API runs your functions",
+            args.bind
+        ));
+    }
     let options = Options {
         bind: args.bind,
         port: args.port,
@@ -67,7 +73,11 @@ pub fn run(home: &Home, args: LocalArgs) -> Result<ExitCode> {
         if let Some(name) = &args.write_profile {
             local::write_profiles(home, name, &emu)?;
         }
-        crate::output::println(&banner(&emu, args.write_profile.as_deref()))?;
+        crate::output::println(&banner(
+            &emu,
+            args.write_profile.as_deref(),
+            args.show_secrets,
+        ))?;
         wait_for_shutdown().await;
         running.stop().await;
         Ok(ExitCode::Success)
@@ -178,7 +188,7 @@ fn function_line(spec: &crate::local::functions::FunctionSpec) -> String {
     format!("{}{runtime} {runner}", spec.name)
 }
 
-fn banner(emu: &Emulator, profile: Option<&str>) -> String {
+fn banner(emu: &Emulator, profile: Option<&str>, show_secrets: bool) -> String {
     let base = &emu.base_url;
     let mut text = format!("cwsauth local listening on {base}\n");
     text.push_str(&format!(
@@ -194,19 +204,31 @@ fn banner(emu: &Emulator, profile: Option<&str>) -> String {
         emu.issuer
     ));
     text.push_str(&format!("  WebSocket API  {}\n", emu.ws_url));
+    text.push_str(&format!(
+        "  TLS CA         {} (wss:// and https:// on the same port)\n",
+        emu.ca_file().display()
+    ));
     text.push_str(&api_lines(emu));
     text.push_str(&format!(
         "  public client  {} (PKCE; callbacks {})\n",
         emu.public_client.client_id,
         emu.public_client.callback_urls.join(", ")
     ));
+    // The secret is a secret even here: in the profile written for it, or on request.
+    let secret = match (show_secrets, profile) {
+        (true, _) => format!(
+            "secret {}",
+            emu.confidential_client
+                .secret
+                .as_ref()
+                .map_or("", |s| s.expose())
+        ),
+        (false, Some(name)) => format!("secret in profile {name}-m2m"),
+        (false, None) => "secret not shown: --write-profile or --show-secrets".to_string(),
+    };
     text.push_str(&format!(
-        "  confidential   {} (secret {}; scope {})\n",
+        "  confidential   {} ({secret}; scope {})\n",
         emu.confidential_client.client_id,
-        emu.confidential_client
-            .secret
-            .as_ref()
-            .map_or("", |s| s.expose()),
         local::M2M_SCOPE
     ));
     for user in emu.users() {

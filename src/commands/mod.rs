@@ -66,7 +66,7 @@ fn dispatch(home: &Home, cli: Cli, verbose: bool) -> Result<ExitCode> {
         Command::Connect(args) => connect::run(&home, *args, verbose),
         Command::Local(args) => local::run(&home, *args),
         Command::Demo(args) => demo::run(args),
-        Command::Completions(args) => completions::run(args),
+        Command::Completions(args) => completions::run(&home, args),
     }
 }
 
@@ -113,8 +113,7 @@ impl Reporter for TerminalReporter {
                 give_up_after.as_secs()
             )),
             Event::KeyringFallback { why, file } => output::warn(&format!(
-                "no OS keyring ({}); tokens go to the file store {}",
-                for_terminal(why),
+                "no OS keyring: {why}; tokens go to the file store {} (mode 0600); `cwsauth configure --store file` makes that the choice and ends this warning",
                 file.display()
             )),
             Event::StoreReplaced { what, why } => output::warn(&format!(

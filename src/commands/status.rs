@@ -20,15 +20,20 @@ pub fn run(home: &Home, args: StatusArgs) -> Result<ExitCode> {
             crate::output::println(&doc.to_string())?;
             return Ok(ExitCode::Rejected);
         }
-        return Err(Error::Store(crate::session::StoreError::NotLoggedIn {
-            profile: profile.name.clone(),
-        }));
+        return Err(session.not_logged_in());
     };
     // --check: a refresh is the only way to ask Cognito whether the session is alive.
     let check: Option<std::result::Result<(), String>> = if args.check {
         match session.refresh_now() {
             Ok(fresh) => {
                 tokens = fresh;
+                // Asking is refreshing: the stored tokens are new ones now. Say so.
+                if !args.json {
+                    crate::output::info(&format!(
+                        "cwsauth: --check refreshed the session to ask the server; new tokens stored (access token {})",
+                        relative("exp", tokens.expires_at, now_epoch())
+                    ));
+                }
                 Some(Ok(()))
             }
             Err(Error::Rejected(why)) => Some(Err(why)),
@@ -67,6 +72,7 @@ pub fn run(home: &Home, args: StatusArgs) -> Result<ExitCode> {
             "id_token": view.id_exp.map(|e| json!({"expires_at": e, "expired": e <= now})),
             "refresh_token": tokens.refresh_token.is_some(),
             "session": session_state,
+            "refreshed": matches!(check, Some(Ok(()))),
             "session_error": check.as_ref().and_then(|c| c.as_ref().err()),
             "scopes": view.scope.split(' ').filter(|s| !s.is_empty()).collect::<Vec<_>>(),
             "groups": view.groups,

@@ -26,6 +26,8 @@ pub struct Renderer {
     pub show_ping_pong: bool,
     /// On an interactive terminal, lines are printed above the prompt.
     pub printer: Option<super::console::Printer>,
+    /// The printer between a close and a reconnect (`--reconnect`), back in use on open.
+    parked: Option<super::console::Printer>,
     out: std::io::BufWriter<std::io::Stdout>,
     failed: Option<std::io::Error>,
 }
@@ -45,6 +47,7 @@ impl Renderer {
             binary_format: BinaryFormat::Hex,
             show_ping_pong: false,
             printer: None,
+            parked: None,
             out: std::io::BufWriter::with_capacity(64 * 1024, std::io::stdout()),
             failed: None,
         }
@@ -111,7 +114,9 @@ impl Renderer {
     }
 
     fn event(&mut self, value: serde_json::Value) {
-        let text = value.to_string();
+        // Controls (C0 and C1) and bidi overrides as \u escapes: the same JSON, and nothing a
+        // terminal acts on.
+        let text = crate::sanitize::json_line(&value);
         self.line(&text);
     }
 
@@ -180,6 +185,10 @@ impl Renderer {
     }
 
     pub fn open(&mut self, url: &str) {
+        // A reconnect prints above the prompt again (and so draws it again).
+        if self.printer.is_none() {
+            self.printer = self.parked.take();
+        }
         if self.jsonl {
             return self.event(json!({"event": "open", "time": now_ms(), "url": url}));
         }
@@ -189,6 +198,7 @@ impl Renderer {
 
     /// Clears the prompt line before a forced exit.
     pub fn abandon_prompt(&mut self) {
+        self.parked = None;
         if self.printer.take().is_some() {
             let result = self
                 .out
@@ -199,8 +209,10 @@ impl Renderer {
     }
 
     pub fn close(&mut self, code: Option<u16>, reason: &str) {
-        // The session is over: no more prompt to print above, and the process may exit next.
-        if self.printer.take().is_some() {
+        // The session is over: no more prompt to print above, and the process may exit next
+        // (or reconnect, which takes the printer back).
+        if let Some(printer) = self.printer.take() {
+            self.parked = Some(printer);
             let result = self.out.write_all(b"\r\x1b[2K");
             self.keep(result);
         }

@@ -113,12 +113,26 @@ pub fn authorize(emu: &Emulator, req: &Request<Incoming>) -> Response<Body> {
 pub fn login_form(emu: &Emulator, req: &Request<Incoming>) -> Response<Body> {
     let query = req.uri().query().unwrap_or("");
     match validate(emu, &respond::query(req)) {
-        Ok(request) => respond::html(200, form(query, request.login_hint.as_deref(), None)),
+        Ok(request) => form_page(query, request.login_hint.as_deref(), None),
         Err(resp) => resp,
     }
 }
 
-fn form(query: &str, username: Option<&str>, error: Option<&str>) -> String {
+/// The name of the XSRF cookie the sign-in form is posted with (Cognito's).
+const XSRF_COOKIE: &str = "XSRF-TOKEN";
+
+/// The sign-in page with a fresh XSRF token, in a cookie and in the form's `_csrf` field: a
+/// post must carry both, equal, as Cognito's hosted UI checks.
+fn form_page(query: &str, username: Option<&str>, error: Option<&str>) -> Response<Body> {
+    let token = super::ids::random_token(32);
+    let mut resp = respond::html(200, form(query, username, error, &token));
+    if let Ok(v) = format!("{XSRF_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax").parse() {
+        resp.headers_mut().insert(hyper::header::SET_COOKIE, v);
+    }
+    resp
+}
+
+fn form(query: &str, username: Option<&str>, error: Option<&str>, xsrf: &str) -> String {
     let error = error
         .map(|e| {
             format!(
@@ -132,6 +146,7 @@ fn form(query: &str, username: Option<&str>, error: Option<&str>) -> String {
         &format!(
             "<h1>Sign in to cwsauth local</h1>{error}\
              <form name=\"cognitoSignInForm\" method=\"post\" action=\"/login?{q}\">\
+             <input name=\"_csrf\" type=\"hidden\" value=\"{x}\">\
              <label>Username <input id=\"signInFormUsername\" name=\"username\" type=\"text\" value=\"{u}\" autocomplete=\"username\"></label>\
              <label>Password <input id=\"signInFormPassword\" name=\"password\" type=\"password\" autocomplete=\"current-password\"></label>\
              <input name=\"signInSubmitButton\" type=\"submit\" value=\"Sign in\">\
@@ -139,6 +154,7 @@ fn form(query: &str, username: Option<&str>, error: Option<&str>) -> String {
              <p><a id=\"cancel\" href=\"/login/cancel?{q}\">Cancel</a></p>",
             q = html(query),
             u = html(username.unwrap_or("")),
+            x = html(xsrf),
         ),
     )
 }
@@ -147,11 +163,26 @@ pub fn login_submit(
     emu: &Emulator,
     query: &str,
     form_fields: &[(String, String)],
+    xsrf_cookie: Option<&str>,
 ) -> Response<Body> {
     let request = match validate(emu, &respond::parse_pairs(query)) {
         Ok(r) => r,
         Err(resp) => return resp,
     };
+    // A form posted from elsewhere has no cookie of ours, or not the one its page was given.
+    let posted = get(form_fields, "_csrf").unwrap_or("");
+    let matches = xsrf_cookie.is_some_and(|c| {
+        !c.is_empty()
+            && aws_lc_rs::constant_time::verify_slices_are_equal(c.as_bytes(), posted.as_bytes())
+                .is_ok()
+    });
+    if !matches {
+        return respond::error_page(
+            403,
+            "Forbidden",
+            "The sign-in form was not posted from this sign-in page (its XSRF token is missing or wrong). Reload the page and sign in again.",
+        );
+    }
     let username = get(form_fields, "username").unwrap_or("");
     let password = get(form_fields, "password").unwrap_or("");
     let user = emu.user(username).filter(|u| {
@@ -162,13 +193,10 @@ pub fn login_submit(
         .is_ok()
     });
     let Some(user) = user else {
-        return respond::html(
-            200,
-            form(
-                query,
-                Some(username),
-                Some("Incorrect username or password."),
-            ),
+        return form_page(
+            query,
+            Some(username),
+            Some("Incorrect username or password."),
         );
     };
     let code = super::ids::uuid();

@@ -14,6 +14,7 @@ pub mod error;
 pub mod functions;
 mod gateway;
 mod hosted_ui;
+pub(crate) mod hosts;
 pub mod ids;
 mod json_api;
 mod oauth_endpoints;
@@ -134,7 +135,7 @@ pub struct Emulator {
     pub(crate) tls: ca::LocalTls,
     /// The emulator's own folder (its CA when nothing persists, the runtimes' bootstraps,
     /// inline code), removed when it stops.
-    _work: tempfile::TempDir,
+    work: tempfile::TempDir,
 }
 
 /// What changes while the emulator runs.
@@ -210,7 +211,7 @@ impl Emulator {
             stopping: tokio::sync::watch::channel(false).0,
             functions,
             tls,
-            _work: work,
+            work,
             options,
         })
     }
@@ -340,6 +341,12 @@ impl Emulator {
         let mut specs: Vec<_> = self.functions.values().map(|f| &f.spec).collect();
         specs.sort_by(|a, b| a.name.cmp(&b.name));
         specs
+    }
+
+    /// The emulator's temporary folder (the CA without `--persist`, the functions' runtimes),
+    /// removed when it stops.
+    pub fn work_dir(&self) -> &std::path::Path {
+        self.work.path()
     }
 
     /// The CA certificate (PEM) that the emulator's TLS certificate chains to.

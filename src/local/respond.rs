@@ -33,8 +33,32 @@ pub fn oauth_error(status: u16, error: &str) -> Response<Body> {
     json(status, &serde_json::json!({"error": error}))
 }
 
+/// An HTML page; no other site may frame it (clickjacking of the sign-in form), as
+/// Cognito's hosted UI sends.
 pub fn html(status: u16, body: String) -> Response<Body> {
-    response(status, "text/html;charset=UTF-8", body)
+    let mut resp = response(status, "text/html;charset=UTF-8", body);
+    let headers = resp.headers_mut();
+    headers.insert(
+        "x-frame-options",
+        hyper::header::HeaderValue::from_static("DENY"),
+    );
+    headers.insert(
+        "content-security-policy",
+        hyper::header::HeaderValue::from_static("frame-ancestors 'none'"),
+    );
+    resp
+}
+
+/// The value of cookie `name` in the request, if sent.
+pub fn cookie(req: &Request<Incoming>, name: &str) -> Option<String> {
+    req.headers()
+        .get_all(hyper::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_string())
 }
 
 pub fn redirect(location: &str) -> Response<Body> {

@@ -199,7 +199,23 @@ async fn handle(emu: Arc<Emulator>, req: Request<Incoming>) -> Response<Body> {
         .uri()
         .path_and_query()
         .map_or_else(|| "/".to_string(), |p| p.as_str().to_string());
-    let response = route(emu.clone(), req).await;
+    let host = req
+        .headers()
+        .get(hyper::header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .map(str::to_string);
+    let response = if super::hosts::allowed(host.as_deref(), emu.options.bind) {
+        route(emu.clone(), req).await
+    } else {
+        emu.log(&format!(
+            "refused a request{}",
+            super::hosts::refusal_note(host.as_deref())
+        ));
+        respond::json(
+            400,
+            &serde_json::json!({"message": "Bad Request: unknown Host"}),
+        )
+    };
     emu.log(&format!(
         "{method} {} {} {}ms",
         crate::sanitize::for_terminal(&crate::redacted::redact_params(&path_and_query)),
@@ -228,8 +244,9 @@ async fn route(emu: Arc<Emulator>, req: Request<Incoming>) -> Response<Body> {
         (&Method::GET, "/login") => hosted_ui::login_form(&emu, &req),
         (&Method::POST, "/login") => {
             let query = req.uri().query().unwrap_or("").to_string();
+            let xsrf = respond::cookie(&req, "XSRF-TOKEN");
             match respond::read_form(req).await {
-                Ok(form) => hosted_ui::login_submit(&emu, &query, &form),
+                Ok(form) => hosted_ui::login_submit(&emu, &query, &form, xsrf.as_deref()),
                 Err(resp) => resp,
             }
         }

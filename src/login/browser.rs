@@ -70,9 +70,24 @@ fn sign_in(
     let login = authorize
         .join(&location(step(&authorize)?)?)
         .map_err(|e| e.to_string())?;
-    let page = crate::http::read_capped(login.as_str(), step(&login)?, 64 * 1024)
+    let deadline = crate::http::deadline();
+    let answer = step(&login)?;
+    // The page's XSRF cookie goes back with the form, as a browser sends it.
+    let cookie = answer
+        .headers()
+        .get(reqwest::header::SET_COOKIE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .map(str::to_string);
+    let page = crate::http::read_capped(login.as_str(), answer, 64 * 1024, deadline)
         .map_err(|e| e.to_string())?;
     let page = String::from_utf8_lossy(&page);
+    let csrf = page
+        .split("name=\"_csrf\" type=\"hidden\" value=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap_or("")
+        .to_string();
     let action = page
         .split("action=\"")
         .nth(1)
@@ -80,11 +95,15 @@ fn sign_in(
         .ok_or("no sign-in form on the page")?
         .replace("&amp;", "&");
     let post = login.join(&action).map_err(|e| e.to_string())?;
-    let resp = client
-        .post(post.as_str())
-        .form(&[("username", username), ("password", password.expose())])
-        .send()
-        .map_err(|e| crate::http::cause(&e))?;
+    let mut request = client.post(post.as_str()).form(&[
+        ("_csrf", csrf.as_str()),
+        ("username", username),
+        ("password", password.expose()),
+    ]);
+    if let Some(cookie) = cookie {
+        request = request.header(reqwest::header::COOKIE, cookie);
+    }
+    let resp = request.send().map_err(|e| crate::http::cause(&e))?;
     let callback = post.join(&location(resp)?).map_err(|e| e.to_string())?;
     step(&callback)?;
     Ok(())

@@ -189,23 +189,34 @@ fn wait(
     profile_flag: &str,
 ) -> Result<Outcome> {
     let deadline = Instant::now() + timeout;
+    // Any page can send forged callbacks, hundreds at once: the first is said, the rest are
+    // counted and said as one line at most every few seconds (and before the end).
+    let mut foreign = ForeignCallbacks::default();
     loop {
         let left = deadline.saturating_duration_since(Instant::now());
         if left.is_zero() {
+            foreign.flush(reporter);
             return Err(Error::Rejected(format!(
                 "no sign-in arrived within {}: run `cwsauth login{profile_flag}` again (--timeout to wait longer)",
                 crate::timefmt::span(timeout.as_secs())
             )));
         }
-        match rx.recv_timeout(left) {
-            Ok(outcome) if outcome.is_final() => return Ok(outcome),
+        let wait = foreign.due().map_or(left, |due| due.min(left));
+        match rx.recv_timeout(wait) {
+            Ok(outcome) if outcome.is_final() => {
+                foreign.flush(reporter);
+                return Ok(outcome);
+            }
             Ok(Outcome::NotCallback) => reporter.report(Event::PasteRejected {
                 why: "that is not the address the browser ended on (it has ?code=…&state=…); try again",
             }),
-            Ok(_) => reporter.report(Event::ForeignCallback {
-                why: "a callback without this login's state (a stale tab or another page) was refused; still waiting",
-            }),
-            Err(mpsc::RecvTimeoutError::Timeout) => continue,
+            Ok(_) => foreign.refused(reporter),
+            Err(mpsc::RecvTimeoutError::Timeout) => {
+                if foreign.due().is_some_and(|d| d.is_zero()) {
+                    foreign.flush(reporter);
+                }
+                continue;
+            }
             Err(mpsc::RecvTimeoutError::Disconnected) => {
                 // Nothing can deliver a callback any more (no listener, stdin closed).
                 return Err(Error::Rejected(
@@ -214,6 +225,52 @@ fn wait(
                 ));
             }
         }
+    }
+}
+
+/// Forged or stale callbacks, said once and then counted.
+#[derive(Default)]
+struct ForeignCallbacks {
+    /// Refused since the last line that said so.
+    unsaid: u32,
+    /// When a line last said so.
+    said_at: Option<Instant>,
+}
+
+impl ForeignCallbacks {
+    /// How often the count is said.
+    const EVERY: Duration = Duration::from_secs(5);
+
+    fn refused(&mut self, reporter: &dyn Reporter) {
+        if self.said_at.is_none() {
+            self.said_at = Some(Instant::now());
+            reporter.report(Event::ForeignCallback {
+                why: "a callback without this login's state (a stale tab or another page) was refused; still waiting",
+            });
+        } else {
+            self.unsaid += 1;
+        }
+    }
+
+    /// How long until the count is due, when there is one to say.
+    fn due(&self) -> Option<Duration> {
+        let at = self.said_at?;
+        (self.unsaid > 0).then(|| Self::EVERY.saturating_sub(at.elapsed()))
+    }
+
+    fn flush(&mut self, reporter: &dyn Reporter) {
+        if self.unsaid == 0 {
+            return;
+        }
+        let why = format!(
+            "{} more callback{} without this login's state {} refused",
+            self.unsaid,
+            if self.unsaid == 1 { "" } else { "s" },
+            if self.unsaid == 1 { "was" } else { "were" }
+        );
+        reporter.report(Event::ForeignCallback { why: &why });
+        self.unsaid = 0;
+        self.said_at = Some(Instant::now());
     }
 }
 

@@ -97,15 +97,27 @@ pub fn for_login(
         Ok(()) => Ok(Box::new(keyring)),
         Err(e) => {
             let file = FileStore::new(home, &profile.name);
-            let why = match &e {
-                StoreError::KeyringUnavailable(why) => why.clone(),
-                other => other.to_string(),
-            };
-            reporter.report(Event::KeyringFallback {
-                why: &why,
-                file: file.path(),
-            });
+            // The library's own words are for -v; the warning is said once per profile (not
+            // again while its last login fell back the same way).
+            tracing::debug!("the keyring refused a write: {e}");
+            if remembered(home, &profile.name).ok().flatten() != Some(StoreKind::File) {
+                reporter.report(Event::KeyringFallback {
+                    why: NO_KEYRING,
+                    file: file.path(),
+                });
+            }
             Ok(Box::new(file))
         }
     }
 }
+
+/// Why the keyring is not used, in the words of the platform.
+#[cfg(target_os = "linux")]
+const NO_KEYRING: &str =
+    "no Secret Service (GNOME Keyring, KWallet) answers on this session's D-Bus";
+#[cfg(target_os = "macos")]
+const NO_KEYRING: &str = "the login keychain could not be written";
+#[cfg(target_os = "windows")]
+const NO_KEYRING: &str = "the Windows Credential Manager could not be written";
+#[cfg(not(any(target_os = "linux", target_os = "macos", target_os = "windows")))]
+const NO_KEYRING: &str = "this platform's keyring could not be written";

@@ -203,11 +203,21 @@ impl<'a> Session<'a> {
 
     /// The stored set; not being logged in is an error.
     pub fn tokens(&self) -> Result<TokenSet> {
-        self.load()?.ok_or_else(|| {
-            Error::Store(StoreError::NotLoggedIn {
+        self.load()?.ok_or_else(|| self.not_logged_in())
+    }
+
+    /// Not logged in: a profile that cannot log in yet (no pool or client) says how to set it
+    /// up first, as `login` would only refuse it.
+    pub fn not_logged_in(&self) -> Error {
+        match self.profile.require_all(&[
+            crate::profile::Key::UserPoolId,
+            crate::profile::Key::ClientId,
+        ]) {
+            Err(e) => Error::Config(e),
+            Ok(()) => Error::Store(StoreError::NotLoggedIn {
                 profile: self.profile.name.clone(),
-            })
-        })
+            }),
+        }
     }
 
     /// The stored set, refreshed first when the access token expires within `min_ttl`
@@ -239,6 +249,24 @@ impl<'a> Session<'a> {
     /// fail, so no later failure (verification, keys, the final save) can lose it.
     fn refresh(&self, current: &TokenSet) -> Result<TokenSet> {
         let tokens = refresh_call(self.profile, current)?;
+        // The store is read again before anything is saved: a session that was logged out
+        // (or replaced by a login) while the answer was on its way is not brought back, and
+        // a rotated refresh token it got is revoked rather than left alive.
+        let still = self.store.load(self.reporter).ok().flatten();
+        if still.as_ref().map(|t| &t.refresh_token) != Some(&current.refresh_token) {
+            if let Some(rotated) = &tokens.refresh_token
+                && Some(rotated) != current.refresh_token.as_ref()
+            {
+                let mut orphan = current.clone();
+                orphan.refresh_token = Some(rotated.clone());
+                if let Err(e) = revoke(self.profile, &orphan) {
+                    tracing::debug!(
+                        "revoking the refresh token of a session logged out meanwhile: {e}"
+                    );
+                }
+            }
+            return Err(self.not_logged_in());
+        }
         if let Some(rotated) = &tokens.refresh_token
             && Some(rotated) != current.refresh_token.as_ref()
         {
@@ -260,8 +288,12 @@ impl<'a> Session<'a> {
         Ok(refreshed)
     }
 
-    /// Stores a login's verified tokens and remembers where they went.
+    /// Stores a login's verified tokens and remembers where they went, under the profile's
+    /// lock. The session it replaces (an earlier login, or one that won a race with this
+    /// one) has its refresh token revoked: nothing stays alive that no store holds.
     pub fn store_login(&self, tokens: &TokenSet) -> Result<()> {
+        let _lock = lock(self.home, &self.profile.name, lock_timeout(), self.reporter)?;
+        let replaced = self.store.load(self.reporter).ok().flatten();
         self.store.save(tokens, self.reporter)?;
         choice::remember(
             self.home,
@@ -269,6 +301,13 @@ impl<'a> Session<'a> {
             self.store.kind(),
             self.reporter,
         )?;
+        if let Some(old) = replaced
+            && old.refresh_token.is_some()
+            && old.refresh_token != tokens.refresh_token
+            && let Err(e) = revoke(self.profile, &old)
+        {
+            tracing::debug!("revoking the refresh token of the replaced session: {e}");
+        }
         Ok(())
     }
 
@@ -291,6 +330,8 @@ impl<'a> Session<'a> {
     /// Revokes the refresh token where it was issued, deletes the tokens (even when the
     /// revocation fails, e.g. offline) and forgets the store.
     pub fn logout(&self) -> Result<LogoutOutcome> {
+        // A refresh under way finishes first (and saves); what it saved is what is revoked.
+        let _lock = lock(self.home, &self.profile.name, lock_timeout(), self.reporter)?;
         let tokens = match self.store.load(self.reporter) {
             Ok(t) => t,
             Err(StoreError::Corrupt { .. }) => None,

@@ -734,3 +734,47 @@ fn json_is_one_object_in_every_failure() {
         );
     }
 }
+
+/// An HTTP answer that trickles (one byte every 200 ms, forever) is cut at the exchange's
+/// deadline, not kept alive by each byte.
+#[test]
+fn a_trickling_answer_is_cut_at_one_deadline() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().take(4) {
+            let Ok(mut stream) = stream else { continue };
+            std::thread::spawn(move || {
+                let mut buf = [0u8; 4096];
+                let _ = stream.read(&mut buf);
+                let _ = stream
+                    .write_all(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{");
+                while stream.write_all(b" ").is_ok() {
+                    std::thread::sleep(std::time::Duration::from_millis(200));
+                }
+            });
+        }
+    });
+    let cli = Cli::new();
+    let k = key("k1");
+    let token = k.sign(&access_claims());
+    let run = cli.run(&[
+        "verify",
+        "--user-pool-id",
+        POOL,
+        "--client-id",
+        CLIENT,
+        "--jwks-uri",
+        &format!("http://127.0.0.1:{port}/jwks.json"),
+        "--now",
+        &NOW.to_string(),
+        &token,
+    ]);
+    run.expect(3);
+    assert_eq!(
+        run.stderr(),
+        format!(
+            "cwsauth: error: jwks_unavailable: cannot fetch the JWKS from http://127.0.0.1:{port}/jwks.json: timed out after 5 s (the answer came too slowly)\n"
+        )
+    );
+}

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """A scripted browser for `cwsauth login --browser-command`: follows the authorize URL to the
 hosted UI's sign-in form, submits it, and follows the redirect to the loopback listener.
-BROWSER_MODE: sign-in (default), cancel, tamper-state; foreign-page (a page elsewhere sends
+BROWSER_MODE: sign-in (default), cancel, tamper-state; flood (300 forged callbacks first); foreign-page (a page elsewhere sends
 the browser to the callback with its own code and state, then the real sign-in returns); hostile (stray requests around a
 real sign-in: a foreign Host, a POST, another path)."""
 import html, os, re, sys, urllib.error, urllib.parse, urllib.request
@@ -12,7 +12,9 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
 
 url = sys.argv[-1]
 mode = os.environ.get("BROWSER_MODE", "sign-in")
-opener = urllib.request.build_opener(NoRedirect)
+# A browser keeps the hosted UI's cookies (its XSRF token) between the page and the post.
+import http.cookiejar
+opener = urllib.request.build_opener(NoRedirect, urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
 
 def location(req, data=None):
     try:
@@ -31,7 +33,7 @@ except urllib.error.HTTPError as e:
     if e.code not in (301, 302, 303):
         raise
     login = urllib.parse.urljoin(url, e.headers["Location"])
-    page = urllib.request.urlopen(login).read().decode()
+    page = opener.open(login).read().decode()
 base = login.split("/login")[0]
 if mode == "cancel":
     href = re.search(r'href="(/login/cancel[^"]+)"', page).group(1).replace("&amp;", "&")
@@ -69,6 +71,13 @@ if mode == "foreign-page":
     # sign-in comes back, as it would in the browser.
     forged = re.sub(r"code=[^&]+", "code=attackers-code", re.sub(r"state=[^&]+", "state=attackers-state", callback))
     print(visit(forged, headers={"Referer": "https://evil.example/", "Origin": "https://evil.example"}), flush=True)
+    print(visit(callback), flush=True)
+    sys.exit(0)
+if mode == "flood":
+    # A page that fires 300 forged callbacks before the user's own comes back.
+    forged = re.sub(r"state=[^&]+", "state=forged", callback)
+    codes = [visit(forged).split()[0] for _ in range(300)]
+    print(f"{len(codes)} forged: {sorted(set(codes))}", flush=True)
     print(visit(callback), flush=True)
     sys.exit(0)
 if mode == "hostile":

@@ -493,11 +493,31 @@ impl Local {
             .finish()
     }
 
-    /// Signs in through the hosted UI form and returns the callback URL it redirected to.
+    /// Signs in through the hosted UI form, as a browser does: the page first (its XSRF cookie
+    /// and `_csrf` field), then the post; returns the post's answer.
     pub fn sign_in(&self, query: &str, user: &str, password: &str) -> reqwest::blocking::Response {
+        let url = format!("{}/login?{query}", self.base);
+        let page = http().get(&url).send().unwrap();
+        let cookie = page
+            .headers()
+            .get("set-cookie")
+            .map(|v| v.to_str().unwrap().split(';').next().unwrap().to_string())
+            .unwrap_or_default();
+        let text = page.text().unwrap();
+        let csrf = text
+            .split("name=\"_csrf\" type=\"hidden\" value=\"")
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+            .unwrap_or_default()
+            .to_string();
         http()
-            .post(format!("{}/login?{query}", self.base))
-            .form(&[("username", user), ("password", password)])
+            .post(url)
+            .header("cookie", cookie)
+            .form(&[
+                ("_csrf", csrf.as_str()),
+                ("username", user),
+                ("password", password),
+            ])
             .send()
             .unwrap()
     }

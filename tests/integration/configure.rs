@@ -165,7 +165,7 @@ fn unknown_profile_and_empty_configure() {
     run.expect(2);
     assert_eq!(
         run.stderr(),
-        "cwsauth: error: nothing to configure: profile default lacks user_pool_id, client_id, domain: pass `cwsauth configure --user-pool-id … --client-id … --domain …`, or run it on a terminal to be asked\n"
+        "cwsauth: error: profile default is not set up: it lacks user_pool_id, client_id, domain; pass them (`cwsauth configure --user-pool-id … --client-id … --domain …`), or run it on a terminal to be asked\n"
     );
     let run = cli.run(&["configure", "--store", "cloud"]);
     run.expect(2);
@@ -239,10 +239,13 @@ fn discover_fills_endpoints() {
         "--discover",
     ]);
     run.expect(0);
+    // The authorize endpoint is on another port than the issuer: said; an emulator's issuer
+    // also names its JSON API (idp_endpoint), for --password and --srp logins.
     assert_eq!(
         run.stderr(),
         format!(
-            "Wrote domain, issuer, jwks_uri to profile staging in {}\n",
+            "cwsauth: warning: the discovery document's authorization_endpoint http://127.0.0.1:1/oauth2/authorize is on another origin than the issuer {issuer}; check that you trust it\n\
+             Wrote domain, idp_endpoint, issuer, jwks_uri to profile staging in {}\n",
             cli.home.path().join("config.toml").display()
         )
     );
@@ -251,6 +254,27 @@ fn discover_fills_endpoints() {
         run.json()["values"]["issuer"],
         json!({"value": issuer, "source": "file"})
     );
+    assert_eq!(
+        run.json()["values"]["idp_endpoint"],
+        json!({"value": issuer.trim_end_matches("/us-east-1_TestPool1"), "source": "file"})
+    );
+
+    // A document that names a local file or a plain-http host for its keys is refused, and
+    // nothing is written.
+    for jwks in ["/tmp/planted.json", "http://jwks.example/keys"] {
+        server.serve(&json!({"issuer": issuer, "jwks_uri": jwks}));
+        let cli = Cli::new();
+        let run = cli.run(&["configure", "--issuer", &issuer, "--discover"]);
+        run.expect(3);
+        assert!(
+            run.stderr().starts_with(&format!(
+                "cwsauth: error: discovery at {issuer}/.well-known/openid-configuration failed: the document's "
+            )) && run.stderr().contains(jwks),
+            "{}",
+            run.stderr()
+        );
+        assert!(!cli.home.path().join("config.toml").exists());
+    }
 
     // A document for another issuer is refused and nothing is written.
     let cli = Cli::new();
@@ -270,8 +294,9 @@ fn discover_fills_endpoints() {
 fn configure_on_a_terminal_asks_and_checks_each_value() {
     let cli = Cli::new();
     let Some(tty) = Tmux::start(&format!(
-        "CWSAUTH_HOME={} NO_COLOR=1 {} configure --profile dev",
+        "CWSAUTH_HOME={} CWSAUTH_ISSUER=http://127.0.0.1:{}/us-east-1_AbC123 NO_COLOR=1 {} configure --profile dev",
         cli.home.path().display(),
+        free_port(),
         env!("CARGO_BIN_EXE_cwsauth")
     )) else {
         return;
@@ -288,16 +313,31 @@ fn configure_on_a_terminal_asks_and_checks_each_value() {
     tty.wait_for("Hosted UI domain (prefix, full domain or https:// URL): ");
     tty.send(&["-l", "myapp"]);
     tty.send(&["Enter"]);
+    tty.wait_for("WebSocket URL for connect (wss://…/stage; Enter to skip): ");
+    tty.send(&["-l", "https://x"]);
+    tty.send(&["Enter"]);
+    tty.wait_for("cwsauth: warning: \"https://x\" is not a WebSocket URL");
+    tty.send(&["-l", "wss://abc.example/prod"]);
+    tty.send(&["Enter"]);
     tty.wait_for("Client secret (only for a client that has one; Enter for none): ");
     tty.send(&["Enter"]);
     tty.wait_for("Fill issuer, JWKS URL and domain by OIDC discovery now? [y/N]: ");
-    tty.send(&["-l", "n"]);
+    // Discovery fails (the issuer is a closed port here): what was typed is kept.
+    tty.send(&["-l", "y"]);
     tty.send(&["Enter"]);
-    tty.wait_for("Wrote user_pool_id, client_id, domain to profile dev in ");
+    tty.wait_for("Wrote user_pool_id, client_id, domain, ws_url to profile dev in ");
+    // The warning is wider than the window: join its wrapped lines.
+    let screen = tty.screen().replace('\n', "");
+    assert!(
+        screen.contains(
+            "/us-east-1_AbC123/.well-known/openid-configuration: connection refused; saving what you typed: run `cwsauth configure --profile dev --discover` when the pool can be reached"
+        ),
+        "{screen}"
+    );
     let text = std::fs::read_to_string(cli.home.path().join("config.toml")).unwrap();
     assert_eq!(
         text,
-        "[profiles.dev]\nuser_pool_id = \"us-east-1_AbC123\"\nclient_id = \"abc123def\"\ndomain = \"myapp\"\n"
+        "[profiles.dev]\nuser_pool_id = \"us-east-1_AbC123\"\nclient_id = \"abc123def\"\ndomain = \"myapp\"\nws_url = \"wss://abc.example/prod\"\n"
     );
     // The bare prefix became Cognito's domain through the pool's region.
     let run = cli.run(&["configure", "--show", "--json", "--profile", "dev"]);

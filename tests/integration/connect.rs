@@ -537,6 +537,21 @@ fn binary_ping_pong_jsonl_and_max_messages() {
     assert_eq!(kinds, ["open", "message", "close"]);
     assert_eq!(events[1]["type"], "text");
     assert!(events[1]["size"].as_u64().unwrap() > 100);
+    // A message with C1 controls (CSI) and a bidi override comes out escaped, and the same
+    // text once parsed.
+    let hostile = "a\u{9b}31mred\u{202e}gnp.exe";
+    let run = connect(&local, &["--jsonl", "-1", "-x", hostile, "-w", "2"], "");
+    run.expect(0);
+    let line = run.stdout().lines().nth(1).unwrap().to_string();
+    assert!(
+        line.contains("\\u009b31mred\\u202egnp.exe")
+            && !line.contains('\u{9b}')
+            && !line.contains('\u{202e}'),
+        "{line}"
+    );
+    let event: Value = serde_json::from_str(&line).unwrap();
+    let echoed: Value = serde_json::from_str(event["data"].as_str().unwrap()).unwrap();
+    assert_eq!(echoed["body"], hostile);
 }
 
 #[test]
@@ -1208,4 +1223,67 @@ fn ctrl_c_ends_a_connect_stuck_in_any_phase() {
         tty.send(&["C-c"]);
         sane(&tty, &format!("second Ctrl-C, round {round}"), 130);
     }
+}
+
+/// A WebSocket server that closes its first connection at once and echoes on every other.
+fn close_first_then_echo_server() -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for (n, stream) in listener.incoming().take(8).enumerate() {
+            let Ok(stream) = stream else { continue };
+            std::thread::spawn(move || {
+                let Ok(mut ws) = tokio_tungstenite::tungstenite::accept(stream) else {
+                    return;
+                };
+                if n == 0 {
+                    let _ = ws.close(None);
+                    let _ = ws.flush();
+                    return;
+                }
+                while let Ok(m) = ws.read() {
+                    if m.is_text() && ws.send(m).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+    });
+    format!("ws://127.0.0.1:{port}/")
+}
+
+/// After `--reconnect` the prompt is drawn again below "Connected", and typed lines go out.
+#[test]
+fn the_prompt_comes_back_after_a_reconnect() {
+    let Some(tty) = Tmux::start(&format!(
+        "NO_COLOR=1 {} connect --no-auth --reconnect {}",
+        env!("CARGO_BIN_EXE_cwsauth"),
+        close_first_then_echo_server()
+    )) else {
+        return;
+    };
+    tty.wait_for("reconnecting in 1s (attempt 1) with a fresh token");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    let screen = loop {
+        let screen = tty.screen();
+        let last = screen.lines().rev().find(|l| !l.trim().is_empty());
+        if screen.matches("Connected (press CTRL+C to quit)").count() == 2
+            && last.is_some_and(|l| l.trim_end() == ">")
+        {
+            break screen;
+        }
+        assert!(std::time::Instant::now() < deadline, "{screen}");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    assert!(
+        screen.contains(
+            "Disconnected (code: 1005, reason: \"\")\nconnection lost (closed with 1005)\n"
+        ),
+        "{screen}"
+    );
+    tty.send(&["-l", "after reconnect"]);
+    tty.send(&["Enter"]);
+    let screen = tty.wait_for("< after reconnect");
+    let last = screen.lines().rev().find(|l| !l.trim().is_empty()).unwrap();
+    assert_eq!(last.trim_end(), ">", "{screen}");
 }

@@ -94,3 +94,77 @@ fn assert_the_loop_passed(out: &str) {
         "{out}"
     );
 }
+
+/// `demo --browser` opens the browser the user chose (`CWSAUTH_BROWSER`) and prints the
+/// address; when no browser starts it says so, and Ctrl-C then leaves no folder behind.
+#[test]
+fn demo_with_a_browser_of_your_choice_and_ctrl_c_while_waiting() {
+    let cli = Cli::new();
+    let tmp = tempfile::tempdir().unwrap();
+    let run = cli
+        .cmd(&["demo", "--browser"])
+        .env("CWSAUTH_BROWSER", browser())
+        .env("TMPDIR", tmp.path())
+        .run();
+    run.expect(0);
+    assert_the_loop_passed(&run.stdout());
+    assert!(
+        run.stderr()
+            .contains("Sign in through the hosted UI (opening your browser; or open this address yourself):\n  http://127.0.0.1:"),
+        "{}",
+        run.stderr()
+    );
+    assert_eq!(std::fs::read_dir(tmp.path()).unwrap().count(), 0);
+
+    // A browser that does not start: the address and a warning, then Ctrl-C.
+    let mut child = cli
+        .command(&[
+            "demo",
+            "--browser",
+            "--browser-command",
+            "/nonexistent/browser",
+        ])
+        .env("TMPDIR", tmp.path())
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let _watchdog = Watchdog::new(child.id(), std::time::Duration::from_secs(60));
+    let mut stderr = std::io::BufReader::new(child.stderr.take().unwrap());
+    let address = authorize_line(&mut stderr);
+    assert!(address.starts_with("http://127.0.0.1:"), "{address}");
+    let mut rest = String::new();
+    use std::io::BufRead;
+    while !rest.contains("Waiting for the browser") {
+        assert_ne!(stderr.read_line(&mut rest).unwrap(), 0, "{rest}");
+    }
+    assert!(
+        rest.contains("cwsauth: warning: ")
+            && rest.contains("/nonexistent/browser: no such program"),
+        "{rest}"
+    );
+    assert!(std::fs::read_dir(tmp.path()).unwrap().count() >= 2);
+    sigint(child.id());
+    let mut tail = String::new();
+    std::io::Read::read_to_string(&mut stderr, &mut tail).unwrap();
+    assert_eq!(child.wait().unwrap().code(), Some(130));
+    assert!(
+        tail.ends_with("cwsauth: error: interrupted; the demo's temporary folders are removed\n"),
+        "{tail}"
+    );
+    let left: Vec<_> = std::fs::read_dir(tmp.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+}
+
+/// SIGINT to `pid`, as Ctrl-C sends it (through `kill`, so the tests need no libc).
+fn sigint(pid: u32) {
+    let status = std::process::Command::new("kill")
+        .args(["-INT", &pid.to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+}

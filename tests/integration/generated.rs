@@ -218,3 +218,72 @@ fn the_readme_names_every_error_kind_of_verify() {
         .collect();
     assert!(missing.is_empty(), "README.md does not name {missing:?}");
 }
+
+/// `--profile <TAB>` offers the config file's profile names in bash, zsh and fish.
+#[test]
+fn profile_names_complete_in_bash_zsh_and_fish() {
+    let cli = Cli::new();
+    cli.write_config(
+        "[profiles.alpha]\nregion = \"us-east-1\"\n\n[profiles.beta]\nregion = \"eu-west-1\"\n",
+    );
+    let run = cli.run(&["completions", "--profiles"]);
+    run.expect(0);
+    assert_eq!(run.stdout(), "alpha\nbeta\n");
+    // The scripts call `cwsauth` from PATH, as an installed one would.
+    let bin = Path::new(env!("CARGO_BIN_EXE_cwsauth")).parent().unwrap();
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let shell = |program: &str, script: &str| {
+        let out = crate::common::output(
+            std::process::Command::new(program)
+                .args(["-c", script])
+                .env("PATH", &path)
+                .env("CWSAUTH_HOME", cli.home.path()),
+            b"",
+            std::time::Duration::from_secs(60),
+        );
+        assert!(out.status.success(), "{program}: {out:?}");
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let bash = root().join("completions/cwsauth.bash");
+    let got = shell(
+        "bash",
+        &format!(
+            "source {}; COMP_WORDS=(cwsauth status --profile al); COMP_CWORD=3; _cwsauth cwsauth al --profile; printf '%s\\n' \"${{COMPREPLY[@]}}\"",
+            bash.display()
+        ),
+    );
+    assert_eq!(got, "alpha\n");
+    let here = |p: &str| {
+        std::process::Command::new(p)
+            .arg("--version")
+            .output()
+            .is_ok()
+    };
+    if crate::common::present(here("fish"), "fish (.ci/run installs it)") {
+        let fish = root().join("completions/cwsauth.fish");
+        let got = shell(
+            "fish",
+            &format!(
+                "source {}; complete -C 'cwsauth status --profile '",
+                fish.display()
+            ),
+        );
+        let names: Vec<&str> = got.lines().map(|l| l.split('\t').next().unwrap()).collect();
+        assert_eq!(names, ["alpha", "beta"], "{got}");
+    }
+    if crate::common::present(here("zsh"), "zsh (.ci/run installs it)") {
+        // compsys needs a terminal to run; the script must parse, and define and use the
+        // function that asks cwsauth.
+        let zsh = root().join("completions/_cwsauth");
+        shell("zsh", &format!("zsh -n {}", zsh.display()));
+        let text = std::fs::read_to_string(zsh).unwrap();
+        assert!(text.contains("_cwsauth_profiles() {"));
+        assert!(text.contains(
+            "'--profile=[The profile to use from the config file]:NAME:_cwsauth_profiles' \\"
+        ));
+    }
+}

@@ -434,3 +434,138 @@ fn a_corrupt_persisted_key_file_names_the_file_and_the_fix() {
         run.stderr()
     );
 }
+
+/// A one-request HTTP proxy to `upstream` on 127.0.0.1: it says when the request has come and
+/// forwards it only when told, so a test can act while an answer is on its way.
+fn holding_proxy(
+    upstream: u16,
+) -> (
+    u16,
+    std::sync::mpsc::Receiver<()>,
+    std::sync::mpsc::Sender<()>,
+) {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let (arrived_tx, arrived) = std::sync::mpsc::channel();
+    let (release, release_rx) = std::sync::mpsc::channel::<()>();
+    // Reads one HTTP message (head and a Content-Length body).
+    fn message(stream: &mut std::net::TcpStream) -> Vec<u8> {
+        let mut data = Vec::new();
+        let mut buf = [0u8; 4096];
+        loop {
+            if let Some(end) = data.windows(4).position(|w| w == b"\r\n\r\n") {
+                let head = String::from_utf8_lossy(&data[..end]).to_ascii_lowercase();
+                let length = head
+                    .lines()
+                    .find_map(|l| l.strip_prefix("content-length:"))
+                    .map_or(0, |v| v.trim().parse::<usize>().unwrap());
+                if data.len() >= end + 4 + length {
+                    return data;
+                }
+            }
+            let n = stream.read(&mut buf).unwrap();
+            assert_ne!(n, 0, "the message ended early");
+            data.extend_from_slice(&buf[..n]);
+        }
+    }
+    std::thread::spawn(move || {
+        let (mut client, _) = listener.accept().unwrap();
+        let request = message(&mut client);
+        arrived_tx.send(()).unwrap();
+        release_rx.recv().unwrap();
+        let mut server = std::net::TcpStream::connect(("127.0.0.1", upstream)).unwrap();
+        server.write_all(&request).unwrap();
+        let answer = message(&mut server);
+        client.write_all(&answer).unwrap();
+    });
+    (port, arrived, release)
+}
+
+/// A logout while a refresh is on its way sticks: it waits for the refresh, then revokes what
+/// the refresh stored and deletes it; nothing comes back afterwards.
+#[test]
+fn a_logout_during_a_refresh_sticks() {
+    use std::io::BufRead;
+    let (local, redirect) = emulator(&["--rotate-refresh-tokens"]);
+    login(&local, &redirect, "sign-in", &[]).expect(0);
+    let (proxy, arrived, release) = holding_proxy(local.port);
+    let refresh = local
+        .cli
+        .command(&[
+            "token",
+            "--profile",
+            "local",
+            "--min-ttl",
+            "99999",
+            "--domain",
+            &format!("http://127.0.0.1:{proxy}"),
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let _w1 = Watchdog::new(refresh.id(), std::time::Duration::from_secs(60));
+    arrived
+        .recv_timeout(std::time::Duration::from_secs(60))
+        .unwrap();
+    // The refresh holds the profile's lock now; a logout waits for it (and says so).
+    let mut logout = local
+        .cli
+        .command(&["logout", "--profile", "local"])
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let _w2 = Watchdog::new(logout.id(), std::time::Duration::from_secs(60));
+    let mut said = std::io::BufReader::new(logout.stderr.take().unwrap());
+    let mut line = String::new();
+    while said.read_line(&mut line).unwrap() != 0 && !line.contains("Waiting for the token lock") {}
+    assert!(line.contains("Waiting for the token lock"), "{line}");
+    release.send(()).unwrap();
+    let out = refresh.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut said, &mut rest).unwrap();
+    assert_eq!(logout.wait().unwrap().code(), Some(0));
+    assert!(
+        rest.ends_with("Logged out of profile local: refresh token revoked, tokens deleted\n"),
+        "{rest}"
+    );
+    let run = local.cli.run(&["token", "--profile", "local"]);
+    run.expect(1);
+    assert!(!store_file(&local).exists());
+}
+
+/// A login that replaces a session revokes the replaced refresh token: whichever of two
+/// logins is stored last, the other's token is not left alive with no store holding it.
+#[test]
+fn a_replaced_session_has_its_refresh_token_revoked() {
+    let (local, redirect) = emulator(&[]);
+    login(&local, &redirect, "sign-in", &[]).expect(0);
+    let first = stored(&local, "local")["refresh_token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let refresh = |token: &str| {
+        local.token(
+            &[
+                ("grant_type", "refresh_token"),
+                ("client_id", cwsauth::local::ids::PUBLIC_CLIENT_ID),
+                ("refresh_token", token),
+            ],
+            None,
+        )
+    };
+    assert_eq!(refresh(&first).0, 200);
+    login(&local, &redirect, "sign-in", &[]).expect(0);
+    let second = stored(&local, "local")["refresh_token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_ne!(first, second);
+    assert_eq!(
+        refresh(&first),
+        (400, serde_json::json!({"error": "invalid_grant"}))
+    );
+    assert_eq!(refresh(&second).0, 200);
+}

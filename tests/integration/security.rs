@@ -2,6 +2,8 @@
 //! the emulator's authorizer, hostile key sets, hostile pages and requests at the loopback
 //! listener, a token file others can read, and logs that could leak secrets.
 
+use std::io::Write as _;
+
 use base64::Engine;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use serde_json::{Value, json};
@@ -333,6 +335,37 @@ fn a_foreign_page_cannot_complete_the_login() {
     assert!(!run.stderr().contains("attackers-code"));
 }
 
+/// A page that fires hundreds of forged callbacks does not flood the terminal: the first is
+/// said, the rest are counted in one line, and the login still completes.
+#[test]
+fn forged_callbacks_are_said_once_and_counted() {
+    let (local, redirect) = emulator(&[]);
+    let run = login(&local, &redirect, "flood", &["--timeout", "60s"]);
+    run.expect(0);
+    assert_eq!(run.stdout(), "300 forged: ['400']\n200 Signed in\n");
+    let stderr = run.stderr();
+    let warnings: Vec<&str> = stderr.lines().filter(|l| l.contains("warning")).collect();
+    assert_eq!(
+        warnings[0],
+        "cwsauth: warning: a callback without this login's state (a stale tab or another page) was refused; still waiting",
+    );
+    // The rest in a line every 5 s at most (one, unless the machine is very slow), summing up.
+    let counted: u32 = warnings[1..]
+        .iter()
+        .map(|l| {
+            l.strip_prefix("cwsauth: warning: ")
+                .and_then(|l| {
+                    l.strip_suffix(" more callbacks without this login's state were refused")
+                })
+                .unwrap_or_else(|| panic!("{l}"))
+                .parse::<u32>()
+                .unwrap()
+        })
+        .sum();
+    assert_eq!(counted, 299, "{stderr}");
+    assert!(warnings.len() <= 4, "{stderr}");
+}
+
 /// Stray requests at the listener around a real sign-in: a foreign Host (DNS rebinding), a
 /// POST and another path are refused, and the one real callback still completes the login.
 #[test]
@@ -438,4 +471,227 @@ fn verbose_logs_hold_no_secrets() {
     }
     // Secrets stay out of the logs, but the logs still say what happened.
     assert!(all.contains("InitiateAuth"), "{all}");
+}
+
+/// DNS rebinding: a page whose name resolves to 127.0.0.1 sends its own name in `Host`; every
+/// listener of the emulator (its port, the WebSocket upgrade, each Runtime API) answers 400.
+#[test]
+fn the_emulator_answers_only_local_host_names() {
+    let local = Local::start(&[]);
+    let evil = "evil.example:9911";
+    let initiate = json!({"AuthFlow": "USER_PASSWORD_AUTH", "ClientId": cwsauth::local::ids::PUBLIC_CLIENT_ID,
+        "AuthParameters": {"USERNAME": "demo", "PASSWORD": "Demo-Passw0rd!"}});
+    let pool = cwsauth::local::ids::POOL_ID;
+    for (method, path, body) in [
+        ("POST", "/".to_string(), Some(initiate.to_string())),
+        ("GET", format!("/{pool}/.well-known/jwks.json"), None),
+        (
+            "GET",
+            format!("/{pool}/.well-known/openid-configuration"),
+            None,
+        ),
+        (
+            "GET",
+            format!("/oauth2/authorize?{}", local.authorize_query("s", &[])),
+            None,
+        ),
+        (
+            "GET",
+            format!("/login?{}", local.authorize_query("s", &[])),
+            None,
+        ),
+        (
+            "POST",
+            "/oauth2/token".to_string(),
+            Some("grant_type=client_credentials".into()),
+        ),
+    ] {
+        for (host, status) in [(evil, 400), ("localhost:1", 0), ("127.0.0.1", 0)] {
+            let mut req = http()
+                .request(method.parse().unwrap(), format!("{}{path}", local.base))
+                .header("host", host)
+                .header(
+                    "x-amz-target",
+                    "AWSCognitoIdentityProviderService.InitiateAuth",
+                )
+                .header("content-type", "application/x-amz-json-1.1");
+            if let Some(b) = &body {
+                req = req.body(b.clone());
+            }
+            let resp = req.send().unwrap();
+            if status == 400 {
+                assert_eq!(resp.status(), 400, "{method} {path} with Host {host}");
+                assert_eq!(
+                    resp.text().unwrap(),
+                    r#"{"message":"Bad Request: unknown Host"}"#
+                );
+            } else {
+                // Answered as usual (the token request itself may be refused: not for its Host).
+                let status = resp.status();
+                assert_ne!(
+                    resp.text().unwrap(),
+                    r#"{"message":"Bad Request: unknown Host"}"#,
+                    "{method} {path} with Host {host} ({status})"
+                );
+            }
+        }
+    }
+    // The WebSocket upgrade, raw.
+    let mut tcp = std::net::TcpStream::connect(("127.0.0.1", local.port)).unwrap();
+    tcp.write_all(format!("GET /$default HTTP/1.1\r\nHost: {evil}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n").as_bytes()).unwrap();
+    let mut answer = String::new();
+    std::io::Read::read_to_string(&mut tcp, &mut answer).unwrap();
+    assert!(answer.starts_with("HTTP/1.1 400 "), "{answer}");
+    local.wait_for_log("(Host evil.example:9911 is not this emulator's: only localhost and loopback addresses are answered)");
+}
+
+/// The hosted UI's sign-in page cannot be framed, and its form is only taken back with the
+/// XSRF cookie it was served with (a page elsewhere cannot post it).
+#[test]
+fn the_sign_in_form_needs_its_own_xsrf_cookie_and_cannot_be_framed() {
+    let local = Local::start(&[]);
+    let query = local.authorize_query("s", &[]);
+    let page = http()
+        .get(format!("{}/login?{query}", local.base))
+        .send()
+        .unwrap();
+    assert_eq!(page.headers()["x-frame-options"], "DENY");
+    assert_eq!(
+        page.headers()["content-security-policy"],
+        "frame-ancestors 'none'"
+    );
+    let cookie = page.headers()["set-cookie"].to_str().unwrap().to_string();
+    assert!(
+        cookie.starts_with("XSRF-TOKEN=") && cookie.ends_with("; Path=/; HttpOnly; SameSite=Lax"),
+        "{cookie}"
+    );
+    let token = cookie["XSRF-TOKEN=".len()..]
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
+    let post = |cookie: Option<&str>, field: &str| {
+        let mut req = http().post(format!("{}/login?{query}", local.base)).form(&[
+            ("_csrf", field),
+            ("username", "demo"),
+            ("password", "Demo-Passw0rd!"),
+        ]);
+        if let Some(c) = cookie {
+            req = req.header("cookie", format!("XSRF-TOKEN={c}"));
+        }
+        req.send().unwrap().status().as_u16()
+    };
+    assert_eq!(post(None, &token), 403);
+    assert_eq!(post(Some(&token), "forged"), 403);
+    assert_eq!(post(Some(""), ""), 403);
+    assert_eq!(post(Some(&token), &token), 302);
+}
+
+/// The confidential client's secret stays out of the banner unless asked for; a non-loopback
+/// --bind says what becomes reachable.
+#[test]
+fn the_banner_keeps_the_client_secret_and_bind_warns() {
+    let local = Local::start(&[]);
+    let secret = local.client_secret();
+    let banner = local.banner.join("\n");
+    assert!(!banner.contains(&secret), "{banner}");
+    assert!(
+        banner.contains("(secret in profile local-m2m; scope cwsauth-local/invoke)"),
+        "{banner}"
+    );
+    let shown = Local::start(&["--show-secrets"]);
+    let banner = shown.banner.join("\n");
+    assert!(
+        banner.contains(&format!("(secret {}; scope", shown.client_secret())),
+        "{banner}"
+    );
+    // The CA's path is in the banner, and it is the file clients trust.
+    let ca = banner
+        .lines()
+        .find_map(|l| l.strip_prefix("  TLS CA         "))
+        .unwrap()
+        .split(" (")
+        .next()
+        .unwrap()
+        .to_string();
+    assert!(
+        std::fs::read_to_string(&ca)
+            .unwrap()
+            .starts_with("-----BEGIN CERTIFICATE-----")
+    );
+    // On a port already taken, so the run ends at once, after the warning.
+    let taken = std::net::TcpListener::bind("0.0.0.0:0").unwrap();
+    let port = taken.local_addr().unwrap().port().to_string();
+    let run = Cli::new()
+        .cmd(&["local", "--bind", "0.0.0.0", "--port", &port])
+        .run();
+    run.expect(3);
+    assert!(
+        run.stderr().starts_with(
+            "cwsauth: warning: --bind 0.0.0.0: other machines can reach this emulator"
+        ),
+        "{}",
+        run.stderr()
+    );
+}
+
+/// A config file another user owns or others can write (it decides where the next login's
+/// password goes) is refused, naming the file and the fix, as ssh refuses its config.
+#[test]
+fn a_planted_config_file_is_refused() {
+    use std::os::unix::fs::PermissionsExt;
+    let cli = Cli::new();
+    cli.write_config(&format!(
+        "[profiles.default]\nuser_pool_id = \"{POOL}\"\nclient_id = \"{CLIENT}\"\n"
+    ));
+    let path = cli.home.path().join("config.toml");
+    let fix = format!(
+        "(bad owner or permissions, as ssh says); make it yours and private: `chown \"$(id -u)\" {0} && chmod 600 {0}`\n",
+        path.display()
+    );
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o666)).unwrap();
+    let run = cli.run(&["status"]);
+    run.expect(2);
+    assert_eq!(
+        run.stderr(),
+        format!(
+            "cwsauth: error: refusing config file {}: others can write to it (mode 666) {fix}",
+            path.display()
+        )
+    );
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+    // Owned by someone else (only root can make that happen here).
+    let chown = std::process::Command::new("chown")
+        .args(["65534", path.to_str().unwrap()])
+        .status();
+    if chown.is_ok_and(|s| s.success()) {
+        let run = cli.run(&["status"]);
+        run.expect(2);
+        assert_eq!(
+            run.stderr(),
+            format!(
+                "cwsauth: error: refusing config file {}: it is owned by another user (uid 65534) {fix}",
+                path.display()
+            )
+        );
+        std::process::Command::new("chown")
+            .args(["0", path.to_str().unwrap()])
+            .status()
+            .unwrap();
+    }
+    // In a folder anyone can write to.
+    std::fs::set_permissions(cli.home.path(), std::fs::Permissions::from_mode(0o777)).unwrap();
+    let run = cli.run(&["status"]);
+    run.expect(2);
+    assert!(
+        run.stderr().contains(&format!(
+            ": its folder {} can be written by anyone ",
+            cli.home.path().display()
+        )),
+        "{}",
+        run.stderr()
+    );
+    std::fs::set_permissions(cli.home.path(), std::fs::Permissions::from_mode(0o700)).unwrap();
+    // Private again: read as before (not logged in).
+    cli.run(&["status"]).expect(1);
 }

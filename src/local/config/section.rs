@@ -56,6 +56,12 @@ impl LocalSection {
             at: at.to_string(),
             why,
         };
+        if let Some(why) = crate::fsutil::untrusted(path) {
+            return Err(problem(
+                "",
+                format!("refusing it: {why} (bad owner or permissions); `chmod 600` it"),
+            ));
+        }
         let bytes = match crate::fsutil::read_capped(path, crate::profile::MAX_CONFIG_BYTES) {
             Ok(b) => b,
             Err(e) if e.is_not_found() => return Ok(LocalSection::default()),

@@ -174,6 +174,14 @@ async fn answer<H: Invocations>(
     number: u64,
     req: Request<Incoming>,
 ) -> Response<Full<Bytes>> {
+    // The Runtime API is on 127.0.0.1 only; a page rebound to it sends another name.
+    let named = req
+        .headers()
+        .get(hyper::header::HOST)
+        .and_then(|h| h.to_str().ok());
+    if !crate::local::hosts::allowed(named, std::net::IpAddr::from([127, 0, 0, 1])) {
+        return ApiError::new("InvalidRequest", "unknown Host").response(400);
+    }
     let Some(route) = Route::parse(req.method(), req.uri().path()) else {
         return ApiError::new("NotFound", "no such Runtime API path").response(404);
     };

@@ -41,6 +41,11 @@ pub async fn handshake(emu: Arc<Emulator>, head: Head, leftover: Vec<u8>, mut st
             started.elapsed().as_millis()
         ));
     };
+    let host = head.header("host");
+    if !crate::local::hosts::allowed(host, emu.options.bind) {
+        let _ = stream.write_all(&answers::bad_request()).await;
+        return log(400, &crate::local::hosts::refusal_note(host));
+    }
     if stage.is_empty() || stage.contains('/') {
         let _ = stream.write_all(&answers::forbidden()).await;
         return log(403, "");
