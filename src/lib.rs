@@ -11,6 +11,8 @@ pub mod docs;
 pub mod error;
 pub mod exit_codes;
 pub mod fsutil;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod hardening;
 pub mod headers;
 pub mod home;

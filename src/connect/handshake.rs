@@ -9,12 +9,12 @@ use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio_tungstenite::WebSocketStream;
 use tokio_tungstenite::tungstenite::handshake::client::generate_key;
-use tokio_tungstenite::tungstenite::handshake::derive_accept_key;
 use tokio_tungstenite::tungstenite::protocol::Role;
 
+use super::answer::{check_accepted, parse_answer};
 use super::request::{Request, parse_url};
 use super::transport::{Connection, Io, Ws};
-use crate::headers::{has_token, header};
+use crate::headers::header;
 use crate::quotas::MAX_HEAD;
 use crate::{Error, Result};
 
@@ -305,29 +305,15 @@ async fn upgrade(
             ));
         }
         buf.extend_from_slice(&chunk[..n]);
-        let mut raw = [httparse::EMPTY_HEADER; 96];
-        let mut response = httparse::Response::new(&mut raw);
-        match response.parse(&buf) {
-            Ok(httparse::Status::Complete(len)) => {
-                let headers = response
-                    .headers
-                    .iter()
-                    .map(|h| {
-                        (
-                            h.name.to_string(),
-                            String::from_utf8_lossy(h.value).into_owned(),
-                        )
-                    })
-                    .collect::<Vec<_>>();
-                break (response.code.unwrap_or(0), headers, len);
-            }
-            Ok(httparse::Status::Partial) if buf.len() < MAX_HEAD => continue,
-            Ok(httparse::Status::Partial) => {
+        match parse_answer(&buf) {
+            Ok(Some(answer)) => break answer,
+            Ok(None) if buf.len() < MAX_HEAD => continue,
+            Ok(None) => {
                 return Err(failed(format!(
                     "the answer's head is over {MAX_HEAD} bytes"
                 )));
             }
-            Err(e) => return Err(failed(format!("the answer is not HTTP ({e})"))),
+            Err(why) => return Err(failed(why)),
         }
     };
     if tracing::enabled!(tracing::Level::DEBUG) {
@@ -357,39 +343,7 @@ async fn upgrade(
             body: rest,
         }));
     }
-    if !has_token(&headers, "upgrade", "websocket") || !has_token(&headers, "connection", "upgrade")
-    {
-        return Err(failed(
-            "the server answered 101 without upgrading to a WebSocket".into(),
-        ));
-    }
-    if header(&headers, "sec-websocket-accept").map(str::trim)
-        != Some(derive_accept_key(key.as_bytes()).as_str())
-    {
-        return Err(failed(
-            "the server's Sec-WebSocket-Accept does not match our key".into(),
-        ));
-    }
-    if header(&headers, "sec-websocket-extensions").is_some() {
-        return Err(failed(
-            "the server chose an extension we did not offer".into(),
-        ));
-    }
-    let offered: Vec<String> = request
-        .headers
-        .iter()
-        .filter(|(n, _)| n.eq_ignore_ascii_case("sec-websocket-protocol"))
-        .flat_map(|(_, v)| v.split(',').map(|p| p.trim().to_string()))
-        .collect();
-    let protocol = header(&headers, "sec-websocket-protocol").map(|p| p.trim().to_string());
-    if let Some(p) = &protocol
-        && !offered.contains(p)
-    {
-        return Err(failed(format!(
-            "the server chose the subprotocol {:?}, which we did not offer",
-            crate::sanitize::excerpt(p, 60)
-        )));
-    }
+    let protocol = check_accepted(&headers, &key, request).map_err(failed)?;
     let ws = WebSocketStream::from_partially_read(
         stream,
         rest,

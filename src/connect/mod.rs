@@ -4,6 +4,7 @@
 //! input. Never prints the token; always gives the terminal back. `mod.rs` runs connection
 //! after connection; `session.rs` is one connection.
 
+pub(crate) mod answer;
 mod console;
 mod frames;
 mod handshake;
@@ -11,7 +12,7 @@ mod interrupts;
 pub mod outbox;
 mod proxy;
 mod render;
-mod request;
+pub(crate) mod request;
 mod session;
 mod slash;
 mod terminal;

@@ -12,7 +12,7 @@ pub mod config;
 mod connections;
 pub mod error;
 pub mod functions;
-mod gateway;
+pub(crate) mod gateway;
 mod hosted_ui;
 pub(crate) mod hosts;
 pub mod ids;

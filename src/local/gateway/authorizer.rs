@@ -52,16 +52,8 @@ pub async fn decide(emu: &Emulator, head: &Head, ctx: &Context, method_arn: &str
 
 /// The emulator's own Cognito authorizer (the same decision as `cwsauth verify --authorizer`).
 fn built_in(emu: &Emulator, head: &Head, method_arn: &str) -> Authorized {
-    use cwsauth_verify::authorizer::{self, ConnectEvent, Decision, PolicyOptions};
-    let (headers, multi) = events::header_maps(head, true, None);
-    let query = events::query_maps(head);
-    let event = ConnectEvent {
-        headers: Some(headers),
-        multi_value_headers: Some(multi),
-        query_string_parameters: query.as_ref().map(|(q, _)| q.clone()),
-        multi_value_query_string_parameters: query.map(|(_, m)| m),
-        method_arn: Some(method_arn.to_string()),
-    };
+    use cwsauth_verify::authorizer::{self, Decision, PolicyOptions};
+    let event = identity_event(head, method_arn);
     let started = Instant::now();
     let Ok(token) = event.token(&emu.options.identity_source) else {
         return Authorized::refused(401, " (no identity source)");
@@ -87,6 +79,20 @@ fn built_in(emu: &Emulator, head: &Head, method_arn: &str) -> Authorized {
         Decision::Unauthorized(why) => {
             Authorized::refused(401, format!(" ({})", crate::sanitize::excerpt(&why, 100)))
         }
+    }
+}
+
+/// What the built-in authorizer reads the identity sources from: the request as a REQUEST
+/// authorizer's event has it.
+pub fn identity_event(head: &Head, method_arn: &str) -> cwsauth_verify::authorizer::ConnectEvent {
+    let (headers, multi) = events::header_maps(head, true, None);
+    let query = events::query_maps(head);
+    cwsauth_verify::authorizer::ConnectEvent {
+        headers: Some(headers),
+        multi_value_headers: Some(multi),
+        query_string_parameters: query.as_ref().map(|(q, _)| q.clone()),
+        multi_value_query_string_parameters: query.map(|(_, m)| m),
+        method_arn: Some(method_arn.to_string()),
     }
 }
 
@@ -245,13 +251,14 @@ pub fn wildcard(pattern: &str, text: &str) -> bool {
     let (p, t): (Vec<char>, Vec<char>) = (pattern.chars().collect(), text.chars().collect());
     let (mut pi, mut ti, mut star, mut mark) = (0, 0, None, 0);
     while ti < t.len() {
-        if pi < p.len() && (p[pi] == '?' || p[pi] == t[ti]) {
-            pi += 1;
-            ti += 1;
-        } else if pi < p.len() && p[pi] == '*' {
+        // A `*` is always a wildcard, even where the text has a `*` too.
+        if pi < p.len() && p[pi] == '*' {
             star = Some(pi);
             mark = ti;
             pi += 1;
+        } else if pi < p.len() && (p[pi] == '?' || p[pi] == t[ti]) {
+            pi += 1;
+            ti += 1;
         } else if let Some(s) = star {
             pi = s + 1;
             mark += 1;
@@ -298,6 +305,17 @@ pub fn with_latency(context: &Map<String, Value>, latency_ms: u64) -> Map<String
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn a_star_is_a_wildcard_even_against_a_star() {
+        // Found by the authorizer_policy fuzz target: a `*` in the text was taken literally.
+        assert!(wildcard("*", "***_*zprp"));
+        assert!(wildcard("a*", "a*"));
+        assert!(wildcard("*b", "**b"));
+        assert!(wildcard("a*c", "a*b*c"));
+        assert!(!wildcard("a*c", "a*b*d"));
+        assert!(!wildcard("?", "**"));
+    }
 
     #[test]
     fn policies_are_read_as_api_gateway_reads_them() {

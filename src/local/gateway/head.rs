@@ -41,6 +41,42 @@ impl Head {
     }
 }
 
+/// What the bytes read so far make of a request head.
+#[derive(Debug)]
+pub enum Parsed {
+    Complete(Head),
+    /// More bytes are needed.
+    Partial,
+    /// Not an HTTP/1 request head.
+    Invalid,
+}
+
+/// Parses a request head from the bytes read so far (at most 96 headers).
+pub fn parse_head(buf: &[u8], peer: SocketAddr) -> Parsed {
+    let mut raw = [httparse::EMPTY_HEADER; 96];
+    let mut request = httparse::Request::new(&mut raw);
+    match request.parse(buf) {
+        Ok(httparse::Status::Complete(len)) => Parsed::Complete(Head {
+            len,
+            method: request.method.unwrap_or("").to_string(),
+            target: request.path.unwrap_or("/").to_string(),
+            headers: request
+                .headers
+                .iter()
+                .map(|h| {
+                    (
+                        h.name.to_string(),
+                        String::from_utf8_lossy(h.value).into_owned(),
+                    )
+                })
+                .collect(),
+            peer,
+        }),
+        Ok(httparse::Status::Partial) => Parsed::Partial,
+        Err(_) => Parsed::Invalid,
+    }
+}
+
 /// Reads the first request head of a connection (bounded in size; the caller bounds the time);
 /// returns it with every byte read so far, for hyper to read again when it is not an upgrade.
 pub async fn read_head<S: AsyncRead + Unpin>(
@@ -56,30 +92,11 @@ pub async fn read_head<S: AsyncRead + Unpin>(
                 return (!buf.is_empty()).then_some(None);
             }
             buf.extend_from_slice(&chunk[..n]);
-            let mut raw = [httparse::EMPTY_HEADER; 96];
-            let mut request = httparse::Request::new(&mut raw);
-            match request.parse(&buf) {
-                Ok(httparse::Status::Complete(len)) => {
-                    return Some(Some(Head {
-                        len,
-                        method: request.method.unwrap_or("").to_string(),
-                        target: request.path.unwrap_or("/").to_string(),
-                        headers: request
-                            .headers
-                            .iter()
-                            .map(|h| {
-                                (
-                                    h.name.to_string(),
-                                    String::from_utf8_lossy(h.value).into_owned(),
-                                )
-                            })
-                            .collect(),
-                        peer,
-                    }));
-                }
-                Ok(httparse::Status::Partial) if buf.len() < MAX_HEAD => continue,
+            match parse_head(&buf, peer) {
+                Parsed::Complete(head) => return Some(Some(head)),
+                Parsed::Partial if buf.len() < MAX_HEAD => continue,
                 // Too big or not HTTP: hyper gives the answer.
-                _ => return Some(None),
+                Parsed::Partial | Parsed::Invalid => return Some(None),
             }
         }
     };

@@ -8,8 +8,8 @@
 
 mod answers;
 pub mod authorizer;
-mod events;
-mod head;
+pub(crate) mod events;
+pub(crate) mod head;
 mod session;
 mod upgrade;
 
