@@ -123,7 +123,7 @@ _cwsauth() {
             return 0
             ;;
         cwsauth__subcmd__configure)
-            opts="-v -h -V --show --json --discover --no-input --region --user-pool-id --client-id --domain --redirect-uri --scopes --ws-url --idp-endpoint --issuer --jwks --jwks-uri --jwks-max-age --ca-file --store --profile --verbose --help --version"
+            opts="-v -h -V --show --json --discover --no-input --region --user-pool-id --client-id --domain --redirect-uri --scopes --ws-url --idp-endpoint --issuer --issuer-type --jwks --jwks-uri --jwks-max-age --ca-file --store --profile --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -165,6 +165,10 @@ _cwsauth() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --issuer-type)
+                    COMPREPLY=($(compgen -W "original updated" -- "${cur}"))
+                    return 0
+                    ;;
                 --jwks-uri)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -197,7 +201,7 @@ _cwsauth() {
             return 0
             ;;
         cwsauth__subcmd__connect)
-            opts="-c -H -s -o -n -x -w -P -L -1 -v -h -V --connect --id-token --auth-header --auth-scheme --auth-query --token --no-auth --header --subprotocol --origin --host --no-check --ca --cert --key --passphrase --execute --wait --show-ping-pong --slash --location --max-redirects --proxy --no-color --connect-timeout --binary --binary-format --ping-interval --ping-timeout --reconnect --pretty --timestamps --jsonl --one-message --max-messages --max-frame-size --profile --region --user-pool-id --client-id --domain --redirect-uri --idp-endpoint --issuer --jwks --jwks-uri --jwks-max-age --ca-file --verbose --help --version"
+            opts="-c -H -s -o -n -x -w -P -L -1 -v -h -V --connect --id-token --auth-header --auth-scheme --auth-query --token --no-auth --header --subprotocol --origin --host --no-check --ca --cert --key --passphrase --execute --wait --show-ping-pong --slash --location --max-redirects --proxy --no-color --connect-timeout --binary --binary-format --ping-interval --ping-timeout --reconnect --pretty --timestamps --jsonl --one-message --max-messages --max-frame-size --profile --region --user-pool-id --client-id --domain --redirect-uri --idp-endpoint --issuer --issuer-type --jwks --jwks-uri --jwks-max-age --ca-file --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -349,6 +353,10 @@ _cwsauth() {
                     ;;
                 --issuer)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --issuer-type)
+                    COMPREPLY=($(compgen -W "original updated" -- "${cur}"))
                     return 0
                     ;;
                 --jwks-uri)
@@ -597,7 +605,7 @@ _cwsauth() {
             return 0
             ;;
         cwsauth__subcmd__local)
-            opts="-v -h -V --port --bind --user --token-ttl --callback-url --identity-source --require-group --idle-timeout --max-connection-time --code-ttl --rotate-refresh-tokens --persist --write-profile --show-secrets --function --function-env --function-timeout --function-concurrency --function-dir --route --two-way --authorizer --route-selection --cold-starts --aws-endpoint --template --verbose --help --version"
+            opts="-v -h -V --port --bind --user --token-ttl --callback-url --identity-source --require-group --idle-timeout --max-connection-time --code-ttl --rotate-refresh-tokens --refresh-token-grace --persist --write-profile --show-secrets --function --function-env --function-timeout --function-concurrency --function-dir --route --two-way --authorizer --route-selection --cold-starts --aws-endpoint --template --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -640,6 +648,10 @@ _cwsauth() {
                     return 0
                     ;;
                 --code-ttl)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --refresh-token-grace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -699,7 +711,7 @@ _cwsauth() {
             return 0
             ;;
         cwsauth__subcmd__login)
-            opts="-v -h -V --password --srp --client-credentials --username --scope --identity-provider --prompt --login-hint --timeout --store --browser-command --no-browser --profile --region --user-pool-id --client-id --domain --redirect-uri --idp-endpoint --issuer --jwks --jwks-uri --jwks-max-age --ca-file --verbose --help --version"
+            opts="-v -h -V --password --srp --client-credentials --username --scope --identity-provider --prompt --login-hint --timeout --store --browser-command --no-browser --profile --region --user-pool-id --client-id --domain --redirect-uri --idp-endpoint --issuer --issuer-type --jwks --jwks-uri --jwks-max-age --ca-file --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -769,6 +781,10 @@ _cwsauth() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --issuer-type)
+                    COMPREPLY=($(compgen -W "original updated" -- "${cur}"))
+                    return 0
+                    ;;
                 --jwks-uri)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -793,7 +809,7 @@ _cwsauth() {
             return 0
             ;;
         cwsauth__subcmd__logout)
-            opts="-v -h -V --everywhere --browser-command --no-browser --profile --region --user-pool-id --client-id --domain --redirect-uri --idp-endpoint --issuer --jwks --jwks-uri --jwks-max-age --ca-file --verbose --help --version"
+            opts="-v -h -V --everywhere --browser-command --no-browser --profile --region --user-pool-id --client-id --domain --redirect-uri --idp-endpoint --issuer --issuer-type --jwks --jwks-uri --jwks-max-age --ca-file --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -835,6 +851,10 @@ _cwsauth() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --issuer-type)
+                    COMPREPLY=($(compgen -W "original updated" -- "${cur}"))
+                    return 0
+                    ;;
                 --jwks-uri)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -859,7 +879,7 @@ _cwsauth() {
             return 0
             ;;
         cwsauth__subcmd__status)
-            opts="-v -h -V --json --check --profile --region --user-pool-id --client-id --domain --redirect-uri --idp-endpoint --issuer --jwks --jwks-uri --jwks-max-age --ca-file --verbose --help --version"
+            opts="-v -h -V --json --check --profile --region --user-pool-id --client-id --domain --redirect-uri --idp-endpoint --issuer --issuer-type --jwks --jwks-uri --jwks-max-age --ca-file --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -897,6 +917,10 @@ _cwsauth() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --issuer-type)
+                    COMPREPLY=($(compgen -W "original updated" -- "${cur}"))
+                    return 0
+                    ;;
                 --jwks-uri)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -921,7 +945,7 @@ _cwsauth() {
             return 0
             ;;
         cwsauth__subcmd__token)
-            opts="-v -h -V --access --id --refresh --json --min-ttl --profile --region --user-pool-id --client-id --domain --redirect-uri --idp-endpoint --issuer --jwks --jwks-uri --jwks-max-age --ca-file --verbose --help --version"
+            opts="-v -h -V --access --id --refresh --json --min-ttl --profile --region --user-pool-id --client-id --domain --redirect-uri --idp-endpoint --issuer --issuer-type --jwks --jwks-uri --jwks-max-age --ca-file --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -963,6 +987,10 @@ _cwsauth() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --issuer-type)
+                    COMPREPLY=($(compgen -W "original updated" -- "${cur}"))
+                    return 0
+                    ;;
                 --jwks-uri)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -987,7 +1015,7 @@ _cwsauth() {
             return 0
             ;;
         cwsauth__subcmd__verify)
-            opts="-v -h -V --token-use --client-id --any-client --scope --group --leeway --now --refresh-keys --json --authorizer --method-arn --context --principal-id --effect --event --identity-source --profile --region --user-pool-id --issuer --jwks --jwks-uri --jwks-max-age --ca-file --verbose --help --version"
+            opts="-v -h -V --token-use --client-id --any-client --scope --group --leeway --now --refresh-keys --json --authorizer --method-arn --context --principal-id --effect --event --identity-source --profile --region --user-pool-id --issuer --issuer-type --jwks --jwks-uri --jwks-max-age --ca-file --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1055,6 +1083,10 @@ _cwsauth() {
                     ;;
                 --issuer)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --issuer-type)
+                    COMPREPLY=($(compgen -W "original updated" -- "${cur}"))
                     return 0
                     ;;
                 --jwks-uri)

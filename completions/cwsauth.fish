@@ -48,6 +48,8 @@ complete -c cwsauth -n "__fish_cwsauth_using_subcommand configure" -l scopes -d 
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand configure" -l ws-url -d 'Default WebSocket URL for `connect`.' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand configure" -l idp-endpoint -d 'Base URL of the Cognito JSON API; default https://cognito-idp.{region}.amazonaws.com.' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand configure" -l issuer -d 'Issuer (iss) to pin; default https://cognito-idp.{region}.amazonaws.com/{pool}.' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand configure" -l issuer-type -d 'The pool\'s issuer format (IssuerConfiguration.Type): original (https://cognito-idp.{region}.amazonaws.com/{pool}) or updated (https://issuer-cognito-idp.…); decides the derived issuer.' -r -f -a "original\t''
+updated\t''"
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand configure" -l jwks-uri -l jwks -d 'JWKS URL or file; default {issuer}/.well-known/jwks.json.' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand configure" -l jwks-max-age -d 'Refetch a cached JWKS older than this, so a removed key stops verifying.' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand configure" -l ca-file -d 'Extra CA certificates (PEM) to trust for Cognito and JWKS calls, e.g. a TLS-inspecting proxy\'s.' -r
@@ -86,6 +88,8 @@ complete -c cwsauth -n "__fish_cwsauth_using_subcommand verify" -l profile -d 'T
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand verify" -l region -d 'AWS region of the user pool (derived from the pool id when absent).' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand verify" -l user-pool-id -d 'Cognito user pool id, e.g. us-east-1_AbCdEf123.' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand verify" -l issuer -d 'Issuer (iss) to pin; default https://cognito-idp.{region}.amazonaws.com/{pool}.' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand verify" -l issuer-type -d 'The pool\'s issuer format (IssuerConfiguration.Type): original (https://cognito-idp.{region}.amazonaws.com/{pool}) or updated (https://issuer-cognito-idp.…); decides the derived issuer.' -r -f -a "original\t''
+updated\t''"
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand verify" -l jwks-uri -l jwks -d 'JWKS URL or file; default {issuer}/.well-known/jwks.json.' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand verify" -l jwks-max-age -d 'Refetch a cached JWKS older than this, so a removed key stops verifying.' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand verify" -l ca-file -d 'Extra CA certificates (PEM) to trust for Cognito and JWKS calls, e.g. a TLS-inspecting proxy\'s.' -r
@@ -113,6 +117,8 @@ complete -c cwsauth -n "__fish_cwsauth_using_subcommand login" -l domain -d 'Hos
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand login" -l redirect-uri -d 'Callback URL registered on the app client (repeatable; a taken port moves to the next).' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand login" -l idp-endpoint -d 'Base URL of the Cognito JSON API; default https://cognito-idp.{region}.amazonaws.com.' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand login" -l issuer -d 'Issuer (iss) to pin; default https://cognito-idp.{region}.amazonaws.com/{pool}.' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand login" -l issuer-type -d 'The pool\'s issuer format (IssuerConfiguration.Type): original (https://cognito-idp.{region}.amazonaws.com/{pool}) or updated (https://issuer-cognito-idp.…); decides the derived issuer.' -r -f -a "original\t''
+updated\t''"
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand login" -l jwks-uri -l jwks -d 'JWKS URL or file; default {issuer}/.well-known/jwks.json.' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand login" -l jwks-max-age -d 'Refetch a cached JWKS older than this, so a removed key stops verifying.' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand login" -l ca-file -d 'Extra CA certificates (PEM) to trust for Cognito and JWKS calls, e.g. a TLS-inspecting proxy\'s.' -r
@@ -132,6 +138,8 @@ complete -c cwsauth -n "__fish_cwsauth_using_subcommand token" -l domain -d 'Hos
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand token" -l redirect-uri -d 'Callback URL registered on the app client (repeatable; a taken port moves to the next).' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand token" -l idp-endpoint -d 'Base URL of the Cognito JSON API; default https://cognito-idp.{region}.amazonaws.com.' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand token" -l issuer -d 'Issuer (iss) to pin; default https://cognito-idp.{region}.amazonaws.com/{pool}.' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand token" -l issuer-type -d 'The pool\'s issuer format (IssuerConfiguration.Type): original (https://cognito-idp.{region}.amazonaws.com/{pool}) or updated (https://issuer-cognito-idp.…); decides the derived issuer.' -r -f -a "original\t''
+updated\t''"
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand token" -l jwks-uri -l jwks -d 'JWKS URL or file; default {issuer}/.well-known/jwks.json.' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand token" -l jwks-max-age -d 'Refetch a cached JWKS older than this, so a removed key stops verifying.' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand token" -l ca-file -d 'Extra CA certificates (PEM) to trust for Cognito and JWKS calls, e.g. a TLS-inspecting proxy\'s.' -r
@@ -150,6 +158,8 @@ complete -c cwsauth -n "__fish_cwsauth_using_subcommand status" -l domain -d 'Ho
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand status" -l redirect-uri -d 'Callback URL registered on the app client (repeatable; a taken port moves to the next).' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand status" -l idp-endpoint -d 'Base URL of the Cognito JSON API; default https://cognito-idp.{region}.amazonaws.com.' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand status" -l issuer -d 'Issuer (iss) to pin; default https://cognito-idp.{region}.amazonaws.com/{pool}.' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand status" -l issuer-type -d 'The pool\'s issuer format (IssuerConfiguration.Type): original (https://cognito-idp.{region}.amazonaws.com/{pool}) or updated (https://issuer-cognito-idp.…); decides the derived issuer.' -r -f -a "original\t''
+updated\t''"
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand status" -l jwks-uri -l jwks -d 'JWKS URL or file; default {issuer}/.well-known/jwks.json.' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand status" -l jwks-max-age -d 'Refetch a cached JWKS older than this, so a removed key stops verifying.' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand status" -l ca-file -d 'Extra CA certificates (PEM) to trust for Cognito and JWKS calls, e.g. a TLS-inspecting proxy\'s.' -r
@@ -167,6 +177,8 @@ complete -c cwsauth -n "__fish_cwsauth_using_subcommand logout" -l domain -d 'Ho
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand logout" -l redirect-uri -d 'Callback URL registered on the app client (repeatable; a taken port moves to the next).' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand logout" -l idp-endpoint -d 'Base URL of the Cognito JSON API; default https://cognito-idp.{region}.amazonaws.com.' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand logout" -l issuer -d 'Issuer (iss) to pin; default https://cognito-idp.{region}.amazonaws.com/{pool}.' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand logout" -l issuer-type -d 'The pool\'s issuer format (IssuerConfiguration.Type): original (https://cognito-idp.{region}.amazonaws.com/{pool}) or updated (https://issuer-cognito-idp.…); decides the derived issuer.' -r -f -a "original\t''
+updated\t''"
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand logout" -l jwks-uri -l jwks -d 'JWKS URL or file; default {issuer}/.well-known/jwks.json.' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand logout" -l jwks-max-age -d 'Refetch a cached JWKS older than this, so a removed key stops verifying.' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand logout" -l ca-file -d 'Extra CA certificates (PEM) to trust for Cognito and JWKS calls, e.g. a TLS-inspecting proxy\'s.' -r
@@ -207,6 +219,8 @@ complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -l domain -d 'H
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -l redirect-uri -d 'Callback URL registered on the app client (repeatable; a taken port moves to the next).' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -l idp-endpoint -d 'Base URL of the Cognito JSON API; default https://cognito-idp.{region}.amazonaws.com.' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -l issuer -d 'Issuer (iss) to pin; default https://cognito-idp.{region}.amazonaws.com/{pool}.' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -l issuer-type -d 'The pool\'s issuer format (IssuerConfiguration.Type): original (https://cognito-idp.{region}.amazonaws.com/{pool}) or updated (https://issuer-cognito-idp.…); decides the derived issuer.' -r -f -a "original\t''
+updated\t''"
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -l jwks-uri -l jwks -d 'JWKS URL or file; default {issuer}/.well-known/jwks.json.' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -l jwks-max-age -d 'Refetch a cached JWKS older than this, so a removed key stops verifying.' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -l ca-file -d 'Extra CA certificates (PEM) to trust for Cognito and JWKS calls, e.g. a TLS-inspecting proxy\'s.' -r
@@ -243,6 +257,7 @@ complete -c cwsauth -n "__fish_cwsauth_using_subcommand local" -l require-group 
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand local" -l idle-timeout -d 'Close WebSocket connections idle this long (the default is API Gateway\'s)' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand local" -l max-connection-time -d 'Close WebSocket connections after this long (the default is API Gateway\'s)' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand local" -l code-ttl -d 'Lifetime of authorization codes (Cognito: 5m); shorter only to test expiry' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand local" -l refresh-token-grace -d 'Seconds a rotated-away refresh token is still taken (Cognito\'s RetryGracePeriodSeconds)' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand local" -l write-profile -d 'Write profile NAME (public client) and NAME-m2m (confidential client) for this instance' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand local" -l function -d 'A Lambda function: NAME=COMMAND (started with the Lambda Runtime API) or NAME=http://HOST:PORT[#FUNCTION] (a running emulator\'s Invoke API). Repeatable' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand local" -l function-env -d 'An environment variable of a function (repeatable)' -r
@@ -255,7 +270,7 @@ complete -c cwsauth -n "__fish_cwsauth_using_subcommand local" -l authorizer -d 
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand local" -l route-selection -d 'The route selection expression' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand local" -l aws-endpoint -d 'Where the functions\' other AWS calls go (AWS_ENDPOINT_URL): a local DynamoDB such as ministack, moto or DynamoDB Local; the template\'s tables are created there at start' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand local" -l template -d 'Read routes, authorizer and functions from a CloudFormation or SAM template (JSON): Python and Node functions run from their code as deployed; --function overrides' -r -F
-complete -c cwsauth -n "__fish_cwsauth_using_subcommand local" -l rotate-refresh-tokens -d 'Rotate refresh tokens: each refresh returns a new one and retires the old'
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand local" -l rotate-refresh-tokens -d 'Rotate refresh tokens: each refresh returns a new one and retires the old (REFRESH_TOKEN_AUTH is then refused: GetTokensFromRefreshToken or /oauth2/token)'
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand local" -l persist -d 'Keep the signing keys under CWSAUTH_HOME so tokens stay valid across restarts'
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand local" -l show-secrets -d 'Print the confidential client\'s secret in the banner (otherwise it goes only into the NAME-m2m profile that --write-profile writes)'
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand local" -l cold-starts -d 'Start each function\'s first process at its first invocation, as Lambda does, to see real cold starts (by default every function starts one when the emulator starts)'

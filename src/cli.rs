@@ -207,6 +207,7 @@ impl<const SET: u8> Args for ProfileFlags<SET> {
             };
             arg = match spec.key {
                 Key::Store => arg.value_parser(["keyring", "file"]),
+                Key::IssuerType => arg.value_parser(["original", "updated"]),
                 Key::JwksMaxAge => arg.value_parser(|text: &str| {
                     crate::timefmt::parse_duration(text).map(|_| text.to_string())
                 }),
@@ -701,9 +702,14 @@ pub struct LocalArgs {
     /// Lifetime of authorization codes (Cognito: 5m); shorter only to test expiry.
     #[arg(long, default_value = "5m", value_name = "DURATION", value_parser = crate::timefmt::parse_duration)]
     pub code_ttl: std::time::Duration,
-    /// Rotate refresh tokens: each refresh returns a new one and retires the old.
+    /// Rotate refresh tokens: each refresh returns a new one and retires the old
+    /// (REFRESH_TOKEN_AUTH is then refused: GetTokensFromRefreshToken or /oauth2/token).
     #[arg(long)]
     pub rotate_refresh_tokens: bool,
+    /// Seconds a rotated-away refresh token is still taken (Cognito's RetryGracePeriodSeconds).
+    #[arg(long, default_value_t = 0, value_name = "SECONDS", requires = "rotate_refresh_tokens",
+          value_parser = clap::value_parser!(u64).range(0..=60))]
+    pub refresh_token_grace: u64,
     /// Keep the signing keys under CWSAUTH_HOME so tokens stay valid across restarts.
     #[arg(long)]
     pub persist: bool,

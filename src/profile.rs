@@ -8,6 +8,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 use crate::redacted::Secret;
+use cwsauth_verify::issuer::IssuerType;
 
 pub use crate::home::Home;
 
@@ -24,6 +25,7 @@ pub enum Key {
     WsUrl,
     IdpEndpoint,
     Issuer,
+    IssuerType,
     JwksUri,
     JwksMaxAge,
     CaFile,
@@ -202,6 +204,17 @@ pub const SCHEMA: &[KeySpec] = &[
             "issuer",
             "URL",
             "Issuer (iss) to pin; default https://cognito-idp.{region}.amazonaws.com/{pool}.",
+        )
+    },
+    KeySpec {
+        flag: Some("issuer-type"),
+        reach: Reach::Verify,
+        fallback: Fallback::Default("original"),
+        ..spec(
+            Key::IssuerType,
+            "issuer_type",
+            "original|updated",
+            "The pool's issuer format (IssuerConfiguration.Type): original (https://cognito-idp.{region}.amazonaws.com/{pool}) or updated (https://issuer-cognito-idp.…); decides the derived issuer.",
         )
     },
     KeySpec {
@@ -632,10 +645,6 @@ pub fn is_pool_id(text: &str) -> bool {
 }
 
 /// `https://cognito-idp.{region}.amazonaws.com/{pool}`.
-pub fn cognito_issuer(region: &str, pool_id: &str) -> String {
-    format!("https://cognito-idp.{region}.amazonaws.com/{pool_id}")
-}
-
 /// The config file: its profiles as read, and its text for edits that keep comments.
 #[derive(Debug, Clone, Default)]
 pub struct ConfigFile {
@@ -910,6 +919,17 @@ fn resolve_inner(
             settings.insert(spec.key, s);
         }
     }
+    if let Some(kind) = settings
+        .get(&Key::IssuerType)
+        .and_then(|s| s.values.first())
+        && let Err(why) = IssuerType::parse(kind)
+    {
+        return Err(ConfigError::BadValue {
+            key: Key::IssuerType,
+            value: crate::sanitize::excerpt(kind, 100),
+            why,
+        });
+    }
     derive(&mut settings);
     Ok(Profile {
         name: name.to_string(),
@@ -951,9 +971,16 @@ fn derive(settings: &mut BTreeMap<Key, Setting>) {
     if !settings.contains_key(&Key::Issuer)
         && let (Some(region), Some(pool)) = (&region, &pool)
     {
+        // A value that is not a format was refused when the profile was read.
+        let kind = first(settings, Key::IssuerType)
+            .and_then(|t| IssuerType::parse(&t).ok())
+            .unwrap_or_default();
         settings.insert(
             Key::Issuer,
-            derived(cognito_issuer(region, pool), Key::Issuer),
+            derived(
+                cwsauth_verify::issuer::cognito_issuer(region, pool, kind),
+                Key::Issuer,
+            ),
         );
     }
     if !settings.contains_key(&Key::JwksUri)

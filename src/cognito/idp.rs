@@ -81,7 +81,8 @@ impl Idp {
             status: status.as_u16(),
             body: crate::sanitize::excerpt(text.trim(), 100),
         };
-        if status.is_server_error() {
+        let typed = parsed.as_ref().is_some_and(|v| v["__type"].is_string());
+        if status.is_server_error() && !typed {
             return Err(server_error());
         }
         let Some(value) = parsed else {
@@ -243,8 +244,32 @@ impl Idp {
         self.step("RespondToAuthChallenge", answer)
     }
 
-    /// `REFRESH_TOKEN_AUTH`; `username` feeds the SECRET_HASH of confidential clients.
+    /// New tokens for a refresh token: `GetTokensFromRefreshToken`, the only way on an app
+    /// client that rotates refresh tokens (the answer then carries the new one), or
+    /// `InitiateAuth REFRESH_TOKEN_AUTH` where the endpoint does not know that operation (moto,
+    /// older emulators). `username` feeds the SECRET_HASH of confidential clients there.
     pub fn refresh(&self, refresh_token: &Secret, username: &str) -> Result<Tokens, CognitoError> {
+        let mut body = json!({"RefreshToken": refresh_token.expose(), "ClientId": self.client_id});
+        if let Some(s) = &self.client_secret {
+            body["ClientSecret"] = json!(s.expose());
+        }
+        match self.call("GetTokensFromRefreshToken", body) {
+            Ok(answer) => self.refreshed("GetTokensFromRefreshToken", answer),
+            Err(e) if e.is_unknown_operation() => {
+                tracing::debug!(
+                    "the endpoint does not know GetTokensFromRefreshToken ({e}); refreshing with REFRESH_TOKEN_AUTH"
+                );
+                self.refresh_token_auth(refresh_token, username)
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    fn refresh_token_auth(
+        &self,
+        refresh_token: &Secret,
+        username: &str,
+    ) -> Result<Tokens, CognitoError> {
         let mut params = json!({"REFRESH_TOKEN": refresh_token.expose()});
         if let Some(h) = self.hash(username) {
             params["SECRET_HASH"] = json!(h);
@@ -253,10 +278,14 @@ impl Idp {
             "InitiateAuth",
             json!({"AuthFlow": "REFRESH_TOKEN_AUTH", "ClientId": self.client_id, "AuthParameters": params}),
         )?;
-        match self.step("InitiateAuth", answer)? {
+        self.refreshed("InitiateAuth", answer)
+    }
+
+    fn refreshed(&self, operation: &str, answer: Value) -> Result<Tokens, CognitoError> {
+        match self.step(operation, answer)? {
             Step::Tokens(t) => Ok(t),
             Step::Challenge { name, .. } => Err(CognitoError::Protocol {
-                endpoint: "InitiateAuth".into(),
+                endpoint: operation.into(),
                 why: format!("a refresh answered with the challenge {name}"),
             }),
         }

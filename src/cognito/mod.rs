@@ -46,8 +46,20 @@ impl CognitoError {
         match self {
             CognitoError::OAuth { error, .. } => error == "invalid_grant",
             CognitoError::Api { kind, message, .. } => {
-                kind == "NotAuthorizedException" && message.contains("Refresh Token")
+                (kind == "NotAuthorizedException" && message.contains("Refresh Token"))
+                    || kind == "RefreshTokenReuseException"
             }
+            _ => false,
+        }
+    }
+
+    /// True when the endpoint does not know the operation: a 404, an untyped 5xx (moto
+    /// answers an HTML 500 for what it has not implemented; AWS's own 5xx carry a `__type`),
+    /// or `UnknownOperationException`.
+    pub fn is_unknown_operation(&self) -> bool {
+        match self {
+            CognitoError::Server { status, .. } => *status == 404 || *status >= 500,
+            CognitoError::Api { kind, .. } => kind == "UnknownOperationException",
             _ => false,
         }
     }

@@ -258,7 +258,11 @@ fn discover(issuer: &str) -> Result<Vec<(Key, Vec<String>)>> {
         .map_err(|e| failed(format!("the answer is not JSON ({e})")))?;
     let field = |name: &str| doc.get(name).and_then(Value::as_str).map(str::to_string);
     let found_issuer = field("issuer").ok_or_else(|| failed("no issuer in the document".into()))?;
-    if found_issuer != issuer {
+    // A Cognito pool may answer with its other issuer format (IssuerConfiguration.Type): the
+    // same pool, so taken, and the format is stored.
+    let same_pool =
+        cwsauth_verify::issuer::other_format_of_same_pool(issuer, &found_issuer).is_some();
+    if found_issuer != issuer && !same_pool {
         return Err(failed(format!(
             "the document is for issuer {}, not {issuer}",
             crate::sanitize::excerpt(&found_issuer, 100)
@@ -270,7 +274,11 @@ fn discover(issuer: &str) -> Result<Vec<(Key, Vec<String>)>> {
         let aws = u.host_str().is_some_and(|h| h.ends_with(".amazonaws.com"));
         (!aws).then(|| u.origin().ascii_serialization())
     });
-    let mut changes = vec![(Key::Issuer, vec![found_issuer])];
+    let kind = cwsauth_verify::issuer::parse_cognito_issuer(&found_issuer).map(|(kind, ..)| kind);
+    let mut changes = vec![(Key::Issuer, vec![found_issuer.clone()])];
+    if let Some(kind) = kind {
+        changes.push((Key::IssuerType, vec![kind.name().to_string()]));
+    }
     if let Some(idp) = idp {
         changes.push((Key::IdpEndpoint, vec![idp]));
     }

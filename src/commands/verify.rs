@@ -63,6 +63,14 @@ pub fn run(home: &Home, args: VerifyArgs) -> Result<ExitCode> {
                 return Err(rejection.error.into());
             } else {
                 output::println(&invalid_report(&rejection))?;
+                if let Some(kind) = other_issuer_format(&rejection) {
+                    output::info(&format!(
+                        "cwsauth: hint: the pool issues the {} format: `cwsauth configure --issuer-type {}{}` (or --issuer-type for one run)",
+                        kind.name().to_ascii_uppercase(),
+                        kind.name(),
+                        profile.flag()
+                    ));
+                }
             }
             Ok(code)
         }
@@ -177,16 +185,10 @@ fn verify_token(
     })
 }
 
-/// `https://cognito-idp.{region}.amazonaws.com/{region}_{id}`: the only issuer form trusted
-/// from the token itself.
+/// `https://cognito-idp.{region}.amazonaws.com/{region}_{id}` or the UPDATED format's
+/// `https://issuer-cognito-idp.…`: the only issuers trusted from the token itself.
 fn is_cognito_issuer(iss: &str) -> bool {
-    let Some(rest) = iss.strip_prefix("https://cognito-idp.") else {
-        return false;
-    };
-    let Some((region, pool)) = rest.split_once(".amazonaws.com/") else {
-        return false;
-    };
-    crate::profile::is_pool_id(pool) && crate::profile::region_of_pool(pool) == Some(region)
+    cwsauth_verify::issuer::parse_cognito_issuer(iss).is_some()
 }
 
 fn read_event(path: &std::path::Path) -> Result<ConnectEvent> {
@@ -310,6 +312,15 @@ fn valid_report(v: &Verified, now: i64) -> String {
     text.push('\n');
     text.push_str(&super::decode::time_lines(&v.claims, now));
     text.trim_end().to_string()
+}
+
+/// The other issuer format of the same pool, when that is why the token was refused.
+fn other_issuer_format(r: &Rejection) -> Option<cwsauth_verify::issuer::IssuerType> {
+    let e = &r.error;
+    if e.kind != ErrorKind::InvalidIssuer {
+        return None;
+    }
+    cwsauth_verify::issuer::other_format_of_same_pool(e.expected.as_deref()?, e.actual.as_deref()?)
 }
 
 fn invalid_report(r: &Rejection) -> String {

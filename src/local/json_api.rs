@@ -1,6 +1,7 @@
 //! Cognito's JSON API at `POST /` (`X-Amz-Target: AWSCognitoIdentityProviderService.<Op>`):
 //! InitiateAuth (USER_PASSWORD_AUTH, REFRESH_TOKEN_AUTH, USER_SRP_AUTH), RespondToAuthChallenge
-//! (PASSWORD_VERIFIER), RevokeToken and GetUser, with Cognito's `__type` errors.
+//! (PASSWORD_VERIFIER), GetTokensFromRefreshToken (with rotation and its grace period), RevokeToken
+//! and GetUser, with Cognito's `__type` errors.
 
 use std::time::{Duration, Instant};
 
@@ -78,6 +79,7 @@ pub async fn handle(emu: &Emulator, req: Request<Incoming>) -> Response<Body> {
     match op {
         "InitiateAuth" => initiate_auth(emu, &body),
         "RespondToAuthChallenge" => respond_to_auth_challenge(emu, &body),
+        "GetTokensFromRefreshToken" => get_tokens_from_refresh_token(emu, &body),
         "RevokeToken" => revoke_token(emu, &body),
         "GetUser" => get_user(emu, &body),
         _ => error(
@@ -209,6 +211,14 @@ fn initiate_auth(emu: &Emulator, body: &Map<String, Value>) -> Response<Body> {
             sign_in(emu, client, username)
         }
         Some("REFRESH_TOKEN_AUTH" | "REFRESH_TOKEN") => {
+            if emu.options.rotate_refresh_tokens {
+                // Cognito: a client that rotates refresh tokens takes them only through
+                // GetTokensFromRefreshToken (and the token endpoint).
+                return error(
+                    "NotAuthorizedException",
+                    "REFRESH_TOKEN_AUTH is not allowed for app clients with refresh token rotation enabled; use GetTokensFromRefreshToken.",
+                );
+            }
             let Some(refresh_token) = str_field(&p, "REFRESH_TOKEN") else {
                 return invalid("REFRESH_TOKEN is required");
             };
@@ -224,10 +234,7 @@ fn initiate_auth(emu: &Emulator, body: &Map<String, Value>) -> Response<Body> {
                     return resp;
                 }
             }
-            match super::oauth_endpoints::refresh_tokens(emu, client, refresh_token) {
-                Some((issued, rotated)) => authentication_result(issued, rotated),
-                None => error("NotAuthorizedException", "Invalid Refresh Token"),
-            }
+            refreshed(emu, client, refresh_token)
         }
         Some("USER_SRP_AUTH") => {
             let (Some(username), Some(srp_a)) = (str_field(&p, "USERNAME"), str_field(&p, "SRP_A"))
@@ -342,6 +349,43 @@ fn respond_to_auth_challenge(emu: &Emulator, body: &Map<String, Value>) -> Respo
         return error("NotAuthorizedException", "Incorrect username or password.");
     }
     sign_in(emu, client, username)
+}
+
+/// The answer to a refresh of either operation.
+fn refreshed(emu: &Emulator, client: &AppClient, refresh_token: &str) -> Response<Body> {
+    use super::oauth_endpoints::{RefreshRefused, refresh_tokens};
+    match refresh_tokens(emu, client, refresh_token) {
+        Ok((issued, rotated)) => authentication_result(issued, rotated),
+        Err(RefreshRefused::Invalid) => error("NotAuthorizedException", "Invalid Refresh Token"),
+        Err(RefreshRefused::Reused) => error(
+            "RefreshTokenReuseException",
+            "Refresh token has been used and rotated; its grace period is over.",
+        ),
+    }
+}
+
+/// `GetTokensFromRefreshToken`: a refresh that also rotates the refresh token where the
+/// client does. A confidential client sends its secret itself (no SECRET_HASH here).
+fn get_tokens_from_refresh_token(emu: &Emulator, body: &Map<String, Value>) -> Response<Body> {
+    let client = match client(emu, body) {
+        Ok(c) => c,
+        Err(resp) => return resp,
+    };
+    if let Some(secret) = &client.secret {
+        let given = str_field(body, "ClientSecret").unwrap_or("");
+        if aws_lc_rs::constant_time::verify_slices_are_equal(
+            secret.expose().as_bytes(),
+            given.as_bytes(),
+        )
+        .is_err()
+        {
+            return error("NotAuthorizedException", "Client secret is invalid.");
+        }
+    }
+    let Some(refresh_token) = str_field(body, "RefreshToken") else {
+        return invalid("RefreshToken is required");
+    };
+    refreshed(emu, client, refresh_token)
 }
 
 fn revoke_token(emu: &Emulator, body: &Map<String, Value>) -> Response<Body> {

@@ -77,6 +77,8 @@ pub struct Options {
     pub persist_dir: Option<std::path::PathBuf>,
     /// Each refresh returns a new refresh token and retires the old one.
     pub rotate_refresh_tokens: bool,
+    /// How long a rotated-away refresh token is still taken (`RetryGracePeriodSeconds`).
+    pub refresh_token_grace: Duration,
     /// Where the log lines go (one per request, the functions' output): none is silent.
     pub log: Option<functions::Log>,
     /// The developer's functions, routes and authorizer (none: the built-in ones).
@@ -105,6 +107,7 @@ impl Default for Options {
             code_ttl: Duration::from_secs(300),
             persist_dir: None,
             rotate_refresh_tokens: false,
+            refresh_token_grace: Duration::ZERO,
             log: None,
             api: api::ApiConfig::default(),
             aws_endpoint: None,

@@ -33,8 +33,9 @@ pub(crate) struct RefreshGrant {
     pub origin_jti: String,
     pub auth_time: i64,
     pub revoked: bool,
-    /// Replaced by a rotated refresh token: no longer accepted, but the sign-in lives on.
-    pub retired: bool,
+    /// When a rotated refresh token replaced it: accepted again only within the client's
+    /// grace period (`RetryGracePeriodSeconds`), and the sign-in lives on.
+    pub retired: Option<Instant>,
     /// From the JSON API: ID tokens regardless of scope.
     pub always_id_token: bool,
 }
@@ -172,28 +173,46 @@ pub(crate) fn new_refresh_token(
             origin_jti,
             auth_time,
             revoked: false,
-            retired: false,
+            retired: None,
             always_id_token,
         },
     );
     token
 }
 
-/// New tokens for a refresh token, or None when it is unknown, revoked, retired or another
-/// client's. With rotation on, a new refresh token comes too and the old one is retired.
+/// Why a refresh token was not taken.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum RefreshRefused {
+    /// Unknown, revoked, or another client's.
+    Invalid,
+    /// Replaced by a rotated one longer ago than the grace period.
+    Reused,
+}
+
+/// New tokens for a refresh token. With rotation on, a new refresh token comes too and the
+/// old one is retired: taken again only within the grace period, refused as reused after.
 pub(crate) fn refresh_tokens(
     emu: &Emulator,
     client: &AppClient,
     refresh_token: &str,
-) -> Option<(Issued, Option<String>)> {
+) -> Result<(Issued, Option<String>), RefreshRefused> {
+    let rotate = emu.options.rotate_refresh_tokens;
     let (username, scopes, origin_jti, auth_time, always_id) = {
         let mut state = emu.state();
-        let grant = state.refresh_tokens.get_mut(refresh_token)?;
-        if grant.revoked || grant.retired || grant.client_id != client.client_id {
-            return None;
+        let grant = state
+            .refresh_tokens
+            .get_mut(refresh_token)
+            .ok_or(RefreshRefused::Invalid)?;
+        if grant.revoked || grant.client_id != client.client_id {
+            return Err(RefreshRefused::Invalid);
         }
-        if emu.options.rotate_refresh_tokens {
-            grant.retired = true;
+        match grant.retired {
+            Some(at) if at.elapsed() > emu.options.refresh_token_grace => {
+                return Err(RefreshRefused::Reused);
+            }
+            Some(_) => {}
+            None if rotate => grant.retired = Some(Instant::now()),
+            None => {}
         }
         (
             grant.username.clone(),
@@ -203,8 +222,8 @@ pub(crate) fn refresh_tokens(
             grant.always_id_token,
         )
     };
-    let user = emu.user(&username)?;
-    let rotated = emu.options.rotate_refresh_tokens.then(|| {
+    let user = emu.user(&username).ok_or(RefreshRefused::Invalid)?;
+    let rotated = rotate.then(|| {
         new_refresh_token(
             emu,
             client,
@@ -227,13 +246,13 @@ pub(crate) fn refresh_tokens(
             with_id_token: always_id || scopes.iter().any(|s| s == "openid"),
         },
     );
-    Some((issued, rotated))
+    Ok((issued, rotated))
 }
 
 fn refresh(emu: &Emulator, client: &AppClient, refresh_token: &str) -> Response<Body> {
     match refresh_tokens(emu, client, refresh_token) {
-        Some((issued, rotated)) => token_response(issued, rotated),
-        None => oauth_error(400, "invalid_grant"),
+        Ok((issued, rotated)) => token_response(issued, rotated),
+        Err(_) => oauth_error(400, "invalid_grant"),
     }
 }
 
@@ -260,15 +279,20 @@ pub(crate) fn revoke_refresh_token(
     token: &str,
 ) -> Result<(), &'static str> {
     let mut state = emu.state();
-    match state.refresh_tokens.get_mut(token) {
-        Some(grant) if grant.client_id != client.client_id => Err("unauthorized_client"),
-        Some(grant) => {
-            grant.revoked = true;
-            Ok(())
-        }
+    let origin = match state.refresh_tokens.get(token) {
+        Some(grant) if grant.client_id != client.client_id => return Err("unauthorized_client"),
+        Some(grant) => grant.origin_jti.clone(),
         // RFC 7009: an unknown token is not an error.
-        None => Ok(()),
+        None => return Ok(()),
+    };
+    // The whole sign-in ends: every refresh token rotated from the same one, as Cognito's
+    // revocation ends the tokens of one origin.
+    for grant in state.refresh_tokens.values_mut() {
+        if grant.origin_jti == origin {
+            grant.revoked = true;
+        }
     }
+    Ok(())
 }
 
 pub async fn revoke(emu: &Emulator, req: Request<Incoming>) -> Response<Body> {

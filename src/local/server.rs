@@ -204,6 +204,17 @@ async fn handle(emu: Arc<Emulator>, req: Request<Incoming>) -> Response<Body> {
         .get(hyper::header::HOST)
         .and_then(|h| h.to_str().ok())
         .map(str::to_string);
+    // The JSON API's operation, for the log line.
+    let operation = req
+        .headers()
+        .get("x-amz-target")
+        .and_then(|t| t.to_str().ok())
+        .and_then(|t| t.rsplit('.').next())
+        .filter(|op| {
+            !op.is_empty() && op.len() <= 64 && op.bytes().all(|b| b.is_ascii_alphanumeric())
+        })
+        .map(|op| format!(" ({op})"))
+        .unwrap_or_default();
     let response = if super::hosts::allowed(host.as_deref(), emu.options.bind) {
         route(emu.clone(), req).await
     } else {
@@ -217,7 +228,7 @@ async fn handle(emu: Arc<Emulator>, req: Request<Incoming>) -> Response<Body> {
         )
     };
     emu.log(&format!(
-        "{method} {} {} {}ms",
+        "{method} {} {} {}ms{operation}",
         crate::sanitize::for_terminal(&crate::redacted::redact_params(&path_and_query)),
         response.status().as_u16(),
         started.elapsed().as_millis()

@@ -850,6 +850,21 @@ pub fn browser() -> String {
     )
 }
 
+/// A Cognito JSON API call to a third-party emulator at `base` (with a SigV4-shaped
+/// Authorization, which ministack and moto take without checking); the answer must be 2xx.
+pub fn cognito_call(base: &str, op: &str, body: Value) -> Value {
+    let resp = http()
+        .post(format!("{base}/"))
+        .header("X-Amz-Target", format!("AWSCognitoIdentityProviderService.{op}"))
+        .header("Content-Type", "application/x-amz-json-1.1")
+        .header("Authorization", "AWS4-HMAC-SHA256 Credential=test/20261124/us-east-1/cognito-idp/aws4_request, SignedHeaders=host, Signature=00")
+        .body(body.to_string())
+        .send()
+        .unwrap();
+    assert!(resp.status().is_success(), "{op}: {}", resp.status());
+    resp.json().unwrap()
+}
+
 /// ministack (PyPI, installed by .ci/run; `MINISTACK` names it) on a free port of 127.0.0.1
 /// with `services`; `auth` makes it check signatures, SECRET_HASH and auth flows. Stopped on
 /// drop.
@@ -868,7 +883,6 @@ impl Drop for Ministack {
 
 impl Ministack {
     pub fn start(services: &str, auth: bool) -> Option<Ministack> {
-        use std::io::BufRead;
         use std::process::{Command, Stdio};
         let bin = crate::common::tool("MINISTACK")?;
         let port = free_port();
@@ -886,34 +900,40 @@ impl Ministack {
             .stderr(Stdio::piped())
             .spawn()
             .expect("start ministack");
-        // Ready when it logs so, on either stream.
-        let (tx, rx) = std::sync::mpsc::channel();
-        for stream in [
-            Box::new(child.stdout.take().unwrap()) as Box<dyn std::io::Read + Send>,
-            Box::new(child.stderr.take().unwrap()),
-        ] {
-            let tx = tx.clone();
-            std::thread::spawn(move || {
-                for line in std::io::BufReader::new(stream)
-                    .lines()
-                    .map_while(Result::ok)
-                {
-                    let _ = tx.send(line);
-                }
-            });
-        }
-        let ms = Ministack {
+        wait_for_output(&mut child, "Running on http://127.0.0.1", "ministack");
+        Some(Ministack {
             child,
             base: format!("http://127.0.0.1:{port}"),
             _state: state,
-        };
-        loop {
-            let line = rx
-                .recv_timeout(std::time::Duration::from_secs(60))
-                .expect("ministack did not become ready");
-            if line.contains("Running on http://127.0.0.1") {
-                return Some(ms);
+        })
+    }
+}
+
+/// Waits (60 s at most) until `child` writes a line containing `needle` on stdout or stderr,
+/// which it must have piped; what it writes later is read and dropped.
+pub fn wait_for_output(child: &mut std::process::Child, needle: &str, what: &str) {
+    use std::io::BufRead;
+    let (tx, rx) = std::sync::mpsc::channel();
+    for stream in [
+        Box::new(child.stdout.take().unwrap()) as Box<dyn std::io::Read + Send>,
+        Box::new(child.stderr.take().unwrap()),
+    ] {
+        let tx = tx.clone();
+        std::thread::spawn(move || {
+            for line in std::io::BufReader::new(stream)
+                .lines()
+                .map_while(Result::ok)
+            {
+                let _ = tx.send(line);
             }
+        });
+    }
+    loop {
+        let line = rx
+            .recv_timeout(std::time::Duration::from_secs(60))
+            .unwrap_or_else(|_| panic!("{what} did not become ready"));
+        if line.contains(needle) {
+            return;
         }
     }
 }

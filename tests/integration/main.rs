@@ -16,6 +16,7 @@ mod local;
 mod login;
 mod ministack;
 mod readme;
+mod refresh;
 mod security;
 mod stack;
 mod structure;

@@ -10,16 +10,7 @@ use crate::common::*;
 impl Ministack {
     /// A Cognito JSON API call (ministack accepts any SigV4-shaped Authorization).
     fn call(&self, op: &str, body: Value) -> Value {
-        let resp = http()
-            .post(format!("{}/", self.base))
-            .header("X-Amz-Target", format!("AWSCognitoIdentityProviderService.{op}"))
-            .header("Content-Type", "application/x-amz-json-1.1")
-            .header("Authorization", "AWS4-HMAC-SHA256 Credential=test/20261124/us-east-1/cognito-idp/aws4_request, SignedHeaders=host, Signature=00")
-            .body(body.to_string())
-            .send()
-            .unwrap();
-        assert!(resp.status().is_success(), "{op}: {}", resp.status());
-        resp.json().unwrap()
+        cognito_call(&self.base, op, body)
     }
 }
 
@@ -105,12 +96,19 @@ fn login_refresh_and_verify_against_ministack() {
             "{profile} {flag}: {}",
             run.stderr()
         );
-        // REFRESH_TOKEN_AUTH, with SECRET_HASH for the confidential client.
+        // GetTokensFromRefreshToken, which ministack has (the client's secret itself for the
+        // confidential client): no fallback to REFRESH_TOKEN_AUTH.
         let token = login(
-            &["token", "--profile", profile, "--min-ttl", "99999"],
+            &["token", "--profile", profile, "--min-ttl", "99999", "-v"],
             &env[1..],
         );
         token.expect(0);
+        assert!(
+            token.stderr().contains(" GetTokensFromRefreshToken\n")
+                && !token.stderr().contains("REFRESH_TOKEN_AUTH"),
+            "{}",
+            token.stderr()
+        );
         // Its issuer is the AWS form; the keys come through the jwks_uri override.
         let run = cli.run(&[
             "verify",

@@ -483,16 +483,22 @@ fn token_input_forms() {
     assert_eq!(run.stderr(), "cwsauth: error: the token is empty\n");
 }
 
-#[test]
-fn jwks_file_and_issuer_from_token() {
-    let k = key("k1");
-    let cli = Cli::new();
+/// A JWKS file with `k` in the CLI's home.
+fn jwks_file(cli: &Cli, k: &cwsauth_verify::signing::SigningKey) -> std::path::PathBuf {
     let file = cli.home.path().join("jwks.json");
     std::fs::write(
         &file,
         cwsauth_verify::signing::jwks_document(&[k]).to_string(),
     )
     .unwrap();
+    file
+}
+
+#[test]
+fn jwks_file_and_issuer_from_token() {
+    let k = key("k1");
+    let cli = Cli::new();
+    let file = jwks_file(&cli, k);
     let now = NOW.to_string();
     let token = k.sign(&access_claims());
     // No profile: the token's Cognito-shaped issuer is used, with one warning line.
@@ -797,4 +803,104 @@ fn a_key_with_a_bad_public_exponent_is_a_bad_key() {
         "key k1 has a bad public exponent; RSA needs an odd e of at least 3"
     );
     assert_eq!(doc["error"]["actual"], "e = 1");
+}
+
+/// A pool with the UPDATED issuer format: a profile set to it verifies its tokens (and
+/// derives the issuer and keys from the pool), one set to the other format refuses them and
+/// says which format the pool issues; bad values are refused where they are read.
+#[test]
+fn the_updated_issuer_format() {
+    let k = key("k1");
+    let cli = Cli::new();
+    let file = jwks_file(&cli, k);
+    let updated = format!("https://issuer-cognito-idp.us-east-1.amazonaws.com/{POOL}");
+    let token = k.sign(&with(access_claims(), json!({"iss": updated})));
+    let now = NOW.to_string();
+    let run_with = |kind: &str| {
+        cli.run(&[
+            "verify",
+            "--now",
+            &now,
+            "--jwks",
+            file.to_str().unwrap(),
+            "--user-pool-id",
+            POOL,
+            "--client-id",
+            CLIENT,
+            "--issuer-type",
+            kind,
+            &token,
+        ])
+    };
+    let run = run_with("updated");
+    run.expect(0);
+    assert!(
+        run.stdout()
+            .contains(&format!("\n  issuer     {updated}\n")),
+        "{}",
+        run.stdout()
+    );
+    let run = run_with("original");
+    run.expect(1);
+    assert_eq!(
+        run.stdout(),
+        format!(
+            "INVALID invalid_issuer: the token is from the same pool's UPDATED issuer format (the pool's IssuerConfiguration.Type); expect that format to accept it\n  expected   {}\n  actual     {updated}\n  principal  alice\n",
+            issuer()
+        )
+    );
+    assert_eq!(
+        run.stderr(),
+        "cwsauth: hint: the pool issues the UPDATED format: `cwsauth configure --issuer-type updated` (or --issuer-type for one run)\n"
+    );
+    // The derived issuer and JWKS URL follow the profile's format.
+    cli.run(&[
+        "configure",
+        "--user-pool-id",
+        POOL,
+        "--client-id",
+        CLIENT,
+        "--issuer-type",
+        "updated",
+    ])
+    .expect(0);
+    let run = cli.run(&["configure", "--show", "--json"]);
+    assert_eq!(run.json()["values"]["issuer"]["value"], updated);
+    assert_eq!(
+        run.json()["values"]["jwks_uri"]["value"],
+        format!("{updated}/.well-known/jwks.json")
+    );
+    // A token with no profile pinned: the UPDATED form is a Cognito issuer too.
+    let run = cli
+        .cmd(&[
+            "verify",
+            "--now",
+            &now,
+            "--jwks",
+            file.to_str().unwrap(),
+            "--client-id",
+            CLIENT,
+            &token,
+        ])
+        .env("CWSAUTH_HOME", cli.home.path().join("empty"))
+        .run();
+    run.expect(0);
+    // Bad values: the flag's choices, and a file's value named with its key.
+    let run = run_with("new");
+    run.expect(2);
+    assert!(
+        run.stderr()
+            .contains("invalid value 'new' for '--issuer-type"),
+        "{}",
+        run.stderr()
+    );
+    cli.write_config(&format!(
+        "[profiles.default]\nuser_pool_id = \"{POOL}\"\nissuer_type = \"new\"\n"
+    ));
+    let run = cli.run(&["verify", "--now", &now, &token]);
+    run.expect(2);
+    assert_eq!(
+        run.stderr(),
+        "cwsauth: error: issuer_type \"new\" is not valid: \"new\" is not original or updated\n"
+    );
 }

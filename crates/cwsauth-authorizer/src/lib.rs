@@ -9,6 +9,7 @@
 use std::time::{Duration, Instant};
 
 use cwsauth_verify::authorizer::{self, ConnectEvent, Decision, IdentitySource, PolicyOptions};
+use cwsauth_verify::issuer::{IssuerType, cognito_issuer};
 use cwsauth_verify::{Checks, ClientIds, ErrorKind, KeySet, TokenUse};
 use serde_json::Value;
 
@@ -40,6 +41,7 @@ impl Config {
     /// | variable | meaning |
     /// |---|---|
     /// | `USER_POOL_ID` | the pool, e.g. `eu-west-1_AbCdEf123` (the issuer follows from it) |
+    /// | `ISSUER_TYPE` | `original` (default) or `updated`: the pool's issuer format (`IssuerConfiguration.Type`) |
     /// | `COGNITO_ISSUER` | the issuer instead (an emulator's, such as `cwsauth local`'s, which sets it) |
     /// | `CLIENT_IDS` (or `CLIENT_ID`) | the app clients whose tokens are accepted, comma-separated; `*` for any |
     /// | `IDENTITY_SOURCE` | `header:NAME`, `query:NAME` or `route.request.header.NAME`; default `header:Authorization` |
@@ -72,7 +74,11 @@ impl Config {
                     .ok_or_else(|| {
                         format!("USER_POOL_ID {pool:?} is not REGION_ID (e.g. eu-west-1_AbCdEf123)")
                     })?;
-                format!("https://cognito-idp.{region}.amazonaws.com/{pool}")
+                let kind = match get("ISSUER_TYPE") {
+                    Some(t) => IssuerType::parse(&t).map_err(|e| format!("ISSUER_TYPE {e}"))?,
+                    None => IssuerType::Original,
+                };
+                cognito_issuer(region, &pool, kind)
             }
             (None, None) => return Err("set USER_POOL_ID (or COGNITO_ISSUER)".into()),
         };
@@ -470,6 +476,29 @@ mod tests {
                 ("EXTRA_CONTEXT", "novalue")
             ])
             .starts_with("EXTRA_CONTEXT")
+        );
+        assert_eq!(
+            err(vec![
+                ("USER_POOL_ID", "eu-west-1_a"),
+                ("CLIENT_IDS", "a"),
+                ("ISSUER_TYPE", "new")
+            ]),
+            "ISSUER_TYPE \"new\" is not original or updated"
+        );
+        let updated = Config::from_env(|k| match k {
+            "USER_POOL_ID" => Some("eu-west-1_a".into()),
+            "CLIENT_IDS" => Some("a".into()),
+            "ISSUER_TYPE" => Some("updated".into()),
+            _ => None,
+        })
+        .unwrap();
+        assert_eq!(
+            updated.issuer,
+            "https://issuer-cognito-idp.eu-west-1.amazonaws.com/eu-west-1_a"
+        );
+        assert_eq!(
+            updated.jwks_url,
+            "https://issuer-cognito-idp.eu-west-1.amazonaws.com/eu-west-1_a/.well-known/jwks.json"
         );
         let local = Config::from_env(|k| match k {
             "COGNITO_ISSUER" => Some("http://127.0.0.1:9911/us-east-1_cwsLocal1/".into()),

@@ -219,10 +219,17 @@ fn check(
     check_claim_types(&d.claims)?;
     let iss = d.claims.get("iss").and_then(Value::as_str);
     if iss != Some(checks.issuer.as_str()) {
-        return Err(
-            VerifyError::new(ErrorKind::InvalidIssuer, "the token is from another issuer")
-                .values(checks.issuer.clone(), shown(d.claims.get("iss"))),
-        );
+        let message = match iss
+            .and_then(|i| crate::issuer::other_format_of_same_pool(&checks.issuer, i))
+        {
+            Some(kind) => format!(
+                "the token is from the same pool's {} issuer format (the pool's IssuerConfiguration.Type); expect that format to accept it",
+                kind.name().to_ascii_uppercase()
+            ),
+            None => "the token is from another issuer".to_string(),
+        };
+        return Err(VerifyError::new(ErrorKind::InvalidIssuer, message)
+            .values(checks.issuer.clone(), shown(d.claims.get("iss"))));
     }
 
     let key = keys.key(kid)?;

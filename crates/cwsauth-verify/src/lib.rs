@@ -39,6 +39,7 @@
 pub mod authorizer;
 mod checks;
 mod error;
+pub mod issuer;
 mod keys;
 #[cfg(feature = "signing")]
 pub mod signing;

@@ -1,0 +1,311 @@
+//! Refresh on app clients that rotate refresh tokens: `GetTokensFromRefreshToken` on both
+//! sides, judged by botocore as the emulator's client; the `REFRESH_TOKEN_AUTH` fallback
+//! against moto, which lacks the operation.
+
+use serde_json::{Value, json};
+
+use crate::common::*;
+
+/// Runs `calls` (a JSON list of `[operation, params]`) with boto3's Cognito client against
+/// `endpoint`; one JSON line per call: the answer, or `{"error": [code, message]}`. Refresh
+/// tokens are named by `$R0`, `$R1`… in the order answers carry them.
+fn boto3(python: &std::path::Path, endpoint: &str, calls: &Value) -> Vec<Value> {
+    let script = r#"
+import json, sys, boto3, botocore.config, botocore.exceptions
+endpoint, calls = sys.argv[1], json.loads(sys.argv[2])
+idp = boto3.client("cognito-idp", endpoint_url=endpoint, region_name="us-east-1",
+                   aws_access_key_id="x", aws_secret_access_key="x",
+                   config=botocore.config.Config(retries={"max_attempts": 1}))
+refresh = []
+def fill(v):
+    if isinstance(v, str) and v.startswith("$R"):
+        return refresh[int(v[2:])]
+    if isinstance(v, dict):
+        return {k: fill(x) for k, x in v.items()}
+    return v
+for op, params in calls:
+    try:
+        answer = getattr(idp, op)(**fill(params))
+        answer.pop("ResponseMetadata", None)
+        result = answer.get("AuthenticationResult", {})
+        if "RefreshToken" in result:
+            refresh.append(result["RefreshToken"])
+            result["RefreshToken"] = "$R%d" % (len(refresh) - 1)
+        for k in ("AccessToken", "IdToken"):
+            if k in result:
+                result[k] = "(token)"
+        print(json.dumps(answer, sort_keys=True))
+    except botocore.exceptions.ClientError as e:
+        print(json.dumps({"error": [e.response["Error"]["Code"], e.response["Error"]["Message"]]}))
+"#;
+    let out = std::process::Command::new(python)
+        .args(["-c", script, endpoint, &calls.to_string()])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+fn sign_in() -> Value {
+    json!(["initiate_auth", {"AuthFlow": "USER_PASSWORD_AUTH", "ClientId": PUBLIC_CLIENT,
+        "AuthParameters": {"USERNAME": "demo", "PASSWORD": "Demo-Passw0rd!"}}])
+}
+
+fn get_tokens(refresh: &str) -> Value {
+    json!(["get_tokens_from_refresh_token", {"ClientId": PUBLIC_CLIENT, "RefreshToken": refresh}])
+}
+
+fn tokens(refresh: Option<&str>) -> Value {
+    let mut result = json!({"AccessToken": "(token)", "IdToken": "(token)", "TokenType": "Bearer", "ExpiresIn": 3600});
+    if let Some(r) = refresh {
+        result["RefreshToken"] = json!(r);
+    }
+    json!({"AuthenticationResult": result})
+}
+
+/// What InitiateAuth answers with tokens.
+fn signed_in(refresh: Option<&str>) -> Value {
+    let mut answer = tokens(refresh);
+    answer["ChallengeParameters"] = json!({});
+    answer
+}
+
+fn error(code: &str, message: &str) -> Value {
+    json!({"error": [code, message]})
+}
+
+#[test]
+fn the_emulator_rotates_as_cognito_does_for_botocore() {
+    let Some(python) = tool("CWSAUTH_TEST_PYTHON_RIC") else {
+        return;
+    };
+    // Rotation on, no grace: each refresh token is taken once.
+    let local = Local::start(&["--rotate-refresh-tokens"]);
+    let calls = json!([
+        sign_in(),
+        get_tokens("$R0"),
+        get_tokens("$R0"),
+        ["initiate_auth", {"AuthFlow": "REFRESH_TOKEN_AUTH", "ClientId": PUBLIC_CLIENT,
+            "AuthParameters": {"REFRESH_TOKEN": "$R1"}}],
+        get_tokens("$R1"),
+        ["revoke_token", {"ClientId": PUBLIC_CLIENT, "Token": "$R2"}],
+        get_tokens("$R2"),
+        ["get_tokens_from_refresh_token", {"ClientId": CONFIDENTIAL_CLIENT, "RefreshToken": "$R2"}],
+    ]);
+    assert_eq!(
+        boto3(&python, &local.base, &calls),
+        vec![
+            signed_in(Some("$R0")),
+            tokens(Some("$R1")),
+            error(
+                "RefreshTokenReuseException",
+                "Refresh token has been used and rotated; its grace period is over."
+            ),
+            error(
+                "NotAuthorizedException",
+                "REFRESH_TOKEN_AUTH is not allowed for app clients with refresh token rotation enabled; use GetTokensFromRefreshToken."
+            ),
+            tokens(Some("$R2")),
+            json!({}),
+            error("NotAuthorizedException", "Invalid Refresh Token"),
+            error("NotAuthorizedException", "Client secret is invalid."),
+        ]
+    );
+    drop(local);
+
+    // A grace period: the replaced token is taken again while it lasts (and rotates again).
+    let local = Local::start(&["--rotate-refresh-tokens", "--refresh-token-grace", "60"]);
+    let calls = json!([sign_in(), get_tokens("$R0"), get_tokens("$R0")]);
+    assert_eq!(
+        boto3(&python, &local.base, &calls),
+        vec![
+            signed_in(Some("$R0")),
+            tokens(Some("$R1")),
+            tokens(Some("$R2"))
+        ]
+    );
+    drop(local);
+
+    // Rotation off: new access and ID tokens only, and REFRESH_TOKEN_AUTH works too.
+    let local = Local::start(&[]);
+    let calls = json!([
+        sign_in(),
+        get_tokens("$R0"),
+        ["initiate_auth", {"AuthFlow": "REFRESH_TOKEN_AUTH", "ClientId": PUBLIC_CLIENT,
+            "AuthParameters": {"REFRESH_TOKEN": "$R0"}}],
+    ]);
+    assert_eq!(
+        boto3(&python, &local.base, &calls),
+        vec![signed_in(Some("$R0")), tokens(None), signed_in(None)]
+    );
+}
+
+#[test]
+fn a_grace_period_needs_rotation_and_stays_within_a_minute() {
+    let cli = Cli::new();
+    for (args, wanted) in [
+        (
+            &["local", "--refresh-token-grace", "5"][..],
+            "the following required arguments were not provided",
+        ),
+        (
+            &[
+                "local",
+                "--rotate-refresh-tokens",
+                "--refresh-token-grace",
+                "61",
+            ][..],
+            "61 is not in 0..=60",
+        ),
+    ] {
+        let run = cli.run(args);
+        run.expect(2);
+        assert!(run.stderr().contains(wanted), "{}", run.stderr());
+    }
+}
+
+/// The stored refresh token after each refresh.
+fn stored_refresh(local: &Local) -> String {
+    let path = local.cli.home.path().join("data/tokens/local.json");
+    let doc: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    doc["refresh_token"].as_str().unwrap().to_string()
+}
+
+#[test]
+fn password_logins_stay_logged_in_on_a_rotating_client() {
+    let local = Local::start(&["--rotate-refresh-tokens"]);
+    local
+        .password_login("file", "--password", ("demo", "Demo-Passw0rd!"), &[])
+        .expect(0);
+    let mut seen = vec![stored_refresh(&local)];
+    for _ in 0..3 {
+        let run = local
+            .cli
+            .run(&["token", "--profile", "local", "--min-ttl", "99999", "-v"]);
+        run.expect(0);
+        assert!(
+            run.stderr().contains(" GetTokensFromRefreshToken\n"),
+            "{}",
+            run.stderr()
+        );
+        assert!(
+            !run.stderr().contains("REFRESH_TOKEN_AUTH"),
+            "{}",
+            run.stderr()
+        );
+        let now = stored_refresh(&local);
+        assert!(!seen.contains(&now), "the rotated refresh token was stored");
+        seen.push(now);
+    }
+    // The emulator saw the operation, never the flow it refuses.
+    let log = local.log();
+    assert_eq!(
+        log.matches(" (GetTokensFromRefreshToken)\n").count(),
+        3,
+        "{log}"
+    );
+}
+
+/// moto (PyPI, installed by .ci/run; `MOTO_SERVER` names `moto_server`) on a free port.
+struct Moto {
+    child: std::process::Child,
+    base: String,
+}
+
+impl Drop for Moto {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Moto {
+    fn start() -> Option<Moto> {
+        let bin = tool("MOTO_SERVER")?;
+        let port = free_port();
+        let mut child = std::process::Command::new(bin)
+            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("start moto_server");
+        wait_for_output(&mut child, "Running on http://127.0.0.1", "moto_server");
+        Some(Moto {
+            child,
+            base: format!("http://127.0.0.1:{port}"),
+        })
+    }
+
+    fn call(&self, op: &str, body: Value) -> Value {
+        cognito_call(&self.base, op, body)
+    }
+}
+
+#[test]
+fn an_endpoint_without_the_operation_gets_refresh_token_auth() {
+    let Some(moto) = Moto::start() else {
+        return;
+    };
+    let pool = moto.call("CreateUserPool", json!({"PoolName": "cwsauth-moto"}))["UserPool"]["Id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let client = moto.call(
+        "CreateUserPoolClient",
+        json!({"UserPoolId": pool, "ClientName": "cwsauth",
+            "ExplicitAuthFlows": ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]}),
+    )["UserPoolClient"]["ClientId"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    moto.call(
+        "AdminCreateUser",
+        json!({"UserPoolId": pool, "Username": "mia", "MessageAction": "SUPPRESS"}),
+    );
+    moto.call(
+        "AdminSetUserPassword",
+        json!({"UserPoolId": pool, "Username": "mia", "Password": "Mia-Passw0rd!", "Permanent": true}),
+    );
+    let cli = Cli::new();
+    cli.run(&[
+        "configure",
+        "--user-pool-id",
+        &pool,
+        "--client-id",
+        &client,
+        "--domain",
+        &moto.base,
+        "--idp-endpoint",
+        &moto.base,
+        "--jwks-uri",
+        &format!("{}/{pool}/.well-known/jwks.json", moto.base),
+        "--store",
+        "file",
+    ])
+    .expect(0);
+    cli.cmd(&["login", "--password", "--username", "mia"])
+        .env("CWSAUTH_PASSWORD", "Mia-Passw0rd!")
+        .run()
+        .expect(0);
+    let run = cli.run(&["token", "--min-ttl", "99999", "-v"]);
+    run.expect(0);
+    assert!(
+        run.stderr()
+            .contains("does not know GetTokensFromRefreshToken (")
+            && run
+                .stderr()
+                .contains("; refreshing with REFRESH_TOKEN_AUTH\n"),
+        "{}",
+        run.stderr()
+    );
+    assert_eq!(run.stdout().trim().split('.').count(), 3);
+}
