@@ -34,6 +34,7 @@ Register-ArgumentCompleter -Native -CommandName 'cwsauth' -ScriptBlock {
             [CompletionResult]::new('token', 'token', [CompletionResultType]::ParameterValue, 'Print a usable token (refreshed when it is about to expire) and nothing else')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show who is logged in with the profile, and until when')
             [CompletionResult]::new('logout', 'logout', [CompletionResultType]::ParameterValue, 'Revoke the refresh token and delete the stored tokens')
+            [CompletionResult]::new('mfa', 'mfa', [CompletionResultType]::ParameterValue, 'Multi-factor authentication of the logged-in user: `mfa setup` enrolls a software token')
             [CompletionResult]::new('connect', 'connect', [CompletionResultType]::ParameterValue, 'Open an authenticated WebSocket session, with wscat''s flags and habits')
             [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'The whole loop on 127.0.0.1: local user pool, hosted-UI login, verify, WebSocket')
             [CompletionResult]::new('local', 'local', [CompletionResultType]::ParameterValue, 'Run a local Cognito user pool and API Gateway WebSocket API on 127.0.0.1')
@@ -226,6 +227,52 @@ Register-ArgumentCompleter -Native -CommandName 'cwsauth' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'cwsauth;mfa' {
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log what happens on stderr (-v: steps and HTTP exchanges, -vv: more); secrets redacted')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log what happens on stderr (-v: steps and HTTP exchanges, -vv: more); secrets redacted')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('setup', 'setup', [CompletionResultType]::ParameterValue, 'Enroll a software token (TOTP) for the logged-in user and make it the preferred MFA')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'cwsauth;mfa;setup' {
+            [CompletionResult]::new('--device-name', '--device-name', [CompletionResultType]::ParameterName, 'The name the pool keeps for the device')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'The profile to use from the config file')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region of the user pool (derived from the pool id when absent).')
+            [CompletionResult]::new('--user-pool-id', '--user-pool-id', [CompletionResultType]::ParameterName, 'Cognito user pool id, e.g. us-east-1_AbCdEf123.')
+            [CompletionResult]::new('--client-id', '--client-id', [CompletionResultType]::ParameterName, 'App client id.')
+            [CompletionResult]::new('--domain', '--domain', [CompletionResultType]::ParameterName, 'Hosted UI domain: a prefix (with region), abc.auth.us-east-1.amazoncognito.com, a custom domain, or a URL.')
+            [CompletionResult]::new('--redirect-uri', '--redirect-uri', [CompletionResultType]::ParameterName, 'Callback URL registered on the app client (repeatable; a taken port moves to the next).')
+            [CompletionResult]::new('--idp-endpoint', '--idp-endpoint', [CompletionResultType]::ParameterName, 'Base URL of the Cognito JSON API; default https://cognito-idp.{region}.amazonaws.com.')
+            [CompletionResult]::new('--issuer', '--issuer', [CompletionResultType]::ParameterName, 'Issuer (iss) to pin; default https://cognito-idp.{region}.amazonaws.com/{pool}.')
+            [CompletionResult]::new('--issuer-type', '--issuer-type', [CompletionResultType]::ParameterName, 'The pool''s issuer format (IssuerConfiguration.Type): original (https://cognito-idp.{region}.amazonaws.com/{pool}) or updated (https://issuer-cognito-idp.…); decides the derived issuer.')
+            [CompletionResult]::new('--jwks-uri', '--jwks-uri', [CompletionResultType]::ParameterName, 'JWKS URL or file; default {issuer}/.well-known/jwks.json.')
+            [CompletionResult]::new('--jwks', '--jwks', [CompletionResultType]::ParameterName, 'JWKS URL or file; default {issuer}/.well-known/jwks.json.')
+            [CompletionResult]::new('--jwks-max-age', '--jwks-max-age', [CompletionResultType]::ParameterName, 'Refetch a cached JWKS older than this, so a removed key stops verifying.')
+            [CompletionResult]::new('--ca-file', '--ca-file', [CompletionResultType]::ParameterName, 'Extra CA certificates (PEM) to trust for Cognito and JWKS calls, e.g. a TLS-inspecting proxy''s.')
+            [CompletionResult]::new('--print-secret', '--print-secret', [CompletionResultType]::ParameterName, 'Enroll without an app: compute the first code and print the secret on stdout (for a test user''s CWSAUTH_TOTP_SECRET; whoever holds it passes the second factor)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log what happens on stderr (-v: steps and HTTP exchanges, -vv: more); secrets redacted')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log what happens on stderr (-v: steps and HTTP exchanges, -vv: more); secrets redacted')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'cwsauth;mfa;help' {
+            [CompletionResult]::new('setup', 'setup', [CompletionResultType]::ParameterValue, 'Enroll a software token (TOTP) for the logged-in user and make it the preferred MFA')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'cwsauth;mfa;help;setup' {
+            break
+        }
+        'cwsauth;mfa;help;help' {
+            break
+        }
         'cwsauth;connect' {
             [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'The URL, as wscat takes it (-c/--connect)')
             [CompletionResult]::new('--connect', '--connect', [CompletionResultType]::ParameterName, 'The URL, as wscat takes it (-c/--connect)')
@@ -310,7 +357,7 @@ Register-ArgumentCompleter -Native -CommandName 'cwsauth' -ScriptBlock {
         'cwsauth;local' {
             [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Port to listen on (0 picks a free one)')
             [CompletionResult]::new('--bind', '--bind', [CompletionResultType]::ParameterName, 'Address to listen on; anything but loopback exposes the emulator to the network')
-            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'A user of the pool (repeatable); without any, user demo with password Demo-Passw0rd!')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'A user of the pool (repeatable); without any, user demo with password Demo-Passw0rd!. Options: totp=BASE32SECRET (software-token MFA), temporary (a new password at first sign-in)')
             [CompletionResult]::new('--token-ttl', '--token-ttl', [CompletionResultType]::ParameterName, 'Lifetime of access and ID tokens (e.g. 1h, 5m, 30s)')
             [CompletionResult]::new('--callback-url', '--callback-url', [CompletionResultType]::ParameterName, 'Another callback (and sign-out) URL for the app clients, besides http://localhost:3000')
             [CompletionResult]::new('--identity-source', '--identity-source', [CompletionResultType]::ParameterName, 'Where the authorizer takes the token: header:NAME or query:NAME (or API Gateway''s route.request.header.NAME); repeatable for an authorizer function, all must be present')
@@ -361,6 +408,7 @@ Register-ArgumentCompleter -Native -CommandName 'cwsauth' -ScriptBlock {
             [CompletionResult]::new('token', 'token', [CompletionResultType]::ParameterValue, 'Print a usable token (refreshed when it is about to expire) and nothing else')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show who is logged in with the profile, and until when')
             [CompletionResult]::new('logout', 'logout', [CompletionResultType]::ParameterValue, 'Revoke the refresh token and delete the stored tokens')
+            [CompletionResult]::new('mfa', 'mfa', [CompletionResultType]::ParameterValue, 'Multi-factor authentication of the logged-in user: `mfa setup` enrolls a software token')
             [CompletionResult]::new('connect', 'connect', [CompletionResultType]::ParameterValue, 'Open an authenticated WebSocket session, with wscat''s flags and habits')
             [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'The whole loop on 127.0.0.1: local user pool, hosted-UI login, verify, WebSocket')
             [CompletionResult]::new('local', 'local', [CompletionResultType]::ParameterValue, 'Run a local Cognito user pool and API Gateway WebSocket API on 127.0.0.1')
@@ -387,6 +435,13 @@ Register-ArgumentCompleter -Native -CommandName 'cwsauth' -ScriptBlock {
             break
         }
         'cwsauth;help;logout' {
+            break
+        }
+        'cwsauth;help;mfa' {
+            [CompletionResult]::new('setup', 'setup', [CompletionResultType]::ParameterValue, 'Enroll a software token (TOTP) for the logged-in user and make it the preferred MFA')
+            break
+        }
+        'cwsauth;help;mfa;setup' {
             break
         }
         'cwsauth;help;connect' {

@@ -43,6 +43,9 @@ _cwsauth() {
             cwsauth,logout)
                 cmd="cwsauth__subcmd__logout"
                 ;;
+            cwsauth,mfa)
+                cmd="cwsauth__subcmd__mfa"
+                ;;
             cwsauth,status)
                 cmd="cwsauth__subcmd__status"
                 ;;
@@ -79,6 +82,9 @@ _cwsauth() {
             cwsauth__subcmd__help,logout)
                 cmd="cwsauth__subcmd__help__subcmd__logout"
                 ;;
+            cwsauth__subcmd__help,mfa)
+                cmd="cwsauth__subcmd__help__subcmd__mfa"
+                ;;
             cwsauth__subcmd__help,status)
                 cmd="cwsauth__subcmd__help__subcmd__status"
                 ;;
@@ -88,6 +94,21 @@ _cwsauth() {
             cwsauth__subcmd__help,verify)
                 cmd="cwsauth__subcmd__help__subcmd__verify"
                 ;;
+            cwsauth__subcmd__help__subcmd__mfa,setup)
+                cmd="cwsauth__subcmd__help__subcmd__mfa__subcmd__setup"
+                ;;
+            cwsauth__subcmd__mfa,help)
+                cmd="cwsauth__subcmd__mfa__subcmd__help"
+                ;;
+            cwsauth__subcmd__mfa,setup)
+                cmd="cwsauth__subcmd__mfa__subcmd__setup"
+                ;;
+            cwsauth__subcmd__mfa__subcmd__help,help)
+                cmd="cwsauth__subcmd__mfa__subcmd__help__subcmd__help"
+                ;;
+            cwsauth__subcmd__mfa__subcmd__help,setup)
+                cmd="cwsauth__subcmd__mfa__subcmd__help__subcmd__setup"
+                ;;
             *)
                 ;;
         esac
@@ -95,7 +116,7 @@ _cwsauth() {
 
     case "${cmd}" in
         cwsauth)
-            opts="-v -h -V --verbose --help --version configure decode verify login token status logout connect demo local completions help"
+            opts="-v -h -V --verbose --help --version configure decode verify login token status logout mfa connect demo local completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -423,7 +444,7 @@ _cwsauth() {
             return 0
             ;;
         cwsauth__subcmd__help)
-            opts="configure decode verify login token status logout connect demo local completions help"
+            opts="configure decode verify login token status logout mfa connect demo local completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -551,6 +572,34 @@ _cwsauth() {
         cwsauth__subcmd__help__subcmd__logout)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cwsauth__subcmd__help__subcmd__mfa)
+            opts="setup"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cwsauth__subcmd__help__subcmd__mfa__subcmd__setup)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -816,6 +865,132 @@ _cwsauth() {
             fi
             case "${prev}" in
                 --browser-command)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -W "$(cwsauth completions --profiles 2>/dev/null)" -- "${cur}"))
+                    return 0
+                    ;;
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --user-pool-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --client-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --domain)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --redirect-uri)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --idp-endpoint)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --issuer)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --issuer-type)
+                    COMPREPLY=($(compgen -W "original updated" -- "${cur}"))
+                    return 0
+                    ;;
+                --jwks-uri)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jwks)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jwks-max-age)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cwsauth__subcmd__mfa)
+            opts="-v -h -V --verbose --help --version setup help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cwsauth__subcmd__mfa__subcmd__help)
+            opts="setup help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cwsauth__subcmd__mfa__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cwsauth__subcmd__mfa__subcmd__help__subcmd__setup)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cwsauth__subcmd__mfa__subcmd__setup)
+            opts="-v -h -V --print-secret --device-name --profile --region --user-pool-id --client-id --domain --redirect-uri --idp-endpoint --issuer --issuer-type --jwks --jwks-uri --jwks-max-age --ca-file --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --device-name)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -31,6 +31,7 @@ set edit:completion:arg-completer[cwsauth] = {|@words|
             cand token 'Print a usable token (refreshed when it is about to expire) and nothing else'
             cand status 'Show who is logged in with the profile, and until when'
             cand logout 'Revoke the refresh token and delete the stored tokens'
+            cand mfa 'Multi-factor authentication of the logged-in user: `mfa setup` enrolls a software token'
             cand connect 'Open an authenticated WebSocket session, with wscat''s flags and habits'
             cand demo 'The whole loop on 127.0.0.1: local user pool, hosted-UI login, verify, WebSocket'
             cand local 'Run a local Cognito user pool and API Gateway WebSocket API on 127.0.0.1'
@@ -215,6 +216,47 @@ set edit:completion:arg-completer[cwsauth] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'cwsauth;mfa'= {
+            cand -v 'Log what happens on stderr (-v: steps and HTTP exchanges, -vv: more); secrets redacted'
+            cand --verbose 'Log what happens on stderr (-v: steps and HTTP exchanges, -vv: more); secrets redacted'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand setup 'Enroll a software token (TOTP) for the logged-in user and make it the preferred MFA'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'cwsauth;mfa;setup'= {
+            cand --device-name 'The name the pool keeps for the device'
+            cand --profile 'The profile to use from the config file'
+            cand --region 'AWS region of the user pool (derived from the pool id when absent).'
+            cand --user-pool-id 'Cognito user pool id, e.g. us-east-1_AbCdEf123.'
+            cand --client-id 'App client id.'
+            cand --domain 'Hosted UI domain: a prefix (with region), abc.auth.us-east-1.amazoncognito.com, a custom domain, or a URL.'
+            cand --redirect-uri 'Callback URL registered on the app client (repeatable; a taken port moves to the next).'
+            cand --idp-endpoint 'Base URL of the Cognito JSON API; default https://cognito-idp.{region}.amazonaws.com.'
+            cand --issuer 'Issuer (iss) to pin; default https://cognito-idp.{region}.amazonaws.com/{pool}.'
+            cand --issuer-type 'The pool''s issuer format (IssuerConfiguration.Type): original (https://cognito-idp.{region}.amazonaws.com/{pool}) or updated (https://issuer-cognito-idp.…); decides the derived issuer.'
+            cand --jwks-uri 'JWKS URL or file; default {issuer}/.well-known/jwks.json.'
+            cand --jwks 'JWKS URL or file; default {issuer}/.well-known/jwks.json.'
+            cand --jwks-max-age 'Refetch a cached JWKS older than this, so a removed key stops verifying.'
+            cand --ca-file 'Extra CA certificates (PEM) to trust for Cognito and JWKS calls, e.g. a TLS-inspecting proxy''s.'
+            cand --print-secret 'Enroll without an app: compute the first code and print the secret on stdout (for a test user''s CWSAUTH_TOTP_SECRET; whoever holds it passes the second factor)'
+            cand -v 'Log what happens on stderr (-v: steps and HTTP exchanges, -vv: more); secrets redacted'
+            cand --verbose 'Log what happens on stderr (-v: steps and HTTP exchanges, -vv: more); secrets redacted'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'cwsauth;mfa;help'= {
+            cand setup 'Enroll a software token (TOTP) for the logged-in user and make it the preferred MFA'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'cwsauth;mfa;help;setup'= {
+        }
+        &'cwsauth;mfa;help;help'= {
+        }
         &'cwsauth;connect'= {
             cand -c 'The URL, as wscat takes it (-c/--connect)'
             cand --connect 'The URL, as wscat takes it (-c/--connect)'
@@ -297,7 +339,7 @@ set edit:completion:arg-completer[cwsauth] = {|@words|
         &'cwsauth;local'= {
             cand --port 'Port to listen on (0 picks a free one)'
             cand --bind 'Address to listen on; anything but loopback exposes the emulator to the network'
-            cand --user 'A user of the pool (repeatable); without any, user demo with password Demo-Passw0rd!'
+            cand --user 'A user of the pool (repeatable); without any, user demo with password Demo-Passw0rd!. Options: totp=BASE32SECRET (software-token MFA), temporary (a new password at first sign-in)'
             cand --token-ttl 'Lifetime of access and ID tokens (e.g. 1h, 5m, 30s)'
             cand --callback-url 'Another callback (and sign-out) URL for the app clients, besides http://localhost:3000'
             cand --identity-source 'Where the authorizer takes the token: header:NAME or query:NAME (or API Gateway''s route.request.header.NAME); repeatable for an authorizer function, all must be present'
@@ -346,6 +388,7 @@ set edit:completion:arg-completer[cwsauth] = {|@words|
             cand token 'Print a usable token (refreshed when it is about to expire) and nothing else'
             cand status 'Show who is logged in with the profile, and until when'
             cand logout 'Revoke the refresh token and delete the stored tokens'
+            cand mfa 'Multi-factor authentication of the logged-in user: `mfa setup` enrolls a software token'
             cand connect 'Open an authenticated WebSocket session, with wscat''s flags and habits'
             cand demo 'The whole loop on 127.0.0.1: local user pool, hosted-UI login, verify, WebSocket'
             cand local 'Run a local Cognito user pool and API Gateway WebSocket API on 127.0.0.1'
@@ -365,6 +408,11 @@ set edit:completion:arg-completer[cwsauth] = {|@words|
         &'cwsauth;help;status'= {
         }
         &'cwsauth;help;logout'= {
+        }
+        &'cwsauth;help;mfa'= {
+            cand setup 'Enroll a software token (TOTP) for the logged-in user and make it the preferred MFA'
+        }
+        &'cwsauth;help;mfa;setup'= {
         }
         &'cwsauth;help;connect'= {
         }

@@ -50,6 +50,9 @@ pub enum Command {
     /// Revoke the refresh token and delete the stored tokens.
     #[command(after_help = EXAMPLES_LOGOUT)]
     Logout(LogoutArgs),
+    /// Multi-factor authentication of the logged-in user: `mfa setup` enrolls a software token.
+    #[command(after_help = EXAMPLES_MFA)]
+    Mfa(MfaArgs),
     /// Open an authenticated WebSocket session, with wscat's flags and habits.
     #[command(after_help = EXAMPLES_CONNECT)]
     Connect(Box<ConnectArgs>),
@@ -98,6 +101,10 @@ const EXAMPLES_LOGOUT: &str = "\
 Examples:
   cwsauth logout
   cwsauth logout --everywhere              # also end the hosted UI session";
+const EXAMPLES_MFA: &str = "\
+Examples:
+  cwsauth mfa setup                        # shows the otpauth:// address, asks the app's code
+  SECRET=$(cwsauth mfa setup --print-secret)   # headless: a test user's secret for CWSAUTH_TOTP_SECRET";
 const EXAMPLES_CONNECT: &str = "\
 Examples:
   cwsauth connect wss://abc.execute-api.us-east-1.amazonaws.com/production
@@ -481,6 +488,34 @@ pub struct LogoutArgs {
     pub keys: ProfileFlags<CLIENT_KEYS>,
 }
 
+#[derive(Debug, Args)]
+pub struct MfaArgs {
+    #[command(subcommand)]
+    pub command: MfaCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MfaCommand {
+    /// Enroll a software token (TOTP) for the logged-in user and make it the preferred MFA.
+    #[command(after_help = EXAMPLES_MFA)]
+    Setup(MfaSetupArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct MfaSetupArgs {
+    /// Enroll without an app: compute the first code and print the secret on stdout (for a
+    /// test user's CWSAUTH_TOTP_SECRET; whoever holds it passes the second factor).
+    #[arg(long)]
+    pub print_secret: bool,
+    /// The name the pool keeps for the device.
+    #[arg(long, default_value = "cwsauth", value_name = "NAME")]
+    pub device_name: String,
+    #[command(flatten)]
+    pub select: ProfileSelect,
+    #[command(flatten)]
+    pub keys: ProfileFlags<CLIENT_KEYS>,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum BinaryFormat {
     Hex,
@@ -678,7 +713,8 @@ pub struct LocalArgs {
     #[arg(long, default_value = "127.0.0.1", value_name = "ADDR")]
     pub bind: std::net::IpAddr,
     /// A user of the pool (repeatable); without any, user demo with password Demo-Passw0rd!.
-    #[arg(long, value_name = "NAME:PASSWORD[:GROUP,…]", value_parser = crate::local::UserSpec::parse)]
+    /// Options: totp=BASE32SECRET (software-token MFA), temporary (a new password at first sign-in).
+    #[arg(long, value_name = "NAME:PASSWORD[:GROUP,…[:OPTION,…]]", value_parser = crate::local::UserSpec::parse)]
     pub user: Vec<crate::local::UserSpec>,
     /// Lifetime of access and ID tokens (e.g. 1h, 5m, 30s).
     #[arg(long, default_value = "1h", value_name = "DURATION", value_parser = crate::timefmt::parse_duration)]

@@ -54,6 +54,14 @@ pub const ENVIRONMENT: &[(&str, &str)] = &[
         "the password for `login --password` and `--srp`, instead of a prompt",
     ),
     (
+        "CWSAUTH_NEW_PASSWORD",
+        "answers `NEW_PASSWORD_REQUIRED` (a temporary password) in `login --password`/`--srp`",
+    ),
+    (
+        "CWSAUTH_TOTP_SECRET",
+        "a base32 TOTP secret whose code answers `SOFTWARE_TOKEN_MFA` in `login --password`/`--srp`",
+    ),
+    (
         "CWSAUTH_TOKEN",
         "the token `connect` sends, instead of the profile's",
     ),

@@ -39,6 +39,8 @@ pub enum Event<'a> {
     PasteRejected { why: &'a str },
     /// A foreign request reached the loopback listener and was refused.
     ForeignCallback { why: &'a str },
+    /// The pool took this step's TOTP code already; the next step's is sent after `wait`.
+    TotpStepWait { wait: std::time::Duration },
 }
 
 /// Receives events; `Sync` because logins report from listener threads.

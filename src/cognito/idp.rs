@@ -291,6 +291,50 @@ impl Idp {
         }
     }
 
+    /// `AssociateSoftwareToken`: a new TOTP secret for the signed-in user (base32).
+    pub fn associate_software_token(&self, access_token: &Secret) -> Result<Secret, CognitoError> {
+        let answer = self.call(
+            "AssociateSoftwareToken",
+            json!({"AccessToken": access_token.expose()}),
+        )?;
+        answer["SecretCode"]
+            .as_str()
+            .map(Secret::new)
+            .ok_or_else(|| CognitoError::Protocol {
+                endpoint: "AssociateSoftwareToken".into(),
+                why: "no SecretCode in the answer".into(),
+            })
+    }
+
+    /// `VerifySoftwareToken` with a code of the associated secret, then
+    /// `SetUserMFAPreference` making the software token enabled and preferred.
+    pub fn enable_software_token(
+        &self,
+        access_token: &Secret,
+        code: &str,
+        device: &str,
+    ) -> Result<(), CognitoError> {
+        let answer = self.call(
+            "VerifySoftwareToken",
+            json!({"AccessToken": access_token.expose(), "UserCode": code, "FriendlyDeviceName": device}),
+        )?;
+        if answer["Status"].as_str() != Some("SUCCESS") {
+            return Err(CognitoError::Protocol {
+                endpoint: "VerifySoftwareToken".into(),
+                why: format!(
+                    "the status is {}, not SUCCESS",
+                    crate::sanitize::excerpt(&answer["Status"].to_string(), 40)
+                ),
+            });
+        }
+        self.call(
+            "SetUserMFAPreference",
+            json!({"AccessToken": access_token.expose(),
+                "SoftwareTokenMfaSettings": {"Enabled": true, "PreferredMfa": true}}),
+        )
+        .map(|_| ())
+    }
+
     /// `RevokeToken` for a refresh token.
     pub fn revoke(&self, refresh_token: &Secret) -> Result<(), CognitoError> {
         let mut body = json!({"Token": refresh_token.expose(), "ClientId": self.client_id});

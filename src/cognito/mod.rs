@@ -5,6 +5,7 @@
 pub mod idp;
 pub mod oauth;
 pub mod srp;
+pub mod totp;
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;

@@ -10,6 +10,7 @@ mod demo;
 mod local;
 mod login;
 mod logout;
+mod mfa;
 mod status;
 mod token;
 mod verify;
@@ -63,6 +64,7 @@ fn dispatch(home: &Home, cli: Cli, verbose: bool) -> Result<ExitCode> {
         Command::Token(args) => token::run(&home, args),
         Command::Status(args) => status::run(&home, args),
         Command::Logout(args) => logout::run(&home, args),
+        Command::Mfa(args) => mfa::run(&home, args),
         Command::Connect(args) => connect::run(&home, *args, verbose),
         Command::Local(args) => local::run(&home, *args),
         Command::Demo(args) => demo::run(args),
@@ -151,6 +153,10 @@ impl Reporter for TerminalReporter {
                 crate::timefmt::span(timeout.as_secs())
             )),
             Event::PasteRejected { why } | Event::ForeignCallback { why } => output::warn(why),
+            Event::TotpStepWait { wait } => output::info(&format!(
+                "the pool took this 30 s step's code already; answering with the next one in {} s",
+                wait.as_secs()
+            )),
         }
     }
 }

@@ -6,6 +6,7 @@ use hyper::body::Incoming;
 use hyper::{Request, Response};
 
 use super::Emulator;
+use super::challenges::{self, Waiting};
 use super::oauth_endpoints::CodeGrant;
 use super::respond::{self, Body, get};
 use crate::sanitize::html;
@@ -125,7 +126,14 @@ const XSRF_COOKIE: &str = "XSRF-TOKEN";
 /// post must carry both, equal, as Cognito's hosted UI checks.
 fn form_page(query: &str, username: Option<&str>, error: Option<&str>) -> Response<Body> {
     let token = super::ids::random_token(32);
-    let mut resp = respond::html(200, form(query, username, error, &token));
+    with_xsrf_cookie(
+        respond::html(200, form(query, username, error, &token)),
+        &token,
+    )
+}
+
+/// Sets the XSRF cookie a page's form must echo.
+fn with_xsrf_cookie(mut resp: Response<Body>, token: &str) -> Response<Body> {
     if let Ok(v) = format!("{XSRF_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax").parse() {
         resp.headers_mut().insert(hyper::header::SET_COOKIE, v);
     }
@@ -183,29 +191,102 @@ pub fn login_submit(
             "The sign-in form was not posted from this sign-in page (its XSRF token is missing or wrong). Reload the page and sign in again.",
         );
     }
+    // The answer to a challenge page (a new password, a code) continues its sign-in.
+    if let Some(session) = get(form_fields, "session") {
+        return continue_sign_in(emu, query, &request, session, form_fields);
+    }
     let username = get(form_fields, "username").unwrap_or("");
     let password = get(form_fields, "password").unwrap_or("");
-    let user = emu.user(username).filter(|u| {
-        aws_lc_rs::constant_time::verify_slices_are_equal(
-            u.spec.password.expose().as_bytes(),
-            password.as_bytes(),
-        )
-        .is_ok()
-    });
-    let Some(user) = user else {
+    if emu.user(username).is_none() || !challenges::password_ok(emu, username, password) {
         return form_page(
             query,
             Some(username),
             Some("Incorrect username or password."),
         );
+    }
+    match challenges::after_password(emu, username, &request.client_id) {
+        Some((waiting, session)) => challenge_page(query, waiting, &session, None),
+        None => signed_in(emu, &request, username),
+    }
+}
+
+/// Takes a challenge page's answer: the next page, the redirect with a code, or the sign-in
+/// form again when the session is over.
+fn continue_sign_in(
+    emu: &Emulator,
+    query: &str,
+    request: &AuthorizeRequest,
+    session: &str,
+    form_fields: &[(String, String)],
+) -> Response<Body> {
+    let (waiting, key, value) = match (get(form_fields, "new_password"), get(form_fields, "code")) {
+        (Some(p), _) => (Waiting::NewPassword, "NEW_PASSWORD", p),
+        (None, Some(c)) => (Waiting::SoftwareToken, "SOFTWARE_TOKEN_MFA_CODE", c),
+        (None, None) => return form_page(query, None, Some("Sign in again.")),
     };
+    let mut responses = serde_json::Map::new();
+    responses.insert(key.into(), serde_json::Value::String(value.into()));
+    match challenges::answer(emu, session, &request.client_id, waiting.name(), &responses) {
+        Ok((user, None)) => signed_in(emu, request, &user),
+        Ok((_, Some((next, session)))) => challenge_page(query, next, &session, None),
+        Err((kind, message))
+            if kind == "CodeMismatchException" || kind == "InvalidPasswordException" =>
+        {
+            challenge_page(query, waiting, session, Some(&message))
+        }
+        Err((_, message)) => form_page(query, None, Some(&message)),
+    }
+}
+
+/// A page that asks for a new password or a code, in the sign-in's session.
+fn challenge_page(
+    query: &str,
+    waiting: Waiting,
+    session: &str,
+    error: Option<&str>,
+) -> Response<Body> {
+    let token = super::ids::random_token(32);
+    let error = error
+        .map(|e| {
+            format!(
+                "<p class=\"error\" id=\"challengeErrorMessage\">{}</p>",
+                html(e)
+            )
+        })
+        .unwrap_or_default();
+    let (title, field) = match waiting {
+        Waiting::NewPassword => (
+            "Change your password",
+            "<label>New password <input id=\"newPassword\" name=\"new_password\" type=\"password\" autocomplete=\"new-password\"></label>",
+        ),
+        Waiting::SoftwareToken => (
+            "Enter the code from your authenticator app",
+            "<label>Code <input id=\"totpCode\" name=\"code\" type=\"text\" inputmode=\"numeric\" autocomplete=\"one-time-code\"></label>",
+        ),
+    };
+    let body = format!(
+        "<h1>{title}</h1>{error}\
+         <form name=\"cognitoChallengeForm\" method=\"post\" action=\"/login?{q}\">\
+         <input name=\"_csrf\" type=\"hidden\" value=\"{x}\">\
+         <input name=\"session\" type=\"hidden\" value=\"{s}\">{field}\
+         <input name=\"challengeSubmitButton\" type=\"submit\" value=\"Continue\">\
+         </form>",
+        q = html(query),
+        x = html(&token),
+        s = html(session),
+    );
+    with_xsrf_cookie(respond::html(200, respond::page(title, &body)), &token)
+}
+
+/// The redirect back to the app with a new authorization code.
+fn signed_in(emu: &Emulator, request: &AuthorizeRequest, username: &str) -> Response<Body> {
     let code = super::ids::uuid();
     emu.state().codes.insert(
         code.clone(),
         CodeGrant {
             client_id: request.client_id.clone(),
             redirect_uri: request.redirect_uri.clone(),
-            username: user.spec.username.clone(),
+            username: username.to_string(),
             scopes: request.scopes.clone(),
             nonce: request.nonce.clone(),
             code_challenge: request.code_challenge.clone(),

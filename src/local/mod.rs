@@ -8,6 +8,7 @@
 
 pub mod api;
 mod ca;
+mod challenges;
 pub mod config;
 mod connections;
 pub mod error;
@@ -147,6 +148,9 @@ pub(crate) struct State {
     pub codes: HashMap<String, oauth_endpoints::CodeGrant>,
     pub refresh_tokens: HashMap<String, oauth_endpoints::RefreshGrant>,
     pub srp_sessions: HashMap<String, json_api::SrpSession>,
+    /// Each user's credentials as they change (new passwords, enrolled software tokens).
+    pub accounts: HashMap<String, challenges::Account>,
+    pub challenge_sessions: HashMap<String, challenges::ChallengeSession>,
     pub connections: HashMap<String, gateway::Connection>,
 }
 
@@ -199,7 +203,14 @@ impl Emulator {
         } else {
             options.users.clone()
         };
-        let users = specs.into_iter().map(User::new).collect();
+        let users: Vec<User> = specs.into_iter().map(User::new).collect();
+        let state = State {
+            accounts: users
+                .iter()
+                .map(|u| (u.spec.username.clone(), challenges::Account::new(u)))
+                .collect(),
+            ..State::default()
+        };
         Ok(Emulator {
             issuer,
             ws_url: format!("ws://{addr}/$default"),
@@ -210,7 +221,7 @@ impl Emulator {
             access_key,
             id_key,
             keys,
-            state: Mutex::new(State::default()),
+            state: Mutex::new(state),
             stopping: tokio::sync::watch::channel(false).0,
             functions,
             tls,

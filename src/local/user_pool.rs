@@ -9,27 +9,33 @@ use super::error::{LocalError, SetupError};
 use super::ids::{self, M2M_SCOPE, POOL_ID};
 use crate::redacted::Secret;
 
-/// A user from `--user NAME:PASSWORD[:GROUP,…]`.
+/// A user from `--user NAME:PASSWORD[:GROUP,…[:OPTION,…]]`.
 #[derive(Debug, Clone)]
 pub struct UserSpec {
     pub username: String,
     pub password: Secret,
     pub groups: Vec<String>,
+    /// The base32 secret of the user's software token (MFA at every sign-in).
+    pub totp: Option<Secret>,
+    /// The password is temporary: the first sign-in must set a new one.
+    pub temporary: bool,
 }
 
 impl UserSpec {
+    /// `NAME:PASSWORD[:GROUP,…[:OPTION,…]]`; options: `totp=BASE32` (software-token MFA with
+    /// that secret), `temporary` (the password must be changed at the first sign-in).
     pub fn parse(text: &str) -> Result<UserSpec, SetupError> {
-        let mut parts = text.splitn(3, ':');
+        let mut parts = text.splitn(4, ':');
         let (Some(username), Some(password)) = (parts.next(), parts.next()) else {
             return Err(SetupError::Value {
                 setting: format!("user {:?}", text.split(':').next().unwrap_or("")),
-                why: "is not NAME:PASSWORD[:GROUP,…]".into(),
+                why: "is not NAME:PASSWORD[:GROUP,…[:OPTION,…]]".into(),
             });
         };
         if username.is_empty() || password.is_empty() {
             return Err(SetupError::Value {
                 setting: "a user".into(),
-                why: "needs a name and a password: NAME:PASSWORD[:GROUP,…]".into(),
+                why: "needs a name and a password: NAME:PASSWORD[:GROUP,…[:OPTION,…]]".into(),
             });
         }
         let groups = parts
@@ -41,11 +47,35 @@ impl UserSpec {
                     .collect()
             })
             .unwrap_or_default();
-        Ok(UserSpec {
+        let mut spec = UserSpec {
             username: username.into(),
             password: Secret::new(password),
             groups,
-        })
+            totp: None,
+            temporary: false,
+        };
+        for option in parts.next().into_iter().flat_map(|o| o.split(',')) {
+            let bad = |why: String| SetupError::Value {
+                setting: format!("user {username:?}"),
+                why,
+            };
+            match option.split_once('=') {
+                Some(("totp", secret)) => {
+                    crate::cognito::totp::decode_secret(secret)
+                        .map_err(|why| bad(format!("option totp: {why}")))?;
+                    spec.totp = Some(Secret::new(secret));
+                }
+                None if option == "temporary" => spec.temporary = true,
+                None if option.is_empty() => {}
+                _ => {
+                    return Err(bad(format!(
+                        "unknown option {:?} (known: totp=BASE32SECRET, temporary)",
+                        crate::sanitize::excerpt(option, 40)
+                    )));
+                }
+            }
+        }
+        Ok(spec)
     }
 
     /// The user every emulator has when none is given.
@@ -54,6 +84,8 @@ impl UserSpec {
             username: "demo".into(),
             password: Secret::new("Demo-Passw0rd!"),
             groups: vec!["developers".into()],
+            totp: None,
+            temporary: false,
         }
     }
 }

@@ -78,7 +78,7 @@ pub fn login(
     match options.method {
         LoginMethod::HostedUi => hosted_ui(profile, options, reporter),
         LoginMethod::Password | LoginMethod::Srp => Ok(LoggedIn {
-            tokens: headless(profile, options, prompter)?,
+            tokens: headless(profile, options, reporter, prompter)?,
             nonce: None,
         }),
         LoginMethod::ClientCredentials => {
@@ -312,20 +312,56 @@ fn read_pasted(state: Secret, tx: mpsc::Sender<Outcome>) {
     });
 }
 
-fn headless(profile: &Profile, options: &LoginOptions, prompter: &dyn Prompter) -> Result<Tokens> {
+/// A secret from the environment: None when unset or empty, an error when not UTF-8.
+fn env_secret(name: &str) -> Result<Option<Secret>> {
+    match std::env::var_os(name) {
+        Some(v) if !v.is_empty() => v
+            .into_string()
+            .map(|v| Some(Secret::new(v)))
+            .map_err(|_| Error::Usage(format!("{name} is set but is not valid UTF-8"))),
+        _ => Ok(None),
+    }
+}
+
+/// The current code of the TOTP secret in CWSAUTH_TOTP_SECRET, when it is set.
+fn totp_from_env() -> Result<Option<String>> {
+    let Some(secret) = env_secret("CWSAUTH_TOTP_SECRET")? else {
+        return Ok(None);
+    };
+    let key = crate::cognito::totp::decode_secret(secret.expose())
+        .map_err(|why| Error::Usage(format!("CWSAUTH_TOTP_SECRET: {why}")))?;
+    let now = u64::try_from(crate::timefmt::now_epoch()).unwrap_or(0);
+    Ok(Some(crate::cognito::totp::code_now(&key, now)))
+}
+
+/// Cognito's refusal of a TOTP code used before.
+fn is_used_code(e: &crate::cognito::CognitoError) -> bool {
+    matches!(e, crate::cognito::CognitoError::Api { message, .. } if message.contains("already been used"))
+}
+
+/// A challenge off a terminal with nothing to answer it from.
+fn needs_env(profile: &Profile, challenge: &str, var: &str) -> Error {
+    Error::Rejected(format!(
+        "Cognito asks for {challenge}: set {var} to answer it in a script, or run `cwsauth login{}` on a terminal",
+        profile.flag()
+    ))
+}
+
+fn headless(
+    profile: &Profile,
+    options: &LoginOptions,
+    reporter: &dyn Reporter,
+    prompter: &dyn Prompter,
+) -> Result<Tokens> {
     let idp = Idp::for_profile(profile)?;
     let username = match &options.username {
         Some(u) => u.clone(),
         None => prompter.line("username (or pass --username)")?,
     };
-    let password = match std::env::var_os("CWSAUTH_PASSWORD") {
-        Some(p) if !p.is_empty() => {
-            Secret::new(p.into_string().map_err(|_| {
-                Error::Usage("CWSAUTH_PASSWORD is set but is not valid UTF-8".into())
-            })?)
-        }
-        _ if prompter.interactive() => prompter.secret(&format!("password for {username}"))?,
-        _ => {
+    let password = match env_secret("CWSAUTH_PASSWORD")? {
+        Some(p) => p,
+        None if prompter.interactive() => prompter.secret(&format!("password for {username}"))?,
+        None => {
             return Err(Error::Usage(
                 "no password: set CWSAUTH_PASSWORD, or run on a terminal to be asked (it is never read from the command line)".into(),
             ));
@@ -354,16 +390,25 @@ fn headless(profile: &Profile, options: &LoginOptions, prompter: &dyn Prompter) 
             .to_string();
         let mut responses = serde_json::json!({"USERNAME": user_id});
         match name.as_str() {
-            "NEW_PASSWORD_REQUIRED" if prompter.interactive() => {
-                responses["NEW_PASSWORD"] = serde_json::json!(
-                    prompter
-                        .secret("new password (the pool requires one)")?
-                        .expose()
-                );
+            "NEW_PASSWORD_REQUIRED" => {
+                let new = match env_secret("CWSAUTH_NEW_PASSWORD")? {
+                    Some(p) => p,
+                    None if prompter.interactive() => {
+                        prompter.secret("new password (the pool requires one)")?
+                    }
+                    None => return Err(needs_env(profile, &name, "CWSAUTH_NEW_PASSWORD")),
+                };
+                responses["NEW_PASSWORD"] = serde_json::json!(new.expose());
             }
-            "SOFTWARE_TOKEN_MFA" if prompter.interactive() => {
-                responses["SOFTWARE_TOKEN_MFA_CODE"] =
-                    serde_json::json!(prompter.line("code from your authenticator app")?);
+            "SOFTWARE_TOKEN_MFA" => {
+                let code = match totp_from_env()? {
+                    Some(code) => code,
+                    None if prompter.interactive() => {
+                        prompter.line("code from your authenticator app")?
+                    }
+                    None => return Err(needs_env(profile, &name, "CWSAUTH_TOTP_SECRET")),
+                };
+                responses["SOFTWARE_TOKEN_MFA_CODE"] = serde_json::json!(code);
             }
             "SMS_MFA" if prompter.interactive() => {
                 responses["SMS_MFA_CODE"] = serde_json::json!(prompter.line("code sent by SMS")?);
@@ -383,7 +428,24 @@ fn headless(profile: &Profile, options: &LoginOptions, prompter: &dyn Prompter) 
                 secret.expose()
             ));
         }
-        step = idp.respond(&name, session.as_deref(), responses)?;
+        step = match idp.respond(&name, session.as_deref(), responses.clone()) {
+            // A code computed from CWSAUTH_TOTP_SECRET that the pool already took (a login
+            // in the same 30 s step): the next step's code, once.
+            Err(e)
+                if name == "SOFTWARE_TOKEN_MFA"
+                    && is_used_code(&e)
+                    && totp_from_env()?.is_some() =>
+            {
+                let now = u64::try_from(crate::timefmt::now_epoch()).unwrap_or(0);
+                let wait = crate::cognito::totp::STEP - now % crate::cognito::totp::STEP;
+                let wait = std::time::Duration::from_secs(wait);
+                reporter.report(Event::TotpStepWait { wait });
+                std::thread::sleep(wait);
+                responses["SOFTWARE_TOKEN_MFA_CODE"] = serde_json::json!(totp_from_env()?);
+                idp.respond(&name, session.as_deref(), responses)?
+            }
+            other => other?,
+        };
     }
     Err(Error::Rejected(
         "Cognito kept asking for challenges; giving up".into(),

@@ -496,28 +496,41 @@ impl Local {
     /// Signs in through the hosted UI form, as a browser does: the page first (its XSRF cookie
     /// and `_csrf` field), then the post; returns the post's answer.
     pub fn sign_in(&self, query: &str, user: &str, password: &str) -> reqwest::blocking::Response {
-        let url = format!("{}/login?{query}", self.base);
-        let page = http().get(&url).send().unwrap();
-        let cookie = page
-            .headers()
-            .get("set-cookie")
-            .map(|v| v.to_str().unwrap().split(';').next().unwrap().to_string())
-            .unwrap_or_default();
-        let text = page.text().unwrap();
-        let csrf = text
-            .split("name=\"_csrf\" type=\"hidden\" value=\"")
-            .nth(1)
-            .and_then(|rest| rest.split('"').next())
-            .unwrap_or_default()
-            .to_string();
+        let page = http()
+            .get(format!("{}/login?{query}", self.base))
+            .send()
+            .unwrap();
+        self.submit(
+            query,
+            &FormPage::read(page),
+            &[("username", user), ("password", password)],
+        )
+    }
+
+    /// Posts `fields` to `/login?query` as the form on `page` does: with the page's XSRF cookie
+    /// and `_csrf` field, and its hidden `session` when it has one (a challenge page).
+    pub fn submit(
+        &self,
+        query: &str,
+        page: &FormPage,
+        fields: &[(&str, &str)],
+    ) -> reqwest::blocking::Response {
+        let hidden = |name: &str| {
+            page.text
+                .split(&format!("name=\"{name}\" type=\"hidden\" value=\""))
+                .nth(1)
+                .and_then(|rest| rest.split('"').next())
+                .map(str::to_string)
+        };
+        let mut form = vec![("_csrf".to_string(), hidden("_csrf").unwrap_or_default())];
+        if let Some(session) = hidden("session") {
+            form.push(("session".into(), session));
+        }
+        form.extend(fields.iter().map(|(k, v)| (k.to_string(), v.to_string())));
         http()
-            .post(url)
-            .header("cookie", cookie)
-            .form(&[
-                ("_csrf", csrf.as_str()),
-                ("username", user),
-                ("password", password),
-            ])
+            .post(format!("{}/login?{query}", self.base))
+            .header("cookie", &page.cookie)
+            .form(&form)
             .send()
             .unwrap()
     }
@@ -848,6 +861,103 @@ pub fn browser() -> String {
         "python3 {}/tests/integration/browser.py",
         env!("CARGO_MANIFEST_DIR")
     )
+}
+
+/// Runs `calls` (a JSON list of `[operation, params]`) with boto3's Cognito client against
+/// `endpoint`; one JSON line per call: the answer, or `{"error": [code, message]}`.
+/// Placeholders in params: `$R0`, `$R1`… the refresh tokens in the order answers carry them,
+/// `$S` the last Session, `$A` the last access token, `$TOTP:SECRET` the code of a base32
+/// secret now (`$SECRET` the last SecretCode), `$TOTP_WRONG:…` a code that is not it,
+/// `$TOTP_LAST` the last code sent. Answers show tokens as `(token)`, sessions as
+/// `(session)`, secrets as `(secret)`.
+pub fn boto3(python: &std::path::Path, endpoint: &str, calls: &Value) -> Vec<Value> {
+    let script = r#"
+import base64, hashlib, hmac, json, struct, sys, time
+import boto3, botocore.config, botocore.exceptions
+endpoint, calls = sys.argv[1], json.loads(sys.argv[2])
+idp = boto3.client("cognito-idp", endpoint_url=endpoint, region_name="us-east-1",
+                   aws_access_key_id="x", aws_secret_access_key="x",
+                   config=botocore.config.Config(retries={"max_attempts": 1}))
+seen = {"refresh": [], "S": None, "A": None, "SECRET": None, "TOTP_LAST": None}
+def totp(secret):
+    key = base64.b32decode(secret + "=" * (-len(secret) % 8))
+    mac = hmac.new(key, struct.pack(">Q", int(time.time()) // 30), hashlib.sha1).digest()
+    o = mac[-1] & 15
+    return "%06d" % ((struct.unpack(">I", mac[o:o + 4])[0] & 0x7fffffff) % 1000000)
+def fill(v):
+    if isinstance(v, dict):
+        return {k: fill(x) for k, x in v.items()}
+    if not isinstance(v, str) or not v.startswith("$"):
+        return v
+    if v.startswith("$R"):
+        return seen["refresh"][int(v[2:])]
+    if v in ("$S", "$A", "$SECRET", "$TOTP_LAST"):
+        return seen[v[1:]]
+    kind, _, secret = v[1:].partition(":")
+    secret = seen["SECRET"] if secret == "$SECRET" else secret
+    code = totp(secret)
+    if kind == "TOTP_WRONG":
+        return "%06d" % ((int(code) + 1) % 1000000)
+    seen["TOTP_LAST"] = code
+    return code
+for op, params in calls:
+    try:
+        answer = getattr(idp, op)(**fill(params))
+        answer.pop("ResponseMetadata", None)
+        result = answer.get("AuthenticationResult", {})
+        if "RefreshToken" in result:
+            seen["refresh"].append(result["RefreshToken"])
+            result["RefreshToken"] = "$R%d" % (len(seen["refresh"]) - 1)
+        if "AccessToken" in result:
+            seen["A"] = result["AccessToken"]
+        for k in ("AccessToken", "IdToken"):
+            if k in result:
+                result[k] = "(token)"
+        if "Session" in answer:
+            seen["S"] = answer["Session"]
+            answer["Session"] = "(session)"
+        if "SecretCode" in answer:
+            seen["SECRET"] = answer["SecretCode"]
+            answer["SecretCode"] = "(secret)"
+        print(json.dumps(answer, sort_keys=True))
+    except botocore.exceptions.ClientError as e:
+        print(json.dumps({"error": [e.response["Error"]["Code"], e.response["Error"]["Message"]]}))
+"#;
+    let out = std::process::Command::new(python)
+        .args(["-c", script, endpoint, &calls.to_string()])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+/// A hosted-UI page as a browser keeps it: its status, the cookie it set and its HTML.
+pub struct FormPage {
+    pub status: u16,
+    pub cookie: String,
+    pub text: String,
+}
+
+impl FormPage {
+    pub fn read(resp: reqwest::blocking::Response) -> FormPage {
+        FormPage {
+            status: resp.status().as_u16(),
+            cookie: resp
+                .headers()
+                .get("set-cookie")
+                .map(|v| v.to_str().unwrap().split(';').next().unwrap().to_string())
+                .unwrap_or_default(),
+            text: resp.text().unwrap(),
+        }
+    }
 }
 
 /// A Cognito JSON API call to a third-party emulator at `base` (with a SigV4-shaped

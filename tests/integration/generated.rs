@@ -106,10 +106,18 @@ fn committed_man_pages_match_the_cli() {
     for sub in cli.get_subcommands().filter(|s| s.get_name() != "help") {
         let name = format!("cwsauth-{}", sub.get_name());
         stale.extend(check(&dir.join(format!("{name}.1")), &man_page(sub, &name)));
+        // A command's own commands (`mfa setup`) get pages too.
+        for nested in sub.get_subcommands().filter(|s| s.get_name() != "help") {
+            let name = format!("{name}-{}", nested.get_name());
+            stale.extend(check(
+                &dir.join(format!("{name}.1")),
+                &man_page(nested, &name),
+            ));
+        }
     }
     assert_fresh(stale);
     // Every page another names exists, and each has the shared sections.
-    let pattern = regex::Regex::new(r"cwsauth((?:\\?-[a-z]+)?)\(1\)").unwrap();
+    let pattern = regex::Regex::new(r"cwsauth((?:\\?-[a-z]+)*)\(1\)").unwrap();
     let mut named_pages = 0;
     for entry in std::fs::read_dir(&dir).unwrap() {
         let page = std::fs::read_to_string(entry.unwrap().path()).unwrap();
@@ -170,9 +178,28 @@ fn every_subcommand_help_has_examples_headings_and_only_its_flags() {
     let home = Cli::new();
     let cli = cwsauth::cli::Cli::command();
     let without_profile = ["demo", "completions", "local"];
-    for sub in cli.get_subcommands().filter(|s| s.get_name() != "help") {
-        let name = sub.get_name();
-        let long = home.run(&[name, "--help"]);
+    // A command with commands of its own (`mfa setup`) is checked at its leaves.
+    let leaves: Vec<Vec<String>> = cli
+        .get_subcommands()
+        .filter(|s| s.get_name() != "help")
+        .flat_map(|s| {
+            let nested: Vec<Vec<String>> = s
+                .get_subcommands()
+                .filter(|n| n.get_name() != "help")
+                .map(|n| vec![s.get_name().to_string(), n.get_name().to_string()])
+                .collect();
+            if nested.is_empty() {
+                vec![vec![s.get_name().to_string()]]
+            } else {
+                nested
+            }
+        })
+        .collect();
+    for path in &leaves {
+        let words: Vec<&str> = path.iter().map(String::as_str).collect();
+        let name = words.join(" ");
+        let name = name.as_str();
+        let long = home.run(&[&words[..], &["--help"]].concat());
         long.expect(0);
         let text = long.stdout();
         let examples = text.split_once("\nExamples:\n  ").map(|(_, e)| e);
@@ -189,7 +216,7 @@ fn every_subcommand_help_has_examples_headings_and_only_its_flags() {
             !without_profile.contains(&name),
             "{name} --help:\n{text}"
         );
-        let short = home.run(&[name, "-h"]);
+        let short = home.run(&[&words[..], &["-h"]].concat());
         short.expect(0);
         // configure's own flags are the profile keys: they are what it is for.
         assert!(

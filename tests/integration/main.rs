@@ -14,6 +14,7 @@ mod keyring;
 mod lifecycle;
 mod local;
 mod login;
+mod mfa;
 mod ministack;
 mod readme;
 mod refresh;

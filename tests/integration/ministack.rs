@@ -150,7 +150,80 @@ fn login_refresh_and_verify_against_ministack() {
     run.expect(1);
     assert_eq!(
         run.stderr(),
-        "cwsauth: error: Cognito asks for the NEW_PASSWORD_REQUIRED challenge, which needs a person at a terminal (or the hosted UI: `cwsauth login --profile ms` without --password/--srp)\n"
+        "cwsauth: error: Cognito asks for NEW_PASSWORD_REQUIRED: set CWSAUTH_NEW_PASSWORD to answer it in a script, or run `cwsauth login --profile ms` on a terminal\n"
+    );
+    // A script answers it, and the new password is the one from then on.
+    login(
+        &[
+            "login",
+            "--profile",
+            "ms",
+            "--password",
+            "--username",
+            "noa",
+        ],
+        &[
+            ("CWSAUTH_PASSWORD", "Temp-Passw0rd!"),
+            ("CWSAUTH_NEW_PASSWORD", "Noa-Passw0rd1!"),
+        ],
+    )
+    .expect(0);
+    login(
+        &["login", "--profile", "ms", "--srp", "--username", "noa"],
+        &[("CWSAUTH_PASSWORD", "Noa-Passw0rd1!")],
+    )
+    .expect(0);
+
+    // TOTP at ministack: noa enrolls with `mfa setup --print-secret` (ministack checks the
+    // code), the pool turns MFA on, and a script's login answers with CWSAUTH_TOTP_SECRET.
+    let run = cli.run(&["mfa", "setup", "--profile", "ms", "--print-secret"]);
+    run.expect(0);
+    let secret = run.stdout().trim().to_string();
+    ms.call(
+        "SetUserPoolMfaConfig",
+        json!({"UserPoolId": pool, "MfaConfiguration": "OPTIONAL",
+            "SoftwareTokenMfaConfiguration": {"Enabled": true}}),
+    );
+    let run = login(
+        &[
+            "login",
+            "--profile",
+            "ms",
+            "--password",
+            "--username",
+            "noa",
+        ],
+        &[("CWSAUTH_PASSWORD", "Noa-Passw0rd1!")],
+    );
+    run.expect(1);
+    assert!(
+        run.stderr().contains("Cognito asks for SOFTWARE_TOKEN_MFA"),
+        "{}",
+        run.stderr()
+    );
+    let run = login(
+        &[
+            "login",
+            "--profile",
+            "ms",
+            "--password",
+            "--username",
+            "noa",
+        ],
+        &[
+            ("CWSAUTH_PASSWORD", "Noa-Passw0rd1!"),
+            ("CWSAUTH_TOTP_SECRET", &secret),
+        ],
+    );
+    run.expect(0);
+    assert!(
+        run.stderr().contains("Logged in as noa"),
+        "{}",
+        run.stderr()
+    );
+    ms.call(
+        "SetUserPoolMfaConfig",
+        json!({"UserPoolId": pool, "MfaConfiguration": "OFF"}),
     );
 
     // The hosted UI with PKCE, through the scripted browser.

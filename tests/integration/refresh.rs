@@ -6,54 +6,6 @@ use serde_json::{Value, json};
 
 use crate::common::*;
 
-/// Runs `calls` (a JSON list of `[operation, params]`) with boto3's Cognito client against
-/// `endpoint`; one JSON line per call: the answer, or `{"error": [code, message]}`. Refresh
-/// tokens are named by `$R0`, `$R1`… in the order answers carry them.
-fn boto3(python: &std::path::Path, endpoint: &str, calls: &Value) -> Vec<Value> {
-    let script = r#"
-import json, sys, boto3, botocore.config, botocore.exceptions
-endpoint, calls = sys.argv[1], json.loads(sys.argv[2])
-idp = boto3.client("cognito-idp", endpoint_url=endpoint, region_name="us-east-1",
-                   aws_access_key_id="x", aws_secret_access_key="x",
-                   config=botocore.config.Config(retries={"max_attempts": 1}))
-refresh = []
-def fill(v):
-    if isinstance(v, str) and v.startswith("$R"):
-        return refresh[int(v[2:])]
-    if isinstance(v, dict):
-        return {k: fill(x) for k, x in v.items()}
-    return v
-for op, params in calls:
-    try:
-        answer = getattr(idp, op)(**fill(params))
-        answer.pop("ResponseMetadata", None)
-        result = answer.get("AuthenticationResult", {})
-        if "RefreshToken" in result:
-            refresh.append(result["RefreshToken"])
-            result["RefreshToken"] = "$R%d" % (len(refresh) - 1)
-        for k in ("AccessToken", "IdToken"):
-            if k in result:
-                result[k] = "(token)"
-        print(json.dumps(answer, sort_keys=True))
-    except botocore.exceptions.ClientError as e:
-        print(json.dumps({"error": [e.response["Error"]["Code"], e.response["Error"]["Message"]]}))
-"#;
-    let out = std::process::Command::new(python)
-        .args(["-c", script, endpoint, &calls.to_string()])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect()
-}
-
 fn sign_in() -> Value {
     json!(["initiate_auth", {"AuthFlow": "USER_PASSWORD_AUTH", "ClientId": PUBLIC_CLIENT,
         "AuthParameters": {"USERNAME": "demo", "PASSWORD": "Demo-Passw0rd!"}}])

@@ -1,7 +1,8 @@
 //! Cognito's JSON API at `POST /` (`X-Amz-Target: AWSCognitoIdentityProviderService.<Op>`):
 //! InitiateAuth (USER_PASSWORD_AUTH, REFRESH_TOKEN_AUTH, USER_SRP_AUTH), RespondToAuthChallenge
-//! (PASSWORD_VERIFIER), GetTokensFromRefreshToken (with rotation and its grace period), RevokeToken
-//! and GetUser, with Cognito's `__type` errors.
+//! (PASSWORD_VERIFIER, and through `challenges.rs` NEW_PASSWORD_REQUIRED and SOFTWARE_TOKEN_MFA),
+//! GetTokensFromRefreshToken (with rotation and its grace period), RevokeToken, GetUser and
+//! TOTP enrollment, with Cognito's `__type` errors.
 
 use std::time::{Duration, Instant};
 
@@ -13,8 +14,10 @@ use serde_json::{Map, Value, json};
 
 use super::respond::{self, Body};
 use super::tokens::{self, Grant};
-use super::{AppClient, Emulator, POOL_ID};
+use super::{AppClient, Emulator, POOL_ID, challenges};
 use crate::cognito::srp;
+
+mod user;
 
 const TARGET_PREFIX: &str = "AWSCognitoIdentityProviderService.";
 /// Scope of tokens from the JSON API, as on Cognito.
@@ -81,7 +84,10 @@ pub async fn handle(emu: &Emulator, req: Request<Incoming>) -> Response<Body> {
         "RespondToAuthChallenge" => respond_to_auth_challenge(emu, &body),
         "GetTokensFromRefreshToken" => get_tokens_from_refresh_token(emu, &body),
         "RevokeToken" => revoke_token(emu, &body),
-        "GetUser" => get_user(emu, &body),
+        "GetUser" => user::get_user(emu, &body),
+        "AssociateSoftwareToken" | "VerifySoftwareToken" | "SetUserMFAPreference" => {
+            user::software_token(emu, op, &body)
+        }
         _ => error(
             "UnknownOperationException",
             &format!("Unsupported operation {op}"),
@@ -197,18 +203,13 @@ fn initiate_auth(emu: &Emulator, body: &Map<String, Value>) -> Response<Body> {
             if let Err(resp) = check_secret_hash(client, username, str_field(&p, "SECRET_HASH")) {
                 return resp;
             }
-            let Some(user) = emu.user(username) else {
+            if emu.user(username).is_none() {
                 return error("UserNotFoundException", "User does not exist.");
-            };
-            if aws_lc_rs::constant_time::verify_slices_are_equal(
-                user.spec.password.expose().as_bytes(),
-                password.as_bytes(),
-            )
-            .is_err()
-            {
+            }
+            if !challenges::password_ok(emu, username, password) {
                 return error("NotAuthorizedException", "Incorrect username or password.");
             }
-            sign_in(emu, client, username)
+            next_step(emu, client, username)
         }
         Some("REFRESH_TOKEN_AUTH" | "REFRESH_TOKEN") => {
             if emu.options.rotate_refresh_tokens {
@@ -244,10 +245,10 @@ fn initiate_auth(emu: &Emulator, body: &Map<String, Value>) -> Response<Body> {
             if let Err(resp) = check_secret_hash(client, username, str_field(&p, "SECRET_HASH")) {
                 return resp;
             }
-            let Some(user) = emu.user(username) else {
+            let Some(verifier) = challenges::verifier(emu, username) else {
                 return error("UserNotFoundException", "User does not exist.");
             };
-            let server = srp::Server::new(&user.verifier);
+            let server = srp::Server::new(&verifier);
             let mut secret_block = vec![0u8; 64];
             crate::random::fill(&mut secret_block);
             let session = super::ids::random_token(32);
@@ -255,7 +256,7 @@ fn initiate_auth(emu: &Emulator, body: &Map<String, Value>) -> Response<Body> {
                 "ChallengeName": "PASSWORD_VERIFIER",
                 "Session": session,
                 "ChallengeParameters": {
-                    "SALT": srp::pad_hex(&user.verifier.salt),
+                    "SALT": srp::pad_hex(&verifier.salt),
                     "SECRET_BLOCK": STANDARD.encode(&secret_block),
                     "SRP_B": server.srp_b(),
                     "USERNAME": username,
@@ -287,10 +288,18 @@ fn respond_to_auth_challenge(emu: &Emulator, body: &Map<String, Value>) -> Respo
         Ok(c) => c,
         Err(resp) => return resp,
     };
-    if str_field(body, "ChallengeName") != Some("PASSWORD_VERIFIER") {
-        return invalid("Only the PASSWORD_VERIFIER challenge is supported");
-    }
     let r = params(body, "ChallengeResponses");
+    match str_field(body, "ChallengeName") {
+        Some("PASSWORD_VERIFIER") => {}
+        Some(name @ ("NEW_PASSWORD_REQUIRED" | "SOFTWARE_TOKEN_MFA")) => {
+            return answer_challenge(emu, client, name, body, &r);
+        }
+        _ => {
+            return invalid(
+                "Only the PASSWORD_VERIFIER, NEW_PASSWORD_REQUIRED and SOFTWARE_TOKEN_MFA challenges are supported",
+            );
+        }
+    }
     let (Some(username), Some(block_b64), Some(signature), Some(timestamp)) = (
         str_field(&r, "USERNAME"),
         str_field(&r, "PASSWORD_CLAIM_SECRET_BLOCK"),
@@ -326,14 +335,14 @@ fn respond_to_auth_challenge(emu: &Emulator, body: &Map<String, Value>) -> Respo
             "Invalid session for the user, session is expired.",
         );
     };
-    let Some(user) = emu.user(username) else {
+    let Some(verifier) = challenges::verifier(emu, username) else {
         return error("UserNotFoundException", "User does not exist.");
     };
     let proven = session.username == username
         && session.client_id == client.client_id
         && session.secret_block == block
         && session.server.check(
-            &user.verifier,
+            &verifier,
             srp::Who {
                 pool: POOL_ID,
                 user: username,
@@ -348,7 +357,41 @@ fn respond_to_auth_challenge(emu: &Emulator, body: &Map<String, Value>) -> Respo
     if !proven {
         return error("NotAuthorizedException", "Incorrect username or password.");
     }
-    sign_in(emu, client, username)
+    next_step(emu, client, username)
+}
+
+/// After a right password: the user's next challenge, or the tokens.
+fn next_step(emu: &Emulator, client: &AppClient, username: &str) -> Response<Body> {
+    match challenges::after_password(emu, username, &client.client_id) {
+        Some((waiting, session)) => ok(challenges::challenge_answer(
+            emu, username, waiting, &session,
+        )),
+        None => sign_in(emu, client, username),
+    }
+}
+
+/// `NEW_PASSWORD_REQUIRED` and `SOFTWARE_TOKEN_MFA` answers, in the session they were asked in.
+fn answer_challenge(
+    emu: &Emulator,
+    client: &AppClient,
+    name: &str,
+    body: &Map<String, Value>,
+    responses: &Map<String, Value>,
+) -> Response<Body> {
+    let username = str_field(responses, "USERNAME").unwrap_or("");
+    if let Err(resp) = check_secret_hash(client, username, str_field(responses, "SECRET_HASH")) {
+        return resp;
+    }
+    let Some(session) = str_field(body, "Session") else {
+        return invalid("Session is required");
+    };
+    match challenges::answer(emu, session, &client.client_id, name, responses) {
+        Ok((user, Some((waiting, session)))) => {
+            ok(challenges::challenge_answer(emu, &user, waiting, &session))
+        }
+        Ok((user, None)) => sign_in(emu, client, &user),
+        Err((kind, message)) => error(kind, &message),
+    }
 }
 
 /// The answer to a refresh of either operation.
@@ -408,32 +451,4 @@ fn revoke_token(emu: &Emulator, body: &Map<String, Value>) -> Response<Body> {
             "The token was not issued to this client.",
         ),
     }
-}
-
-fn get_user(emu: &Emulator, body: &Map<String, Value>) -> Response<Body> {
-    let Some(token) = str_field(body, "AccessToken") else {
-        return invalid("AccessToken is required");
-    };
-    let Some(claims) = super::oauth_endpoints::check_access_token(emu, token) else {
-        return error("NotAuthorizedException", "Invalid Access Token");
-    };
-    let scope = claims.get("scope").and_then(Value::as_str).unwrap_or("");
-    if !scope.split(' ').any(|s| s == ADMIN_SCOPE) {
-        return error(
-            "NotAuthorizedException",
-            "Access Token does not have required scopes",
-        );
-    }
-    let username = claims.get("username").and_then(Value::as_str).unwrap_or("");
-    let Some(user) = emu.user(username) else {
-        return error("UserNotFoundException", "User does not exist.");
-    };
-    ok(json!({
-        "Username": user.spec.username,
-        "UserAttributes": [
-            {"Name": "sub", "Value": user.sub},
-            {"Name": "email", "Value": user.email},
-            {"Name": "email_verified", "Value": "true"},
-        ],
-    }))
 }

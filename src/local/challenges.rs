@@ -1,0 +1,340 @@
+//! What comes between a right password and the tokens, as Cognito does it: a temporary
+//! password's `NEW_PASSWORD_REQUIRED`, software-token MFA (`SOFTWARE_TOKEN_MFA`, real TOTP
+//! checks), their 3-minute sessions, and TOTP enrollment (`AssociateSoftwareToken`,
+//! `VerifySoftwareToken`, `SetUserMFAPreference`). The JSON API and the hosted UI both ask here.
+
+use std::time::{Duration, Instant};
+
+use serde_json::{Map, Value, json};
+
+use super::Emulator;
+use super::user_pool::User;
+use crate::cognito::{srp, totp};
+use crate::redacted::Secret;
+
+/// How long a challenge's session lives (Cognito: 3 minutes).
+const SESSION_TTL: Duration = Duration::from_secs(180);
+
+/// Wrong codes a session takes before it ends (Cognito ends it too).
+const MAX_WRONG_CODES: u32 = 5;
+
+/// A user's credentials as they change while the emulator runs.
+pub(crate) struct Account {
+    pub password: Secret,
+    pub verifier: srp::Verifier,
+    /// A temporary password not changed yet (FORCE_CHANGE_PASSWORD).
+    pub must_change: bool,
+    /// The software token's secret once enrolled (or given with `totp=`).
+    pub totp: Option<Vec<u8>>,
+    /// A secret associated but not verified yet.
+    pub pending_totp: Option<Vec<u8>>,
+    /// The last TOTP step used, so a code is taken once.
+    pub used_step: Option<u64>,
+}
+
+impl Account {
+    pub fn new(user: &User) -> Account {
+        Account {
+            password: user.spec.password.clone(),
+            verifier: user.verifier.clone(),
+            must_change: user.spec.temporary,
+            totp: user
+                .spec
+                .totp
+                .as_ref()
+                .and_then(|s| totp::decode_secret(s.expose()).ok()),
+            pending_totp: None,
+            used_step: None,
+        }
+    }
+}
+
+/// The step a sign-in waits at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Waiting {
+    NewPassword,
+    SoftwareToken,
+}
+
+impl Waiting {
+    pub fn name(self) -> &'static str {
+        match self {
+            Waiting::NewPassword => "NEW_PASSWORD_REQUIRED",
+            Waiting::SoftwareToken => "SOFTWARE_TOKEN_MFA",
+        }
+    }
+}
+
+/// A sign-in past its password, waiting for a challenge's answer.
+pub(crate) struct ChallengeSession {
+    pub username: String,
+    pub client_id: String,
+    pub waiting: Waiting,
+    pub expires: Instant,
+    pub wrong_codes: u32,
+}
+
+/// Why an answer was not taken: Cognito's error type and message.
+pub(crate) type Refusal = (&'static str, String);
+
+/// Whether `password` is the user's current one.
+pub(crate) fn password_ok(emu: &Emulator, username: &str, password: &str) -> bool {
+    emu.state().accounts.get(username).is_some_and(|a| {
+        aws_lc_rs::constant_time::verify_slices_are_equal(
+            a.password.expose().as_bytes(),
+            password.as_bytes(),
+        )
+        .is_ok()
+    })
+}
+
+/// The user's current SRP verifier.
+pub(crate) fn verifier(emu: &Emulator, username: &str) -> Option<srp::Verifier> {
+    emu.state()
+        .accounts
+        .get(username)
+        .map(|a| a.verifier.clone())
+}
+
+/// What a user must do after a right password: None for the tokens now, else the challenge
+/// and its new session.
+pub(crate) fn after_password(
+    emu: &Emulator,
+    username: &str,
+    client_id: &str,
+) -> Option<(Waiting, String)> {
+    let mut state = emu.state();
+    let account = state.accounts.get(username)?;
+    let waiting = if account.must_change {
+        Waiting::NewPassword
+    } else if account.totp.is_some() {
+        Waiting::SoftwareToken
+    } else {
+        return None;
+    };
+    let session = super::ids::random_token(48);
+    let now = Instant::now();
+    state.challenge_sessions.retain(|_, s| s.expires > now);
+    state.challenge_sessions.insert(
+        session.clone(),
+        ChallengeSession {
+            username: username.to_string(),
+            client_id: client_id.to_string(),
+            waiting,
+            expires: now + SESSION_TTL,
+            wrong_codes: 0,
+        },
+    );
+    Some((waiting, session))
+}
+
+/// The challenge as the JSON API answers it.
+pub(crate) fn challenge_answer(
+    emu: &Emulator,
+    username: &str,
+    waiting: Waiting,
+    session: &str,
+) -> Value {
+    let parameters = match waiting {
+        Waiting::NewPassword => {
+            let email = emu
+                .user(username)
+                .map(|u| u.email.clone())
+                .unwrap_or_default();
+            json!({
+                "USER_ID_FOR_SRP": username,
+                "requiredAttributes": "[]",
+                "userAttributes": json!({"email": email}).to_string(),
+            })
+        }
+        Waiting::SoftwareToken => json!({
+            "USER_ID_FOR_SRP": username,
+            "FRIENDLY_DEVICE_NAME": "TOTP device",
+        }),
+    };
+    json!({"ChallengeName": waiting.name(), "Session": session, "ChallengeParameters": parameters})
+}
+
+/// Takes an answer to the challenge `name` in `session`: the next step (None: the tokens),
+/// or why not. A wrong code keeps the session (up to five); anything else ends it.
+pub(crate) fn answer(
+    emu: &Emulator,
+    session: &str,
+    client_id: &str,
+    name: &str,
+    responses: &Map<String, Value>,
+) -> Result<(String, Option<(Waiting, String)>), Refusal> {
+    let expired = || {
+        (
+            "NotAuthorizedException",
+            "Invalid session for the user, session is expired.".to_string(),
+        )
+    };
+    let (username, waiting) = {
+        let mut state = emu.state();
+        let s = state.challenge_sessions.get(session).ok_or_else(expired)?;
+        if s.expires <= Instant::now() || s.client_id != client_id {
+            state.challenge_sessions.remove(session);
+            return Err(expired());
+        }
+        (s.username.clone(), s.waiting)
+    };
+    if name != waiting.name() {
+        return Err((
+            "InvalidParameterException",
+            format!("The session waits for {}, not {name}.", waiting.name()),
+        ));
+    }
+    let field = |k: &str| responses.get(k).and_then(Value::as_str).unwrap_or("");
+    match waiting {
+        Waiting::NewPassword => {
+            let new = field("NEW_PASSWORD");
+            check_password_policy(new)?;
+            let mut state = emu.state();
+            state.challenge_sessions.remove(session);
+            if let Some(a) = state.accounts.get_mut(&username) {
+                a.verifier = srp::Verifier::new(super::ids::POOL_ID, &username, new);
+                a.password = Secret::new(new);
+                a.must_change = false;
+            }
+        }
+        Waiting::SoftwareToken => {
+            let code = field("SOFTWARE_TOKEN_MFA_CODE");
+            let now = u64::try_from(crate::timefmt::now_epoch()).unwrap_or(0);
+            let mut state = emu.state();
+            let (step, used) = state
+                .accounts
+                .get(&username)
+                .and_then(|a| a.totp.as_deref().map(|s| (s, a.used_step)))
+                .map(|(secret, used)| (totp::matching_step(secret, code, now), used))
+                .unwrap_or((None, None));
+            if step.is_some() && step <= used {
+                return Err((
+                    "CodeMismatchException",
+                    "Your software token has already been used once.".to_string(),
+                ));
+            }
+            let Some(step) = step else {
+                let ended = state.challenge_sessions.get_mut(session).is_none_or(|s| {
+                    s.wrong_codes += 1;
+                    s.wrong_codes >= MAX_WRONG_CODES
+                });
+                if ended {
+                    state.challenge_sessions.remove(session);
+                    return Err((
+                        "NotAuthorizedException",
+                        "Invalid session for the user, too many failed attempts.".to_string(),
+                    ));
+                }
+                return Err((
+                    "CodeMismatchException",
+                    "Invalid code received for user".to_string(),
+                ));
+            };
+            state.challenge_sessions.remove(session);
+            if let Some(a) = state.accounts.get_mut(&username) {
+                a.used_step = Some(step);
+            }
+        }
+    }
+    // A changed temporary password may still need the second factor; a code ends the steps.
+    let next = match waiting {
+        Waiting::NewPassword => after_password(emu, &username, client_id),
+        Waiting::SoftwareToken => None,
+    };
+    Ok((username, next))
+}
+
+/// Cognito's default password policy: 8 characters, upper, lower, digit and symbol.
+fn check_password_policy(password: &str) -> Result<(), Refusal> {
+    let rules: [(&str, bool); 5] = [
+        ("Password not long enough", password.chars().count() >= 8),
+        (
+            "Password must have uppercase characters",
+            password.chars().any(|c| c.is_ascii_uppercase()),
+        ),
+        (
+            "Password must have lowercase characters",
+            password.chars().any(|c| c.is_ascii_lowercase()),
+        ),
+        (
+            "Password must have numeric characters",
+            password.chars().any(|c| c.is_ascii_digit()),
+        ),
+        (
+            "Password must have symbol characters",
+            password.chars().any(|c| !c.is_ascii_alphanumeric()),
+        ),
+    ];
+    match rules.iter().find(|(_, ok)| !ok) {
+        Some((why, _)) => Err((
+            "InvalidPasswordException",
+            format!("Password did not conform with policy: {why}"),
+        )),
+        None => Ok(()),
+    }
+}
+
+/// `AssociateSoftwareToken` for the user of an access token: a new secret, pending until a
+/// code from it is verified.
+pub(crate) fn associate(emu: &Emulator, username: &str) -> Result<Value, Refusal> {
+    let secret = totp::new_secret();
+    let bytes =
+        totp::decode_secret(secret.expose()).map_err(|why| ("InternalErrorException", why))?;
+    let mut state = emu.state();
+    let account = state.accounts.get_mut(username).ok_or_else(no_user)?;
+    account.pending_totp = Some(bytes);
+    Ok(json!({"SecretCode": secret.expose()}))
+}
+
+/// `VerifySoftwareToken`: a code of the pending secret enrolls it (and enables it, preferred).
+pub(crate) fn verify(emu: &Emulator, username: &str, code: &str) -> Result<Value, Refusal> {
+    if code.len() != 6 {
+        return Err((
+            "InvalidParameterException",
+            "1 validation error detected: Value at 'userCode' failed to satisfy constraint: Member must have length equal to 6".into(),
+        ));
+    }
+    let now = u64::try_from(crate::timefmt::now_epoch()).unwrap_or(0);
+    let mut state = emu.state();
+    let account = state.accounts.get_mut(username).ok_or_else(no_user)?;
+    let Some(pending) = account.pending_totp.clone() else {
+        return Err((
+            "SoftwareTokenMFANotFoundException",
+            "No software token MFA has been associated for verification.".into(),
+        ));
+    };
+    let Some(step) = totp::matching_step(&pending, code, now) else {
+        return Err(("EnableSoftwareTokenMFAException", "Code mismatch".into()));
+    };
+    account.totp = Some(pending);
+    account.pending_totp = None;
+    account.used_step = Some(step);
+    Ok(json!({"Status": "SUCCESS"}))
+}
+
+/// `SetUserMFAPreference` for the software token: enabled needs an enrolled token;
+/// disabled forgets it.
+pub(crate) fn set_preference(
+    emu: &Emulator,
+    username: &str,
+    settings: &Value,
+) -> Result<Value, Refusal> {
+    let mut state = emu.state();
+    let account = state.accounts.get_mut(username).ok_or_else(no_user)?;
+    match settings["SoftwareTokenMfaSettings"]["Enabled"].as_bool() {
+        Some(true) if account.totp.is_none() => Err((
+            "InvalidParameterException",
+            "User has not verified software token mfa".into(),
+        )),
+        Some(false) => {
+            account.totp = None;
+            Ok(json!({}))
+        }
+        _ => Ok(json!({})),
+    }
+}
+
+fn no_user() -> Refusal {
+    ("UserNotFoundException", "User does not exist.".into())
+}
