@@ -118,6 +118,7 @@ Register-ArgumentCompleter -Native -CommandName 'cwsauth' -ScriptBlock {
             break
         }
         'cwsauth;login' {
+            [CompletionResult]::new('--otp-command', '--otp-command', [CompletionResultType]::ParameterName, 'Runs CMD (in a shell) once a one-time code is sent and takes its first line as the code (CWSAUTH_OTP_CHALLENGE, CWSAUTH_OTP_DESTINATION and CWSAUTH_USERNAME in its environment)')
             [CompletionResult]::new('--username', '--username', [CompletionResultType]::ParameterName, 'User name for --password and --srp (asked on a terminal otherwise)')
             [CompletionResult]::new('--scope', '--scope', [CompletionResultType]::ParameterName, 'Scope to request (repeatable); default the profile''s scopes')
             [CompletionResult]::new('--identity-provider', '--identity-provider', [CompletionResultType]::ParameterName, 'Send the user to this federated identity provider')
@@ -142,6 +143,8 @@ Register-ArgumentCompleter -Native -CommandName 'cwsauth' -ScriptBlock {
             [CompletionResult]::new('--password', '--password', [CompletionResultType]::ParameterName, 'Headless: USER_PASSWORD_AUTH on the JSON API (password from CWSAUTH_PASSWORD or a prompt)')
             [CompletionResult]::new('--srp', '--srp', [CompletionResultType]::ParameterName, 'Headless: USER_SRP_AUTH, the password never leaves this machine')
             [CompletionResult]::new('--client-credentials', '--client-credentials', [CompletionResultType]::ParameterName, 'Machine to machine: client_credentials with the client secret; no refresh token')
+            [CompletionResult]::new('--email-otp', '--email-otp', [CompletionResultType]::ParameterName, 'Passwordless: a one-time code by email (USER_AUTH with EMAIL_OTP)')
+            [CompletionResult]::new('--sms-otp', '--sms-otp', [CompletionResultType]::ParameterName, 'Passwordless: a one-time code by SMS (USER_AUTH with SMS_OTP)')
             [CompletionResult]::new('--no-browser', '--no-browser', [CompletionResultType]::ParameterName, 'Only print the URL (wins over --browser-command and CWSAUTH_BROWSER)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log what happens on stderr (-v: steps and HTTP exchanges, -vv: more); secrets redacted')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log what happens on stderr (-v: steps and HTTP exchanges, -vv: more); secrets redacted')
@@ -365,6 +368,7 @@ Register-ArgumentCompleter -Native -CommandName 'cwsauth' -ScriptBlock {
             [CompletionResult]::new('--idle-timeout', '--idle-timeout', [CompletionResultType]::ParameterName, 'Close WebSocket connections idle this long (the default is API Gateway''s)')
             [CompletionResult]::new('--max-connection-time', '--max-connection-time', [CompletionResultType]::ParameterName, 'Close WebSocket connections after this long (the default is API Gateway''s)')
             [CompletionResult]::new('--code-ttl', '--code-ttl', [CompletionResultType]::ParameterName, 'Lifetime of authorization codes (Cognito: 5m); shorter only to test expiry')
+            [CompletionResult]::new('--auth-flows', '--auth-flows', [CompletionResultType]::ParameterName, 'The InitiateAuth flows the app clients allow, comma-separated (Cognito''s ExplicitAuthFlows; default all: USER_PASSWORD_AUTH, USER_SRP_AUTH, USER_AUTH, REFRESH_TOKEN_AUTH)')
             [CompletionResult]::new('--refresh-token-grace', '--refresh-token-grace', [CompletionResultType]::ParameterName, 'Seconds a rotated-away refresh token is still taken (Cognito''s RetryGracePeriodSeconds)')
             [CompletionResult]::new('--write-profile', '--write-profile', [CompletionResultType]::ParameterName, 'Write profile NAME (public client) and NAME-m2m (confidential client) for this instance')
             [CompletionResult]::new('--function', '--function', [CompletionResultType]::ParameterName, 'A Lambda function: NAME=COMMAND (started with the Lambda Runtime API) or NAME=http://HOST:PORT[#FUNCTION] (a running emulator''s Invoke API). Repeatable')

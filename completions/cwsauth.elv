@@ -111,6 +111,7 @@ set edit:completion:arg-completer[cwsauth] = {|@words|
             cand --version 'Print version'
         }
         &'cwsauth;login'= {
+            cand --otp-command 'Runs CMD (in a shell) once a one-time code is sent and takes its first line as the code (CWSAUTH_OTP_CHALLENGE, CWSAUTH_OTP_DESTINATION and CWSAUTH_USERNAME in its environment)'
             cand --username 'User name for --password and --srp (asked on a terminal otherwise)'
             cand --scope 'Scope to request (repeatable); default the profile''s scopes'
             cand --identity-provider 'Send the user to this federated identity provider'
@@ -135,6 +136,8 @@ set edit:completion:arg-completer[cwsauth] = {|@words|
             cand --password 'Headless: USER_PASSWORD_AUTH on the JSON API (password from CWSAUTH_PASSWORD or a prompt)'
             cand --srp 'Headless: USER_SRP_AUTH, the password never leaves this machine'
             cand --client-credentials 'Machine to machine: client_credentials with the client secret; no refresh token'
+            cand --email-otp 'Passwordless: a one-time code by email (USER_AUTH with EMAIL_OTP)'
+            cand --sms-otp 'Passwordless: a one-time code by SMS (USER_AUTH with SMS_OTP)'
             cand --no-browser 'Only print the URL (wins over --browser-command and CWSAUTH_BROWSER)'
             cand -v 'Log what happens on stderr (-v: steps and HTTP exchanges, -vv: more); secrets redacted'
             cand --verbose 'Log what happens on stderr (-v: steps and HTTP exchanges, -vv: more); secrets redacted'
@@ -347,6 +350,7 @@ set edit:completion:arg-completer[cwsauth] = {|@words|
             cand --idle-timeout 'Close WebSocket connections idle this long (the default is API Gateway''s)'
             cand --max-connection-time 'Close WebSocket connections after this long (the default is API Gateway''s)'
             cand --code-ttl 'Lifetime of authorization codes (Cognito: 5m); shorter only to test expiry'
+            cand --auth-flows 'The InitiateAuth flows the app clients allow, comma-separated (Cognito''s ExplicitAuthFlows; default all: USER_PASSWORD_AUTH, USER_SRP_AUTH, USER_AUTH, REFRESH_TOKEN_AUTH)'
             cand --refresh-token-grace 'Seconds a rotated-away refresh token is still taken (Cognito''s RetryGracePeriodSeconds)'
             cand --write-profile 'Write profile NAME (public client) and NAME-m2m (confidential client) for this instance'
             cand --function 'A Lambda function: NAME=COMMAND (started with the Lambda Runtime API) or NAME=http://HOST:PORT[#FUNCTION] (a running emulator''s Invoke API). Repeatable'

@@ -101,6 +101,7 @@ complete -c cwsauth -n "__fish_cwsauth_using_subcommand verify" -l authorizer -d
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand verify" -s v -l verbose -d 'Log what happens on stderr (-v: steps and HTTP exchanges, -vv: more); secrets redacted'
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand verify" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand verify" -s V -l version -d 'Print version'
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand login" -l otp-command -d 'Runs CMD (in a shell) once a one-time code is sent and takes its first line as the code (CWSAUTH_OTP_CHALLENGE, CWSAUTH_OTP_DESTINATION and CWSAUTH_USERNAME in its environment)' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand login" -l username -d 'User name for --password and --srp (asked on a terminal otherwise)' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand login" -l scope -d 'Scope to request (repeatable); default the profile\'s scopes' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand login" -l identity-provider -d 'Send the user to this federated identity provider' -r
@@ -126,6 +127,8 @@ complete -c cwsauth -n "__fish_cwsauth_using_subcommand login" -l ca-file -d 'Ex
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand login" -l password -d 'Headless: USER_PASSWORD_AUTH on the JSON API (password from CWSAUTH_PASSWORD or a prompt)'
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand login" -l srp -d 'Headless: USER_SRP_AUTH, the password never leaves this machine'
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand login" -l client-credentials -d 'Machine to machine: client_credentials with the client secret; no refresh token'
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand login" -l email-otp -d 'Passwordless: a one-time code by email (USER_AUTH with EMAIL_OTP)'
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand login" -l sms-otp -d 'Passwordless: a one-time code by SMS (USER_AUTH with SMS_OTP)'
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand login" -l no-browser -d 'Only print the URL (wins over --browser-command and CWSAUTH_BROWSER)'
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand login" -s v -l verbose -d 'Log what happens on stderr (-v: steps and HTTP exchanges, -vv: more); secrets redacted'
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand login" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -283,6 +286,7 @@ complete -c cwsauth -n "__fish_cwsauth_using_subcommand local" -l require-group 
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand local" -l idle-timeout -d 'Close WebSocket connections idle this long (the default is API Gateway\'s)' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand local" -l max-connection-time -d 'Close WebSocket connections after this long (the default is API Gateway\'s)' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand local" -l code-ttl -d 'Lifetime of authorization codes (Cognito: 5m); shorter only to test expiry' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand local" -l auth-flows -d 'The InitiateAuth flows the app clients allow, comma-separated (Cognito\'s ExplicitAuthFlows; default all: USER_PASSWORD_AUTH, USER_SRP_AUTH, USER_AUTH, REFRESH_TOKEN_AUTH)' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand local" -l refresh-token-grace -d 'Seconds a rotated-away refresh token is still taken (Cognito\'s RetryGracePeriodSeconds)' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand local" -l write-profile -d 'Write profile NAME (public client) and NAME-m2m (confidential client) for this instance' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand local" -l function -d 'A Lambda function: NAME=COMMAND (started with the Lambda Runtime API) or NAME=http://HOST:PORT[#FUNCTION] (a running emulator\'s Invoke API). Repeatable' -r

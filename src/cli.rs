@@ -401,6 +401,16 @@ pub struct LoginArgs {
     /// Machine to machine: client_credentials with the client secret; no refresh token.
     #[arg(long, group = "method")]
     pub client_credentials: bool,
+    /// Passwordless: a one-time code by email (USER_AUTH with EMAIL_OTP).
+    #[arg(long, group = "method")]
+    pub email_otp: bool,
+    /// Passwordless: a one-time code by SMS (USER_AUTH with SMS_OTP).
+    #[arg(long, group = "method")]
+    pub sms_otp: bool,
+    /// Runs CMD (in a shell) once a one-time code is sent and takes its first line as the code
+    /// (CWSAUTH_OTP_CHALLENGE, CWSAUTH_OTP_DESTINATION and CWSAUTH_USERNAME in its environment).
+    #[arg(long, value_name = "CMD")]
+    pub otp_command: Option<String>,
     /// User name for --password and --srp (asked on a terminal otherwise).
     #[arg(long, value_name = "USER")]
     pub username: Option<String>,
@@ -742,6 +752,10 @@ pub struct LocalArgs {
     /// (REFRESH_TOKEN_AUTH is then refused: GetTokensFromRefreshToken or /oauth2/token).
     #[arg(long)]
     pub rotate_refresh_tokens: bool,
+    /// The InitiateAuth flows the app clients allow, comma-separated (Cognito's ExplicitAuthFlows;
+    /// default all: USER_PASSWORD_AUTH, USER_SRP_AUTH, USER_AUTH, REFRESH_TOKEN_AUTH).
+    #[arg(long, value_name = "FLOWS", value_parser = crate::local::AuthFlows::parse)]
+    pub auth_flows: Option<crate::local::AuthFlows>,
     /// Seconds a rotated-away refresh token is still taken (Cognito's RetryGracePeriodSeconds).
     #[arg(long, default_value_t = 0, value_name = "SECONDS", requires = "rotate_refresh_tokens",
           value_parser = clap::value_parser!(u64).range(0..=60))]

@@ -39,6 +39,8 @@ pub enum Event<'a> {
     PasteRejected { why: &'a str },
     /// A foreign request reached the loopback listener and was refused.
     ForeignCallback { why: &'a str },
+    /// The app client does not allow `flow`: the password goes through `USER_AUTH`.
+    ThroughUserAuth { flow: &'static str },
     /// The pool took this step's TOTP code already; the next step's is sent after `wait`.
     TotpStepWait { wait: std::time::Duration },
 }

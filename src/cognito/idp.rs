@@ -15,6 +15,23 @@ pub struct Idp {
     pub client_secret: Option<Secret>,
 }
 
+/// Which `InitiateAuth` flow a password goes through: its own (`USER_PASSWORD_AUTH`,
+/// `USER_SRP_AUTH`), or choice-based `USER_AUTH` for clients that allow only that.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Flow {
+    Own,
+    UserAuth,
+}
+
+impl Flow {
+    fn name(self, own: &'static str, factor: &'static str) -> (&'static str, Option<&'static str>) {
+        match self {
+            Flow::Own => (own, None),
+            Flow::UserAuth => ("USER_AUTH", Some(factor)),
+        }
+    }
+}
+
 /// What an authentication step returned.
 #[derive(Debug)]
 pub enum Step {
@@ -24,6 +41,8 @@ pub enum Step {
         name: String,
         session: Option<String>,
         parameters: Map<String, Value>,
+        /// `SELECT_CHALLENGE`'s choices (`AvailableChallenges`).
+        available: Vec<String>,
     },
 }
 
@@ -148,6 +167,15 @@ impl Idp {
                     .as_object()
                     .cloned()
                     .unwrap_or_default(),
+                available: answer["AvailableChallenges"]
+                    .as_array()
+                    .map(|a| {
+                        a.iter()
+                            .filter_map(Value::as_str)
+                            .map(str::to_string)
+                            .collect()
+                    })
+                    .unwrap_or_default(),
             }),
             None => Err(CognitoError::Protocol {
                 endpoint: operation.into(),
@@ -157,34 +185,89 @@ impl Idp {
     }
 
     /// `USER_PASSWORD_AUTH`.
-    pub fn password(&self, username: &str, password: &Secret) -> Result<Step, CognitoError> {
-        let mut params = json!({"USERNAME": username, "PASSWORD": password.expose()});
+    pub fn password(
+        &self,
+        username: &str,
+        password: &Secret,
+        flow: Flow,
+    ) -> Result<Step, CognitoError> {
+        let params = json!({"USERNAME": username, "PASSWORD": password.expose()});
+        self.initiate(
+            flow.name("USER_PASSWORD_AUTH", "PASSWORD"),
+            username,
+            params,
+        )
+    }
+
+    /// `InitiateAuth` with `flow` (`USER_AUTH` takes the preferred first factor too) and the
+    /// SECRET_HASH of confidential clients.
+    fn initiate(
+        &self,
+        (flow, preferred): (&str, Option<&str>),
+        username: &str,
+        mut params: Value,
+    ) -> Result<Step, CognitoError> {
+        if let Some(p) = preferred {
+            params["PREFERRED_CHALLENGE"] = json!(p);
+        }
         if let Some(h) = self.hash(username) {
             params["SECRET_HASH"] = json!(h);
         }
         let answer = self.call(
             "InitiateAuth",
-            json!({"AuthFlow": "USER_PASSWORD_AUTH", "ClientId": self.client_id, "AuthParameters": params}),
+            json!({"AuthFlow": flow, "ClientId": self.client_id, "AuthParameters": params}),
         )?;
         self.step("InitiateAuth", answer)
     }
 
-    /// `USER_SRP_AUTH` and its `PASSWORD_VERIFIER` answer.
-    pub fn srp(&self, username: &str, password: &Secret) -> Result<Step, CognitoError> {
+    /// Passwordless sign-in (`USER_AUTH` with `EMAIL_OTP` or `SMS_OTP` preferred): Cognito
+    /// sends the code and answers with its challenge.
+    pub fn one_time_code(&self, username: &str, factor: &str) -> Result<Step, CognitoError> {
+        self.initiate(
+            ("USER_AUTH", Some(factor)),
+            username,
+            json!({"USERNAME": username}),
+        )
+    }
+
+    /// `USER_SRP_AUTH` (or `USER_AUTH` with `PASSWORD_SRP`) and its `PASSWORD_VERIFIER` answer.
+    pub fn srp(&self, username: &str, password: &Secret, flow: Flow) -> Result<Step, CognitoError> {
         let client = srp::Client::new();
-        let mut params = json!({"USERNAME": username, "SRP_A": client.srp_a()});
+        let params = json!({"USERNAME": username, "SRP_A": client.srp_a()});
+        let first = self.initiate(flow.name("USER_SRP_AUTH", "PASSWORD_SRP"), username, params)?;
+        self.srp_verify(&client, password, first)
+    }
+
+    /// Answers `SELECT_CHALLENGE` with `PASSWORD_SRP`, then its `PASSWORD_VERIFIER`.
+    pub fn select_srp(
+        &self,
+        username: &str,
+        password: &Secret,
+        session: Option<&str>,
+    ) -> Result<Step, CognitoError> {
+        let client = srp::Client::new();
+        let mut responses =
+            json!({"USERNAME": username, "ANSWER": "PASSWORD_SRP", "SRP_A": client.srp_a()});
         if let Some(h) = self.hash(username) {
-            params["SECRET_HASH"] = json!(h);
+            responses["SECRET_HASH"] = json!(h);
         }
-        let answer = self.call(
-            "InitiateAuth",
-            json!({"AuthFlow": "USER_SRP_AUTH", "ClientId": self.client_id, "AuthParameters": params}),
-        )?;
-        let (session, p) = match self.step("InitiateAuth", answer)? {
+        let first = self.respond("SELECT_CHALLENGE", session, responses)?;
+        self.srp_verify(&client, password, first)
+    }
+
+    /// Answers `PASSWORD_VERIFIER` (any other step is handed back).
+    fn srp_verify(
+        &self,
+        client: &srp::Client,
+        password: &Secret,
+        first: Step,
+    ) -> Result<Step, CognitoError> {
+        let (session, p) = match first {
             Step::Challenge {
                 name,
                 session,
                 parameters,
+                ..
             } if name == "PASSWORD_VERIFIER" => (session, parameters),
             other => return Ok(other),
         };

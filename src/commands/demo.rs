@@ -173,6 +173,7 @@ fn run_in(home: &Home, options: &DemoArgs) -> Result<ExitCode> {
             browser,
             timeout: std::time::Duration::from_secs(if options.browser { 300 } else { 20 }),
             paste: false,
+            otp_command: None,
         };
         // With a real browser the person needs the address, and to hear when none started.
         let logged_in = if matches!(options.browser, Browser::Scripted { .. }) {

@@ -42,6 +42,7 @@ pub fn run(home: &Home, args: LocalArgs) -> Result<ExitCode> {
         persist_dir: args.persist.then(|| home.data_dir()),
         rotate_refresh_tokens: args.rotate_refresh_tokens,
         refresh_token_grace: std::time::Duration::from_secs(args.refresh_token_grace),
+        auth_flows: args.auth_flows.clone().unwrap_or_default(),
         log: Some(log_writer()),
         api: resolved.api,
         aws_endpoint: args.aws_endpoint.clone(),

@@ -16,6 +16,10 @@ pub fn run(home: &Home, args: LoginArgs) -> Result<ExitCode> {
         LoginMethod::Srp
     } else if args.client_credentials {
         LoginMethod::ClientCredentials
+    } else if args.email_otp {
+        LoginMethod::EmailOtp
+    } else if args.sms_otp {
+        LoginMethod::SmsOtp
     } else {
         LoginMethod::HostedUi
     };
@@ -41,6 +45,7 @@ pub fn run(home: &Home, args: LoginArgs) -> Result<ExitCode> {
         browser: browser(&args.browser),
         timeout: args.timeout,
         paste: true,
+        otp_command: args.otp_command,
     };
     let logged_in = crate::login::login(&profile, &options, &reporter, &TerminalPrompter)?;
     let now = crate::timefmt::now_epoch();

@@ -153,6 +153,9 @@ impl Reporter for TerminalReporter {
                 crate::timefmt::span(timeout.as_secs())
             )),
             Event::PasteRejected { why } | Event::ForeignCallback { why } => output::warn(why),
+            Event::ThroughUserAuth { flow } => output::info(&format!(
+                "the app client does not allow {flow}; signing in through USER_AUTH"
+            )),
             Event::TotpStepWait { wait } => output::info(&format!(
                 "the pool took this 30 s step's code already; answering with the next one in {} s",
                 wait.as_secs()

@@ -1,6 +1,7 @@
-//! What comes between a right password and the tokens, as Cognito does it: a temporary
-//! password's `NEW_PASSWORD_REQUIRED`, software-token MFA (`SOFTWARE_TOKEN_MFA`, real TOTP
-//! checks), their 3-minute sessions, and TOTP enrollment (`AssociateSoftwareToken`,
+//! The steps of a sign-in besides the password, as Cognito does them: a temporary password's
+//! `NEW_PASSWORD_REQUIRED`, software-token MFA (`SOFTWARE_TOKEN_MFA`, real TOTP checks),
+//! choice-based sign-in's `SELECT_CHALLENGE` and one-time codes (`EMAIL_OTP`, `SMS_OTP`, sent to
+//! the local outbox), their 3-minute sessions, and TOTP enrollment (`AssociateSoftwareToken`,
 //! `VerifySoftwareToken`, `SetUserMFAPreference`). The JSON API and the hosted UI both ask here.
 
 use std::time::{Duration, Instant};
@@ -54,6 +55,9 @@ impl Account {
 pub(crate) enum Waiting {
     NewPassword,
     SoftwareToken,
+    Select,
+    EmailOtp,
+    SmsOtp,
 }
 
 impl Waiting {
@@ -61,6 +65,9 @@ impl Waiting {
         match self {
             Waiting::NewPassword => "NEW_PASSWORD_REQUIRED",
             Waiting::SoftwareToken => "SOFTWARE_TOKEN_MFA",
+            Waiting::Select => "SELECT_CHALLENGE",
+            Waiting::EmailOtp => "EMAIL_OTP",
+            Waiting::SmsOtp => "SMS_OTP",
         }
     }
 }
@@ -72,6 +79,8 @@ pub(crate) struct ChallengeSession {
     pub waiting: Waiting,
     pub expires: Instant,
     pub wrong_codes: u32,
+    /// The one-time code sent for this session.
+    pub code: Option<Secret>,
 }
 
 /// Why an answer was not taken: Cognito's error type and message.
@@ -103,7 +112,7 @@ pub(crate) fn after_password(
     username: &str,
     client_id: &str,
 ) -> Option<(Waiting, String)> {
-    let mut state = emu.state();
+    let state = emu.state();
     let account = state.accounts.get(username)?;
     let waiting = if account.must_change {
         Waiting::NewPassword
@@ -112,8 +121,21 @@ pub(crate) fn after_password(
     } else {
         return None;
     };
+    drop(state);
+    Some((waiting, start(emu, username, client_id, waiting, None)))
+}
+
+/// A new 3-minute session waiting for `waiting`.
+pub(crate) fn start(
+    emu: &Emulator,
+    username: &str,
+    client_id: &str,
+    waiting: Waiting,
+    code: Option<Secret>,
+) -> String {
     let session = super::ids::random_token(48);
     let now = Instant::now();
+    let mut state = emu.state();
     state.challenge_sessions.retain(|_, s| s.expires > now);
     state.challenge_sessions.insert(
         session.clone(),
@@ -123,9 +145,83 @@ pub(crate) fn after_password(
             waiting,
             expires: now + SESSION_TTL,
             wrong_codes: 0,
+            code,
         },
     );
-    Some((waiting, session))
+    session
+}
+
+/// The first factors a user can choose with `USER_AUTH` (no one-time code while the password
+/// is temporary; SMS only with a phone number).
+pub(crate) fn first_factors(emu: &Emulator, username: &str) -> Vec<&'static str> {
+    let must_change = emu
+        .state()
+        .accounts
+        .get(username)
+        .is_some_and(|a| a.must_change);
+    let phone = emu.user(username).is_some_and(|u| u.spec.phone.is_some());
+    let mut factors = vec!["PASSWORD", "PASSWORD_SRP"];
+    if !must_change {
+        factors.push("EMAIL_OTP");
+        if phone {
+            factors.push("SMS_OTP");
+        }
+    }
+    factors
+}
+
+/// Sends a one-time code (`EMAIL_OTP` or `SMS_OTP`) to the outbox and answers its challenge.
+pub(crate) fn send_code(emu: &Emulator, username: &str, client_id: &str, factor: &str) -> Value {
+    let (waiting, medium) = if factor == "SMS_OTP" {
+        (Waiting::SmsOtp, "SMS")
+    } else {
+        (Waiting::EmailOtp, "EMAIL")
+    };
+    let destination = emu
+        .user(username)
+        .map(|u| {
+            if medium == "SMS" {
+                u.spec.phone.clone().unwrap_or_default()
+            } else {
+                u.email.clone()
+            }
+        })
+        .unwrap_or_default();
+    let mut digits = [0u8; 8];
+    crate::random::fill(&mut digits);
+    let code: String = digits.iter().map(|b| char::from(b'0' + b % 10)).collect();
+    super::outbox::send(emu, username, medium, &destination, &code);
+    let session = start(emu, username, client_id, waiting, Some(Secret::new(code)));
+    json!({
+        "ChallengeName": factor,
+        "Session": session,
+        "ChallengeParameters": {
+            "CODE_DELIVERY_DELIVERY_MEDIUM": medium,
+            "CODE_DELIVERY_DESTINATION": super::outbox::masked(&destination),
+        },
+    })
+}
+
+/// Takes a `SELECT_CHALLENGE` session: the user who chooses.
+pub(crate) fn take_select(
+    emu: &Emulator,
+    session: &str,
+    client_id: &str,
+) -> Result<String, Refusal> {
+    let mut state = emu.state();
+    match state.challenge_sessions.remove(session) {
+        Some(s)
+            if s.waiting == Waiting::Select
+                && s.expires > Instant::now()
+                && s.client_id == client_id =>
+        {
+            Ok(s.username)
+        }
+        _ => Err((
+            "NotAuthorizedException",
+            "Invalid session for the user, session is expired.".to_string(),
+        )),
+    }
 }
 
 /// The challenge as the JSON API answers it.
@@ -147,7 +243,7 @@ pub(crate) fn challenge_answer(
                 "userAttributes": json!({"email": email}).to_string(),
             })
         }
-        Waiting::SoftwareToken => json!({
+        _ => json!({
             "USER_ID_FOR_SRP": username,
             "FRIENDLY_DEVICE_NAME": "TOTP device",
         }),
@@ -187,6 +283,37 @@ pub(crate) fn answer(
     }
     let field = |k: &str| responses.get(k).and_then(Value::as_str).unwrap_or("");
     match waiting {
+        Waiting::Select => {
+            return Err((
+                "InvalidParameterException",
+                "SELECT_CHALLENGE is answered with ANSWER.".to_string(),
+            ));
+        }
+        Waiting::EmailOtp | Waiting::SmsOtp => {
+            let given = field(&format!("{}_CODE", waiting.name()));
+            let mut state = emu.state();
+            let right = state
+                .challenge_sessions
+                .get(session)
+                .and_then(|s| s.code.as_ref())
+                .is_some_and(|c| {
+                    aws_lc_rs::constant_time::verify_slices_are_equal(
+                        c.expose().as_bytes(),
+                        given.trim().as_bytes(),
+                    )
+                    .is_ok()
+                });
+            if !right {
+                return Err(wrong_code(
+                    &mut state,
+                    session,
+                    "Invalid code or auth state for the user.",
+                ));
+            }
+            state.challenge_sessions.remove(session);
+            // A passwordless sign-in is complete: no second factor after it.
+            return Ok((username, None));
+        }
         Waiting::NewPassword => {
             let new = field("NEW_PASSWORD");
             check_password_policy(new)?;
@@ -215,20 +342,10 @@ pub(crate) fn answer(
                 ));
             }
             let Some(step) = step else {
-                let ended = state.challenge_sessions.get_mut(session).is_none_or(|s| {
-                    s.wrong_codes += 1;
-                    s.wrong_codes >= MAX_WRONG_CODES
-                });
-                if ended {
-                    state.challenge_sessions.remove(session);
-                    return Err((
-                        "NotAuthorizedException",
-                        "Invalid session for the user, too many failed attempts.".to_string(),
-                    ));
-                }
-                return Err((
-                    "CodeMismatchException",
-                    "Invalid code received for user".to_string(),
+                return Err(wrong_code(
+                    &mut state,
+                    session,
+                    "Invalid code received for user",
                 ));
             };
             state.challenge_sessions.remove(session);
@@ -240,9 +357,25 @@ pub(crate) fn answer(
     // A changed temporary password may still need the second factor; a code ends the steps.
     let next = match waiting {
         Waiting::NewPassword => after_password(emu, &username, client_id),
-        Waiting::SoftwareToken => None,
+        _ => None,
     };
     Ok((username, next))
+}
+
+/// A wrong code: counted, and the session ends at the fifth.
+fn wrong_code(state: &mut super::State, session: &str, message: &str) -> Refusal {
+    let ended = state.challenge_sessions.get_mut(session).is_none_or(|s| {
+        s.wrong_codes += 1;
+        s.wrong_codes >= MAX_WRONG_CODES
+    });
+    if ended {
+        state.challenge_sessions.remove(session);
+        return (
+            "NotAuthorizedException",
+            "Invalid session for the user, too many failed attempts.".to_string(),
+        );
+    }
+    ("CodeMismatchException", message.to_string())
 }
 
 /// Cognito's default password policy: 8 characters, upper, lower, digit and symbol.

@@ -259,7 +259,7 @@ fn challenge_page(
             "Change your password",
             "<label>New password <input id=\"newPassword\" name=\"new_password\" type=\"password\" autocomplete=\"new-password\"></label>",
         ),
-        Waiting::SoftwareToken => (
+        _ => (
             "Enter the code from your authenticator app",
             "<label>Code <input id=\"totpCode\" name=\"code\" type=\"text\" inputmode=\"numeric\" autocomplete=\"one-time-code\"></label>",
         ),

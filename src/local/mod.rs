@@ -19,6 +19,7 @@ pub(crate) mod hosts;
 pub mod ids;
 mod json_api;
 mod oauth_endpoints;
+mod outbox;
 mod respond;
 mod server;
 pub mod services;
@@ -40,7 +41,7 @@ pub use ids::{CONFIDENTIAL_CLIENT_ID, M2M_SCOPE, POOL_ID, PUBLIC_CLIENT_ID};
 pub use respond::Body;
 pub use server::{Running, start};
 use user_pool::User;
-pub use user_pool::{AppClient, UserSpec, write_profiles};
+pub use user_pool::{AppClient, AuthFlows, UserSpec, write_profiles};
 
 /// What a template's `UserPool.ProviderURL` stands for until the emulator's port is known
 /// (`https://` + it is the issuer); replaced in functions' environments at start.
@@ -80,6 +81,8 @@ pub struct Options {
     pub rotate_refresh_tokens: bool,
     /// How long a rotated-away refresh token is still taken (`RetryGracePeriodSeconds`).
     pub refresh_token_grace: Duration,
+    /// The `InitiateAuth` flows the app clients allow.
+    pub auth_flows: user_pool::AuthFlows,
     /// Where the log lines go (one per request, the functions' output): none is silent.
     pub log: Option<functions::Log>,
     /// The developer's functions, routes and authorizer (none: the built-in ones).
@@ -109,6 +112,7 @@ impl Default for Options {
             persist_dir: None,
             rotate_refresh_tokens: false,
             refresh_token_grace: Duration::ZERO,
+            auth_flows: user_pool::AuthFlows::default(),
             log: None,
             api: api::ApiConfig::default(),
             aws_endpoint: None,
@@ -151,6 +155,7 @@ pub(crate) struct State {
     /// Each user's credentials as they change (new passwords, enrolled software tokens).
     pub accounts: HashMap<String, challenges::Account>,
     pub challenge_sessions: HashMap<String, challenges::ChallengeSession>,
+    pub outbox: std::collections::VecDeque<outbox::Message>,
     pub connections: HashMap<String, gateway::Connection>,
 }
 

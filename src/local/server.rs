@@ -267,6 +267,9 @@ async fn route(emu: Arc<Emulator>, req: Request<Incoming>) -> Response<Body> {
         (&Method::POST, "/oauth2/revoke") => oauth_endpoints::revoke(&emu, req).await,
         (&Method::GET | &Method::POST, "/oauth2/userInfo") => oauth_endpoints::userinfo(&emu, &req),
         (&Method::POST, "/") => json_api::handle(&emu, req).await,
+        (&Method::GET, "/_local/messages") => {
+            super::outbox::list(&emu, req.uri().query().unwrap_or(""))
+        }
         (&Method::GET, p) if p.starts_with(&pool_prefix) => match &p[pool_prefix.len()..] {
             "jwks.json" => respond::json(200, &jwks_document(&[&emu.access_key, &emu.id_key])),
             "openid-configuration" => respond::json(200, &user_pool::openid_configuration(&emu)),

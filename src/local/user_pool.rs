@@ -19,11 +19,14 @@ pub struct UserSpec {
     pub totp: Option<Secret>,
     /// The password is temporary: the first sign-in must set a new one.
     pub temporary: bool,
+    /// A phone number for SMS codes (`phone=+15555550100`).
+    pub phone: Option<String>,
 }
 
 impl UserSpec {
     /// `NAME:PASSWORD[:GROUP,…[:OPTION,…]]`; options: `totp=BASE32` (software-token MFA with
-    /// that secret), `temporary` (the password must be changed at the first sign-in).
+    /// that secret), `temporary` (the password must be changed at the first sign-in),
+    /// `phone=+DIGITS` (SMS one-time codes).
     pub fn parse(text: &str) -> Result<UserSpec, SetupError> {
         let mut parts = text.splitn(4, ':');
         let (Some(username), Some(password)) = (parts.next(), parts.next()) else {
@@ -53,6 +56,7 @@ impl UserSpec {
             groups,
             totp: None,
             temporary: false,
+            phone: None,
         };
         for option in parts.next().into_iter().flat_map(|o| o.split(',')) {
             let bad = |why: String| SetupError::Value {
@@ -65,11 +69,21 @@ impl UserSpec {
                         .map_err(|why| bad(format!("option totp: {why}")))?;
                     spec.totp = Some(Secret::new(secret));
                 }
+                Some(("phone", number)) => {
+                    let digits = number.strip_prefix('+').unwrap_or("");
+                    if digits.len() < 8 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+                        return Err(bad(format!(
+                            "option phone: {:?} is not +DIGITS (E.164, e.g. +15555550100)",
+                            crate::sanitize::excerpt(number, 40)
+                        )));
+                    }
+                    spec.phone = Some(number.to_string());
+                }
                 None if option == "temporary" => spec.temporary = true,
                 None if option.is_empty() => {}
                 _ => {
                     return Err(bad(format!(
-                        "unknown option {:?} (known: totp=BASE32SECRET, temporary)",
+                        "unknown option {:?} (known: totp=BASE32SECRET, temporary, phone=+DIGITS)",
                         crate::sanitize::excerpt(option, 40)
                     )));
                 }
@@ -86,7 +100,65 @@ impl UserSpec {
             groups: vec!["developers".into()],
             totp: None,
             temporary: false,
+            phone: None,
         }
+    }
+}
+
+/// The `InitiateAuth` flows the app clients allow (`ExplicitAuthFlows`), all by default.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuthFlows(Vec<String>);
+
+/// Every flow the emulator knows.
+const FLOWS: [&str; 4] = [
+    "USER_PASSWORD_AUTH",
+    "USER_SRP_AUTH",
+    "USER_AUTH",
+    "REFRESH_TOKEN_AUTH",
+];
+
+impl Default for AuthFlows {
+    fn default() -> Self {
+        AuthFlows(FLOWS.iter().map(|f| f.to_string()).collect())
+    }
+}
+
+impl AuthFlows {
+    /// `USER_AUTH,REFRESH_TOKEN_AUTH` (Cognito's `ALLOW_` prefix may be given).
+    pub fn parse(text: &str) -> Result<AuthFlows, SetupError> {
+        let bad = |why: String| SetupError::Value {
+            setting: "--auth-flows".into(),
+            why,
+        };
+        let mut flows = Vec::new();
+        for name in text.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+            let name = name
+                .strip_prefix("ALLOW_")
+                .unwrap_or(name)
+                .to_ascii_uppercase();
+            if !FLOWS.contains(&name.as_str()) {
+                return Err(bad(format!(
+                    "{name:?} is not a flow the emulator knows ({})",
+                    FLOWS.join(", ")
+                )));
+            }
+            flows.push(name);
+        }
+        if flows.is_empty() {
+            return Err(bad("name at least one flow".into()));
+        }
+        Ok(AuthFlows(flows))
+    }
+
+    /// Whether `flow` (as InitiateAuth names it; `REFRESH_TOKEN` is `REFRESH_TOKEN_AUTH`) is
+    /// allowed; flows the emulator does not know are refused where they are read.
+    pub fn allows(&self, flow: &str) -> bool {
+        let flow = if flow == "REFRESH_TOKEN" {
+            "REFRESH_TOKEN_AUTH"
+        } else {
+            flow
+        };
+        !FLOWS.contains(&flow) || self.0.iter().any(|f| f == flow)
     }
 }
 

@@ -5,6 +5,7 @@
 
 pub mod browser;
 pub mod loopback;
+mod otp;
 
 use std::io::{BufRead, Read};
 use std::sync::mpsc;
@@ -12,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-use crate::cognito::idp::{Idp, Step};
+use crate::cognito::idp::{Flow, Idp, Step};
 use crate::cognito::oauth::{AuthorizeOptions, HostedUi, Tokens};
 use crate::profile::{Key, Profile};
 use crate::redacted::Secret;
@@ -33,6 +34,8 @@ pub struct LoginOptions {
     pub timeout: Duration,
     /// Also read a pasted callback address from stdin.
     pub paste: bool,
+    /// Gives a passwordless sign-in's one-time code (`--otp-command`).
+    pub otp_command: Option<String>,
 }
 
 /// What a login brought back, not yet verified.
@@ -48,7 +51,7 @@ pub fn check_profile(profile: &Profile, method: LoginMethod) -> Result<()> {
     let mut keys = vec![Key::ClientId, Key::Issuer, Key::JwksUri];
     match method {
         LoginMethod::HostedUi => keys.push(Key::Domain),
-        LoginMethod::Password | LoginMethod::Srp => {
+        LoginMethod::Password | LoginMethod::Srp | LoginMethod::EmailOtp | LoginMethod::SmsOtp => {
             keys.extend([Key::IdpEndpoint, Key::UserPoolId])
         }
         LoginMethod::ClientCredentials => keys.push(Key::Domain),
@@ -77,10 +80,12 @@ pub fn login(
 ) -> Result<LoggedIn> {
     match options.method {
         LoginMethod::HostedUi => hosted_ui(profile, options, reporter),
-        LoginMethod::Password | LoginMethod::Srp => Ok(LoggedIn {
-            tokens: headless(profile, options, reporter, prompter)?,
-            nonce: None,
-        }),
+        LoginMethod::Password | LoginMethod::Srp | LoginMethod::EmailOtp | LoginMethod::SmsOtp => {
+            Ok(LoggedIn {
+                tokens: headless(profile, options, reporter, prompter)?,
+                nonce: None,
+            })
+        }
         LoginMethod::ClientCredentials => {
             let secret = profile.require_client_secret()?;
             let ui = HostedUi::for_profile(profile, Some(&secret))?;
@@ -334,6 +339,20 @@ fn totp_from_env() -> Result<Option<String>> {
     Ok(Some(crate::cognito::totp::code_now(&key, now)))
 }
 
+/// Cognito's refusal of a flow the app client does not allow.
+fn is_flow_not_enabled(e: &crate::cognito::CognitoError) -> bool {
+    matches!(e, crate::cognito::CognitoError::Api { kind, message, .. }
+        if kind == "InvalidParameterException" && message.contains("flow not enabled for this client"))
+}
+
+/// A one-time code with nothing to get it from.
+fn needs_otp(profile: &Profile, challenge: &str) -> Error {
+    Error::Rejected(format!(
+        "Cognito sent a code ({challenge}): pass --otp-command CMD to read it in a script, or run `cwsauth login{}` on a terminal",
+        profile.flag()
+    ))
+}
+
 /// Cognito's refusal of a TOTP code used before.
 fn is_used_code(e: &crate::cognito::CognitoError) -> bool {
     matches!(e, crate::cognito::CognitoError::Api { message, .. } if message.contains("already been used"))
@@ -358,30 +377,97 @@ fn headless(
         Some(u) => u.clone(),
         None => prompter.line("username (or pass --username)")?,
     };
-    let password = match env_secret("CWSAUTH_PASSWORD")? {
-        Some(p) => p,
-        None if prompter.interactive() => prompter.secret(&format!("password for {username}"))?,
-        None => {
-            return Err(Error::Usage(
-                "no password: set CWSAUTH_PASSWORD, or run on a terminal to be asked (it is never read from the command line)".into(),
-            ));
+    let passwordless = matches!(options.method, LoginMethod::EmailOtp | LoginMethod::SmsOtp);
+    let password = if passwordless {
+        Secret::new("")
+    } else {
+        match env_secret("CWSAUTH_PASSWORD")? {
+            Some(p) => p,
+            None if prompter.interactive() => {
+                prompter.secret(&format!("password for {username}"))?
+            }
+            None => {
+                return Err(Error::Usage(
+                    "no password: set CWSAUTH_PASSWORD, or run on a terminal to be asked (it is never read from the command line)".into(),
+                ));
+            }
         }
     };
-    let mut step = if options.method == LoginMethod::Srp {
-        idp.srp(&username, &password)?
-    } else {
-        idp.password(&username, &password)?
+    let first = |flow: Flow| match options.method {
+        LoginMethod::Srp => idp.srp(&username, &password, flow),
+        LoginMethod::EmailOtp => idp.one_time_code(&username, "EMAIL_OTP"),
+        LoginMethod::SmsOtp => idp.one_time_code(&username, "SMS_OTP"),
+        _ => idp.password(&username, &password, flow),
     };
-    // Challenges that need the user, answered on a terminal.
-    for _ in 0..3 {
-        let (name, session, parameters) = match step {
+    // A client that allows only choice-based sign-in takes the password through USER_AUTH.
+    let mut step = match first(Flow::Own) {
+        Err(e) if !passwordless && is_flow_not_enabled(&e) => {
+            reporter.report(Event::ThroughUserAuth {
+                flow: if options.method == LoginMethod::Srp {
+                    "USER_SRP_AUTH"
+                } else {
+                    "USER_PASSWORD_AUTH"
+                },
+            });
+            first(Flow::UserAuth)?
+        }
+        other => other?,
+    };
+    // Challenges: from the environment or a command in scripts, else asked on a terminal.
+    for _ in 0..5 {
+        let (name, session, parameters, available) = match step {
             Step::Tokens(tokens) => return Ok(tokens),
             Step::Challenge {
                 name,
                 session,
                 parameters,
-            } => (name, session, parameters),
+                available,
+            } => (name, session, parameters, available),
         };
+        if name == "SELECT_CHALLENGE" {
+            let wanted = match options.method {
+                LoginMethod::Srp => "PASSWORD_SRP",
+                LoginMethod::EmailOtp => "EMAIL_OTP",
+                LoginMethod::SmsOtp => "SMS_OTP",
+                _ => "PASSWORD",
+            };
+            if !available.iter().any(|a| a == wanted) {
+                // Passkeys need a browser: the hosted UI does them.
+                let passkey = if available.iter().any(|a| a == "WEB_AUTHN") {
+                    format!(
+                        " (a passkey, WEB_AUTHN, signs in through the hosted UI: `cwsauth login{}`)",
+                        profile.flag()
+                    )
+                } else {
+                    String::new()
+                };
+                return Err(Error::Rejected(format!(
+                    "the pool offers {username} {} to sign in, not {wanted}: choose one of those{passkey}",
+                    if available.is_empty() {
+                        "nothing".to_string()
+                    } else {
+                        available.join(", ")
+                    }
+                )));
+            }
+            step = if wanted == "PASSWORD_SRP" {
+                idp.select_srp(&username, &password, session.as_deref())?
+            } else {
+                let mut responses = serde_json::json!({"USERNAME": username, "ANSWER": wanted});
+                if wanted == "PASSWORD" {
+                    responses["PASSWORD"] = serde_json::json!(password.expose());
+                }
+                if let Some(secret) = &idp.client_secret {
+                    responses["SECRET_HASH"] = serde_json::json!(crate::cognito::secret_hash(
+                        &username,
+                        &idp.client_id,
+                        secret.expose()
+                    ));
+                }
+                idp.respond(&name, session.as_deref(), responses)?
+            };
+            continue;
+        }
         let user_id = parameters
             .get("USER_ID_FOR_SRP")
             .or(parameters.get("USERNAME"))
@@ -409,6 +495,15 @@ fn headless(
                     None => return Err(needs_env(profile, &name, "CWSAUTH_TOTP_SECRET")),
                 };
                 responses["SOFTWARE_TOKEN_MFA_CODE"] = serde_json::json!(code);
+            }
+            "EMAIL_OTP" | "SMS_OTP" => {
+                let code = otp::code(options, prompter, &name, &parameters, &username).map_err(
+                    |e| match e {
+                        otp::Missing => needs_otp(profile, &name),
+                        otp::Failed(why) => Error::Usage(why),
+                    },
+                )?;
+                responses[format!("{name}_CODE")] = serde_json::json!(code.expose());
             }
             "SMS_MFA" if prompter.interactive() => {
                 responses["SMS_MFA_CODE"] = serde_json::json!(prompter.line("code sent by SMS")?);

@@ -35,6 +35,8 @@ pub enum LoginMethod {
     Password,
     Srp,
     ClientCredentials,
+    EmailOtp,
+    SmsOtp,
 }
 
 impl LoginMethod {
@@ -44,6 +46,8 @@ impl LoginMethod {
             LoginMethod::Password => "password (USER_PASSWORD_AUTH)",
             LoginMethod::Srp => "SRP (USER_SRP_AUTH)",
             LoginMethod::ClientCredentials => "client credentials",
+            LoginMethod::EmailOtp => "one-time code by email (USER_AUTH)",
+            LoginMethod::SmsOtp => "one-time code by SMS (USER_AUTH)",
         }
     }
 }
@@ -479,7 +483,7 @@ pub fn revoke(profile: &Profile, tokens: &TokenSet) -> Result<bool> {
             HostedUi::for_profile(profile, secret.as_ref())?
                 .revoke(refresh_token, secret.as_ref())?;
         }
-        LoginMethod::Password | LoginMethod::Srp => {
+        LoginMethod::Password | LoginMethod::Srp | LoginMethod::EmailOtp | LoginMethod::SmsOtp => {
             Idp::for_profile(profile)?.revoke(refresh_token)?
         }
     }

@@ -868,11 +868,12 @@ pub fn browser() -> String {
 /// Placeholders in params: `$R0`, `$R1`… the refresh tokens in the order answers carry them,
 /// `$S` the last Session, `$A` the last access token, `$TOTP:SECRET` the code of a base32
 /// secret now (`$SECRET` the last SecretCode), `$TOTP_WRONG:…` a code that is not it,
-/// `$TOTP_LAST` the last code sent. Answers show tokens as `(token)`, sessions as
+/// `$TOTP_LAST` the last code sent, `$OUTBOX:NAME` the newest one-time code the emulator sent
+/// NAME (`$OUTBOX_WRONG:NAME` one that is not it). Answers show tokens as `(token)`, sessions as
 /// `(session)`, secrets as `(secret)`.
 pub fn boto3(python: &std::path::Path, endpoint: &str, calls: &Value) -> Vec<Value> {
     let script = r#"
-import base64, hashlib, hmac, json, struct, sys, time
+import base64, hashlib, hmac, json, struct, sys, time, urllib.request
 import boto3, botocore.config, botocore.exceptions
 endpoint, calls = sys.argv[1], json.loads(sys.argv[2])
 idp = boto3.client("cognito-idp", endpoint_url=endpoint, region_name="us-east-1",
@@ -894,6 +895,10 @@ def fill(v):
     if v in ("$S", "$A", "$SECRET", "$TOTP_LAST"):
         return seen[v[1:]]
     kind, _, secret = v[1:].partition(":")
+    if kind in ("OUTBOX", "OUTBOX_WRONG"):
+        url = endpoint + "/_local/messages?username=" + secret
+        code = json.load(urllib.request.urlopen(url))["messages"][-1]["code"]
+        return code if kind == "OUTBOX" else code[:-1] + str((int(code[-1]) + 1) % 10)
     secret = seen["SECRET"] if secret == "$SECRET" else secret
     code = totp(secret)
     if kind == "TOTP_WRONG":
@@ -937,6 +942,13 @@ for op, params in calls:
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect()
+}
+
+/// A Cognito sign-in's answer with tokens, as `boto3` shows it (refresh token `$R{n}`).
+pub fn token_answer(n: usize) -> Value {
+    json!({"AuthenticationResult": {"AccessToken": "(token)", "IdToken": "(token)",
+        "RefreshToken": format!("$R{n}"), "TokenType": "Bearer", "ExpiresIn": 3600},
+        "ChallengeParameters": {}})
 }
 
 /// A hosted-UI page as a browser keeps it: its status, the cookie it set and its HTML.

@@ -16,6 +16,7 @@ mod local;
 mod login;
 mod mfa;
 mod ministack;
+mod passwordless;
 mod readme;
 mod refresh;
 mod security;

@@ -28,12 +28,6 @@ fn error(code: &str, message: &str) -> Value {
     json!({"error": [code, message]})
 }
 
-fn signed_in(n: usize) -> Value {
-    json!({"AuthenticationResult": {"AccessToken": "(token)", "IdToken": "(token)",
-        "RefreshToken": format!("$R{n}"), "TokenType": "Bearer", "ExpiresIn": 3600},
-        "ChallengeParameters": {}})
-}
-
 #[test]
 fn the_emulator_asks_past_the_password_as_cognito_does_for_botocore() {
     let Some(python) = tool("CWSAUTH_TEST_PYTHON_RIC") else {
@@ -86,14 +80,14 @@ fn the_emulator_asks_past_the_password_as_cognito_does_for_botocore() {
             ),
             mfa.clone(),
             error("CodeMismatchException", "Invalid code received for user"),
-            signed_in(0),
+            token_answer(0),
             error("NotAuthorizedException", "Incorrect username or password."),
             mfa,
             error(
                 "CodeMismatchException",
                 "Your software token has already been used once."
             ),
-            signed_in(1),
+            token_answer(1),
             json!({"SecretCode": "(secret)"}),
             error("EnableSoftwareTokenMFAException", "Code mismatch"),
             json!({"Status": "SUCCESS"}),
@@ -120,7 +114,7 @@ fn user_options_are_checked_when_read() {
         ),
         (
             "mia:Pw::sms",
-            "user \"mia\": unknown option \"sms\" (known: totp=BASE32SECRET, temporary)",
+            "user \"mia\": unknown option \"sms\" (known: totp=BASE32SECRET, temporary, phone=+DIGITS)",
         ),
     ] {
         let run = cli.run(&["local", "--user", user]);

@@ -18,6 +18,7 @@ use super::{AppClient, Emulator, POOL_ID, challenges};
 use crate::cognito::srp;
 
 mod user;
+mod user_auth;
 
 const TARGET_PREFIX: &str = "AWSCognitoIdentityProviderService.";
 /// Scope of tokens from the JSON API, as on Cognito.
@@ -193,6 +194,11 @@ fn initiate_auth(emu: &Emulator, body: &Map<String, Value>) -> Response<Body> {
         Err(resp) => return resp,
     };
     let p = params(body, "AuthParameters");
+    if let Some(flow) = str_field(body, "AuthFlow")
+        && !emu.options.auth_flows.allows(flow)
+    {
+        return invalid(&format!("{flow} flow not enabled for this client"));
+    }
     match str_field(body, "AuthFlow") {
         Some("USER_PASSWORD_AUTH") => {
             let (Some(username), Some(password)) =
@@ -245,39 +251,9 @@ fn initiate_auth(emu: &Emulator, body: &Map<String, Value>) -> Response<Body> {
             if let Err(resp) = check_secret_hash(client, username, str_field(&p, "SECRET_HASH")) {
                 return resp;
             }
-            let Some(verifier) = challenges::verifier(emu, username) else {
-                return error("UserNotFoundException", "User does not exist.");
-            };
-            let server = srp::Server::new(&verifier);
-            let mut secret_block = vec![0u8; 64];
-            crate::random::fill(&mut secret_block);
-            let session = super::ids::random_token(32);
-            let challenge = json!({
-                "ChallengeName": "PASSWORD_VERIFIER",
-                "Session": session,
-                "ChallengeParameters": {
-                    "SALT": srp::pad_hex(&verifier.salt),
-                    "SECRET_BLOCK": STANDARD.encode(&secret_block),
-                    "SRP_B": server.srp_b(),
-                    "USERNAME": username,
-                    "USER_ID_FOR_SRP": username,
-                },
-            });
-            let mut state = emu.state();
-            state.srp_sessions.retain(|_, s| s.expires > Instant::now());
-            state.srp_sessions.insert(
-                session,
-                SrpSession {
-                    server,
-                    username: username.into(),
-                    client_id: client.client_id.clone(),
-                    srp_a: srp_a.into(),
-                    secret_block,
-                    expires: Instant::now() + Duration::from_secs(180),
-                },
-            );
-            ok(challenge)
+            srp_challenge(emu, client, username, srp_a)
         }
+        Some("USER_AUTH") => user_auth::initiate(emu, client, &p),
         Some(flow) => invalid(&format!("Unsupported AuthFlow {flow}")),
         None => invalid("AuthFlow is required"),
     }
@@ -291,12 +267,13 @@ fn respond_to_auth_challenge(emu: &Emulator, body: &Map<String, Value>) -> Respo
     let r = params(body, "ChallengeResponses");
     match str_field(body, "ChallengeName") {
         Some("PASSWORD_VERIFIER") => {}
-        Some(name @ ("NEW_PASSWORD_REQUIRED" | "SOFTWARE_TOKEN_MFA")) => {
+        Some(name @ ("NEW_PASSWORD_REQUIRED" | "SOFTWARE_TOKEN_MFA" | "EMAIL_OTP" | "SMS_OTP")) => {
             return answer_challenge(emu, client, name, body, &r);
         }
+        Some("SELECT_CHALLENGE") => return user_auth::select(emu, client, body, &r),
         _ => {
             return invalid(
-                "Only the PASSWORD_VERIFIER, NEW_PASSWORD_REQUIRED and SOFTWARE_TOKEN_MFA challenges are supported",
+                "Only the PASSWORD_VERIFIER, SELECT_CHALLENGE, EMAIL_OTP, SMS_OTP, NEW_PASSWORD_REQUIRED and SOFTWARE_TOKEN_MFA challenges are supported",
             );
         }
     }
@@ -358,6 +335,47 @@ fn respond_to_auth_challenge(emu: &Emulator, body: &Map<String, Value>) -> Respo
         return error("NotAuthorizedException", "Incorrect username or password.");
     }
     next_step(emu, client, username)
+}
+
+/// `PASSWORD_VERIFIER` for an SRP exchange the client opened with `srp_a`.
+fn srp_challenge(
+    emu: &Emulator,
+    client: &AppClient,
+    username: &str,
+    srp_a: &str,
+) -> Response<Body> {
+    let Some(verifier) = challenges::verifier(emu, username) else {
+        return error("UserNotFoundException", "User does not exist.");
+    };
+    let server = srp::Server::new(&verifier);
+    let mut secret_block = vec![0u8; 64];
+    crate::random::fill(&mut secret_block);
+    let session = super::ids::random_token(32);
+    let challenge = json!({
+        "ChallengeName": "PASSWORD_VERIFIER",
+        "Session": session,
+        "ChallengeParameters": {
+            "SALT": srp::pad_hex(&verifier.salt),
+            "SECRET_BLOCK": STANDARD.encode(&secret_block),
+            "SRP_B": server.srp_b(),
+            "USERNAME": username,
+            "USER_ID_FOR_SRP": username,
+        },
+    });
+    let mut state = emu.state();
+    state.srp_sessions.retain(|_, s| s.expires > Instant::now());
+    state.srp_sessions.insert(
+        session,
+        SrpSession {
+            server,
+            username: username.into(),
+            client_id: client.client_id.clone(),
+            srp_a: srp_a.into(),
+            secret_block,
+            expires: Instant::now() + Duration::from_secs(180),
+        },
+    );
+    ok(challenge)
 }
 
 /// After a right password: the user's next challenge, or the tokens.

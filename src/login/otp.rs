@@ -1,0 +1,121 @@
+//! The one-time code of a passwordless sign-in (`EMAIL_OTP`, `SMS_OTP`): from `--otp-command`
+//! in scripts (run once the code is sent; its first line is the code, as `credential_process`
+//! gives the AWS CLI its credentials), else asked on a terminal.
+
+use std::io::Read;
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use serde_json::{Map, Value};
+
+use super::LoginOptions;
+use crate::redacted::Secret;
+use crate::report::Prompter;
+
+/// Most of the command's output that is read.
+const MAX_OUTPUT: u64 = 4096;
+
+/// Why there is no code.
+pub enum CodeError {
+    /// Nothing to get it from (no command, no terminal).
+    Missing,
+    /// The command failed, worded.
+    Failed(String),
+}
+
+pub use CodeError::{Failed, Missing};
+
+/// The code for challenge `name`, whose parameters say where it was sent.
+pub fn code(
+    options: &LoginOptions,
+    prompter: &dyn Prompter,
+    name: &str,
+    parameters: &Map<String, Value>,
+    username: &str,
+) -> Result<Secret, CodeError> {
+    let destination = parameters
+        .get("CODE_DELIVERY_DESTINATION")
+        .and_then(Value::as_str)
+        .unwrap_or("");
+    if let Some(command) = &options.otp_command {
+        return run(command, name, destination, username, options.timeout);
+    }
+    if !prompter.interactive() {
+        return Err(Missing);
+    }
+    let medium = if name == "SMS_OTP" { "SMS" } else { "email" };
+    prompter
+        .line(&format!(
+            "code sent by {medium} to {}",
+            crate::sanitize::for_terminal(destination)
+        ))
+        .map(Secret::new)
+        .map_err(|e| Failed(e.to_string()))
+}
+
+/// Runs the command (through the shell) with the challenge in its environment and takes the
+/// first line it prints, within `timeout`.
+fn run(
+    command: &str,
+    challenge: &str,
+    destination: &str,
+    username: &str,
+    timeout: Duration,
+) -> Result<Secret, CodeError> {
+    let mut cmd = if cfg!(windows) {
+        let mut c = Command::new("cmd");
+        c.args(["/C", command]);
+        c
+    } else {
+        let mut c = Command::new("sh");
+        c.args(["-c", command]);
+        c
+    };
+    let mut child = cmd
+        .env("CWSAUTH_OTP_CHALLENGE", challenge)
+        .env("CWSAUTH_OTP_DESTINATION", destination)
+        .env("CWSAUTH_USERNAME", username)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .map_err(|e| {
+            Failed(format!(
+                "cannot run --otp-command: {}",
+                crate::cause::io_cause(&e)
+            ))
+        })?;
+    let stdout = child.stdout.take();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut text = Vec::new();
+        if let Some(out) = stdout {
+            let _ = out.take(MAX_OUTPUT).read_to_end(&mut text);
+        }
+        let _ = tx.send(text);
+    });
+    let Ok(text) = rx.recv_timeout(timeout) else {
+        let _ = child.kill();
+        let _ = child.wait();
+        return Err(Failed(format!(
+            "--otp-command gave no code within {} (--timeout)",
+            crate::timefmt::Span(timeout)
+        )));
+    };
+    let status = child
+        .wait()
+        .map_err(|e| Failed(format!("--otp-command: {}", crate::cause::io_cause(&e))))?;
+    if !status.success() {
+        return Err(Failed(format!(
+            "--otp-command failed ({status}); no code was sent to Cognito"
+        )));
+    }
+    let text = String::from_utf8_lossy(&text);
+    let code = text.lines().next().unwrap_or("").trim();
+    if code.is_empty() {
+        return Err(Failed(
+            "--otp-command printed no code (its first line is the code)".into(),
+        ));
+    }
+    Ok(Secret::new(code))
+}
