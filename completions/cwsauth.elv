@@ -362,6 +362,7 @@ set edit:completion:arg-completer[cwsauth] = {|@words|
             cand --two-way 'A route whose function''s answer (its body) goes back to the client (a route response)'
             cand --authorizer 'The REQUEST authorizer on $connect: a function, instead of the built-in Cognito one'
             cand --route-selection 'The route selection expression'
+            cand --trigger 'The pool''s pre-token-generation trigger: a function that shapes every token issued (V1_0: the ID token, Cognito''s default; V2_0: ID and access tokens; V3_0: also M2M)'
             cand --aws-endpoint 'Where the functions'' other AWS calls go (AWS_ENDPOINT_URL): a local DynamoDB such as ministack, moto or DynamoDB Local; the template''s tables are created there at start'
             cand --template 'Read routes, authorizer and functions from a CloudFormation or SAM template (JSON): Python and Node functions run from their code as deployed; --function overrides'
             cand --rotate-refresh-tokens 'Rotate refresh tokens: each refresh returns a new one and retires the old (REFRESH_TOKEN_AUTH is then refused: GetTokensFromRefreshToken or /oauth2/token)'

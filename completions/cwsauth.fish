@@ -298,6 +298,7 @@ complete -c cwsauth -n "__fish_cwsauth_using_subcommand local" -l route -d 'A ro
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand local" -l two-way -d 'A route whose function\'s answer (its body) goes back to the client (a route response)' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand local" -l authorizer -d 'The REQUEST authorizer on $connect: a function, instead of the built-in Cognito one' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand local" -l route-selection -d 'The route selection expression' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand local" -l trigger -d 'The pool\'s pre-token-generation trigger: a function that shapes every token issued (V1_0: the ID token, Cognito\'s default; V2_0: ID and access tokens; V3_0: also M2M)' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand local" -l aws-endpoint -d 'Where the functions\' other AWS calls go (AWS_ENDPOINT_URL): a local DynamoDB such as ministack, moto or DynamoDB Local; the template\'s tables are created there at start' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand local" -l template -d 'Read routes, authorizer and functions from a CloudFormation or SAM template (JSON): Python and Node functions run from their code as deployed; --function overrides' -r -F
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand local" -l rotate-refresh-tokens -d 'Rotate refresh tokens: each refresh returns a new one and retires the old (REFRESH_TOKEN_AUTH is then refused: GetTokensFromRefreshToken or /oauth2/token)'

@@ -805,6 +805,10 @@ pub struct LocalArgs {
     /// The route selection expression.
     #[arg(long, value_name = "EXPRESSION", help_heading = "Your functions")]
     pub route_selection: Option<String>,
+    /// The pool's pre-token-generation trigger: a function that shapes every token issued
+    /// (V1_0: the ID token, Cognito's default; V2_0: ID and access tokens; V3_0: also M2M).
+    #[arg(long, value_name = "pre-token-generation=NAME[:VERSION]", value_parser = crate::local::api::trigger, help_heading = "Your functions")]
+    pub trigger: Option<crate::local::api::PreTokenTrigger>,
     /// Start each function's first process at its first invocation, as Lambda does, to see real
     /// cold starts (by default every function starts one when the emulator starts).
     #[arg(long, help_heading = "Your functions")]

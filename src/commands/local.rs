@@ -18,6 +18,7 @@ pub fn run(home: &Home, args: LocalArgs) -> Result<ExitCode> {
         authorizer: args.authorizer.clone(),
         identity_sources: args.identity_source.clone(),
         route_selection: args.route_selection.clone(),
+        pre_token: args.trigger.clone(),
         template: args.template.clone(),
         aws_endpoint: args.aws_endpoint.clone(),
     };

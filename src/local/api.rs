@@ -27,6 +27,63 @@ pub enum AuthorizerConfig {
     None,
 }
 
+/// The version of the pre-token-generation trigger's event (Cognito's `LambdaVersion`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TriggerVersion {
+    /// The ID token only (Cognito's default).
+    V1,
+    /// ID and access tokens, claims and scopes.
+    V2,
+    /// V2, and machine-to-machine (client credentials) access tokens too.
+    V3,
+}
+
+impl TriggerVersion {
+    /// `V1_0`, `V2_0` or `V3_0`.
+    pub fn parse(text: &str) -> Option<TriggerVersion> {
+        match text {
+            "V1_0" => Some(TriggerVersion::V1),
+            "V2_0" => Some(TriggerVersion::V2),
+            "V3_0" => Some(TriggerVersion::V3),
+            _ => None,
+        }
+    }
+}
+
+/// The user pool's pre-token-generation Lambda trigger.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PreTokenTrigger {
+    pub function: String,
+    pub version: TriggerVersion,
+}
+
+/// `--trigger pre-token-generation=NAME[:V1_0|V2_0|V3_0]` (V1_0 by default, as Cognito's).
+pub fn trigger(text: &str) -> Result<PreTokenTrigger, SetupError> {
+    let bad = |why: &str| SetupError::Value {
+        setting: format!("--trigger {}", crate::sanitize::excerpt(text, 60)),
+        why: why.into(),
+    };
+    let Some(("pre-token-generation", spec)) = text.split_once('=') else {
+        return Err(bad(
+            "is not pre-token-generation=FUNCTION[:VERSION] (the one trigger the emulator runs)",
+        ));
+    };
+    let (function, version) = match spec.split_once(':') {
+        Some((f, v)) => (
+            f,
+            TriggerVersion::parse(v).ok_or_else(|| bad("its version is not V1_0, V2_0 or V3_0"))?,
+        ),
+        None => (spec, TriggerVersion::V1),
+    };
+    if function.is_empty() {
+        return Err(bad("names no function"));
+    }
+    Ok(PreTokenTrigger {
+        function: function.to_string(),
+        version,
+    })
+}
+
 /// A route's integration.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RouteConfig {
@@ -42,6 +99,8 @@ pub struct ApiConfig {
     pub routes: BTreeMap<String, RouteConfig>,
     pub authorizer: AuthorizerConfig,
     pub selection: String,
+    /// The pool's pre-token-generation trigger (not part of the API, but run by the same host).
+    pub pre_token: Option<PreTokenTrigger>,
 }
 
 impl Default for ApiConfig {
@@ -51,6 +110,7 @@ impl Default for ApiConfig {
             routes: BTreeMap::new(),
             authorizer: AuthorizerConfig::BuiltIn,
             selection: "$request.body.action".into(),
+            pre_token: None,
         }
     }
 }
@@ -65,6 +125,7 @@ impl ApiConfig {
     pub fn uses(&self, name: &str) -> bool {
         self.routes.values().any(|r| r.function == name)
             || matches!(&self.authorizer, AuthorizerConfig::Function { function, .. } if function == name)
+            || self.pre_token.as_ref().is_some_and(|t| t.function == name)
     }
 
     /// Checks that every route and the authorizer name a known function, and the expression.
@@ -84,6 +145,14 @@ impl ApiConfig {
             return Err(SetupError::UnknownFunction {
                 what: "the authorizer".into(),
                 function: function.clone(),
+            });
+        }
+        if let Some(t) = &self.pre_token
+            && !known(&t.function)
+        {
+            return Err(SetupError::UnknownFunction {
+                what: "the pre-token-generation trigger".into(),
+                function: t.function.clone(),
             });
         }
         selection_paths(&self.selection)?;

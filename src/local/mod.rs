@@ -25,6 +25,7 @@ mod server;
 pub mod services;
 pub mod template;
 mod tokens;
+mod triggers;
 mod user_pool;
 
 use std::collections::HashMap;

@@ -71,6 +71,14 @@ fn authenticate<'a>(
     Ok(client)
 }
 
+/// The token endpoint's answer when the pre-token-generation trigger failed.
+fn trigger_error(failed: &super::triggers::TriggerFailed) -> Response<Body> {
+    respond::json(
+        400,
+        &serde_json::json!({"error": "invalid_request", "error_description": failed.message}),
+    )
+}
+
 fn token_response(issued: Issued, refresh_token: Option<String>) -> Response<Body> {
     respond::json(200, &issued.answer(&tokens::OAUTH, refresh_token))
 }
@@ -139,8 +147,13 @@ fn authorization_code(
             origin_jti: &origin_jti,
             nonce: grant.nonce.as_deref(),
             with_id_token: grant.scopes.iter().any(|s| s == "openid"),
+            source: super::triggers::Source::HostedAuth,
         },
     );
+    let issued = match issued {
+        Ok(i) => i,
+        Err(failed) => return trigger_error(&failed),
+    };
     let refresh = new_refresh_token(
         emu,
         client,
@@ -181,12 +194,14 @@ pub(crate) fn new_refresh_token(
 }
 
 /// Why a refresh token was not taken.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum RefreshRefused {
     /// Unknown, revoked, or another client's.
     Invalid,
     /// Replaced by a rotated one longer ago than the grace period.
     Reused,
+    /// The pre-token-generation trigger failed.
+    Trigger(super::triggers::TriggerFailed),
 }
 
 /// New tokens for a refresh token. With rotation on, a new refresh token comes too and the
@@ -244,14 +259,17 @@ pub(crate) fn refresh_tokens(
             origin_jti: &origin_jti,
             nonce: None,
             with_id_token: always_id || scopes.iter().any(|s| s == "openid"),
+            source: super::triggers::Source::RefreshTokens,
         },
-    );
+    )
+    .map_err(RefreshRefused::Trigger)?;
     Ok((issued, rotated))
 }
 
 fn refresh(emu: &Emulator, client: &AppClient, refresh_token: &str) -> Response<Body> {
     match refresh_tokens(emu, client, refresh_token) {
         Ok((issued, rotated)) => token_response(issued, rotated),
+        Err(RefreshRefused::Trigger(failed)) => trigger_error(&failed),
         Err(_) => oauth_error(400, "invalid_grant"),
     }
 }
@@ -269,7 +287,10 @@ fn client_credentials(emu: &Emulator, client: &AppClient, scope: Option<&str>) -
         return oauth_error(400, "invalid_scope");
     }
     debug_assert!(allowed.iter().any(|s| *s == M2M_SCOPE));
-    token_response(tokens::issue_m2m(emu, &client.client_id, &scopes), None)
+    match tokens::issue_m2m(emu, &client.client_id, &scopes) {
+        Ok(issued) => token_response(issued, None),
+        Err(failed) => trigger_error(&failed),
+    }
 }
 
 /// Revokes a refresh token and the access tokens of its sign-in.

@@ -2,6 +2,7 @@
 
 use serde_json::{Value, json};
 
+use super::triggers::{self, Claims, TriggerFailed};
 use super::{Emulator, User};
 
 /// One sign-in's tokens.
@@ -65,9 +66,12 @@ pub struct Grant<'a> {
     pub nonce: Option<&'a str>,
     /// ID tokens only with the `openid` scope (hosted UI) or always (JSON API).
     pub with_id_token: bool,
+    /// What led to the tokens, for the pre-token-generation trigger.
+    pub source: super::triggers::Source,
 }
 
-pub fn issue(emu: &Emulator, grant: &Grant<'_>) -> Issued {
+/// The tokens of a sign-in, shaped by the pool's pre-token-generation trigger when it has one.
+pub fn issue(emu: &Emulator, grant: &Grant<'_>) -> Result<Issued, TriggerFailed> {
     let now = crate::timefmt::now_epoch();
     let ttl = emu.options.token_ttl.as_secs().max(1);
     let exp = now + ttl as i64;
@@ -113,17 +117,41 @@ pub fn issue(emu: &Emulator, grant: &Grant<'_>) -> Issued {
         if !user.spec.groups.is_empty() {
             id["cognito:groups"] = json!(user.spec.groups);
         }
-        emu.id_key.sign(&id)
+        id
     });
-    Issued {
-        access_token: emu.access_key.sign(&access),
-        id_token,
+    let (Value::Object(mut access), mut id) = (
+        access,
+        id_token.and_then(|v| match v {
+            Value::Object(m) => Some(m),
+            _ => None,
+        }),
+    ) else {
+        unreachable!("the claims are built as objects above")
+    };
+    triggers::customize(
+        emu,
+        grant.source,
+        Some(user),
+        grant.client_id,
+        grant.scopes,
+        Claims {
+            access: &mut access,
+            id: id.as_mut(),
+        },
+    )?;
+    Ok(Issued {
+        access_token: emu.access_key.sign(&Value::Object(access)),
+        id_token: id.map(|id| emu.id_key.sign(&Value::Object(id))),
         expires_in: ttl,
-    }
+    })
 }
 
 /// A machine-to-machine access token (`client_credentials`): no user, no ID token.
-pub fn issue_m2m(emu: &Emulator, client_id: &str, scopes: &[String]) -> Issued {
+pub fn issue_m2m(
+    emu: &Emulator,
+    client_id: &str,
+    scopes: &[String],
+) -> Result<Issued, TriggerFailed> {
     let now = crate::timefmt::now_epoch();
     let ttl = emu.options.token_ttl.as_secs().max(1);
     let access: Value = json!({
@@ -138,9 +166,23 @@ pub fn issue_m2m(emu: &Emulator, client_id: &str, scopes: &[String]) -> Issued {
         "jti": super::ids::uuid(),
         "version": 2,
     });
-    Issued {
-        access_token: emu.access_key.sign(&access),
+    let Value::Object(mut access) = access else {
+        unreachable!("the claims are built as an object above")
+    };
+    triggers::customize(
+        emu,
+        triggers::Source::ClientCredentials,
+        None,
+        client_id,
+        scopes,
+        Claims {
+            access: &mut access,
+            id: None,
+        },
+    )?;
+    Ok(Issued {
+        access_token: emu.access_key.sign(&Value::Object(access)),
         id_token: None,
         expires_in: ttl,
-    }
+    })
 }

@@ -1033,6 +1033,8 @@ fn a_slow_invocation_gets_a_process_of_its_own_and_concurrency_one_keeps_order()
     // as Lambda runs concurrent invocations in sandboxes of their own.
     let mut slow = open(&local, "/$default", &token);
     slow.send(Message::text("slow")).unwrap();
+    // The slow message holds the first process before the quick one is sent.
+    local.wait_for_log("[echo] slow: sleeping");
     let mut quick = open(&local, "/$default", &token);
     quick.send(Message::text("quick")).unwrap();
     assert_eq!(json_text(&mut quick)["body"], "quick");

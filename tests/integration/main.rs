@@ -22,4 +22,5 @@ mod refresh;
 mod security;
 mod stack;
 mod structure;
+mod triggers;
 mod verify;

@@ -43,6 +43,8 @@ pub struct Flags {
     pub authorizer: Option<String>,
     pub identity_sources: Vec<Identity>,
     pub route_selection: Option<String>,
+    /// `--trigger pre-token-generation=NAME[:VERSION]`.
+    pub pre_token: Option<crate::local::api::PreTokenTrigger>,
     pub template: Option<PathBuf>,
     /// `--aws-endpoint`: where the tables are made (no warning that they are not emulated).
     pub aws_endpoint: Option<String>,
@@ -350,6 +352,9 @@ fn apply_flags(
     }
     if let Some(e) = &flags.route_selection {
         api.selection = e.clone();
+    }
+    if let Some(trigger) = &flags.pre_token {
+        api.pre_token = Some(trigger.clone());
     }
     let sources = flags.identity_sources.clone();
     if let Some(name) = &flags.authorizer {

@@ -180,8 +180,13 @@ fn sign_in(emu: &Emulator, client: &AppClient, username: &str) -> Response<Body>
             origin_jti: &origin_jti,
             nonce: None,
             with_id_token: true,
+            source: super::triggers::Source::Authentication,
         },
     );
+    let issued = match issued {
+        Ok(i) => i,
+        Err(failed) => return error(failed.kind, &failed.message),
+    };
     let refresh = super::oauth_endpoints::new_refresh_token(
         emu, client, username, &scopes, origin_jti, auth_time, true,
     );
@@ -422,6 +427,7 @@ fn refreshed(emu: &Emulator, client: &AppClient, refresh_token: &str) -> Respons
             "RefreshTokenReuseException",
             "Refresh token has been used and rotated; its grace period is over.",
         ),
+        Err(RefreshRefused::Trigger(failed)) => error(failed.kind, &failed.message),
     }
 }
 

@@ -16,6 +16,7 @@ pub use resolve::{Local, api_host};
 use resolve::{Resolver, err};
 
 pub mod functions;
+mod pool;
 mod resolve;
 mod tables;
 
@@ -255,8 +256,18 @@ pub fn read(
         }
     }
 
+    // The pool's pre-token-generation trigger (LambdaConfig), run on every token it issues.
+    for (id, v) in of_type("AWS::Cognito::UserPool") {
+        if let Some(trigger) = pool::pre_token(&r, id, &props(v), &function_of)? {
+            config.pre_token = Some(trigger);
+        }
+    }
+
     // Settings of the functions the API uses.
     let mut used: Vec<String> = config.routes.values().map(|r| r.function.clone()).collect();
+    if let Some(t) = &config.pre_token {
+        used.push(t.function.clone());
+    }
     if let AuthorizerConfig::Function { function, .. } = &config.authorizer {
         used.push(function.clone());
     }
