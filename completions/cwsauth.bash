@@ -46,6 +46,9 @@ _cwsauth() {
             cwsauth,mfa)
                 cmd="cwsauth__subcmd__mfa"
                 ;;
+            cwsauth,signup)
+                cmd="cwsauth__subcmd__signup"
+                ;;
             cwsauth,status)
                 cmd="cwsauth__subcmd__status"
                 ;;
@@ -85,6 +88,9 @@ _cwsauth() {
             cwsauth__subcmd__help,mfa)
                 cmd="cwsauth__subcmd__help__subcmd__mfa"
                 ;;
+            cwsauth__subcmd__help,signup)
+                cmd="cwsauth__subcmd__help__subcmd__signup"
+                ;;
             cwsauth__subcmd__help,status)
                 cmd="cwsauth__subcmd__help__subcmd__status"
                 ;;
@@ -116,7 +122,7 @@ _cwsauth() {
 
     case "${cmd}" in
         cwsauth)
-            opts="-v -h -V --verbose --help --version configure decode verify login token status logout mfa connect demo local completions help"
+            opts="-v -h -V --verbose --help --version configure decode verify login token status logout signup mfa connect demo local completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -444,7 +450,7 @@ _cwsauth() {
             return 0
             ;;
         cwsauth__subcmd__help)
-            opts="configure decode verify login token status logout mfa connect demo local completions help"
+            opts="configure decode verify login token status logout signup mfa connect demo local completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -600,6 +606,20 @@ _cwsauth() {
         cwsauth__subcmd__help__subcmd__mfa__subcmd__setup)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cwsauth__subcmd__help__subcmd__signup)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1003,6 +1023,88 @@ _cwsauth() {
             fi
             case "${prev}" in
                 --device-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -W "$(cwsauth completions --profiles 2>/dev/null)" -- "${cur}"))
+                    return 0
+                    ;;
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --user-pool-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --client-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --domain)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --redirect-uri)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --idp-endpoint)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --issuer)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --issuer-type)
+                    COMPREPLY=($(compgen -W "original updated" -- "${cur}"))
+                    return 0
+                    ;;
+                --jwks-uri)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jwks)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jwks-max-age)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cwsauth__subcmd__signup)
+            opts="-v -h -V --username --email --otp-command --timeout --profile --region --user-pool-id --client-id --domain --redirect-uri --idp-endpoint --issuer --issuer-type --jwks --jwks-uri --jwks-max-age --ca-file --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --username)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --email)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --otp-command)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

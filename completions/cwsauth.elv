@@ -31,6 +31,7 @@ set edit:completion:arg-completer[cwsauth] = {|@words|
             cand token 'Print a usable token (refreshed when it is about to expire) and nothing else'
             cand status 'Show who is logged in with the profile, and until when'
             cand logout 'Revoke the refresh token and delete the stored tokens'
+            cand signup 'Make a new user of the pool headless (SignUp, then ConfirmSignUp with the code it sent)'
             cand mfa 'Multi-factor authentication of the logged-in user: `mfa setup` enrolls a software token'
             cand connect 'Open an authenticated WebSocket session, with wscat''s flags and habits'
             cand demo 'The whole loop on 127.0.0.1: local user pool, hosted-UI login, verify, WebSocket'
@@ -219,6 +220,31 @@ set edit:completion:arg-completer[cwsauth] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'cwsauth;signup'= {
+            cand --username 'The new user''s name'
+            cand --email 'The new user''s email (where the pool sends the confirmation code)'
+            cand --otp-command 'Runs CMD (in a shell) once the confirmation code is sent and takes its first line as the code (CWSAUTH_OTP_CHALLENGE, CWSAUTH_OTP_DESTINATION and CWSAUTH_USERNAME in its environment)'
+            cand --timeout 'How long to wait for --otp-command'
+            cand --profile 'The profile to use from the config file'
+            cand --region 'AWS region of the user pool (derived from the pool id when absent).'
+            cand --user-pool-id 'Cognito user pool id, e.g. us-east-1_AbCdEf123.'
+            cand --client-id 'App client id.'
+            cand --domain 'Hosted UI domain: a prefix (with region), abc.auth.us-east-1.amazoncognito.com, a custom domain, or a URL.'
+            cand --redirect-uri 'Callback URL registered on the app client (repeatable; a taken port moves to the next).'
+            cand --idp-endpoint 'Base URL of the Cognito JSON API; default https://cognito-idp.{region}.amazonaws.com.'
+            cand --issuer 'Issuer (iss) to pin; default https://cognito-idp.{region}.amazonaws.com/{pool}.'
+            cand --issuer-type 'The pool''s issuer format (IssuerConfiguration.Type): original (https://cognito-idp.{region}.amazonaws.com/{pool}) or updated (https://issuer-cognito-idp.…); decides the derived issuer.'
+            cand --jwks-uri 'JWKS URL or file; default {issuer}/.well-known/jwks.json.'
+            cand --jwks 'JWKS URL or file; default {issuer}/.well-known/jwks.json.'
+            cand --jwks-max-age 'Refetch a cached JWKS older than this, so a removed key stops verifying.'
+            cand --ca-file 'Extra CA certificates (PEM) to trust for Cognito and JWKS calls, e.g. a TLS-inspecting proxy''s.'
+            cand -v 'Log what happens on stderr (-v: steps and HTTP exchanges, -vv: more); secrets redacted'
+            cand --verbose 'Log what happens on stderr (-v: steps and HTTP exchanges, -vv: more); secrets redacted'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'cwsauth;mfa'= {
             cand -v 'Log what happens on stderr (-v: steps and HTTP exchanges, -vv: more); secrets redacted'
             cand --verbose 'Log what happens on stderr (-v: steps and HTTP exchanges, -vv: more); secrets redacted'
@@ -393,6 +419,7 @@ set edit:completion:arg-completer[cwsauth] = {|@words|
             cand token 'Print a usable token (refreshed when it is about to expire) and nothing else'
             cand status 'Show who is logged in with the profile, and until when'
             cand logout 'Revoke the refresh token and delete the stored tokens'
+            cand signup 'Make a new user of the pool headless (SignUp, then ConfirmSignUp with the code it sent)'
             cand mfa 'Multi-factor authentication of the logged-in user: `mfa setup` enrolls a software token'
             cand connect 'Open an authenticated WebSocket session, with wscat''s flags and habits'
             cand demo 'The whole loop on 127.0.0.1: local user pool, hosted-UI login, verify, WebSocket'
@@ -413,6 +440,8 @@ set edit:completion:arg-completer[cwsauth] = {|@words|
         &'cwsauth;help;status'= {
         }
         &'cwsauth;help;logout'= {
+        }
+        &'cwsauth;help;signup'= {
         }
         &'cwsauth;help;mfa'= {
             cand setup 'Enroll a software token (TOTP) for the logged-in user and make it the preferred MFA'

@@ -50,6 +50,9 @@ pub enum Command {
     /// Revoke the refresh token and delete the stored tokens.
     #[command(after_help = EXAMPLES_LOGOUT)]
     Logout(LogoutArgs),
+    /// Make a new user of the pool headless (SignUp, then ConfirmSignUp with the code it sent).
+    #[command(after_help = EXAMPLES_SIGNUP)]
+    Signup(SignupArgs),
     /// Multi-factor authentication of the logged-in user: `mfa setup` enrolls a software token.
     #[command(after_help = EXAMPLES_MFA)]
     Mfa(MfaArgs),
@@ -101,6 +104,10 @@ const EXAMPLES_LOGOUT: &str = "\
 Examples:
   cwsauth logout
   cwsauth logout --everywhere              # also end the hosted UI session";
+const EXAMPLES_SIGNUP: &str = "\
+Examples:
+  cwsauth signup --username mia --email mia@example.com      # asks the password and the code
+  CWSAUTH_PASSWORD='Mia-Passw0rd1!' cwsauth signup --username mia --otp-command './read-code.sh'";
 const EXAMPLES_MFA: &str = "\
 Examples:
   cwsauth mfa setup                        # shows the otpauth:// address, asks the app's code
@@ -492,6 +499,27 @@ pub struct LogoutArgs {
     pub everywhere: bool,
     #[command(flatten)]
     pub browser: BrowserArgs,
+    #[command(flatten)]
+    pub select: ProfileSelect,
+    #[command(flatten)]
+    pub keys: ProfileFlags<CLIENT_KEYS>,
+}
+
+#[derive(Debug, Args)]
+pub struct SignupArgs {
+    /// The new user's name.
+    #[arg(long, value_name = "USER")]
+    pub username: String,
+    /// The new user's email (where the pool sends the confirmation code).
+    #[arg(long, value_name = "ADDRESS")]
+    pub email: Option<String>,
+    /// Runs CMD (in a shell) once the confirmation code is sent and takes its first line as the
+    /// code (CWSAUTH_OTP_CHALLENGE, CWSAUTH_OTP_DESTINATION and CWSAUTH_USERNAME in its environment).
+    #[arg(long, value_name = "CMD")]
+    pub otp_command: Option<String>,
+    /// How long to wait for --otp-command.
+    #[arg(long, default_value = "5m", value_name = "DURATION", value_parser = crate::timefmt::parse_duration)]
+    pub timeout: std::time::Duration,
     #[command(flatten)]
     pub select: ProfileSelect,
     #[command(flatten)]

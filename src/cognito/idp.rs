@@ -374,6 +374,34 @@ impl Idp {
         }
     }
 
+    /// `SignUp`: a new user with `password` and `email`; the answer says whether the user is
+    /// confirmed and where the confirmation code went.
+    pub fn sign_up(
+        &self,
+        username: &str,
+        password: &Secret,
+        email: Option<&str>,
+    ) -> Result<Value, CognitoError> {
+        let mut body = json!({"ClientId": self.client_id, "Username": username, "Password": password.expose()});
+        if let Some(email) = email {
+            body["UserAttributes"] = json!([{"Name": "email", "Value": email}]);
+        }
+        if let Some(h) = self.hash(username) {
+            body["SecretHash"] = json!(h);
+        }
+        self.call("SignUp", body)
+    }
+
+    /// `ConfirmSignUp` with the code the pool sent.
+    pub fn confirm_sign_up(&self, username: &str, code: &str) -> Result<(), CognitoError> {
+        let mut body =
+            json!({"ClientId": self.client_id, "Username": username, "ConfirmationCode": code});
+        if let Some(h) = self.hash(username) {
+            body["SecretHash"] = json!(h);
+        }
+        self.call("ConfirmSignUp", body).map(|_| ())
+    }
+
     /// `AssociateSoftwareToken`: a new TOTP secret for the signed-in user (base32).
     pub fn associate_software_token(&self, access_token: &Secret) -> Result<Secret, CognitoError> {
         let answer = self.call(

@@ -11,6 +11,7 @@ mod local;
 mod login;
 mod logout;
 mod mfa;
+mod signup;
 mod status;
 mod token;
 mod verify;
@@ -65,6 +66,7 @@ fn dispatch(home: &Home, cli: Cli, verbose: bool) -> Result<ExitCode> {
         Command::Status(args) => status::run(&home, args),
         Command::Logout(args) => logout::run(&home, args),
         Command::Mfa(args) => mfa::run(&home, args),
+        Command::Signup(args) => signup::run(&home, args),
         Command::Connect(args) => connect::run(&home, *args, verbose),
         Command::Local(args) => local::run(&home, *args),
         Command::Demo(args) => demo::run(args),

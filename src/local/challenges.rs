@@ -31,6 +31,10 @@ pub(crate) struct Account {
     pub pending_totp: Option<Vec<u8>>,
     /// The last TOTP step used, so a code is taken once.
     pub used_step: Option<u64>,
+    /// Signed up and not confirmed yet: the confirmation code and when it was sent.
+    pub unconfirmed: Option<(Secret, Instant)>,
+    /// A password reset asked for (ForgotPassword): its code and when it was sent.
+    pub reset: Option<(Secret, Instant)>,
 }
 
 impl Account {
@@ -46,6 +50,8 @@ impl Account {
                 .and_then(|s| totp::decode_secret(s.expose()).ok()),
             pending_totp: None,
             used_step: None,
+            unconfirmed: None,
+            reset: None,
         }
     }
 }
@@ -95,6 +101,14 @@ pub(crate) fn password_ok(emu: &Emulator, username: &str, password: &str) -> boo
         )
         .is_ok()
     })
+}
+
+/// Whether the user has confirmed their sign-up (users given at start always have).
+pub(crate) fn confirmed(emu: &Emulator, username: &str) -> bool {
+    emu.state()
+        .accounts
+        .get(username)
+        .is_some_and(|a| a.unconfirmed.is_none())
 }
 
 /// The user's current SRP verifier.
@@ -190,7 +204,7 @@ pub(crate) fn send_code(emu: &Emulator, username: &str, client_id: &str, factor:
     let mut digits = [0u8; 8];
     crate::random::fill(&mut digits);
     let code: String = digits.iter().map(|b| char::from(b'0' + b % 10)).collect();
-    super::outbox::send(emu, username, medium, &destination, &code);
+    super::outbox::send(emu, username, medium, &destination, &code, "sign-in");
     let session = start(emu, username, client_id, waiting, Some(Secret::new(code)));
     json!({
         "ChallengeName": factor,
@@ -379,7 +393,7 @@ fn wrong_code(state: &mut super::State, session: &str, message: &str) -> Refusal
 }
 
 /// Cognito's default password policy: 8 characters, upper, lower, digit and symbol.
-fn check_password_policy(password: &str) -> Result<(), Refusal> {
+pub(crate) fn check_password_policy(password: &str) -> Result<(), Refusal> {
     let rules: [(&str, bool); 5] = [
         ("Password not long enough", password.chars().count() >= 8),
         (

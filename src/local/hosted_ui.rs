@@ -204,6 +204,9 @@ pub fn login_submit(
             Some("Incorrect username or password."),
         );
     }
+    if !challenges::confirmed(emu, username) {
+        return form_page(query, Some(username), Some("User is not confirmed."));
+    }
     match challenges::after_password(emu, username, &request.client_id) {
         Some((waiting, session)) => challenge_page(query, waiting, &session, None),
         None => signed_in(emu, &request, username),

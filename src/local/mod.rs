@@ -131,7 +131,7 @@ pub struct Emulator {
     pub public_client: AppClient,
     pub confidential_client: AppClient,
     pub(crate) options: Options,
-    pub(crate) users: Vec<User>,
+    pub(crate) users: std::sync::RwLock<Vec<Arc<User>>>,
     pub(crate) access_key: SigningKey,
     pub(crate) id_key: SigningKey,
     pub(crate) keys: KeySet,
@@ -217,6 +217,7 @@ impl Emulator {
                 .collect(),
             ..State::default()
         };
+        let users = std::sync::RwLock::new(users.into_iter().map(Arc::new).collect());
         Ok(Emulator {
             issuer,
             ws_url: format!("ws://{addr}/$default"),
@@ -385,8 +386,26 @@ impl Emulator {
         self.state.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    pub(crate) fn user(&self, username: &str) -> Option<&User> {
-        self.users.iter().find(|u| u.spec.username == username)
+    pub(crate) fn user(&self, username: &str) -> Option<Arc<User>> {
+        self.users
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .iter()
+            .find(|u| u.spec.username == username)
+            .cloned()
+    }
+
+    /// Adds a user (sign-up); false when the name is taken.
+    pub(crate) fn add_user(&self, user: User) -> bool {
+        let mut users = self.users.write().unwrap_or_else(|p| p.into_inner());
+        if users.iter().any(|u| u.spec.username == user.spec.username) {
+            return false;
+        }
+        self.state()
+            .accounts
+            .insert(user.spec.username.clone(), challenges::Account::new(&user));
+        users.push(Arc::new(user));
+        true
     }
 
     pub(crate) fn client(&self, client_id: &str) -> Option<&AppClient> {
@@ -395,8 +414,13 @@ impl Emulator {
             .find(|c| c.client_id == client_id)
     }
 
-    pub fn users(&self) -> impl Iterator<Item = &UserSpec> {
-        self.users.iter().map(|u| &u.spec)
+    pub fn users(&self) -> Vec<UserSpec> {
+        self.users
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .iter()
+            .map(|u| u.spec.clone())
+            .collect()
     }
 
     /// Signs access-token claims with the emulator's key (the demo's expired token).

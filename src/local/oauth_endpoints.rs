@@ -140,7 +140,7 @@ fn authorization_code(
     let issued = tokens::issue(
         emu,
         &Grant {
-            user,
+            user: &user,
             client_id: &client.client_id,
             scopes: &grant.scopes,
             auth_time: grant.auth_time,
@@ -252,7 +252,7 @@ pub(crate) fn refresh_tokens(
     let issued = tokens::issue(
         emu,
         &Grant {
-            user,
+            user: &user,
             client_id: &client.client_id,
             scopes: &scopes,
             auth_time,

@@ -1,6 +1,7 @@
-//! Where the emulator's pool "sends" its email and SMS messages (one-time codes): kept in
-//! memory (the newest 1,000), one log line each (without the code), and served to tests and
-//! `--otp-command` scripts at `GET /_local/messages?username=NAME` (JSON, newest last).
+//! Where the emulator's pool "sends" its email and SMS messages (sign-in, confirmation and
+//! password-reset codes): kept in memory (the newest 1,000), one log line each (without the
+//! code), and served to tests and `--otp-command` scripts at
+//! `GET /_local/messages?username=NAME` (JSON, newest last).
 
 use serde_json::{Value, json};
 
@@ -17,16 +18,19 @@ pub(crate) struct Message {
     pub medium: &'static str,
     pub destination: String,
     pub code: Secret,
+    /// `sign-in`, `confirmation` or `password reset`.
+    pub purpose: String,
     pub sent_ms: u64,
 }
 
-/// Puts a sign-in code in the outbox and logs that it was sent.
+/// Puts a code in the outbox and logs that it was sent (`purpose`: what the code is for).
 pub(crate) fn send(
     emu: &Emulator,
     username: &str,
     medium: &'static str,
     destination: &str,
     code: &str,
+    purpose: &str,
 ) {
     {
         let mut state = emu.state();
@@ -38,11 +42,12 @@ pub(crate) fn send(
             medium,
             destination: destination.to_string(),
             code: Secret::new(code),
+            purpose: purpose.to_string(),
             sent_ms: super::ids::now_ms(),
         });
     }
     emu.log(&format!(
-        "{medium} to {} for {}: a sign-in code (GET /_local/messages?username={})",
+        "{medium} to {} for {}: a {purpose} code (GET /_local/messages?username={})",
         crate::sanitize::for_terminal(destination),
         crate::sanitize::for_terminal(username),
         url::form_urlencoded::byte_serialize(username.as_bytes()).collect::<String>()
@@ -84,6 +89,7 @@ pub(crate) fn list(emu: &Emulator, query: &str) -> hyper::Response<Body> {
                 "medium": m.medium,
                 "destination": m.destination,
                 "code": m.code.expose(),
+                "purpose": m.purpose,
                 "sentAt": m.sent_ms,
             })
         })

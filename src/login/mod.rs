@@ -5,7 +5,7 @@
 
 pub mod browser;
 pub mod loopback;
-mod otp;
+pub mod otp;
 
 use std::io::{BufRead, Read};
 use std::sync::mpsc;

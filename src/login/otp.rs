@@ -37,13 +37,30 @@ pub fn code(
         .get("CODE_DELIVERY_DESTINATION")
         .and_then(Value::as_str)
         .unwrap_or("");
-    if let Some(command) = &options.otp_command {
-        return run(command, name, destination, username, options.timeout);
+    let medium = if name == "SMS_OTP" { "SMS" } else { "email" };
+    code_from(
+        options.otp_command.as_deref(),
+        options.timeout,
+        prompter,
+        (name, medium, destination),
+        username,
+    )
+}
+
+/// A code sent for `challenge` by `medium` to `destination`: from `command`, else asked.
+pub fn code_from(
+    command: Option<&str>,
+    timeout: Duration,
+    prompter: &dyn Prompter,
+    (challenge, medium, destination): (&str, &str, &str),
+    username: &str,
+) -> Result<Secret, CodeError> {
+    if let Some(command) = command {
+        return run(command, challenge, destination, username, timeout);
     }
     if !prompter.interactive() {
         return Err(Missing);
     }
-    let medium = if name == "SMS_OTP" { "SMS" } else { "email" };
     prompter
         .line(&format!(
             "code sent by {medium} to {}",

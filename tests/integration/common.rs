@@ -944,6 +944,11 @@ for op, params in calls:
         .collect()
 }
 
+/// A Cognito error as `boto3` shows it.
+pub fn api_error(code: &str, message: &str) -> Value {
+    json!({"error": [code, message]})
+}
+
 /// A Cognito sign-in's answer with tokens, as `boto3` shows it (refresh token `$R{n}`).
 pub fn token_answer(n: usize) -> Value {
     json!({"AuthenticationResult": {"AccessToken": "(token)", "IdToken": "(token)",

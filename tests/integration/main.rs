@@ -20,6 +20,7 @@ mod passwordless;
 mod readme;
 mod refresh;
 mod security;
+mod signup;
 mod stack;
 mod structure;
 mod triggers;

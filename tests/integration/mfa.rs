@@ -24,10 +24,6 @@ fn challenge(name: &str, parameters: Value) -> Value {
     json!({"ChallengeName": name, "ChallengeParameters": parameters, "Session": "(session)"})
 }
 
-fn error(code: &str, message: &str) -> Value {
-    json!({"error": [code, message]})
-}
-
 #[test]
 fn the_emulator_asks_past_the_password_as_cognito_does_for_botocore() {
     let Some(python) = tool("CWSAUTH_TEST_PYTHON_RIC") else {
@@ -74,29 +70,29 @@ fn the_emulator_asks_past_the_password_as_cognito_does_for_botocore() {
                 json!({"USER_ID_FOR_SRP": "mia", "requiredAttributes": "[]",
                     "userAttributes": "{\"email\":\"mia@example.com\"}"})
             ),
-            error(
+            api_error(
                 "InvalidPasswordException",
                 "Password did not conform with policy: Password not long enough"
             ),
             mfa.clone(),
-            error("CodeMismatchException", "Invalid code received for user"),
+            api_error("CodeMismatchException", "Invalid code received for user"),
             token_answer(0),
-            error("NotAuthorizedException", "Incorrect username or password."),
+            api_error("NotAuthorizedException", "Incorrect username or password."),
             mfa,
-            error(
+            api_error(
                 "CodeMismatchException",
                 "Your software token has already been used once."
             ),
             token_answer(1),
             json!({"SecretCode": "(secret)"}),
-            error("EnableSoftwareTokenMFAException", "Code mismatch"),
+            api_error("EnableSoftwareTokenMFAException", "Code mismatch"),
             json!({"Status": "SUCCESS"}),
             json!({}),
             challenge(
                 "SOFTWARE_TOKEN_MFA",
                 json!({"USER_ID_FOR_SRP": "bob", "FRIENDLY_DEVICE_NAME": "TOTP device"})
             ),
-            error(
+            api_error(
                 "NotAuthorizedException",
                 "Invalid session for the user, session is expired."
             ),

@@ -30,10 +30,6 @@ fn signed_in(refresh: Option<&str>) -> Value {
     answer
 }
 
-fn error(code: &str, message: &str) -> Value {
-    json!({"error": [code, message]})
-}
-
 #[test]
 fn the_emulator_rotates_as_cognito_does_for_botocore() {
     let Some(python) = tool("CWSAUTH_TEST_PYTHON_RIC") else {
@@ -57,18 +53,18 @@ fn the_emulator_rotates_as_cognito_does_for_botocore() {
         vec![
             signed_in(Some("$R0")),
             tokens(Some("$R1")),
-            error(
+            api_error(
                 "RefreshTokenReuseException",
                 "Refresh token has been used and rotated; its grace period is over."
             ),
-            error(
+            api_error(
                 "NotAuthorizedException",
                 "REFRESH_TOKEN_AUTH is not allowed for app clients with refresh token rotation enabled; use GetTokensFromRefreshToken."
             ),
             tokens(Some("$R2")),
             json!({}),
-            error("NotAuthorizedException", "Invalid Refresh Token"),
-            error("NotAuthorizedException", "Client secret is invalid."),
+            api_error("NotAuthorizedException", "Invalid Refresh Token"),
+            api_error("NotAuthorizedException", "Client secret is invalid."),
         ]
     );
     drop(local);

@@ -17,6 +17,7 @@ use super::tokens::{self, Grant};
 use super::{AppClient, Emulator, POOL_ID, challenges};
 use crate::cognito::srp;
 
+mod self_service;
 mod user;
 mod user_auth;
 
@@ -86,6 +87,11 @@ pub async fn handle(emu: &Emulator, req: Request<Incoming>) -> Response<Body> {
         "GetTokensFromRefreshToken" => get_tokens_from_refresh_token(emu, &body),
         "RevokeToken" => revoke_token(emu, &body),
         "GetUser" => user::get_user(emu, &body),
+        "SignUp"
+        | "ConfirmSignUp"
+        | "ResendConfirmationCode"
+        | "ForgotPassword"
+        | "ConfirmForgotPassword" => self_service::handle(emu, op, &body),
         "AssociateSoftwareToken" | "VerifySoftwareToken" | "SetUserMFAPreference" => {
             user::software_token(emu, op, &body)
         }
@@ -173,7 +179,7 @@ fn sign_in(emu: &Emulator, client: &AppClient, username: &str) -> Response<Body>
     let issued = tokens::issue(
         emu,
         &Grant {
-            user,
+            user: &user,
             client_id: &client.client_id,
             scopes: &scopes,
             auth_time,
@@ -383,8 +389,12 @@ fn srp_challenge(
     ok(challenge)
 }
 
-/// After a right password: the user's next challenge, or the tokens.
+/// After a right password: the user's next challenge, or the tokens (never for a user who has
+/// not confirmed their sign-up).
 fn next_step(emu: &Emulator, client: &AppClient, username: &str) -> Response<Body> {
+    if !challenges::confirmed(emu, username) {
+        return error("UserNotConfirmedException", "User is not confirmed.");
+    }
     match challenges::after_password(emu, username, &client.client_id) {
         Some((waiting, session)) => ok(challenges::challenge_answer(
             emu, username, waiting, &session,

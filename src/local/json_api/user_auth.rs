@@ -23,6 +23,9 @@ pub(super) fn initiate(
     if emu.user(username).is_none() {
         return error("UserNotFoundException", "User does not exist.");
     }
+    if !challenges::confirmed(emu, username) {
+        return error("UserNotConfirmedException", "User is not confirmed.");
+    }
     let available = challenges::first_factors(emu, username);
     let preferred = str_field(p, "PREFERRED_CHALLENGE").filter(|c| available.contains(c));
     match preferred {

@@ -1,0 +1,238 @@
+//! Sign-up and password reset on both sides: the emulator's SignUp, ConfirmSignUp,
+//! ResendConfirmationCode, ForgotPassword and ConfirmForgotPassword judged by botocore, and
+//! `cwsauth signup` headless against the emulator and ministack.
+
+use serde_json::{Value, json};
+
+use crate::common::*;
+
+fn call(op: &str, params: Value) -> Value {
+    let mut p = json!({"ClientId": PUBLIC_CLIENT});
+    for (k, v) in params.as_object().unwrap() {
+        p[k] = v.clone();
+    }
+    json!([op, p])
+}
+
+fn initiate(user: &str, password: &str) -> Value {
+    call(
+        "initiate_auth",
+        json!({"AuthFlow": "USER_PASSWORD_AUTH", "AuthParameters": {"USERNAME": user, "PASSWORD": password}}),
+    )
+}
+
+#[test]
+fn the_emulator_signs_up_and_resets_passwords_as_cognito_does_for_botocore() {
+    let Some(python) = tool("CWSAUTH_TEST_PYTHON_RIC") else {
+        return;
+    };
+    let local = Local::start(&[]);
+    let zoe = json!({"Username": "zoe", "Password": "Zoe-Passw0rd1!",
+        "UserAttributes": [{"Name": "email", "Value": "zoe@example.org"}]});
+    let delivered =
+        json!({"Destination": "z***@e***", "DeliveryMedium": "EMAIL", "AttributeName": "email"});
+    let calls = json!([
+        call(
+            "sign_up",
+            json!({"Username": "zoe", "Password": "weakpassword"})
+        ),
+        call("sign_up", zoe.clone()),
+        initiate("zoe", "Zoe-Passw0rd1!"),
+        call(
+            "confirm_sign_up",
+            json!({"Username": "zoe", "ConfirmationCode": "$OUTBOX_WRONG:zoe"})
+        ),
+        call("resend_confirmation_code", json!({"Username": "zoe"})),
+        call(
+            "confirm_sign_up",
+            json!({"Username": "zoe", "ConfirmationCode": "$OUTBOX:zoe"})
+        ),
+        call(
+            "confirm_sign_up",
+            json!({"Username": "zoe", "ConfirmationCode": "$OUTBOX:zoe"})
+        ),
+        call("sign_up", zoe),
+        initiate("zoe", "Zoe-Passw0rd1!"),
+        call("forgot_password", json!({"Username": "zoe"})),
+        call(
+            "confirm_forgot_password",
+            json!({"Username": "zoe", "ConfirmationCode": "$OUTBOX_WRONG:zoe", "Password": "New-Passw0rd1!"})
+        ),
+        call(
+            "confirm_forgot_password",
+            json!({"Username": "zoe", "ConfirmationCode": "$OUTBOX:zoe", "Password": "New-Passw0rd1!"})
+        ),
+        initiate("zoe", "Zoe-Passw0rd1!"),
+        initiate("zoe", "New-Passw0rd1!"),
+        call("forgot_password", json!({"Username": "nobody"})),
+    ]);
+    let answers = boto3(&python, &local.base, &calls);
+    // The new user's id is a fresh uuid: checked, then set aside.
+    assert_eq!(answers[1]["UserSub"].as_str().map(str::len), Some(36));
+    let mut answers = answers;
+    answers[1]["UserSub"] = json!("(uuid)");
+    assert_eq!(
+        answers,
+        vec![
+            api_error(
+                "InvalidPasswordException",
+                "Password did not conform with policy: Password must have uppercase characters"
+            ),
+            json!({"UserConfirmed": false, "UserSub": "(uuid)", "CodeDeliveryDetails": delivered}),
+            api_error("UserNotConfirmedException", "User is not confirmed."),
+            api_error(
+                "CodeMismatchException",
+                "Invalid verification code provided, please try again."
+            ),
+            json!({"CodeDeliveryDetails": delivered}),
+            json!({}),
+            api_error(
+                "NotAuthorizedException",
+                "User cannot be confirmed. Current status is CONFIRMED"
+            ),
+            api_error("UsernameExistsException", "User already exists"),
+            token_answer(0),
+            json!({"CodeDeliveryDetails": delivered}),
+            api_error(
+                "CodeMismatchException",
+                "Invalid verification code provided, please try again."
+            ),
+            json!({}),
+            api_error("NotAuthorizedException", "Incorrect username or password."),
+            token_answer(1),
+            api_error(
+                "UserNotFoundException",
+                "Username/client id combination not found."
+            ),
+        ]
+    );
+    let log = local.log();
+    assert!(
+        log.contains("EMAIL to zoe@example.org for zoe: a confirmation code ("),
+        "{log}"
+    );
+    assert!(
+        log.contains("EMAIL to zoe@example.org for zoe: a password reset code ("),
+        "{log}"
+    );
+}
+
+#[test]
+fn signup_makes_a_user_headless() {
+    let local = Local::start(&[]);
+    let command = format!(
+        "curl -s '{}/_local/messages?username=kai' | jq -r '.messages[-1].code'",
+        local.base
+    );
+    let signup = |otp: Option<&str>| {
+        let mut args = vec![
+            "signup",
+            "--profile",
+            "local",
+            "--username",
+            "kai",
+            "--email",
+            "kai@example.org",
+        ];
+        if let Some(cmd) = otp {
+            args.extend(["--otp-command", cmd]);
+        }
+        local
+            .cli
+            .cmd(&args)
+            .env("CWSAUTH_PASSWORD", "Kai-Passw0rd1!")
+            .run()
+    };
+    let run = signup(Some(&command));
+    run.expect(0);
+    assert_eq!(
+        run.stderr(),
+        "Signed up kai (confirmed): log in with `cwsauth login --password --username kai --profile local`\n"
+    );
+    local
+        .password_login("file", "--password", ("kai", "Kai-Passw0rd1!"), &[])
+        .expect(0);
+    let run = signup(Some(&command));
+    run.expect(1);
+    assert!(
+        run.stderr()
+            .contains("UsernameExistsException: User already exists"),
+        "{}",
+        run.stderr()
+    );
+    // No way to read the code: said, and the user stays unconfirmed.
+    let run = local
+        .cli
+        .cmd(&["signup", "--profile", "local", "--username", "lea"])
+        .env("CWSAUTH_PASSWORD", "Lea-Passw0rd1!")
+        .run();
+    run.expect(1);
+    assert_eq!(
+        run.stderr(),
+        "cwsauth: error: the pool sent a confirmation code to l***@e***: pass --otp-command CMD to read it in a script, or run on a terminal (the user lea exists, unconfirmed)\n"
+    );
+    let run = local.password_login("file", "--password", ("lea", "Lea-Passw0rd1!"), &[]);
+    run.expect(1);
+    assert!(
+        run.stderr()
+            .contains("UserNotConfirmedException: User is not confirmed."),
+        "{}",
+        run.stderr()
+    );
+}
+
+#[test]
+fn signup_against_ministack() {
+    let Some(ms) = Ministack::start("cognito-idp", false) else {
+        return;
+    };
+    let pool = cognito_call(
+        &ms.base,
+        "CreateUserPool",
+        json!({"PoolName": "cwsauth-signup"}),
+    )["UserPool"]["Id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let client = cognito_call(
+        &ms.base,
+        "CreateUserPoolClient",
+        json!({"UserPoolId": pool, "ClientName": "cwsauth",
+            "ExplicitAuthFlows": ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]}),
+    )["UserPoolClient"]["ClientId"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let cli = Cli::new();
+    cli.run(&[
+        "configure",
+        "--user-pool-id",
+        &pool,
+        "--client-id",
+        &client,
+        "--idp-endpoint",
+        &ms.base,
+        "--jwks-uri",
+        &format!("{}/{pool}/.well-known/jwks.json", ms.base),
+        "--store",
+        "file",
+    ])
+    .expect(0);
+    // Without AUTH, ministack takes any confirmation code.
+    cli.cmd(&[
+        "signup",
+        "--username",
+        "ivy",
+        "--email",
+        "ivy@example.org",
+        "--otp-command",
+        "echo 123456",
+    ])
+    .env("CWSAUTH_PASSWORD", "Ivy-Passw0rd1!")
+    .run()
+    .expect(0);
+    cli.cmd(&["login", "--password", "--username", "ivy"])
+        .env("CWSAUTH_PASSWORD", "Ivy-Passw0rd1!")
+        .run()
+        .expect(0);
+}
