@@ -32,7 +32,7 @@ impl AuthorizeRequest {
     }
 }
 
-fn validate(
+pub(super) fn validate(
     emu: &Emulator,
     params: &[(String, String)],
 ) -> Result<AuthorizeRequest, Response<Body>> {
@@ -124,7 +124,11 @@ const XSRF_COOKIE: &str = "XSRF-TOKEN";
 
 /// The sign-in page with a fresh XSRF token, in a cookie and in the form's `_csrf` field: a
 /// post must carry both, equal, as Cognito's hosted UI checks.
-fn form_page(query: &str, username: Option<&str>, error: Option<&str>) -> Response<Body> {
+pub(super) fn form_page(
+    query: &str,
+    username: Option<&str>,
+    error: Option<&str>,
+) -> Response<Body> {
     let token = super::ids::random_token(32);
     with_xsrf_cookie(
         respond::html(200, form(query, username, error, &token)),
@@ -133,7 +137,7 @@ fn form_page(query: &str, username: Option<&str>, error: Option<&str>) -> Respon
 }
 
 /// Sets the XSRF cookie a page's form must echo.
-fn with_xsrf_cookie(mut resp: Response<Body>, token: &str) -> Response<Body> {
+pub(super) fn with_xsrf_cookie(mut resp: Response<Body>, token: &str) -> Response<Body> {
     if let Ok(v) = format!("{XSRF_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax").parse() {
         resp.headers_mut().insert(hyper::header::SET_COOKIE, v);
     }
@@ -159,12 +163,35 @@ fn form(query: &str, username: Option<&str>, error: Option<&str>, xsrf: &str) ->
              <label>Password <input id=\"signInFormPassword\" name=\"password\" type=\"password\" autocomplete=\"current-password\"></label>\
              <input name=\"signInSubmitButton\" type=\"submit\" value=\"Sign in\">\
              </form>\
-             <p><a id=\"cancel\" href=\"/login/cancel?{q}\">Cancel</a></p>",
+             <p><a id=\"signup\" href=\"/signup?{q}\">Sign up</a> · \
+             <a id=\"forgotPassword\" href=\"/forgotPassword?{q}\">Forgot your password?</a> · \
+             <a id=\"cancel\" href=\"/login/cancel?{q}\">Cancel</a></p>",
             q = html(query),
             u = html(username.unwrap_or("")),
             x = html(xsrf),
         ),
     )
+}
+
+/// A form posted from elsewhere has no cookie of ours, or not the one its page was given: 403.
+pub(super) fn check_xsrf(
+    form_fields: &[(String, String)],
+    xsrf_cookie: Option<&str>,
+) -> Result<(), Response<Body>> {
+    let posted = get(form_fields, "_csrf").unwrap_or("");
+    let matches = xsrf_cookie.is_some_and(|c| {
+        !c.is_empty()
+            && aws_lc_rs::constant_time::verify_slices_are_equal(c.as_bytes(), posted.as_bytes())
+                .is_ok()
+    });
+    if matches {
+        return Ok(());
+    }
+    Err(respond::error_page(
+        403,
+        "Forbidden",
+        "The form was not posted from this sign-in page (its XSRF token is missing or wrong). Reload the page and try again.",
+    ))
 }
 
 pub fn login_submit(
@@ -177,19 +204,8 @@ pub fn login_submit(
         Ok(r) => r,
         Err(resp) => return resp,
     };
-    // A form posted from elsewhere has no cookie of ours, or not the one its page was given.
-    let posted = get(form_fields, "_csrf").unwrap_or("");
-    let matches = xsrf_cookie.is_some_and(|c| {
-        !c.is_empty()
-            && aws_lc_rs::constant_time::verify_slices_are_equal(c.as_bytes(), posted.as_bytes())
-                .is_ok()
-    });
-    if !matches {
-        return respond::error_page(
-            403,
-            "Forbidden",
-            "The sign-in form was not posted from this sign-in page (its XSRF token is missing or wrong). Reload the page and sign in again.",
-        );
+    if let Err(refused) = check_xsrf(form_fields, xsrf_cookie) {
+        return refused;
     }
     // The answer to a challenge page (a new password, a code) continues its sign-in.
     if let Some(session) = get(form_fields, "session") {

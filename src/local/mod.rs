@@ -6,6 +6,7 @@
 // Handlers return the HTTP error response as their `Err`: it is the answer, not a failure.
 #![allow(clippy::result_large_err)]
 
+mod account_pages;
 pub mod api;
 mod ca;
 mod challenges;
@@ -21,6 +22,7 @@ mod json_api;
 mod oauth_endpoints;
 mod outbox;
 mod respond;
+mod self_service;
 mod server;
 pub mod services;
 pub mod template;

@@ -262,6 +262,26 @@ async fn route(emu: Arc<Emulator>, req: Request<Incoming>) -> Response<Body> {
             }
         }
         (&Method::GET, "/login/cancel") => hosted_ui::cancel(&emu, &req),
+        (&Method::GET, p @ ("/signup" | "/forgotPassword")) => {
+            super::account_pages::page(&emu, p, req.uri().query().unwrap_or(""))
+                .unwrap_or_else(|| respond::json(404, &serde_json::json!({"message": "Not Found"})))
+        }
+        (
+            &Method::POST,
+            p @ ("/signup" | "/confirmUser" | "/forgotPassword" | "/confirmForgotPassword"),
+        ) => {
+            let (path, query) = (p.to_string(), req.uri().query().unwrap_or("").to_string());
+            let xsrf = respond::cookie(&req, "XSRF-TOKEN");
+            match respond::read_form(req).await {
+                Ok(form) => {
+                    super::account_pages::submit(&emu, &path, &query, &form, xsrf.as_deref())
+                        .unwrap_or_else(|| {
+                            respond::json(404, &serde_json::json!({"message": "Not Found"}))
+                        })
+                }
+                Err(resp) => resp,
+            }
+        }
         (&Method::GET, "/logout") => hosted_ui::logout(&emu, &req),
         (&Method::POST, "/oauth2/token") => oauth_endpoints::token(&emu, req).await,
         (&Method::POST, "/oauth2/revoke") => oauth_endpoints::revoke(&emu, req).await,

@@ -515,20 +515,36 @@ impl Local {
         page: &FormPage,
         fields: &[(&str, &str)],
     ) -> reqwest::blocking::Response {
-        let hidden = |name: &str| {
-            page.text
-                .split(&format!("name=\"{name}\" type=\"hidden\" value=\""))
-                .nth(1)
-                .and_then(|rest| rest.split('"').next())
-                .map(str::to_string)
-        };
-        let mut form = vec![("_csrf".to_string(), hidden("_csrf").unwrap_or_default())];
-        if let Some(session) = hidden("session") {
-            form.push(("session".into(), session));
-        }
+        self.submit_to("/login", query, page, fields)
+    }
+
+    /// [`Local::submit`] to another of the hosted UI's pages (`/signup`, …).
+    pub fn submit_to(
+        &self,
+        path: &str,
+        query: &str,
+        page: &FormPage,
+        fields: &[(&str, &str)],
+    ) -> reqwest::blocking::Response {
+        // Every hidden input goes back, as a browser sends them (`_csrf`, a challenge's
+        // `session`, the account pages' `username`).
+        let form: Vec<(String, String)> = page
+            .text
+            .split("<input name=\"")
+            .skip(1)
+            .filter_map(|rest| {
+                let (name, rest) = rest.split_once('"')?;
+                let value = rest
+                    .strip_prefix(" type=\"hidden\" value=\"")?
+                    .split('"')
+                    .next()?;
+                Some((name.to_string(), value.replace("&amp;", "&")))
+            })
+            .collect();
+        let mut form = form;
         form.extend(fields.iter().map(|(k, v)| (k.to_string(), v.to_string())));
         http()
-            .post(format!("{}/login?{query}", self.base))
+            .post(format!("{}{path}?{query}", self.base))
             .header("cookie", &page.cookie)
             .form(&form)
             .send()

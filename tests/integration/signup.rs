@@ -236,3 +236,145 @@ fn signup_against_ministack() {
         .run()
         .expect(0);
 }
+
+/// The newest code the emulator sent `user`.
+fn outbox_code(local: &Local, user: &str) -> String {
+    let doc: Value = http()
+        .get(format!("{}/_local/messages?username={user}", local.base))
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    doc["messages"].as_array().unwrap().last().unwrap()["code"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+#[test]
+fn the_hosted_ui_signs_up_and_resets_a_password() {
+    let local = Local::start(&[]);
+    let query = local.authorize_query("s2", &[]);
+    let page = |path: &str| {
+        FormPage::read(
+            http()
+                .get(format!("{}{path}?{query}", local.base))
+                .send()
+                .unwrap(),
+        )
+    };
+    let login = FormPage::read(
+        http()
+            .get(format!("{}/login?{query}", local.base))
+            .send()
+            .unwrap(),
+    );
+    assert!(
+        login.text.contains("href=\"/signup?") && login.text.contains("href=\"/forgotPassword?")
+    );
+
+    let form = page("/signup");
+    assert_eq!(form.status, 200);
+    let weak = FormPage::read(local.submit_to(
+        "/signup",
+        &query,
+        &form,
+        &[
+            ("username", "ana"),
+            ("email", "ana@example.org"),
+            ("password", "weak"),
+        ],
+    ));
+    assert!(
+        weak.text.contains("Password did not conform with policy"),
+        "{}",
+        weak.text
+    );
+    let confirm = FormPage::read(local.submit_to(
+        "/signup",
+        &query,
+        &weak,
+        &[
+            ("username", "ana"),
+            ("email", "ana@example.org"),
+            ("password", "Ana-Passw0rd1!"),
+        ],
+    ));
+    assert!(
+        confirm.text.contains("<h1>Confirm your account</h1>"),
+        "{}",
+        confirm.text
+    );
+    // Not confirmed yet: the sign-in says so.
+    let early = FormPage::read(local.sign_in(&query, "ana", "Ana-Passw0rd1!"));
+    assert!(
+        early.text.contains("User is not confirmed."),
+        "{}",
+        early.text
+    );
+    let code = outbox_code(&local, "ana");
+    let signin =
+        FormPage::read(local.submit_to("/confirmUser", &query, &confirm, &[("code", &code)]));
+    assert!(
+        signin.text.contains("<h1>Sign in to cwsauth local</h1>")
+            && signin.text.contains("value=\"ana\""),
+        "{}",
+        signin.text
+    );
+    assert_eq!(local.sign_in(&query, "ana", "Ana-Passw0rd1!").status(), 302);
+
+    // Forgot the password: a code, then a new password; the old one no longer signs in.
+    let form = page("/forgotPassword");
+    let reset =
+        FormPage::read(local.submit_to("/forgotPassword", &query, &form, &[("username", "ana")]));
+    assert!(
+        reset.text.contains("<h1>Reset your password</h1>"),
+        "{}",
+        reset.text
+    );
+    let code = outbox_code(&local, "ana");
+    let wrong = format!("{}0", &code[..5]);
+    let again = FormPage::read(local.submit_to(
+        "/confirmForgotPassword",
+        &query,
+        &reset,
+        &[
+            ("code", if wrong == code { "999999" } else { &wrong }),
+            ("password", "New-Passw0rd1!"),
+        ],
+    ));
+    assert!(
+        again.text.contains("Invalid verification code provided"),
+        "{}",
+        again.text
+    );
+    let done = FormPage::read(local.submit_to(
+        "/confirmForgotPassword",
+        &query,
+        &again,
+        &[("code", &code), ("password", "New-Passw0rd1!")],
+    ));
+    assert!(
+        done.text.contains("<h1>Sign in to cwsauth local</h1>"),
+        "{}",
+        done.text
+    );
+    assert_eq!(local.sign_in(&query, "ana", "Ana-Passw0rd1!").status(), 200);
+    assert_eq!(local.sign_in(&query, "ana", "New-Passw0rd1!").status(), 302);
+    // Every one of these forms is XSRF-checked.
+    let forged = FormPage {
+        cookie: String::new(),
+        ..page("/signup")
+    };
+    assert_eq!(
+        local
+            .submit_to(
+                "/signup",
+                &query,
+                &forged,
+                &[("username", "mal"), ("password", "Mal-Passw0rd1!")]
+            )
+            .status(),
+        403
+    );
+}

@@ -35,7 +35,7 @@ pub(crate) struct SrpSession {
     expires: Instant,
 }
 
-fn error(kind: &str, message: &str) -> Response<Body> {
+pub(super) fn error(kind: &str, message: &str) -> Response<Body> {
     let mut resp = respond::response(
         400,
         "application/x-amz-json-1.1",
@@ -47,11 +47,11 @@ fn error(kind: &str, message: &str) -> Response<Body> {
     resp
 }
 
-fn ok(body: Value) -> Response<Body> {
+pub(super) fn ok(body: Value) -> Response<Body> {
     respond::response(200, "application/x-amz-json-1.1", body.to_string())
 }
 
-fn invalid(message: &str) -> Response<Body> {
+pub(super) fn invalid(message: &str) -> Response<Body> {
     error("InvalidParameterException", message)
 }
 
@@ -102,7 +102,7 @@ pub async fn handle(emu: &Emulator, req: Request<Incoming>) -> Response<Body> {
     }
 }
 
-fn str_field<'a>(map: &'a Map<String, Value>, name: &str) -> Option<&'a str> {
+pub(super) fn str_field<'a>(map: &'a Map<String, Value>, name: &str) -> Option<&'a str> {
     map.get(name)
         .and_then(Value::as_str)
         .filter(|s| !s.is_empty())
@@ -115,7 +115,7 @@ fn params(body: &Map<String, Value>, name: &str) -> Map<String, Value> {
         .unwrap_or_default()
 }
 
-fn client<'a>(
+pub(super) fn client<'a>(
     emu: &'a Emulator,
     body: &Map<String, Value>,
 ) -> Result<&'a AppClient, Response<Body>> {
@@ -131,7 +131,7 @@ fn client<'a>(
 }
 
 /// The SECRET_HASH check of confidential clients.
-fn check_secret_hash(
+pub(super) fn check_secret_hash(
     client: &AppClient,
     username: &str,
     given: Option<&str>,

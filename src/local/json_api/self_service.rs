@@ -1,23 +1,16 @@
-//! The operations a user calls before signing in: SignUp, ConfirmSignUp,
-//! ResendConfirmationCode, ForgotPassword and ConfirmForgotPassword, with their codes sent to
-//! the outbox and the confidential client's top-level `SecretHash`.
+//! The JSON API's self-service operations (SignUp, ConfirmSignUp, ResendConfirmationCode,
+//! ForgotPassword, ConfirmForgotPassword): the request's fields read, the confidential
+//! client's top-level `SecretHash` checked, the work done by `local/self_service.rs`.
 
-use std::time::{Duration, Instant};
-
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
 
 use super::super::respond::Body;
-use super::super::user_pool::{User, UserSpec};
-use super::super::{Emulator, challenges, outbox};
+use super::super::{Emulator, self_service};
 use super::{check_secret_hash, client, error, invalid, ok, str_field};
-use crate::redacted::Secret;
 use hyper::Response;
 
-/// How long a confirmation code lives (Cognito: 24 hours); a reset code (1 hour).
-const CONFIRMATION_TTL: Duration = Duration::from_secs(24 * 3600);
-const RESET_TTL: Duration = Duration::from_secs(3600);
-
-/// Runs `op` for the client and user the body names.
+/// Runs the JSON API's `op` for the client and user the body names (the confidential
+/// client's `SecretHash` at the top level, as these operations take it).
 pub(super) fn handle(emu: &Emulator, op: &str, body: &Map<String, Value>) -> Response<Body> {
     let client = match client(emu, body) {
         Ok(c) => c,
@@ -29,179 +22,37 @@ pub(super) fn handle(emu: &Emulator, op: &str, body: &Map<String, Value>) -> Res
     if let Err(resp) = check_secret_hash(client, username, str_field(body, "SecretHash")) {
         return resp;
     }
+    let field = |k: &str| str_field(body, k).unwrap_or("");
     let result = match op {
-        "SignUp" => sign_up(emu, username, body),
-        "ConfirmSignUp" => confirm_sign_up(emu, username, body),
-        "ResendConfirmationCode" => resend(emu, username),
-        "ForgotPassword" => forgot(emu, username),
-        _ => confirm_forgot(emu, username, body),
+        "SignUp" => {
+            let attributes: Vec<(String, String)> = body
+                .get("UserAttributes")
+                .and_then(Value::as_array)
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|x| {
+                            Some((
+                                x["Name"].as_str()?.to_string(),
+                                x["Value"].as_str()?.to_string(),
+                            ))
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            self_service::sign_up(emu, username, field("Password"), &attributes)
+        }
+        "ConfirmSignUp" => self_service::confirm_sign_up(emu, username, field("ConfirmationCode")),
+        "ResendConfirmationCode" => self_service::resend(emu, username),
+        "ForgotPassword" => self_service::forgot(emu, username),
+        _ => self_service::confirm_forgot(
+            emu,
+            username,
+            field("ConfirmationCode"),
+            field("Password"),
+        ),
     };
     match result {
         Ok(answer) => ok(answer),
         Err((kind, message)) => error(kind, &message),
     }
-}
-
-type Answer = Result<Value, challenges::Refusal>;
-
-fn sign_up(emu: &Emulator, username: &str, body: &Map<String, Value>) -> Answer {
-    let password = str_field(body, "Password").unwrap_or("");
-    challenges::check_password_policy(password)?;
-    let attributes: Vec<(String, String)> = body
-        .get("UserAttributes")
-        .and_then(Value::as_array)
-        .map(|a| {
-            a.iter()
-                .filter_map(|x| {
-                    Some((
-                        x["Name"].as_str()?.to_string(),
-                        x["Value"].as_str()?.to_string(),
-                    ))
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    let attribute = |name: &str| {
-        attributes
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.clone())
-    };
-    let mut spec = UserSpec::demo();
-    spec.username = username.to_string();
-    spec.password = Secret::new(password);
-    spec.groups = Vec::new();
-    spec.phone = attribute("phone_number");
-    let mut user = User::new(spec);
-    if let Some(email) = attribute("email") {
-        user.email = email;
-    }
-    let (sub, email) = (user.sub.clone(), user.email.clone());
-    if !emu.add_user(user) {
-        return Err(("UsernameExistsException", "User already exists".into()));
-    }
-    let details = send(emu, username, &email, "confirmation", |a, code| {
-        a.unconfirmed = Some((code, Instant::now()));
-    });
-    Ok(json!({"UserConfirmed": false, "UserSub": sub, "CodeDeliveryDetails": details}))
-}
-
-/// Makes a 6-digit code, keeps it on the account and puts it in the outbox.
-fn send(
-    emu: &Emulator,
-    username: &str,
-    email: &str,
-    purpose: &str,
-    keep: impl FnOnce(&mut challenges::Account, Secret),
-) -> Value {
-    let mut digits = [0u8; 6];
-    crate::random::fill(&mut digits);
-    let code: String = digits.iter().map(|b| char::from(b'0' + b % 10)).collect();
-    if let Some(account) = emu.state().accounts.get_mut(username) {
-        keep(account, Secret::new(code.clone()));
-    }
-    outbox::send(emu, username, "EMAIL", email, &code, purpose);
-    json!({"Destination": outbox::masked(email), "DeliveryMedium": "EMAIL", "AttributeName": "email"})
-}
-
-/// A code checked against what was sent: its age, then its value.
-fn check_code(
-    sent: &Option<(Secret, Instant)>,
-    given: &str,
-    ttl: Duration,
-) -> Result<(), challenges::Refusal> {
-    let Some((code, at)) = sent else {
-        return Err((
-            "ExpiredCodeException",
-            "Invalid code provided, please request a code again.".into(),
-        ));
-    };
-    if at.elapsed() > ttl {
-        return Err((
-            "ExpiredCodeException",
-            "Invalid code provided, please request a code again.".into(),
-        ));
-    }
-    if aws_lc_rs::constant_time::verify_slices_are_equal(
-        code.expose().as_bytes(),
-        given.trim().as_bytes(),
-    )
-    .is_err()
-    {
-        return Err((
-            "CodeMismatchException",
-            "Invalid verification code provided, please try again.".into(),
-        ));
-    }
-    Ok(())
-}
-
-fn confirm_sign_up(emu: &Emulator, username: &str, body: &Map<String, Value>) -> Answer {
-    let mut state = emu.state();
-    let account = state.accounts.get_mut(username).ok_or_else(no_user)?;
-    if account.unconfirmed.is_none() {
-        return Err((
-            "NotAuthorizedException",
-            "User cannot be confirmed. Current status is CONFIRMED".into(),
-        ));
-    }
-    check_code(
-        &account.unconfirmed,
-        str_field(body, "ConfirmationCode").unwrap_or(""),
-        CONFIRMATION_TTL,
-    )?;
-    account.unconfirmed = None;
-    Ok(json!({}))
-}
-
-fn resend(emu: &Emulator, username: &str) -> Answer {
-    let user = emu.user(username).ok_or_else(no_user)?;
-    let unconfirmed = emu
-        .state()
-        .accounts
-        .get(username)
-        .is_some_and(|a| a.unconfirmed.is_some());
-    if !unconfirmed {
-        return Err((
-            "InvalidParameterException",
-            "User is already confirmed.".into(),
-        ));
-    }
-    let details = send(emu, username, &user.email, "confirmation", |a, code| {
-        a.unconfirmed = Some((code, Instant::now()));
-    });
-    Ok(json!({"CodeDeliveryDetails": details}))
-}
-
-fn forgot(emu: &Emulator, username: &str) -> Answer {
-    let user = emu.user(username).ok_or_else(no_user)?;
-    let details = send(emu, username, &user.email, "password reset", |a, code| {
-        a.reset = Some((code, Instant::now()));
-    });
-    Ok(json!({"CodeDeliveryDetails": details}))
-}
-
-fn confirm_forgot(emu: &Emulator, username: &str, body: &Map<String, Value>) -> Answer {
-    let password = str_field(body, "Password").unwrap_or("");
-    let mut state = emu.state();
-    let account = state.accounts.get_mut(username).ok_or_else(no_user)?;
-    check_code(
-        &account.reset,
-        str_field(body, "ConfirmationCode").unwrap_or(""),
-        RESET_TTL,
-    )?;
-    challenges::check_password_policy(password)?;
-    account.reset = None;
-    account.password = Secret::new(password);
-    account.verifier =
-        crate::cognito::srp::Verifier::new(crate::local::ids::POOL_ID, username, password);
-    account.must_change = false;
-    Ok(json!({}))
-}
-
-fn no_user() -> challenges::Refusal {
-    (
-        "UserNotFoundException",
-        "Username/client id combination not found.".into(),
-    )
 }
