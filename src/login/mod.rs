@@ -505,8 +505,13 @@ fn headless(
                 )?;
                 responses[format!("{name}_CODE")] = serde_json::json!(code.expose());
             }
-            "SMS_MFA" if prompter.interactive() => {
-                responses["SMS_MFA_CODE"] = serde_json::json!(prompter.line("code sent by SMS")?);
+            "SMS_MFA" => {
+                let code = otp::code(options, prompter, "SMS_OTP", &parameters, &username)
+                    .map_err(|e| match e {
+                        otp::Missing => needs_otp(profile, &name),
+                        otp::Failed(why) => Error::Usage(why),
+                    })?;
+                responses["SMS_MFA_CODE"] = serde_json::json!(code.expose());
             }
             other => {
                 return Err(Error::Rejected(format!(
