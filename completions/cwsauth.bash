@@ -228,7 +228,7 @@ _cwsauth() {
             return 0
             ;;
         cwsauth__subcmd__connect)
-            opts="-c -H -s -o -n -x -w -P -L -1 -v -h -V --connect --id-token --auth-header --auth-scheme --auth-query --token --no-auth --header --subprotocol --origin --host --no-check --ca --cert --key --passphrase --execute --wait --show-ping-pong --slash --location --max-redirects --proxy --no-color --connect-timeout --binary --binary-format --ping-interval --ping-timeout --reconnect --pretty --timestamps --jsonl --one-message --max-messages --max-frame-size --profile --region --user-pool-id --client-id --domain --redirect-uri --idp-endpoint --issuer --issuer-type --jwks --jwks-uri --jwks-max-age --ca-file --verbose --help --version"
+            opts="-c -H -s -o -n -x -w -P -L -1 -v -h -V --connect --id-token --auth-header --auth-scheme --auth-query --token --no-auth --iam --iam-query --header --subprotocol --origin --host --no-check --ca --cert --key --passphrase --execute --wait --show-ping-pong --slash --location --max-redirects --proxy --no-color --connect-timeout --binary --binary-format --ping-interval --ping-timeout --reconnect --pretty --timestamps --jsonl --one-message --max-messages --max-frame-size --profile --region --user-pool-id --client-id --domain --redirect-uri --idp-endpoint --issuer --issuer-type --jwks --jwks-uri --jwks-max-age --ca-file --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -674,7 +674,7 @@ _cwsauth() {
             return 0
             ;;
         cwsauth__subcmd__local)
-            opts="-v -h -V --port --bind --user --token-ttl --callback-url --identity-source --require-group --idle-timeout --max-connection-time --code-ttl --rotate-refresh-tokens --auth-flows --refresh-token-grace --persist --write-profile --show-secrets --function --function-env --function-timeout --function-concurrency --function-dir --route --two-way --authorizer --route-selection --trigger --cold-starts --aws-endpoint --template --verbose --help --version"
+            opts="-v -h -V --port --bind --user --token-ttl --callback-url --identity-source --require-group --idle-timeout --max-connection-time --code-ttl --rotate-refresh-tokens --auth-flows --refresh-token-grace --persist --write-profile --show-secrets --function --function-env --function-timeout --function-concurrency --function-dir --route --two-way --authorizer --route-auth --iam-credentials --route-selection --trigger --cold-starts --aws-endpoint --template --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -761,6 +761,14 @@ _cwsauth() {
                     return 0
                     ;;
                 --authorizer)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --route-auth)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --iam-credentials)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

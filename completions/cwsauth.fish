@@ -276,6 +276,8 @@ complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -l jwks-max-age
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -l ca-file -d 'Extra CA certificates (PEM) to trust for Cognito and JWKS calls, e.g. a TLS-inspecting proxy\'s.' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -l id-token -d 'Send the ID token instead of the access token'
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -l no-auth -d 'Send no token'
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -l iam -d 'Sign the upgrade with SigV4 (execute-api) instead of sending a token, for AWS_IAM routes; credentials from AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN)'
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -l iam-query -d 'With --iam: a presigned URL (X-Amz-* in the query, as browsers must) instead of headers'
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -s n -l no-check -d 'Do not check the server\'s TLS certificate'
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -s P -l show-ping-pong -d 'Show pings and pongs'
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -l slash -d 'Enable /ping [data], /pong [data] and /close [code [reason]]'
@@ -318,6 +320,8 @@ complete -c cwsauth -n "__fish_cwsauth_using_subcommand local" -l function-dir -
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand local" -l route -d 'A route and its function: KEY=NAME with KEY $connect, $disconnect, $default or your own' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand local" -l two-way -d 'A route whose function\'s answer (its body) goes back to the client (a route response)' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand local" -l authorizer -d 'The REQUEST authorizer on $connect: a function, instead of the built-in Cognito one' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand local" -l route-auth -d 'How $connect is authorized without a function: \'$connect=AWS_IAM\' (SigV4 with the emulator\'s credentials, --iam-credentials) or \'$connect=NONE\'' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand local" -l iam-credentials -d 'Credentials an AWS_IAM route accepts (repeatable); default the documented test pair AKIACWSAUTHLOCAL0001:cwsauth-local-iam-secret' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand local" -l route-selection -d 'The route selection expression' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand local" -l trigger -d 'The pool\'s pre-token-generation trigger: a function that shapes every token issued (V1_0: the ID token, Cognito\'s default; V2_0: ID and access tokens; V3_0: also M2M)' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand local" -l aws-endpoint -d 'Where the functions\' other AWS calls go (AWS_ENDPOINT_URL): a local DynamoDB such as ministack, moto or DynamoDB Local; the template\'s tables are created there at start' -r

@@ -608,6 +608,13 @@ pub struct ConnectArgs {
     /// Send no token.
     #[arg(long, conflicts_with_all = ["token", "id_token", "auth_query"], help_heading = "Authentication")]
     pub no_auth: bool,
+    /// Sign the upgrade with SigV4 (execute-api) instead of sending a token, for AWS_IAM routes;
+    /// credentials from AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN).
+    #[arg(long, conflicts_with_all = ["token", "id_token", "auth_query", "no_auth"], help_heading = "Authentication")]
+    pub iam: bool,
+    /// With --iam: a presigned URL (X-Amz-* in the query, as browsers must) instead of headers.
+    #[arg(long, requires = "iam", help_heading = "Authentication")]
+    pub iam_query: bool,
 
     /// Extra header `Name: value` (repeatable), sent with the name as typed.
     #[arg(short = 'H', long, value_name = "HEADER", help_heading = "wscat")]
@@ -830,6 +837,14 @@ pub struct LocalArgs {
     /// The REQUEST authorizer on $connect: a function, instead of the built-in Cognito one.
     #[arg(long, value_name = "NAME", help_heading = "Your functions")]
     pub authorizer: Option<String>,
+    /// How $connect is authorized without a function: '$connect=AWS_IAM' (SigV4 with the
+    /// emulator's credentials, --iam-credentials) or '$connect=NONE'.
+    #[arg(long, value_name = "$connect=TYPE", value_parser = crate::local::api::route_auth, conflicts_with = "authorizer", help_heading = "Your functions")]
+    pub route_auth: Option<crate::local::api::AuthorizerConfig>,
+    /// Credentials an AWS_IAM route accepts (repeatable); default the documented test pair
+    /// AKIACWSAUTHLOCAL0001:cwsauth-local-iam-secret.
+    #[arg(long, value_name = "ACCESS_KEY:SECRET", value_parser = crate::local::api::iam_credentials, help_heading = "Your functions")]
+    pub iam_credentials: Vec<(String, crate::redacted::Secret)>,
     /// The route selection expression.
     #[arg(long, value_name = "EXPRESSION", help_heading = "Your functions")]
     pub route_selection: Option<String>,

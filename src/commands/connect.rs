@@ -43,7 +43,13 @@ pub fn run(home: &Home, args: ConnectArgs, verbose: bool) -> Result<ExitCode> {
             args.auth_header, profile.name
         ));
     }
-    let auth = if args.no_auth || header_token {
+    let auth = if args.iam {
+        Auth::Iam {
+            credentials: env_credentials()?,
+            region: iam_region(&url, profile.get(Key::Region)),
+            query: args.iam_query,
+        }
+    } else if args.no_auth || header_token {
         Auth::None
     } else if let Some(name) = &args.auth_query {
         Auth::Query(name.clone())
@@ -111,7 +117,7 @@ pub fn run(home: &Home, args: ConnectArgs, verbose: bool) -> Result<ExitCode> {
         TokenKind::Access
     };
     let given = args.token.clone();
-    let no_auth = args.no_auth || header_token;
+    let no_auth = args.no_auth || header_token || args.iam;
     let profile_flag = profile.flag();
     let home = home.clone();
     // Called before every attempt (off the async runtime: a refresh blocks on HTTP), so a
@@ -209,4 +215,40 @@ fn refused_line(refused: &connect::Refused, verbose: bool, hints: &Hints) -> Err
         _ => {}
     }
     Error::HandshakeRejected(line)
+}
+
+/// AWS credentials from the standard environment variables (`--iam`).
+fn env_credentials() -> Result<crate::sigv4::Credentials> {
+    let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+    let (Some(key), Some(secret)) = (var("AWS_ACCESS_KEY_ID"), var("AWS_SECRET_ACCESS_KEY")) else {
+        return Err(Error::Usage(
+            "--iam needs AWS credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN for temporary ones)".into(),
+        ));
+    };
+    Ok(crate::sigv4::Credentials {
+        access_key_id: key,
+        secret_access_key: crate::redacted::Secret::new(secret),
+        session_token: var("AWS_SESSION_TOKEN").map(crate::redacted::Secret::new),
+        expiration: None,
+    })
+}
+
+/// The region a signature is for: an execute-api host's own
+/// (`{api}.execute-api.{region}.amazonaws.com`), else AWS_REGION, AWS_DEFAULT_REGION, the
+/// profile's region, or us-east-1 (the emulator's).
+fn iam_region(url: &str, profile_region: Option<&str>) -> String {
+    let from_host = url::Url::parse(url).ok().and_then(|u| {
+        let host = u.host_str()?.to_string();
+        let rest = host.split_once(".execute-api.")?.1;
+        rest.strip_suffix(".amazonaws.com").map(str::to_string)
+    });
+    from_host
+        .or_else(|| std::env::var("AWS_REGION").ok().filter(|r| !r.is_empty()))
+        .or_else(|| {
+            std::env::var("AWS_DEFAULT_REGION")
+                .ok()
+                .filter(|r| !r.is_empty())
+        })
+        .or_else(|| profile_region.map(str::to_string))
+        .unwrap_or_else(|| crate::local::ids::REGION.to_string())
 }

@@ -19,6 +19,7 @@ pub fn run(home: &Home, args: LocalArgs) -> Result<ExitCode> {
         identity_sources: args.identity_source.clone(),
         route_selection: args.route_selection.clone(),
         pre_token: args.trigger.clone(),
+        route_auth: args.route_auth.clone(),
         template: args.template.clone(),
         aws_endpoint: args.aws_endpoint.clone(),
     };
@@ -44,6 +45,11 @@ pub fn run(home: &Home, args: LocalArgs) -> Result<ExitCode> {
         rotate_refresh_tokens: args.rotate_refresh_tokens,
         refresh_token_grace: std::time::Duration::from_secs(args.refresh_token_grace),
         auth_flows: args.auth_flows.clone().unwrap_or_default(),
+        iam_credentials: if args.iam_credentials.is_empty() {
+            crate::local::Options::default().iam_credentials
+        } else {
+            args.iam_credentials.clone()
+        },
         log: Some(log_writer()),
         api: resolved.api,
         aws_endpoint: args.aws_endpoint.clone(),
@@ -132,6 +138,7 @@ fn api_lines(emu: &Emulator) -> String {
     let authorizer = match &api.authorizer {
         AuthorizerConfig::BuiltIn => "built-in Cognito JWT check".to_string(),
         AuthorizerConfig::None => "none".to_string(),
+        AuthorizerConfig::Iam => "AWS_IAM (SigV4, the emulator's credentials)".to_string(),
         AuthorizerConfig::Function {
             function,
             identity_sources,

@@ -39,8 +39,18 @@ pub const PING_TIMEOUT: Duration = Duration::from_secs(10);
 #[derive(Debug, Clone)]
 pub enum Auth {
     None,
-    Header { name: String, scheme: String },
+    Header {
+        name: String,
+        scheme: String,
+    },
     Query(String),
+    /// SigV4 for execute-api, signed again before each attempt.
+    Iam {
+        credentials: crate::sigv4::Credentials,
+        region: String,
+        /// A presigned URL instead of headers.
+        query: bool,
+    },
 }
 
 /// Everything a session needs besides the token.

@@ -27,6 +27,70 @@ impl Request {
 
 /// The handshake request: the URL as typed (with the token's query parameter when asked), the
 /// token's header, the user's headers, subprotocols, Origin and Host, names as typed.
+/// Signs the upgrade for execute-api: `Authorization`, `X-Amz-Date` (and the session token)
+/// headers, or the presigned URL's `X-Amz-*` parameters; both count as credentials.
+fn sign(
+    request: &mut Request,
+    url: &url::Url,
+    host: Option<&str>,
+    credentials: &crate::sigv4::Credentials,
+    region: &str,
+    query: bool,
+) -> Result<()> {
+    use crate::sigv4::{Location, Scope, Signable, sign_request};
+    // The signer takes an http(s) URL; a WebSocket's canonical request is the same.
+    let mut as_http = url.clone();
+    let _ = as_http.set_scheme(if url.scheme() == "wss" {
+        "https"
+    } else {
+        "http"
+    });
+    let headers: Vec<(String, String)> = host
+        .map(|h| vec![("host".to_string(), h.to_string())])
+        .unwrap_or_default();
+    let signed = sign_request(
+        &Signable {
+            method: "GET",
+            url: as_http.as_str(),
+            headers: &headers,
+            body: b"",
+        },
+        &Scope {
+            service: "execute-api",
+            region,
+            time: std::time::SystemTime::now(),
+        },
+        credentials,
+        if query {
+            Location::Query(std::time::Duration::from_secs(300))
+        } else {
+            Location::Headers
+        },
+    )
+    .map_err(|e| Error::Usage(e.to_string()))?;
+    if query {
+        let mut presigned = url.clone();
+        {
+            let mut pairs = presigned.query_pairs_mut();
+            for (k, v) in &signed.params {
+                pairs.append_pair(k, v);
+            }
+        }
+        request.url = presigned.to_string();
+        request.credential_query = Some("X-Amz-Signature".into());
+    } else {
+        for (name, value) in signed.headers {
+            let secret = name.eq_ignore_ascii_case("authorization")
+                || name.eq_ignore_ascii_case("x-amz-security-token");
+            if secret {
+                request.credential_headers.push(name.to_ascii_lowercase());
+            }
+            request.headers.push((name, value));
+        }
+    }
+    Ok(())
+}
+
 pub fn build_request(options: &Options, token: Option<&str>) -> Result<Request> {
     let url = parse_url(&options.url)?;
     let mut request = Request {
@@ -66,6 +130,21 @@ pub fn build_request(options: &Options, token: Option<&str>) -> Result<Request> 
     }
     if let Auth::Header { name, .. } = &options.auth {
         request.credential_headers.push(name.clone());
+    }
+    if let Auth::Iam {
+        credentials,
+        region,
+        query,
+    } = &options.auth
+    {
+        sign(
+            &mut request,
+            &url,
+            options.host.as_deref(),
+            credentials,
+            region,
+            *query,
+        )?;
     }
     Ok(request)
 }

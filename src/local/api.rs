@@ -25,6 +25,51 @@ pub enum AuthorizerConfig {
     },
     /// `AuthorizationType: NONE`.
     None,
+    /// `AuthorizationType: AWS_IAM`: a SigV4-signed `$connect`, checked against the
+    /// emulator's credentials.
+    Iam,
+}
+
+/// `--route-auth '$connect=AWS_IAM'` (or `NONE`): how `$connect` is authorized without a
+/// function (a WebSocket API authorizes on `$connect` only).
+pub fn route_auth(text: &str) -> Result<AuthorizerConfig, SetupError> {
+    let bad = |why: &str| SetupError::Value {
+        setting: format!("--route-auth {}", crate::sanitize::excerpt(text, 60)),
+        why: why.into(),
+    };
+    let (key, kind) = text
+        .split_once('=')
+        .ok_or_else(|| bad("is not $connect=AWS_IAM|NONE"))?;
+    if key != "$connect" {
+        return Err(bad(
+            "names a route other than $connect (a WebSocket API authorizes on $connect only)",
+        ));
+    }
+    match kind {
+        "AWS_IAM" => Ok(AuthorizerConfig::Iam),
+        "NONE" => Ok(AuthorizerConfig::None),
+        _ => Err(bad(
+            "is not AWS_IAM or NONE (a function authorizer is --authorizer NAME)",
+        )),
+    }
+}
+
+/// The test credentials an `AWS_IAM` route accepts when none are given (documented; the
+/// emulator answers loopback names only).
+pub const DEFAULT_IAM_CREDENTIALS: (&str, &str) =
+    ("AKIACWSAUTHLOCAL0001", "cwsauth-local-iam-secret");
+
+/// `--iam-credentials ACCESS_KEY:SECRET`.
+pub fn iam_credentials(text: &str) -> Result<(String, crate::redacted::Secret), SetupError> {
+    match text.split_once(':') {
+        Some((key, secret)) if !key.is_empty() && !secret.is_empty() => {
+            Ok((key.to_string(), crate::redacted::Secret::new(secret)))
+        }
+        _ => Err(SetupError::Value {
+            setting: "--iam-credentials".into(),
+            why: "is not ACCESS_KEY:SECRET".into(),
+        }),
+    }
 }
 
 /// The version of the pre-token-generation trigger's event (Cognito's `LambdaVersion`).

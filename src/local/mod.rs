@@ -86,6 +86,8 @@ pub struct Options {
     pub refresh_token_grace: Duration,
     /// The `InitiateAuth` flows the app clients allow.
     pub auth_flows: user_pool::AuthFlows,
+    /// The credentials an `AWS_IAM` route accepts (access key, secret).
+    pub iam_credentials: Vec<(String, Secret)>,
     /// Where the log lines go (one per request, the functions' output): none is silent.
     pub log: Option<functions::Log>,
     /// The developer's functions, routes and authorizer (none: the built-in ones).
@@ -116,6 +118,10 @@ impl Default for Options {
             rotate_refresh_tokens: false,
             refresh_token_grace: Duration::ZERO,
             auth_flows: user_pool::AuthFlows::default(),
+            iam_credentials: vec![(
+                api::DEFAULT_IAM_CREDENTIALS.0.to_string(),
+                Secret::new(api::DEFAULT_IAM_CREDENTIALS.1),
+            )],
             log: None,
             api: api::ApiConfig::default(),
             aws_endpoint: None,

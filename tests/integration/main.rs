@@ -10,6 +10,7 @@ mod demo;
 mod function_faults;
 mod functions;
 mod generated;
+mod iam;
 mod keyring;
 mod lifecycle;
 mod local;

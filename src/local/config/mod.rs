@@ -45,6 +45,8 @@ pub struct Flags {
     pub route_selection: Option<String>,
     /// `--trigger pre-token-generation=NAME[:VERSION]`.
     pub pre_token: Option<crate::local::api::PreTokenTrigger>,
+    /// `--route-auth '$connect=AWS_IAM|NONE'`.
+    pub route_auth: Option<AuthorizerConfig>,
     pub template: Option<PathBuf>,
     /// `--aws-endpoint`: where the tables are made (no warning that they are not emulated).
     pub aws_endpoint: Option<String>,
@@ -353,8 +355,9 @@ fn apply_flags(
     if let Some(e) = &flags.route_selection {
         api.selection = e.clone();
     }
-    if let Some(trigger) = &flags.pre_token {
-        api.pre_token = Some(trigger.clone());
+    api.pre_token = flags.pre_token.clone().or(api.pre_token.take());
+    if let Some(auth) = &flags.route_auth {
+        api.authorizer = auth.clone();
     }
     let sources = flags.identity_sources.clone();
     if let Some(name) = &flags.authorizer {

@@ -27,6 +27,10 @@ pub enum Authorized {
     Refused { status: u16, note: String },
     /// The built-in authorizer's Deny for a user outside `--require-group` (403).
     OutsideGroups { note: String },
+    /// A SigV4 signature that checks out: the caller's identity fields for the events.
+    Iam { identity: Map<String, Value> },
+    /// A SigV4 signature refused (403), with API Gateway's message and a note for the log.
+    IamRefused { message: String, note: String },
 }
 
 impl Authorized {
@@ -43,10 +47,61 @@ pub async fn decide(emu: &Emulator, head: &Head, ctx: &Context, method_arn: &str
     match &emu.options.api.authorizer {
         AuthorizerConfig::BuiltIn => built_in(emu, head, method_arn),
         AuthorizerConfig::None => Authorized::Open,
+        AuthorizerConfig::Iam => iam(emu, head),
         AuthorizerConfig::Function {
             function: name,
             identity_sources,
         } => function(emu, name, identity_sources, head, ctx, method_arn).await,
+    }
+}
+
+/// An `AWS_IAM` `$connect`: the signature checked as API Gateway checks it, against the
+/// credentials the emulator accepts.
+fn iam(emu: &Emulator, head: &Head) -> Authorized {
+    use crate::sigv4::verify::{Expected, Received, verify};
+    let received = Received {
+        method: &head.method,
+        target: &head.target,
+        headers: &head.headers,
+    };
+    let expected = Expected {
+        region: crate::local::ids::REGION,
+        service: "execute-api",
+        now: std::time::SystemTime::now(),
+    };
+    let secret_for = |key: &str, _token: Option<&str>| {
+        emu.options
+            .iam_credentials
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, s)| s.expose().to_string())
+    };
+    match verify(&received, &expected, &secret_for) {
+        Ok(signer) => {
+            let account = crate::local::ids::ACCOUNT;
+            let mut identity = Map::new();
+            for (k, v) in [
+                ("accessKey", Value::String(signer.access_key.clone())),
+                ("accountId", Value::String(account.into())),
+                ("caller", Value::String(signer.access_key.clone())),
+                ("user", Value::String(signer.access_key.clone())),
+                (
+                    "userArn",
+                    Value::String(format!("arn:aws:iam::{account}:user/cwsauth-local")),
+                ),
+                ("cognitoIdentityId", Value::Null),
+                ("cognitoIdentityPoolId", Value::Null),
+                ("cognitoAuthenticationType", Value::Null),
+                ("cognitoAuthenticationProvider", Value::Null),
+            ] {
+                identity.insert(k.into(), v);
+            }
+            Authorized::Iam { identity }
+        }
+        Err(refused) => Authorized::IamRefused {
+            message: refused.message,
+            note: format!(" ({})", crate::sanitize::excerpt(&refused.note, 120)),
+        },
     }
 }
 

@@ -54,7 +54,7 @@ pub async fn handshake(emu: Arc<Emulator>, head: Head, leftover: Vec<u8>, mut st
         let _ = stream.write_all(&answers::bad_request()).await;
         return log(400, "");
     };
-    let ctx = Context::new(&head, &stage);
+    let mut ctx = Context::new(&head, &stage);
     let method_arn = format!("arn:aws:execute-api:{REGION}:{ACCOUNT}:{API_ID}/{stage}/$connect");
     // What every route sees of the authorizer, and what $connect sees (its latency too).
     let (authorizer_context, connect_context) =
@@ -69,6 +69,17 @@ pub async fn handshake(emu: Arc<Emulator>, head: Head, leftover: Vec<u8>, mut st
                 return log(403, &note);
             }
             Authorized::Open => (None, None),
+            Authorized::Iam { identity } => {
+                if let Some(fields) = ctx.identity.as_object_mut() {
+                    fields.extend(identity);
+                }
+                (None, None)
+            }
+            Authorized::IamRefused { message, note } => {
+                let answer = answers::refusal(403, &serde_json::json!({"message": message}), None);
+                let _ = stream.write_all(&answer).await;
+                return log(403, &note);
+            }
             Authorized::Yes {
                 principal_id,
                 context,

@@ -233,6 +233,12 @@ pub fn read(
                 identity_sources: sources.clone(),
             };
         }
+        if p.get("AuthorizationType").and_then(Value::as_str) == Some("AWS_IAM") {
+            if key != "$connect" {
+                return Err(err(id, "only $connect can be authorized"));
+            }
+            config.authorizer = AuthorizerConfig::Iam;
+        }
         route_ids.insert(id.clone(), key.clone());
         config.routes.insert(
             key,

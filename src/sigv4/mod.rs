@@ -1,5 +1,8 @@
 //! AWS Signature Version 4 through the official signer (aws-sigv4): headers for a request, or
 //! a presigned URL. Never logs a secret; the session token is signed, as every AWS SDK does.
+//! `verify.rs` checks a signed request as API Gateway does.
+
+pub mod verify;
 
 use std::time::{Duration, SystemTime};
 

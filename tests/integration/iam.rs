@@ -1,0 +1,286 @@
+//! AWS_IAM on `$connect`: `cwsauth local --route-auth '$connect=AWS_IAM'` checks SigV4 as API
+//! Gateway does, judged with botocore's signer (headers and presigned URLs, with and without a
+//! session token, and each way a signature is refused); `cwsauth connect --iam` signs with the
+//! environment's credentials and the route's events carry the caller.
+
+use serde_json::{Value, json};
+
+use crate::common::*;
+
+const KEY: &str = "AKIACWSAUTHLOCAL0001";
+const SECRET: &str = "cwsauth-local-iam-secret";
+
+/// Each case is `[how, key, secret, token, region, service, minutes_ago, tamper]`; answers
+/// `[status, message]` for the upgrade botocore signed.
+fn botocore_cases(python: &std::path::Path, port: u16, cases: &Value) -> Vec<Value> {
+    let script = r#"
+import datetime, json, socket, sys
+import botocore.auth
+from botocore.auth import SigV4Auth, SigV4QueryAuth
+from botocore.awsrequest import AWSRequest
+from botocore.credentials import Credentials
+port, cases = int(sys.argv[1]), json.loads(sys.argv[2])
+real_now = botocore.auth.get_current_datetime
+def upgrade(target, headers):
+    s = socket.create_connection(("127.0.0.1", port), timeout=20)
+    lines = ["GET %s HTTP/1.1" % target, "Host: 127.0.0.1:%d" % port, "Upgrade: websocket",
+             "Connection: Upgrade", "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==", "Sec-WebSocket-Version: 13"]
+    lines += ["%s: %s" % kv for kv in headers.items()]
+    s.sendall(("\r\n".join(lines) + "\r\n\r\n").encode())
+    data = b""
+    while b"\r\n\r\n" not in data:
+        chunk = s.recv(4096)
+        if not chunk:
+            break
+        data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    status = int(head.split(b" ")[1])
+    if status != 101:
+        while True:
+            chunk = s.recv(4096)
+            if not chunk:
+                break
+            body += chunk
+    s.close()
+    message = json.loads(body)["message"] if status != 101 else None
+    return [status, message]
+for how, key, secret, token, region, service, minutes_ago, tamper in cases:
+    when = real_now() - datetime.timedelta(minutes=minutes_ago)
+    botocore.auth.get_current_datetime = lambda: when
+    url = "http://127.0.0.1:%d/$default?room=blue" % port
+    req = AWSRequest(method="GET", url=url, headers={"Host": "127.0.0.1:%d" % port})
+    creds = Credentials(key, secret, token)
+    if how == "none":
+        target, headers = "/$default?room=blue", {}
+    elif how == "headers":
+        SigV4Auth(creds, service, region).add_auth(req)
+        target = "/$default?room=blue" + tamper
+        headers = {k: v for k, v in req.headers.items() if k.lower() != "host"}
+    else:
+        SigV4QueryAuth(creds, service, region, expires=60).add_auth(req)
+        target = req.url.split(str(port), 1)[1] + tamper
+        headers = {}
+    print(json.dumps(upgrade(target, headers)))
+"#;
+    let out = std::process::Command::new(python)
+        .args(["-c", script, &port.to_string(), &cases.to_string()])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+#[test]
+fn the_emulator_checks_botocore_signatures_as_api_gateway_does() {
+    let Some(python) = tool("CWSAUTH_TEST_PYTHON_RIC") else {
+        return;
+    };
+    let local = Local::start(&["--route-auth", "$connect=AWS_IAM"]);
+    let case =
+        |how: &str,
+         secret: &str,
+         token: Option<&str>,
+         region: &str,
+         service: &str,
+         ago: i64,
+         tamper: &str| { json!([how, KEY, secret, token, region, service, ago, tamper]) };
+    let ok = |how| case(how, SECRET, None, "us-east-1", "execute-api", 0, "");
+    let cases = json!([
+        ok("headers"),
+        ok("query"),
+        case(
+            "headers",
+            SECRET,
+            Some("a-session-token"),
+            "us-east-1",
+            "execute-api",
+            0,
+            ""
+        ),
+        case(
+            "query",
+            SECRET,
+            Some("a-session-token"),
+            "us-east-1",
+            "execute-api",
+            0,
+            ""
+        ),
+        case(
+            "headers",
+            "wrong-secret",
+            None,
+            "us-east-1",
+            "execute-api",
+            0,
+            ""
+        ),
+        case(
+            "query",
+            "wrong-secret",
+            None,
+            "us-east-1",
+            "execute-api",
+            0,
+            ""
+        ),
+        case(
+            "headers",
+            SECRET,
+            None,
+            "us-east-1",
+            "execute-api",
+            0,
+            "&room=red"
+        ),
+        case(
+            "query",
+            SECRET,
+            None,
+            "us-east-1",
+            "execute-api",
+            0,
+            "&extra=1"
+        ),
+        case("headers", SECRET, None, "eu-west-1", "execute-api", 0, ""),
+        case("query", SECRET, None, "us-east-1", "lambda", 0, ""),
+        case("headers", SECRET, None, "us-east-1", "execute-api", 10, ""),
+        case("query", SECRET, None, "us-east-1", "execute-api", 10, ""),
+        json!([
+            "headers",
+            "AKIAUNKNOWN000000000",
+            SECRET,
+            null,
+            "us-east-1",
+            "execute-api",
+            0,
+            ""
+        ]),
+        ok("none"),
+    ]);
+    let answers = botocore_cases(&python, local.port, &cases);
+    let mismatch = "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.";
+    let status = |i: usize| answers[i][0].as_u64().unwrap();
+    let message = |i: usize| answers[i][1].as_str().unwrap_or("").to_string();
+    for (i, answer) in answers.iter().enumerate().take(4) {
+        assert_eq!(answer[0], 101, "case {i}: {answer:?}\n{}", local.log());
+    }
+    for i in 4..8 {
+        assert_eq!(
+            (status(i), message(i)),
+            (403, mismatch.to_string()),
+            "case {i}"
+        );
+    }
+    assert_eq!(
+        (status(8), message(8)),
+        (
+            403,
+            "Credential should be scoped to a valid region, not 'eu-west-1'. ".to_string()
+        )
+    );
+    assert_eq!(
+        (status(9), message(9)),
+        (
+            403,
+            "Credential should be scoped to correct service: 'execute-api'. ".to_string()
+        )
+    );
+    for i in [10, 11] {
+        assert_eq!(status(i), 403);
+        assert!(
+            message(i).starts_with("Signature expired: "),
+            "{}",
+            message(i)
+        );
+    }
+    assert_eq!(
+        (status(12), message(12)),
+        (
+            403,
+            "The security token included in the request is invalid.".to_string()
+        )
+    );
+    assert_eq!(
+        (status(13), message(13)),
+        (403, "Missing Authentication Token".to_string())
+    );
+    // Each refusal's reason is in the log, never a secret or a signature.
+    let log = local.wait_for_log("WS /$default?room=blue 403");
+    assert!(log.contains("(signature mismatch for access key AKIACWSAUTHLOCAL0001 (signed headers host;x-amz-date))"), "{log}");
+    assert!(
+        log.contains("(signed for region eu-west-1, this API is in us-east-1)"),
+        "{log}"
+    );
+    assert!(
+        !log.contains(SECRET) && !log.contains("a-session-token"),
+        "{log}"
+    );
+}
+
+#[test]
+fn connect_iam_signs_with_the_environments_credentials() {
+    let local = Local::start(&["--route-auth", "$connect=AWS_IAM"]);
+    let url = format!("ws://127.0.0.1:{}/$default", local.port);
+    let connect = |extra: &[&str], secret: &str| {
+        let mut args = vec!["connect", "--iam", "-x", "hello", "--wait", "5", "-1"];
+        args.extend_from_slice(extra);
+        args.push(&url);
+        local
+            .cli
+            .cmd(&args)
+            .env("AWS_ACCESS_KEY_ID", KEY)
+            .env("AWS_SECRET_ACCESS_KEY", secret)
+            .env("AWS_SESSION_TOKEN", "a-session-token")
+            .run()
+    };
+    for extra in [&[][..], &["--iam-query"][..]] {
+        let run = connect(extra, SECRET);
+        run.expect(0);
+        let reply: Value = serde_json::from_str(run.stdout().trim()).unwrap();
+        let identity = &reply["requestContext"]["identity"];
+        assert_eq!(identity["accessKey"], KEY, "{reply}");
+        assert_eq!(
+            identity["userArn"],
+            "arn:aws:iam::123456789012:user/cwsauth-local"
+        );
+        assert_eq!(identity["cognitoIdentityId"], Value::Null);
+        assert_eq!(reply["requestContext"].get("authorizer"), None);
+    }
+    let run = connect(&[], "wrong-secret");
+    assert_ne!(run.code(), 0);
+    assert!(run.stderr().contains("403"), "{}", run.stderr());
+    assert!(!run.stderr().contains("wrong-secret"), "{}", run.stderr());
+    // No credentials: one line naming the variables.
+    let run = local
+        .cli
+        .cmd(&["connect", "--iam", "-x", "hi", &url])
+        .env("AWS_ACCESS_KEY_ID", "")
+        .run();
+    run.expect(2);
+    assert_eq!(
+        run.stderr(),
+        "cwsauth: error: --iam needs AWS credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN for temporary ones)\n"
+    );
+}
+
+#[test]
+fn route_auth_values_are_checked_when_read() {
+    let cli = Cli::new();
+    for (value, wanted) in [
+        ("$default=AWS_IAM", "names a route other than $connect"),
+        ("$connect=CUSTOM", "is not AWS_IAM or NONE"),
+    ] {
+        let run = cli.run(&["local", "--route-auth", value]);
+        run.expect(2);
+        assert!(run.stderr().contains(wanted), "{}", run.stderr());
+    }
+}
