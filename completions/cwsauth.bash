@@ -150,7 +150,7 @@ _cwsauth() {
             return 0
             ;;
         cwsauth__subcmd__configure)
-            opts="-v -h -V --show --json --discover --no-input --region --user-pool-id --client-id --domain --redirect-uri --scopes --ws-url --idp-endpoint --issuer --issuer-type --jwks --jwks-uri --jwks-max-age --ca-file --store --profile --verbose --help --version"
+            opts="-v -h -V --show --json --discover --no-input --region --user-pool-id --client-id --domain --redirect-uri --scopes --ws-url --idp-endpoint --issuer --issuer-type --identity-pool-id --jwks --jwks-uri --jwks-max-age --ca-file --store --profile --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -196,6 +196,10 @@ _cwsauth() {
                     COMPREPLY=($(compgen -W "original updated" -- "${cur}"))
                     return 0
                     ;;
+                --identity-pool-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --jwks-uri)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -228,7 +232,7 @@ _cwsauth() {
             return 0
             ;;
         cwsauth__subcmd__connect)
-            opts="-c -H -s -o -n -x -w -P -L -1 -v -h -V --connect --id-token --auth-header --auth-scheme --auth-query --token --no-auth --iam --iam-query --header --subprotocol --origin --host --no-check --ca --cert --key --passphrase --execute --wait --show-ping-pong --slash --location --max-redirects --proxy --no-color --connect-timeout --binary --binary-format --ping-interval --ping-timeout --reconnect --pretty --timestamps --jsonl --one-message --max-messages --max-frame-size --profile --region --user-pool-id --client-id --domain --redirect-uri --idp-endpoint --issuer --issuer-type --jwks --jwks-uri --jwks-max-age --ca-file --verbose --help --version"
+            opts="-c -H -s -o -n -x -w -P -L -1 -v -h -V --connect --id-token --auth-header --auth-scheme --auth-query --token --no-auth --iam --iam-query --header --subprotocol --origin --host --no-check --ca --cert --key --passphrase --execute --wait --show-ping-pong --slash --location --max-redirects --proxy --no-color --connect-timeout --binary --binary-format --ping-interval --ping-timeout --reconnect --pretty --timestamps --jsonl --one-message --max-messages --max-frame-size --profile --region --user-pool-id --client-id --domain --redirect-uri --idp-endpoint --issuer --issuer-type --identity-pool-id --jwks --jwks-uri --jwks-max-age --ca-file --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -384,6 +388,10 @@ _cwsauth() {
                     ;;
                 --issuer-type)
                     COMPREPLY=($(compgen -W "original updated" -- "${cur}"))
+                    return 0
+                    ;;
+                --identity-pool-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --jwks-uri)
@@ -796,7 +804,7 @@ _cwsauth() {
             return 0
             ;;
         cwsauth__subcmd__login)
-            opts="-v -h -V --password --srp --client-credentials --email-otp --sms-otp --otp-command --username --scope --identity-provider --prompt --login-hint --timeout --store --browser-command --no-browser --profile --region --user-pool-id --client-id --domain --redirect-uri --idp-endpoint --issuer --issuer-type --jwks --jwks-uri --jwks-max-age --ca-file --verbose --help --version"
+            opts="-v -h -V --password --srp --client-credentials --email-otp --sms-otp --otp-command --username --scope --identity-provider --prompt --login-hint --timeout --store --browser-command --no-browser --profile --region --user-pool-id --client-id --domain --redirect-uri --idp-endpoint --issuer --issuer-type --identity-pool-id --jwks --jwks-uri --jwks-max-age --ca-file --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -874,6 +882,10 @@ _cwsauth() {
                     COMPREPLY=($(compgen -W "original updated" -- "${cur}"))
                     return 0
                     ;;
+                --identity-pool-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --jwks-uri)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -898,7 +910,7 @@ _cwsauth() {
             return 0
             ;;
         cwsauth__subcmd__logout)
-            opts="-v -h -V --everywhere --browser-command --no-browser --profile --region --user-pool-id --client-id --domain --redirect-uri --idp-endpoint --issuer --issuer-type --jwks --jwks-uri --jwks-max-age --ca-file --verbose --help --version"
+            opts="-v -h -V --everywhere --browser-command --no-browser --profile --region --user-pool-id --client-id --domain --redirect-uri --idp-endpoint --issuer --issuer-type --identity-pool-id --jwks --jwks-uri --jwks-max-age --ca-file --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -942,6 +954,10 @@ _cwsauth() {
                     ;;
                 --issuer-type)
                     COMPREPLY=($(compgen -W "original updated" -- "${cur}"))
+                    return 0
+                    ;;
+                --identity-pool-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --jwks-uri)
@@ -1024,7 +1040,7 @@ _cwsauth() {
             return 0
             ;;
         cwsauth__subcmd__mfa__subcmd__setup)
-            opts="-v -h -V --print-secret --device-name --profile --region --user-pool-id --client-id --domain --redirect-uri --idp-endpoint --issuer --issuer-type --jwks --jwks-uri --jwks-max-age --ca-file --verbose --help --version"
+            opts="-v -h -V --print-secret --device-name --profile --region --user-pool-id --client-id --domain --redirect-uri --idp-endpoint --issuer --issuer-type --identity-pool-id --jwks --jwks-uri --jwks-max-age --ca-file --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1070,6 +1086,10 @@ _cwsauth() {
                     COMPREPLY=($(compgen -W "original updated" -- "${cur}"))
                     return 0
                     ;;
+                --identity-pool-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --jwks-uri)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1094,7 +1114,7 @@ _cwsauth() {
             return 0
             ;;
         cwsauth__subcmd__signup)
-            opts="-v -h -V --username --email --otp-command --timeout --profile --region --user-pool-id --client-id --domain --redirect-uri --idp-endpoint --issuer --issuer-type --jwks --jwks-uri --jwks-max-age --ca-file --verbose --help --version"
+            opts="-v -h -V --username --email --otp-command --timeout --profile --region --user-pool-id --client-id --domain --redirect-uri --idp-endpoint --issuer --issuer-type --identity-pool-id --jwks --jwks-uri --jwks-max-age --ca-file --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1152,6 +1172,10 @@ _cwsauth() {
                     COMPREPLY=($(compgen -W "original updated" -- "${cur}"))
                     return 0
                     ;;
+                --identity-pool-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --jwks-uri)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1176,7 +1200,7 @@ _cwsauth() {
             return 0
             ;;
         cwsauth__subcmd__status)
-            opts="-v -h -V --json --check --profile --region --user-pool-id --client-id --domain --redirect-uri --idp-endpoint --issuer --issuer-type --jwks --jwks-uri --jwks-max-age --ca-file --verbose --help --version"
+            opts="-v -h -V --json --check --profile --region --user-pool-id --client-id --domain --redirect-uri --idp-endpoint --issuer --issuer-type --identity-pool-id --jwks --jwks-uri --jwks-max-age --ca-file --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1218,6 +1242,10 @@ _cwsauth() {
                     COMPREPLY=($(compgen -W "original updated" -- "${cur}"))
                     return 0
                     ;;
+                --identity-pool-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --jwks-uri)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1242,7 +1270,7 @@ _cwsauth() {
             return 0
             ;;
         cwsauth__subcmd__token)
-            opts="-v -h -V --access --id --refresh --json --min-ttl --profile --region --user-pool-id --client-id --domain --redirect-uri --idp-endpoint --issuer --issuer-type --jwks --jwks-uri --jwks-max-age --ca-file --verbose --help --version"
+            opts="-v -h -V --access --id --refresh --json --min-ttl --profile --region --user-pool-id --client-id --domain --redirect-uri --idp-endpoint --issuer --issuer-type --identity-pool-id --jwks --jwks-uri --jwks-max-age --ca-file --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1286,6 +1314,10 @@ _cwsauth() {
                     ;;
                 --issuer-type)
                     COMPREPLY=($(compgen -W "original updated" -- "${cur}"))
+                    return 0
+                    ;;
+                --identity-pool-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --jwks-uri)

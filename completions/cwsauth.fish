@@ -52,6 +52,7 @@ complete -c cwsauth -n "__fish_cwsauth_using_subcommand configure" -l idp-endpoi
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand configure" -l issuer -d 'Issuer (iss) to pin; default https://cognito-idp.{region}.amazonaws.com/{pool}.' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand configure" -l issuer-type -d 'The pool\'s issuer format (IssuerConfiguration.Type): original (https://cognito-idp.{region}.amazonaws.com/{pool}) or updated (https://issuer-cognito-idp.…); decides the derived issuer.' -r -f -a "original\t''
 updated\t''"
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand configure" -l identity-pool-id -d 'Cognito identity pool (region:uuid) whose credentials `connect --iam` signs with, for the user\'s ID token.' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand configure" -l jwks-uri -l jwks -d 'JWKS URL or file; default {issuer}/.well-known/jwks.json.' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand configure" -l jwks-max-age -d 'Refetch a cached JWKS older than this, so a removed key stops verifying.' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand configure" -l ca-file -d 'Extra CA certificates (PEM) to trust for Cognito and JWKS calls, e.g. a TLS-inspecting proxy\'s.' -r
@@ -122,6 +123,7 @@ complete -c cwsauth -n "__fish_cwsauth_using_subcommand login" -l idp-endpoint -
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand login" -l issuer -d 'Issuer (iss) to pin; default https://cognito-idp.{region}.amazonaws.com/{pool}.' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand login" -l issuer-type -d 'The pool\'s issuer format (IssuerConfiguration.Type): original (https://cognito-idp.{region}.amazonaws.com/{pool}) or updated (https://issuer-cognito-idp.…); decides the derived issuer.' -r -f -a "original\t''
 updated\t''"
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand login" -l identity-pool-id -d 'Cognito identity pool (region:uuid) whose credentials `connect --iam` signs with, for the user\'s ID token.' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand login" -l jwks-uri -l jwks -d 'JWKS URL or file; default {issuer}/.well-known/jwks.json.' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand login" -l jwks-max-age -d 'Refetch a cached JWKS older than this, so a removed key stops verifying.' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand login" -l ca-file -d 'Extra CA certificates (PEM) to trust for Cognito and JWKS calls, e.g. a TLS-inspecting proxy\'s.' -r
@@ -145,6 +147,7 @@ complete -c cwsauth -n "__fish_cwsauth_using_subcommand token" -l idp-endpoint -
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand token" -l issuer -d 'Issuer (iss) to pin; default https://cognito-idp.{region}.amazonaws.com/{pool}.' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand token" -l issuer-type -d 'The pool\'s issuer format (IssuerConfiguration.Type): original (https://cognito-idp.{region}.amazonaws.com/{pool}) or updated (https://issuer-cognito-idp.…); decides the derived issuer.' -r -f -a "original\t''
 updated\t''"
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand token" -l identity-pool-id -d 'Cognito identity pool (region:uuid) whose credentials `connect --iam` signs with, for the user\'s ID token.' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand token" -l jwks-uri -l jwks -d 'JWKS URL or file; default {issuer}/.well-known/jwks.json.' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand token" -l jwks-max-age -d 'Refetch a cached JWKS older than this, so a removed key stops verifying.' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand token" -l ca-file -d 'Extra CA certificates (PEM) to trust for Cognito and JWKS calls, e.g. a TLS-inspecting proxy\'s.' -r
@@ -165,6 +168,7 @@ complete -c cwsauth -n "__fish_cwsauth_using_subcommand status" -l idp-endpoint 
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand status" -l issuer -d 'Issuer (iss) to pin; default https://cognito-idp.{region}.amazonaws.com/{pool}.' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand status" -l issuer-type -d 'The pool\'s issuer format (IssuerConfiguration.Type): original (https://cognito-idp.{region}.amazonaws.com/{pool}) or updated (https://issuer-cognito-idp.…); decides the derived issuer.' -r -f -a "original\t''
 updated\t''"
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand status" -l identity-pool-id -d 'Cognito identity pool (region:uuid) whose credentials `connect --iam` signs with, for the user\'s ID token.' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand status" -l jwks-uri -l jwks -d 'JWKS URL or file; default {issuer}/.well-known/jwks.json.' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand status" -l jwks-max-age -d 'Refetch a cached JWKS older than this, so a removed key stops verifying.' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand status" -l ca-file -d 'Extra CA certificates (PEM) to trust for Cognito and JWKS calls, e.g. a TLS-inspecting proxy\'s.' -r
@@ -184,6 +188,7 @@ complete -c cwsauth -n "__fish_cwsauth_using_subcommand logout" -l idp-endpoint 
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand logout" -l issuer -d 'Issuer (iss) to pin; default https://cognito-idp.{region}.amazonaws.com/{pool}.' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand logout" -l issuer-type -d 'The pool\'s issuer format (IssuerConfiguration.Type): original (https://cognito-idp.{region}.amazonaws.com/{pool}) or updated (https://issuer-cognito-idp.…); decides the derived issuer.' -r -f -a "original\t''
 updated\t''"
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand logout" -l identity-pool-id -d 'Cognito identity pool (region:uuid) whose credentials `connect --iam` signs with, for the user\'s ID token.' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand logout" -l jwks-uri -l jwks -d 'JWKS URL or file; default {issuer}/.well-known/jwks.json.' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand logout" -l jwks-max-age -d 'Refetch a cached JWKS older than this, so a removed key stops verifying.' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand logout" -l ca-file -d 'Extra CA certificates (PEM) to trust for Cognito and JWKS calls, e.g. a TLS-inspecting proxy\'s.' -r
@@ -206,6 +211,7 @@ complete -c cwsauth -n "__fish_cwsauth_using_subcommand signup" -l idp-endpoint 
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand signup" -l issuer -d 'Issuer (iss) to pin; default https://cognito-idp.{region}.amazonaws.com/{pool}.' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand signup" -l issuer-type -d 'The pool\'s issuer format (IssuerConfiguration.Type): original (https://cognito-idp.{region}.amazonaws.com/{pool}) or updated (https://issuer-cognito-idp.…); decides the derived issuer.' -r -f -a "original\t''
 updated\t''"
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand signup" -l identity-pool-id -d 'Cognito identity pool (region:uuid) whose credentials `connect --iam` signs with, for the user\'s ID token.' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand signup" -l jwks-uri -l jwks -d 'JWKS URL or file; default {issuer}/.well-known/jwks.json.' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand signup" -l jwks-max-age -d 'Refetch a cached JWKS older than this, so a removed key stops verifying.' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand signup" -l ca-file -d 'Extra CA certificates (PEM) to trust for Cognito and JWKS calls, e.g. a TLS-inspecting proxy\'s.' -r
@@ -228,6 +234,7 @@ complete -c cwsauth -n "__fish_cwsauth_using_subcommand mfa; and __fish_seen_sub
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand mfa; and __fish_seen_subcommand_from setup" -l issuer -d 'Issuer (iss) to pin; default https://cognito-idp.{region}.amazonaws.com/{pool}.' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand mfa; and __fish_seen_subcommand_from setup" -l issuer-type -d 'The pool\'s issuer format (IssuerConfiguration.Type): original (https://cognito-idp.{region}.amazonaws.com/{pool}) or updated (https://issuer-cognito-idp.…); decides the derived issuer.' -r -f -a "original\t''
 updated\t''"
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand mfa; and __fish_seen_subcommand_from setup" -l identity-pool-id -d 'Cognito identity pool (region:uuid) whose credentials `connect --iam` signs with, for the user\'s ID token.' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand mfa; and __fish_seen_subcommand_from setup" -l jwks-uri -l jwks -d 'JWKS URL or file; default {issuer}/.well-known/jwks.json.' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand mfa; and __fish_seen_subcommand_from setup" -l jwks-max-age -d 'Refetch a cached JWKS older than this, so a removed key stops verifying.' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand mfa; and __fish_seen_subcommand_from setup" -l ca-file -d 'Extra CA certificates (PEM) to trust for Cognito and JWKS calls, e.g. a TLS-inspecting proxy\'s.' -r
@@ -271,6 +278,7 @@ complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -l idp-endpoint
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -l issuer -d 'Issuer (iss) to pin; default https://cognito-idp.{region}.amazonaws.com/{pool}.' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -l issuer-type -d 'The pool\'s issuer format (IssuerConfiguration.Type): original (https://cognito-idp.{region}.amazonaws.com/{pool}) or updated (https://issuer-cognito-idp.…); decides the derived issuer.' -r -f -a "original\t''
 updated\t''"
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -l identity-pool-id -d 'Cognito identity pool (region:uuid) whose credentials `connect --iam` signs with, for the user\'s ID token.' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -l jwks-uri -l jwks -d 'JWKS URL or file; default {issuer}/.well-known/jwks.json.' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -l jwks-max-age -d 'Refetch a cached JWKS older than this, so a removed key stops verifying.' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -l ca-file -d 'Extra CA certificates (PEM) to trust for Cognito and JWKS calls, e.g. a TLS-inspecting proxy\'s.' -r

@@ -26,6 +26,7 @@ pub enum Key {
     IdpEndpoint,
     Issuer,
     IssuerType,
+    IdentityPoolId,
     JwksUri,
     JwksMaxAge,
     CaFile,
@@ -215,6 +216,16 @@ pub const SCHEMA: &[KeySpec] = &[
             "issuer_type",
             "original|updated",
             "The pool's issuer format (IssuerConfiguration.Type): original (https://cognito-idp.{region}.amazonaws.com/{pool}) or updated (https://issuer-cognito-idp.…); decides the derived issuer.",
+        )
+    },
+    KeySpec {
+        flag: Some("identity-pool-id"),
+        reach: Reach::Client,
+        ..spec(
+            Key::IdentityPoolId,
+            "identity_pool_id",
+            "ID",
+            "Cognito identity pool (region:uuid) whose credentials `connect --iam` signs with, for the user's ID token.",
         )
     },
     KeySpec {

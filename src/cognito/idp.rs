@@ -62,41 +62,98 @@ impl Idp {
     }
 
     fn call(&self, operation: &str, body: Value) -> Result<Value, CognitoError> {
-        tracing::debug!("POST {} {operation}", self.endpoint);
+        let target = format!("AWSCognitoIdentityProviderService.{operation}");
+        self.call_at(&self.endpoint.clone(), &target, operation, body)
+    }
+
+    /// The identity pool's temporary credentials for the user's ID token: `GetId`, then
+    /// `GetCredentialsForIdentity` (the enhanced flow), at Cognito's identity endpoint for the
+    /// region, or at the profile's own endpoint when it is not AWS's (an emulator serves both).
+    pub fn identity_credentials(
+        &self,
+        identity_pool: &str,
+        id_token: &Secret,
+    ) -> Result<crate::sigv4::Credentials, CognitoError> {
+        let region = self.user_pool_id.split('_').next().unwrap_or("");
+        let endpoint = if self.endpoint.ends_with(".amazonaws.com") {
+            format!("https://cognito-identity.{region}.amazonaws.com")
+        } else {
+            self.endpoint.clone()
+        };
+        let provider = format!("cognito-idp.{region}.amazonaws.com/{}", self.user_pool_id);
+        let logins = json!({ provider: id_token.expose() });
+        let id = self.call_at(
+            &endpoint,
+            "AWSCognitoIdentityService.GetId",
+            "GetId",
+            json!({"IdentityPoolId": identity_pool, "Logins": logins}),
+        )?;
+        let identity = id["IdentityId"].as_str().unwrap_or("").to_string();
+        let answer = self.call_at(
+            &endpoint,
+            "AWSCognitoIdentityService.GetCredentialsForIdentity",
+            "GetCredentialsForIdentity",
+            json!({"IdentityId": identity, "Logins": logins}),
+        )?;
+        let c = &answer["Credentials"];
+        let field = |k: &str| {
+            c[k].as_str()
+                .map(str::to_string)
+                .ok_or_else(|| CognitoError::Protocol {
+                    endpoint: "GetCredentialsForIdentity".into(),
+                    why: format!("no {k} in the credentials"),
+                })
+        };
+        Ok(crate::sigv4::Credentials {
+            access_key_id: field("AccessKeyId")?,
+            secret_access_key: Secret::new(field("SecretKey")?),
+            session_token: Some(Secret::new(field("SessionToken")?)),
+            expiration: c["Expiration"]
+                .as_f64()
+                .map(|s| std::time::UNIX_EPOCH + std::time::Duration::from_secs_f64(s.max(0.0))),
+        })
+    }
+
+    fn call_at(
+        &self,
+        endpoint: &str,
+        target: &str,
+        operation: &str,
+        body: Value,
+    ) -> Result<Value, CognitoError> {
+        let endpoint = endpoint.to_string();
+        tracing::debug!("POST {endpoint} {operation}");
         let client = crate::http::blocking_client().map_err(|e| CognitoError::Network {
-            endpoint: self.endpoint.clone(),
+            endpoint: endpoint.clone(),
             why: e.to_string(),
         })?;
         let deadline = crate::http::deadline();
         let response = client
-            .post(&self.endpoint)
-            .header(
-                "X-Amz-Target",
-                format!("AWSCognitoIdentityProviderService.{operation}"),
-            )
+            .post(&endpoint)
+            .header("X-Amz-Target", target)
             .header("Content-Type", "application/x-amz-json-1.1")
             .body(body.to_string())
             .send()
             .map_err(|e| CognitoError::Network {
-                endpoint: self.endpoint.clone(),
+                endpoint: endpoint.clone(),
                 why: crate::http::cause(&e),
             })?;
         let status = response.status();
         tracing::debug!("-> HTTP {status}");
         let bytes = crate::http::read_capped(
-            &self.endpoint,
+            &endpoint,
             response,
             crate::http::MAX_RESPONSE_BYTES,
             deadline,
         )
         .map_err(|e| CognitoError::Network {
-            endpoint: self.endpoint.clone(),
+            endpoint: endpoint.clone(),
             why: e.to_string(),
         })?;
         let text = String::from_utf8_lossy(&bytes);
         let parsed: Option<Value> = serde_json::from_str(&text).ok();
         let server_error = || CognitoError::Server {
-            endpoint: self.endpoint.clone(),
+            endpoint: endpoint.clone(),
             status: status.as_u16(),
             body: crate::sanitize::excerpt(text.trim(), 100),
         };
@@ -107,7 +164,7 @@ impl Idp {
         let Some(value) = parsed else {
             return Err(if status.is_success() {
                 CognitoError::Protocol {
-                    endpoint: self.endpoint.clone(),
+                    endpoint: endpoint.clone(),
                     why: format!("{operation} answered something that is not JSON"),
                 }
             } else {

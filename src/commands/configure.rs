@@ -347,15 +347,16 @@ fn show(home: &Home, name: &str, args: &ConfigureArgs) -> Result<ExitCode> {
             ", not in the file"
         }
     );
+    let width = SCHEMA.iter().map(|s| s.name.len()).max().unwrap_or(14);
     for spec in SCHEMA {
         let line = match profile.setting(spec.key) {
             Some(s) => format!(
-                "  {:<14} {:<60} {}\n",
+                "  {:<width$} {:<60} {}\n",
                 spec.name,
                 shown(spec.key, &s.values),
                 s.source
             ),
-            None => format!("  {:<14} {:<60} not set\n", spec.name, "-"),
+            None => format!("  {:<width$} {:<60} not set\n", spec.name, "-"),
         };
         text.push_str(&crate::sanitize::for_terminal_multiline(&line));
     }

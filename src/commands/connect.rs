@@ -45,7 +45,7 @@ pub fn run(home: &Home, args: ConnectArgs, verbose: bool) -> Result<ExitCode> {
     }
     let auth = if args.iam {
         Auth::Iam {
-            credentials: env_credentials()?,
+            credentials: iam_credentials(home, &profile)?,
             region: iam_region(&url, profile.get(Key::Region)),
             query: args.iam_query,
         }
@@ -217,20 +217,32 @@ fn refused_line(refused: &connect::Refused, verbose: bool, hints: &Hints) -> Err
     Error::HandshakeRejected(line)
 }
 
-/// AWS credentials from the standard environment variables (`--iam`).
-fn env_credentials() -> Result<crate::sigv4::Credentials> {
+/// The credentials `--iam` signs with: the standard environment variables, else the profile's
+/// Cognito identity pool for the logged-in user's ID token.
+fn iam_credentials(
+    home: &Home,
+    profile: &crate::profile::Profile,
+) -> Result<crate::sigv4::Credentials> {
     let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
-    let (Some(key), Some(secret)) = (var("AWS_ACCESS_KEY_ID"), var("AWS_SECRET_ACCESS_KEY")) else {
-        return Err(Error::Usage(
-            "--iam needs AWS credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN for temporary ones)".into(),
-        ));
+    if let (Some(key), Some(secret)) = (var("AWS_ACCESS_KEY_ID"), var("AWS_SECRET_ACCESS_KEY")) {
+        return Ok(crate::sigv4::Credentials {
+            access_key_id: key,
+            secret_access_key: crate::redacted::Secret::new(secret),
+            session_token: var("AWS_SESSION_TOKEN").map(crate::redacted::Secret::new),
+            expiration: None,
+        });
+    }
+    let Some(pool) = profile.get(Key::IdentityPoolId) else {
+        return Err(Error::Usage(format!(
+            "--iam needs AWS credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN for temporary ones), or an identity pool with `cwsauth configure{} --identity-pool-id REGION:ID`",
+            profile.flag()
+        )));
     };
-    Ok(crate::sigv4::Credentials {
-        access_key_id: key,
-        secret_access_key: crate::redacted::Secret::new(secret),
-        session_token: var("AWS_SESSION_TOKEN").map(crate::redacted::Secret::new),
-        expiration: None,
-    })
+    let session = Session::open(home, profile, &super::TerminalReporter)?;
+    let tokens = session.usable(60)?;
+    let id_token = tokens.pick(TokenKind::Id, &profile.name)?;
+    let idp = crate::cognito::idp::Idp::for_profile(profile)?;
+    Ok(idp.identity_credentials(pool, id_token)?)
 }
 
 /// The region a signature is for: an execute-api host's own

@@ -21,6 +21,8 @@ pub const M2M_SCOPE: &str = "cwsauth-local/invoke";
 pub const STACK_NAME: &str = "cwsauth-local";
 /// The WebSocket API's id (10 lowercase letters and digits, as API Gateway's).
 pub const API_ID: &str = "cwslocal01";
+/// The emulator's Cognito identity pool.
+pub const IDENTITY_POOL_ID: &str = "us-east-1:0c57a7c1-0000-4000-8000-00000000c0de";
 
 /// Random bytes as base64url, for codes, refresh tokens and session ids.
 pub fn random_token(bytes: usize) -> String {

@@ -17,6 +17,7 @@ pub mod functions;
 pub(crate) mod gateway;
 mod hosted_ui;
 pub(crate) mod hosts;
+mod identity_pool;
 pub mod ids;
 mod json_api;
 mod oauth_endpoints;
@@ -165,6 +166,9 @@ pub(crate) struct State {
     pub accounts: HashMap<String, challenges::Account>,
     pub challenge_sessions: HashMap<String, challenges::ChallengeSession>,
     pub outbox: std::collections::VecDeque<outbox::Message>,
+    /// The identity pool's identities (by user `sub`) and the credentials it vended.
+    pub identities: HashMap<String, String>,
+    pub vended: HashMap<String, identity_pool::Vended>,
     pub connections: HashMap<String, gateway::Connection>,
 }
 

@@ -272,6 +272,10 @@ pub fn write_profiles(
                 vec![format!("{}/.well-known/jwks.json", emu.issuer)],
             ),
             (Key::IdpEndpoint, vec![emu.base_url.clone()]),
+            (
+                Key::IdentityPoolId,
+                vec![super::ids::IDENTITY_POOL_ID.to_string()],
+            ),
             (Key::WsUrl, vec![emu.ws_url.clone()]),
             (Key::RedirectUri, emu.public_client.callback_urls.clone()),
         ]

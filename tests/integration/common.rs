@@ -944,8 +944,15 @@ for op, params in calls:
     except botocore.exceptions.ClientError as e:
         print(json.dumps({"error": [e.response["Error"]["Code"], e.response["Error"]["Message"]]}))
 "#;
+    python_json_lines(python, script, &[endpoint, &calls.to_string()])
+}
+
+/// Runs a Python `script` with `args`; each line it prints is a JSON value. It must succeed.
+pub fn python_json_lines(python: &std::path::Path, script: &str, args: &[&str]) -> Vec<Value> {
     let out = std::process::Command::new(python)
-        .args(["-c", script, endpoint, &calls.to_string()])
+        .arg("-c")
+        .arg(script)
+        .args(args)
         .output()
         .unwrap();
     assert!(

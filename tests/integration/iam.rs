@@ -62,20 +62,7 @@ for how, key, secret, token, region, service, minutes_ago, tamper in cases:
         headers = {}
     print(json.dumps(upgrade(target, headers)))
 "#;
-    let out = std::process::Command::new(python)
-        .args(["-c", script, &port.to_string(), &cases.to_string()])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect()
+    python_json_lines(python, script, &[&port.to_string(), &cases.to_string()])
 }
 
 #[test]
@@ -268,7 +255,7 @@ fn connect_iam_signs_with_the_environments_credentials() {
     run.expect(2);
     assert_eq!(
         run.stderr(),
-        "cwsauth: error: --iam needs AWS credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN for temporary ones)\n"
+        "cwsauth: error: --iam needs AWS credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN for temporary ones), or an identity pool with `cwsauth configure --identity-pool-id REGION:ID`\n"
     );
 }
 
@@ -283,4 +270,135 @@ fn route_auth_values_are_checked_when_read() {
         run.expect(2);
         assert!(run.stderr().contains(wanted), "{}", run.stderr());
     }
+}
+
+/// boto3's cognito-identity client against the emulator: GetId and GetCredentialsForIdentity
+/// for `id_token` (or a refusal's code and message).
+fn identity_pool_calls(python: &std::path::Path, endpoint: &str, id_token: &str) -> Value {
+    let script = r#"
+import json, sys, boto3, botocore.config, botocore.exceptions
+endpoint, token = sys.argv[1], sys.argv[2]
+ci = boto3.client("cognito-identity", endpoint_url=endpoint, region_name="us-east-1",
+                  aws_access_key_id="x", aws_secret_access_key="x",
+                  config=botocore.config.Config(retries={"max_attempts": 1}))
+logins = {"cognito-idp.us-east-1.amazonaws.com/us-east-1_cwsLocal1": token}
+try:
+    identity = ci.get_id(IdentityPoolId="us-east-1:0c57a7c1-0000-4000-8000-00000000c0de", Logins=logins)["IdentityId"]
+    creds = ci.get_credentials_for_identity(IdentityId=identity, Logins=logins)["Credentials"]
+    print(json.dumps({"identity": identity, "key": creds["AccessKeyId"], "secret": creds["SecretKey"],
+                      "token": creds["SessionToken"], "expires_in": (creds["Expiration"].timestamp()
+                      - __import__("time").time())}))
+except botocore.exceptions.ClientError as e:
+    print(json.dumps({"error": [e.response["Error"]["Code"], e.response["Error"]["Message"]]}))
+"#;
+    python_json_lines(python, script, &[endpoint, id_token]).remove(0)
+}
+
+#[test]
+fn the_identity_pool_vends_credentials_an_iam_route_accepts() {
+    let Some(python) = tool("CWSAUTH_TEST_PYTHON_RIC") else {
+        return;
+    };
+    let local = Local::start(&["--route-auth", "$connect=AWS_IAM"]);
+    let id_token = local.password_tokens("demo", "Demo-Passw0rd!")["IdToken"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    // boto3 as the identity pool's client, then botocore signing with what it got.
+    let vended = identity_pool_calls(&python, &local.base, &id_token);
+    let identity = vended["identity"].as_str().unwrap().to_string();
+    assert!(identity.starts_with("us-east-1:"), "{vended}");
+    let ttl = vended["expires_in"].as_f64().unwrap();
+    assert!((3500.0..=3600.0).contains(&ttl), "{vended}");
+    let (key, secret, token) = (
+        vended["key"].as_str().unwrap(),
+        vended["secret"].as_str().unwrap(),
+        vended["token"].as_str().unwrap(),
+    );
+    let answers = botocore_cases(
+        &python,
+        local.port,
+        &json!([
+            [
+                "headers",
+                key,
+                secret,
+                token,
+                "us-east-1",
+                "execute-api",
+                0,
+                ""
+            ],
+            [
+                "query",
+                key,
+                secret,
+                token,
+                "us-east-1",
+                "execute-api",
+                0,
+                ""
+            ],
+            [
+                "headers",
+                key,
+                secret,
+                "not-its-token",
+                "us-east-1",
+                "execute-api",
+                0,
+                ""
+            ],
+        ]),
+    );
+    assert_eq!(answers[0][0], 101, "{answers:?}");
+    assert_eq!(answers[1][0], 101, "{answers:?}");
+    assert_eq!(
+        answers[2],
+        json!([
+            403,
+            "The security token included in the request is invalid."
+        ])
+    );
+    // A token that is not the pool's is refused as Cognito refuses it.
+    let refused = identity_pool_calls(&python, &local.base, "not.a.token");
+    assert_eq!(refused["error"][0], "NotAuthorizedException", "{refused}");
+
+    // `login` then `connect --iam`: one step, through the profile's identity pool.
+    local
+        .password_login("file", "--password", ("demo", "Demo-Passw0rd!"), &[])
+        .expect(0);
+    let run = local
+        .cli
+        .cmd(&[
+            "connect",
+            "--profile",
+            "local",
+            "--iam",
+            "-x",
+            "hello",
+            "--wait",
+            "5",
+            "-1",
+        ])
+        .env("AWS_ACCESS_KEY_ID", "")
+        .env("AWS_SECRET_ACCESS_KEY", "")
+        .run();
+    run.expect(0);
+    let reply: Value = serde_json::from_str(run.stdout().trim()).unwrap();
+    let fields = &reply["requestContext"]["identity"];
+    assert_eq!(
+        fields["cognitoIdentityPoolId"],
+        "us-east-1:0c57a7c1-0000-4000-8000-00000000c0de"
+    );
+    assert_eq!(
+        fields["cognitoIdentityId"],
+        identity.as_str(),
+        "the same user, the same identity"
+    );
+    assert_eq!(fields["cognitoAuthenticationType"], "authenticated");
+    assert!(
+        fields["accessKey"].as_str().unwrap().starts_with("ASIA"),
+        "{fields}"
+    );
 }

@@ -69,15 +69,21 @@ fn iam(emu: &Emulator, head: &Head) -> Authorized {
         service: "execute-api",
         now: std::time::SystemTime::now(),
     };
-    let secret_for = |key: &str, _token: Option<&str>| {
+    let secret_for = |key: &str, token: Option<&str>| {
         emu.options
             .iam_credentials
             .iter()
             .find(|(k, _)| k == key)
             .map(|(_, s)| s.expose().to_string())
+            .or_else(|| crate::local::identity_pool::vended_secret(emu, key, token))
     };
     match verify(&received, &expected, &secret_for) {
         Ok(signer) => {
+            if let Some(identity) =
+                crate::local::identity_pool::identity_fields(emu, &signer.access_key)
+            {
+                return Authorized::Iam { identity };
+            }
             let account = crate::local::ids::ACCOUNT;
             let mut identity = Map::new();
             for (k, v) in [

@@ -66,7 +66,13 @@ pub async fn handle(emu: &Emulator, req: Request<Incoming>) -> Response<Body> {
         Ok(x) => x,
         Err(resp) => return resp,
     };
-    let Some(op) = target.strip_prefix(TARGET_PREFIX) else {
+    let identity_op = target
+        .strip_prefix("AWSCognitoIdentityService.")
+        .map(str::to_string);
+    let Some(op) = target
+        .strip_prefix(TARGET_PREFIX)
+        .or(identity_op.as_deref())
+    else {
         return error(
             "UnknownOperationException",
             "Missing or unknown X-Amz-Target",
@@ -81,6 +87,9 @@ pub async fn handle(emu: &Emulator, req: Request<Incoming>) -> Response<Body> {
             );
         }
     };
+    if identity_op.is_some() {
+        return super::identity_pool::handle(emu, op, &body);
+    }
     match op {
         "InitiateAuth" => initiate_auth(emu, &body),
         "RespondToAuthChallenge" => respond_to_auth_challenge(emu, &body),
