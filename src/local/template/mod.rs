@@ -115,6 +115,7 @@ pub fn read(
         parameters: section("Parameters"),
         mappings: section("Mappings"),
         local,
+        depth: std::cell::Cell::new(0),
     };
     // Integrations name functions by ARN, so by their physical names: back to logical ids.
     let mut by_name = BTreeMap::new();

@@ -73,6 +73,22 @@ mod tests {
         }
     }
 
+    /// Found by the template_read fuzz target: a function whose FunctionName is its own Ref
+    /// recursed until the stack ran out.
+    #[test]
+    fn a_resource_that_names_itself_is_refused() {
+        let t = json!({"Resources": {
+            "Api": {"Type": "AWS::ApiGatewayV2::Api", "Properties": {"ProtocolType": "WEBSOCKET"}},
+            "Loop": {"Type": "AWS::Lambda::Function", "Properties": {"FunctionName": {"Ref": "Loop"},
+                "Runtime": "python3.12", "Handler": "app.handler"}}
+        }});
+        let e = read(&t.to_string(), &local(), std::path::Path::new(".")).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "template resource Loop: a circular reference: it refers to itself through Ref, Fn::GetAtt or Fn::Sub"
+        );
+    }
+
     #[test]
     fn the_pools_trigger_is_read_and_its_function_run() {
         let dir = std::path::Path::new(".");

@@ -22,7 +22,13 @@ pub(super) struct Resolver<'a> {
     pub(super) parameters: Map<String, Value>,
     pub(super) mappings: Map<String, Value>,
     pub(super) local: &'a Local<'a>,
+    /// How deep intrinsics are nested now: a resource that names itself (through `Ref`,
+    /// `GetAtt` or `Sub`) would otherwise recurse without end.
+    pub(super) depth: std::cell::Cell<u32>,
 }
+
+/// Deeper than this, a reference is circular (CloudFormation refuses those too).
+const MAX_DEPTH: u32 = 64;
 
 pub(super) fn err(id: &str, why: impl std::fmt::Display) -> TemplateError {
     TemplateError::at(id, why)
@@ -209,6 +215,19 @@ impl Resolver<'_> {
 
     /// A value with its intrinsic functions resolved (objects and arrays resolved inside).
     pub(super) fn value(&self, at: &str, v: &Value) -> Result<Value, TemplateError> {
+        if self.depth.get() >= MAX_DEPTH {
+            return Err(err(
+                at,
+                "a circular reference: it refers to itself through Ref, Fn::GetAtt or Fn::Sub",
+            ));
+        }
+        self.depth.set(self.depth.get() + 1);
+        let resolved = self.value_inner(at, v);
+        self.depth.set(self.depth.get() - 1);
+        resolved
+    }
+
+    fn value_inner(&self, at: &str, v: &Value) -> Result<Value, TemplateError> {
         match v {
             Value::Object(o) if o.len() == 1 && is_intrinsic(o) => self.intrinsic(at, o),
             Value::Object(o) => o
