@@ -70,8 +70,9 @@ pub fn code_from(
         .map_err(|e| Failed(e.to_string()))
 }
 
-/// Runs the command (through the shell) with the challenge in its environment and takes the
-/// first line it prints, within `timeout`.
+/// Runs the command (through the shell, in a process group of its own) with the challenge in
+/// its environment and takes the first line it prints; the whole run, its exit included, is
+/// bounded by `timeout`, and the group is ended afterwards (nothing it started lives on).
 fn run(
     command: &str,
     challenge: &str,
@@ -79,6 +80,7 @@ fn run(
     username: &str,
     timeout: Duration,
 ) -> Result<Secret, CodeError> {
+    let deadline = std::time::Instant::now() + timeout;
     let mut cmd = if cfg!(windows) {
         let mut c = Command::new("cmd");
         c.args(["/C", command]);
@@ -88,6 +90,8 @@ fn run(
         c.args(["-c", command]);
         c
     };
+    #[cfg(unix)]
+    std::os::unix::process::CommandExt::process_group(&mut cmd, 0);
     let mut child = cmd
         .env("CWSAUTH_OTP_CHALLENGE", challenge)
         .env("CWSAUTH_OTP_DESTINATION", destination)
@@ -102,26 +106,36 @@ fn run(
                 crate::cause::io_cause(&e)
             ))
         })?;
+    let pid = child.id();
     let stdout = child.stdout.take();
+    // The first line (bounded), then the exit: both from one thread, so neither can hang us.
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         let mut text = Vec::new();
         if let Some(out) = stdout {
-            let _ = out.take(MAX_OUTPUT).read_to_end(&mut text);
+            let mut reader = std::io::BufReader::new(out.take(MAX_OUTPUT));
+            let _ = std::io::BufRead::read_until(&mut reader, b'\n', &mut text);
         }
-        let _ = tx.send(text);
+        let _ = tx.send(child.wait().map(|status| (text, status)));
     });
-    let Ok(text) = rx.recv_timeout(timeout) else {
-        let _ = child.kill();
-        let _ = child.wait();
-        return Err(Failed(format!(
-            "--otp-command gave no code within {} (--timeout)",
-            crate::timefmt::Span(timeout)
-        )));
+    let left = deadline.saturating_duration_since(std::time::Instant::now());
+    let outcome = rx.recv_timeout(left);
+    crate::local::functions::end_group(Some(pid));
+    let (text, status) = match outcome {
+        Ok(Ok(done)) => done,
+        Ok(Err(e)) => {
+            return Err(Failed(format!(
+                "--otp-command: {}",
+                crate::cause::io_cause(&e)
+            )));
+        }
+        Err(_) => {
+            return Err(Failed(format!(
+                "--otp-command gave no code within {} (--timeout)",
+                crate::timefmt::Span(timeout)
+            )));
+        }
     };
-    let status = child
-        .wait()
-        .map_err(|e| Failed(format!("--otp-command: {}", crate::cause::io_cause(&e))))?;
     if !status.success() {
         return Err(Failed(format!(
             "--otp-command failed ({status}); no code was sent to Cognito"
