@@ -137,8 +137,9 @@ fn authorization_code(
         return oauth_error(400, "invalid_grant");
     };
     let origin_jti = super::ids::uuid();
-    let issued = tokens::issue(
+    let signed_in = sign_in(
         emu,
+        client,
         &Grant {
             user: &user,
             client_id: &client.client_id,
@@ -149,21 +150,33 @@ fn authorization_code(
             with_id_token: grant.scopes.iter().any(|s| s == "openid"),
             source: super::triggers::Source::HostedAuth,
         },
+        false,
     );
-    let issued = match issued {
-        Ok(i) => i,
-        Err(failed) => return trigger_error(&failed),
-    };
+    match signed_in {
+        Ok((issued, refresh)) => token_response(issued, Some(refresh)),
+        Err(failed) => trigger_error(&failed),
+    }
+}
+
+/// A new sign-in: its tokens and a refresh token stored for it (`always_id_token`: refreshes
+/// give ID tokens whatever the scopes, as the JSON API's do).
+pub(crate) fn sign_in(
+    emu: &Emulator,
+    client: &AppClient,
+    grant: &Grant<'_>,
+    always_id_token: bool,
+) -> Result<(Issued, String), super::triggers::TriggerFailed> {
+    let issued = tokens::issue(emu, grant)?;
     let refresh = new_refresh_token(
         emu,
         client,
-        &grant.username,
-        &grant.scopes,
-        origin_jti,
+        &grant.user.spec.username,
+        grant.scopes,
+        grant.origin_jti.to_string(),
         grant.auth_time,
-        false,
+        always_id_token,
     );
-    token_response(issued, Some(refresh))
+    Ok((issued, refresh))
 }
 
 /// Stores a new refresh token for a sign-in and returns it.

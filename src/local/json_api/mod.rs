@@ -185,8 +185,9 @@ fn sign_in(emu: &Emulator, client: &AppClient, username: &str) -> Response<Body>
     let scopes = vec![ADMIN_SCOPE.to_string()];
     let origin_jti = super::ids::uuid();
     let auth_time = crate::timefmt::now_epoch();
-    let issued = tokens::issue(
+    let signed_in = super::oauth_endpoints::sign_in(
         emu,
+        client,
         &Grant {
             user: &user,
             client_id: &client.client_id,
@@ -197,15 +198,12 @@ fn sign_in(emu: &Emulator, client: &AppClient, username: &str) -> Response<Body>
             with_id_token: true,
             source: super::triggers::Source::Authentication,
         },
+        true,
     );
-    let issued = match issued {
-        Ok(i) => i,
-        Err(failed) => return error(failed.kind, &failed.message),
-    };
-    let refresh = super::oauth_endpoints::new_refresh_token(
-        emu, client, username, &scopes, origin_jti, auth_time, true,
-    );
-    authentication_result(issued, Some(refresh))
+    match signed_in {
+        Ok((issued, refresh)) => authentication_result(issued, Some(refresh)),
+        Err(failed) => error(failed.kind, &failed.message),
+    }
 }
 
 fn initiate_auth(emu: &Emulator, body: &Map<String, Value>) -> Response<Body> {
