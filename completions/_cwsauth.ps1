@@ -36,6 +36,9 @@ Register-ArgumentCompleter -Native -CommandName 'cwsauth' -ScriptBlock {
             [CompletionResult]::new('logout', 'logout', [CompletionResultType]::ParameterValue, 'Revoke the refresh token and delete the stored tokens')
             [CompletionResult]::new('signup', 'signup', [CompletionResultType]::ParameterValue, 'Make a new user of the pool headless (SignUp, then ConfirmSignUp with the code it sent)')
             [CompletionResult]::new('mfa', 'mfa', [CompletionResultType]::ParameterValue, 'Multi-factor authentication of the logged-in user: `mfa setup` enrolls a software token')
+            [CompletionResult]::new('sign', 'sign', [CompletionResultType]::ParameterValue, 'Print a request signed with SigV4 for an AWS_IAM route: its headers, or a presigned URL')
+            [CompletionResult]::new('verify-signature', 'verify-signature', [CompletionResultType]::ParameterValue, 'Check a captured SigV4-signed request against your credentials, naming what differs')
+            [CompletionResult]::new('credentials', 'credentials', [CompletionResultType]::ParameterValue, 'Print the AWS credentials IAM signing uses (none of their secrets unless --json)')
             [CompletionResult]::new('connect', 'connect', [CompletionResultType]::ParameterValue, 'Open an authenticated WebSocket session, with wscat''s flags and habits')
             [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'The whole loop on 127.0.0.1: local user pool, hosted-UI login, verify, WebSocket')
             [CompletionResult]::new('local', 'local', [CompletionResultType]::ParameterValue, 'Run a local Cognito user pool and API Gateway WebSocket API on 127.0.0.1')
@@ -310,6 +313,94 @@ Register-ArgumentCompleter -Native -CommandName 'cwsauth' -ScriptBlock {
         'cwsauth;mfa;help;help' {
             break
         }
+        'cwsauth;sign' {
+            [CompletionResult]::new('--expires', '--expires', [CompletionResultType]::ParameterName, 'How long a presigned URL is valid, in seconds (at most 604800, a week)')
+            [CompletionResult]::new('--signing-time', '--signing-time', [CompletionResultType]::ParameterName, 'Sign as of this time (RFC 3339, or X-Amz-Date''s 20261207T120000Z) instead of now, to reproduce another signer''s signature')
+            [CompletionResult]::new('--signing-region', '--signing-region', [CompletionResultType]::ParameterName, 'The region signed for; default the execute-api host''s, else AWS_REGION, the profile''s')
+            [CompletionResult]::new('--credentials-from', '--credentials-from', [CompletionResultType]::ParameterName, 'The source of AWS credentials: the profile''s identity pool (the default when it has one), or the AWS chain (AWS_ACCESS_KEY_ID…, then --aws-profile/AWS_PROFILE in ~/.aws)')
+            [CompletionResult]::new('--role-arn', '--role-arn', [CompletionResultType]::ParameterName, 'A role of the identity pool''s role choice (CustomRoleArn), instead of its default role')
+            [CompletionResult]::new('--aws-profile', '--aws-profile', [CompletionResultType]::ParameterName, 'A profile of ~/.aws/credentials and ~/.aws/config (keys, credential_process or SSO)')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'The profile to use from the config file')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region of the user pool (derived from the pool id when absent).')
+            [CompletionResult]::new('--user-pool-id', '--user-pool-id', [CompletionResultType]::ParameterName, 'Cognito user pool id, e.g. us-east-1_AbCdEf123.')
+            [CompletionResult]::new('--client-id', '--client-id', [CompletionResultType]::ParameterName, 'App client id.')
+            [CompletionResult]::new('--domain', '--domain', [CompletionResultType]::ParameterName, 'Hosted UI domain: a prefix (with region), abc.auth.us-east-1.amazoncognito.com, a custom domain, or a URL.')
+            [CompletionResult]::new('--redirect-uri', '--redirect-uri', [CompletionResultType]::ParameterName, 'Callback URL registered on the app client (repeatable; a taken port moves to the next).')
+            [CompletionResult]::new('--idp-endpoint', '--idp-endpoint', [CompletionResultType]::ParameterName, 'Base URL of the Cognito JSON API; default https://cognito-idp.{region}.amazonaws.com.')
+            [CompletionResult]::new('--issuer', '--issuer', [CompletionResultType]::ParameterName, 'Issuer (iss) to pin; default https://cognito-idp.{region}.amazonaws.com/{pool}.')
+            [CompletionResult]::new('--issuer-type', '--issuer-type', [CompletionResultType]::ParameterName, 'The pool''s issuer format (IssuerConfiguration.Type): original (https://cognito-idp.{region}.amazonaws.com/{pool}) or updated (https://issuer-cognito-idp.…); decides the derived issuer.')
+            [CompletionResult]::new('--identity-pool-id', '--identity-pool-id', [CompletionResultType]::ParameterName, 'Cognito identity pool (region:uuid) whose credentials `connect --iam` signs with, for the user''s ID token.')
+            [CompletionResult]::new('--jwks-uri', '--jwks-uri', [CompletionResultType]::ParameterName, 'JWKS URL or file; default {issuer}/.well-known/jwks.json.')
+            [CompletionResult]::new('--jwks', '--jwks', [CompletionResultType]::ParameterName, 'JWKS URL or file; default {issuer}/.well-known/jwks.json.')
+            [CompletionResult]::new('--jwks-max-age', '--jwks-max-age', [CompletionResultType]::ParameterName, 'Refetch a cached JWKS older than this, so a removed key stops verifying.')
+            [CompletionResult]::new('--ca-file', '--ca-file', [CompletionResultType]::ParameterName, 'Extra CA certificates (PEM) to trust for Cognito and JWKS calls, e.g. a TLS-inspecting proxy''s.')
+            [CompletionResult]::new('--iam', '--iam', [CompletionResultType]::ParameterName, 'Signs with SigV4 (execute-api); the default and, for now, the only way')
+            [CompletionResult]::new('--query', '--query', [CompletionResultType]::ParameterName, 'A presigned URL (X-Amz-* in the query) instead of headers')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print {"method", "url", "headers"} as JSON')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log what happens on stderr (-v: steps and HTTP exchanges, -vv: more); secrets redacted')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log what happens on stderr (-v: steps and HTTP exchanges, -vv: more); secrets redacted')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'cwsauth;verify-signature' {
+            [CompletionResult]::new('--canonical-request', '--canonical-request', [CompletionResultType]::ParameterName, 'Your client''s canonical request (from its debug log): the first line that differs from the server''s is named')
+            [CompletionResult]::new('--signing-region', '--signing-region', [CompletionResultType]::ParameterName, 'The region the API is in; default the execute-api host''s, else the request''s own')
+            [CompletionResult]::new('--service', '--service', [CompletionResultType]::ParameterName, 'The service signed for')
+            [CompletionResult]::new('--credentials-from', '--credentials-from', [CompletionResultType]::ParameterName, 'The source of AWS credentials: the profile''s identity pool (the default when it has one), or the AWS chain (AWS_ACCESS_KEY_ID…, then --aws-profile/AWS_PROFILE in ~/.aws)')
+            [CompletionResult]::new('--role-arn', '--role-arn', [CompletionResultType]::ParameterName, 'A role of the identity pool''s role choice (CustomRoleArn), instead of its default role')
+            [CompletionResult]::new('--aws-profile', '--aws-profile', [CompletionResultType]::ParameterName, 'A profile of ~/.aws/credentials and ~/.aws/config (keys, credential_process or SSO)')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'The profile to use from the config file')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region of the user pool (derived from the pool id when absent).')
+            [CompletionResult]::new('--user-pool-id', '--user-pool-id', [CompletionResultType]::ParameterName, 'Cognito user pool id, e.g. us-east-1_AbCdEf123.')
+            [CompletionResult]::new('--client-id', '--client-id', [CompletionResultType]::ParameterName, 'App client id.')
+            [CompletionResult]::new('--domain', '--domain', [CompletionResultType]::ParameterName, 'Hosted UI domain: a prefix (with region), abc.auth.us-east-1.amazoncognito.com, a custom domain, or a URL.')
+            [CompletionResult]::new('--redirect-uri', '--redirect-uri', [CompletionResultType]::ParameterName, 'Callback URL registered on the app client (repeatable; a taken port moves to the next).')
+            [CompletionResult]::new('--idp-endpoint', '--idp-endpoint', [CompletionResultType]::ParameterName, 'Base URL of the Cognito JSON API; default https://cognito-idp.{region}.amazonaws.com.')
+            [CompletionResult]::new('--issuer', '--issuer', [CompletionResultType]::ParameterName, 'Issuer (iss) to pin; default https://cognito-idp.{region}.amazonaws.com/{pool}.')
+            [CompletionResult]::new('--issuer-type', '--issuer-type', [CompletionResultType]::ParameterName, 'The pool''s issuer format (IssuerConfiguration.Type): original (https://cognito-idp.{region}.amazonaws.com/{pool}) or updated (https://issuer-cognito-idp.…); decides the derived issuer.')
+            [CompletionResult]::new('--identity-pool-id', '--identity-pool-id', [CompletionResultType]::ParameterName, 'Cognito identity pool (region:uuid) whose credentials `connect --iam` signs with, for the user''s ID token.')
+            [CompletionResult]::new('--jwks-uri', '--jwks-uri', [CompletionResultType]::ParameterName, 'JWKS URL or file; default {issuer}/.well-known/jwks.json.')
+            [CompletionResult]::new('--jwks', '--jwks', [CompletionResultType]::ParameterName, 'JWKS URL or file; default {issuer}/.well-known/jwks.json.')
+            [CompletionResult]::new('--jwks-max-age', '--jwks-max-age', [CompletionResultType]::ParameterName, 'Refetch a cached JWKS older than this, so a removed key stops verifying.')
+            [CompletionResult]::new('--ca-file', '--ca-file', [CompletionResultType]::ParameterName, 'Extra CA certificates (PEM) to trust for Cognito and JWKS calls, e.g. a TLS-inspecting proxy''s.')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log what happens on stderr (-v: steps and HTTP exchanges, -vv: more); secrets redacted')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log what happens on stderr (-v: steps and HTTP exchanges, -vv: more); secrets redacted')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'cwsauth;credentials' {
+            [CompletionResult]::new('--credentials-from', '--credentials-from', [CompletionResultType]::ParameterName, 'The source of AWS credentials: the profile''s identity pool (the default when it has one), or the AWS chain (AWS_ACCESS_KEY_ID…, then --aws-profile/AWS_PROFILE in ~/.aws)')
+            [CompletionResult]::new('--role-arn', '--role-arn', [CompletionResultType]::ParameterName, 'A role of the identity pool''s role choice (CustomRoleArn), instead of its default role')
+            [CompletionResult]::new('--aws-profile', '--aws-profile', [CompletionResultType]::ParameterName, 'A profile of ~/.aws/credentials and ~/.aws/config (keys, credential_process or SSO)')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'The profile to use from the config file')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region of the user pool (derived from the pool id when absent).')
+            [CompletionResult]::new('--user-pool-id', '--user-pool-id', [CompletionResultType]::ParameterName, 'Cognito user pool id, e.g. us-east-1_AbCdEf123.')
+            [CompletionResult]::new('--client-id', '--client-id', [CompletionResultType]::ParameterName, 'App client id.')
+            [CompletionResult]::new('--domain', '--domain', [CompletionResultType]::ParameterName, 'Hosted UI domain: a prefix (with region), abc.auth.us-east-1.amazoncognito.com, a custom domain, or a URL.')
+            [CompletionResult]::new('--redirect-uri', '--redirect-uri', [CompletionResultType]::ParameterName, 'Callback URL registered on the app client (repeatable; a taken port moves to the next).')
+            [CompletionResult]::new('--idp-endpoint', '--idp-endpoint', [CompletionResultType]::ParameterName, 'Base URL of the Cognito JSON API; default https://cognito-idp.{region}.amazonaws.com.')
+            [CompletionResult]::new('--issuer', '--issuer', [CompletionResultType]::ParameterName, 'Issuer (iss) to pin; default https://cognito-idp.{region}.amazonaws.com/{pool}.')
+            [CompletionResult]::new('--issuer-type', '--issuer-type', [CompletionResultType]::ParameterName, 'The pool''s issuer format (IssuerConfiguration.Type): original (https://cognito-idp.{region}.amazonaws.com/{pool}) or updated (https://issuer-cognito-idp.…); decides the derived issuer.')
+            [CompletionResult]::new('--identity-pool-id', '--identity-pool-id', [CompletionResultType]::ParameterName, 'Cognito identity pool (region:uuid) whose credentials `connect --iam` signs with, for the user''s ID token.')
+            [CompletionResult]::new('--jwks-uri', '--jwks-uri', [CompletionResultType]::ParameterName, 'JWKS URL or file; default {issuer}/.well-known/jwks.json.')
+            [CompletionResult]::new('--jwks', '--jwks', [CompletionResultType]::ParameterName, 'JWKS URL or file; default {issuer}/.well-known/jwks.json.')
+            [CompletionResult]::new('--jwks-max-age', '--jwks-max-age', [CompletionResultType]::ParameterName, 'Refetch a cached JWKS older than this, so a removed key stops verifying.')
+            [CompletionResult]::new('--ca-file', '--ca-file', [CompletionResultType]::ParameterName, 'Extra CA certificates (PEM) to trust for Cognito and JWKS calls, e.g. a TLS-inspecting proxy''s.')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print them in the AWS CLI''s credential_process format, secrets included, on purpose')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log what happens on stderr (-v: steps and HTTP exchanges, -vv: more); secrets redacted')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log what happens on stderr (-v: steps and HTTP exchanges, -vv: more); secrets redacted')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'cwsauth;connect' {
             [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'The URL, as wscat takes it (-c/--connect)')
             [CompletionResult]::new('--connect', '--connect', [CompletionResultType]::ParameterName, 'The URL, as wscat takes it (-c/--connect)')
@@ -317,6 +408,9 @@ Register-ArgumentCompleter -Native -CommandName 'cwsauth' -ScriptBlock {
             [CompletionResult]::new('--auth-scheme', '--auth-scheme', [CompletionResultType]::ParameterName, 'Scheme before the token; empty sends the raw token')
             [CompletionResult]::new('--auth-query', '--auth-query', [CompletionResultType]::ParameterName, 'Put the token in this query parameter instead of a header')
             [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'Use this token instead of the stored one')
+            [CompletionResult]::new('--credentials-from', '--credentials-from', [CompletionResultType]::ParameterName, 'The source of AWS credentials: the profile''s identity pool (the default when it has one), or the AWS chain (AWS_ACCESS_KEY_ID…, then --aws-profile/AWS_PROFILE in ~/.aws)')
+            [CompletionResult]::new('--role-arn', '--role-arn', [CompletionResultType]::ParameterName, 'A role of the identity pool''s role choice (CustomRoleArn), instead of its default role')
+            [CompletionResult]::new('--aws-profile', '--aws-profile', [CompletionResultType]::ParameterName, 'A profile of ~/.aws/credentials and ~/.aws/config (keys, credential_process or SSO)')
             [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Extra header `Name: value` (repeatable), sent with the name as typed')
             [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'Extra header `Name: value` (repeatable), sent with the name as typed')
             [CompletionResult]::new('-s', '-s', [CompletionResultType]::ParameterName, 'Subprotocol to offer (repeatable)')
@@ -356,7 +450,7 @@ Register-ArgumentCompleter -Native -CommandName 'cwsauth' -ScriptBlock {
             [CompletionResult]::new('--ca-file', '--ca-file', [CompletionResultType]::ParameterName, 'Extra CA certificates (PEM) to trust for Cognito and JWKS calls, e.g. a TLS-inspecting proxy''s.')
             [CompletionResult]::new('--id-token', '--id-token', [CompletionResultType]::ParameterName, 'Send the ID token instead of the access token')
             [CompletionResult]::new('--no-auth', '--no-auth', [CompletionResultType]::ParameterName, 'Send no token')
-            [CompletionResult]::new('--iam', '--iam', [CompletionResultType]::ParameterName, 'Sign the upgrade with SigV4 (execute-api) instead of sending a token, for AWS_IAM routes; credentials from AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN)')
+            [CompletionResult]::new('--iam', '--iam', [CompletionResultType]::ParameterName, 'Sign the upgrade with SigV4 (execute-api) instead of sending a token, for AWS_IAM routes; credentials from the profile''s identity pool, else the AWS chain (see --credentials-from)')
             [CompletionResult]::new('--iam-query', '--iam-query', [CompletionResultType]::ParameterName, 'With --iam: a presigned URL (X-Amz-* in the query, as browsers must) instead of headers')
             [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Do not check the server''s TLS certificate')
             [CompletionResult]::new('--no-check', '--no-check', [CompletionResultType]::ParameterName, 'Do not check the server''s TLS certificate')
@@ -454,6 +548,9 @@ Register-ArgumentCompleter -Native -CommandName 'cwsauth' -ScriptBlock {
             [CompletionResult]::new('logout', 'logout', [CompletionResultType]::ParameterValue, 'Revoke the refresh token and delete the stored tokens')
             [CompletionResult]::new('signup', 'signup', [CompletionResultType]::ParameterValue, 'Make a new user of the pool headless (SignUp, then ConfirmSignUp with the code it sent)')
             [CompletionResult]::new('mfa', 'mfa', [CompletionResultType]::ParameterValue, 'Multi-factor authentication of the logged-in user: `mfa setup` enrolls a software token')
+            [CompletionResult]::new('sign', 'sign', [CompletionResultType]::ParameterValue, 'Print a request signed with SigV4 for an AWS_IAM route: its headers, or a presigned URL')
+            [CompletionResult]::new('verify-signature', 'verify-signature', [CompletionResultType]::ParameterValue, 'Check a captured SigV4-signed request against your credentials, naming what differs')
+            [CompletionResult]::new('credentials', 'credentials', [CompletionResultType]::ParameterValue, 'Print the AWS credentials IAM signing uses (none of their secrets unless --json)')
             [CompletionResult]::new('connect', 'connect', [CompletionResultType]::ParameterValue, 'Open an authenticated WebSocket session, with wscat''s flags and habits')
             [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'The whole loop on 127.0.0.1: local user pool, hosted-UI login, verify, WebSocket')
             [CompletionResult]::new('local', 'local', [CompletionResultType]::ParameterValue, 'Run a local Cognito user pool and API Gateway WebSocket API on 127.0.0.1')
@@ -490,6 +587,15 @@ Register-ArgumentCompleter -Native -CommandName 'cwsauth' -ScriptBlock {
             break
         }
         'cwsauth;help;mfa;setup' {
+            break
+        }
+        'cwsauth;help;sign' {
+            break
+        }
+        'cwsauth;help;verify-signature' {
+            break
+        }
+        'cwsauth;help;credentials' {
             break
         }
         'cwsauth;help;connect' {

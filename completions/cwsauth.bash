@@ -25,6 +25,9 @@ _cwsauth() {
             cwsauth,connect)
                 cmd="cwsauth__subcmd__connect"
                 ;;
+            cwsauth,credentials)
+                cmd="cwsauth__subcmd__credentials"
+                ;;
             cwsauth,decode)
                 cmd="cwsauth__subcmd__decode"
                 ;;
@@ -46,6 +49,9 @@ _cwsauth() {
             cwsauth,mfa)
                 cmd="cwsauth__subcmd__mfa"
                 ;;
+            cwsauth,sign)
+                cmd="cwsauth__subcmd__sign"
+                ;;
             cwsauth,signup)
                 cmd="cwsauth__subcmd__signup"
                 ;;
@@ -58,6 +64,9 @@ _cwsauth() {
             cwsauth,verify)
                 cmd="cwsauth__subcmd__verify"
                 ;;
+            cwsauth,verify-signature)
+                cmd="cwsauth__subcmd__verify__subcmd__signature"
+                ;;
             cwsauth__subcmd__help,completions)
                 cmd="cwsauth__subcmd__help__subcmd__completions"
                 ;;
@@ -66,6 +75,9 @@ _cwsauth() {
                 ;;
             cwsauth__subcmd__help,connect)
                 cmd="cwsauth__subcmd__help__subcmd__connect"
+                ;;
+            cwsauth__subcmd__help,credentials)
+                cmd="cwsauth__subcmd__help__subcmd__credentials"
                 ;;
             cwsauth__subcmd__help,decode)
                 cmd="cwsauth__subcmd__help__subcmd__decode"
@@ -88,6 +100,9 @@ _cwsauth() {
             cwsauth__subcmd__help,mfa)
                 cmd="cwsauth__subcmd__help__subcmd__mfa"
                 ;;
+            cwsauth__subcmd__help,sign)
+                cmd="cwsauth__subcmd__help__subcmd__sign"
+                ;;
             cwsauth__subcmd__help,signup)
                 cmd="cwsauth__subcmd__help__subcmd__signup"
                 ;;
@@ -99,6 +114,9 @@ _cwsauth() {
                 ;;
             cwsauth__subcmd__help,verify)
                 cmd="cwsauth__subcmd__help__subcmd__verify"
+                ;;
+            cwsauth__subcmd__help,verify-signature)
+                cmd="cwsauth__subcmd__help__subcmd__verify__subcmd__signature"
                 ;;
             cwsauth__subcmd__help__subcmd__mfa,setup)
                 cmd="cwsauth__subcmd__help__subcmd__mfa__subcmd__setup"
@@ -122,7 +140,7 @@ _cwsauth() {
 
     case "${cmd}" in
         cwsauth)
-            opts="-v -h -V --verbose --help --version configure decode verify login token status logout signup mfa connect demo local completions help"
+            opts="-v -h -V --verbose --help --version configure decode verify login token status logout signup mfa sign verify-signature credentials connect demo local completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -232,7 +250,7 @@ _cwsauth() {
             return 0
             ;;
         cwsauth__subcmd__connect)
-            opts="-c -H -s -o -n -x -w -P -L -1 -v -h -V --connect --id-token --auth-header --auth-scheme --auth-query --token --no-auth --iam --iam-query --header --subprotocol --origin --host --no-check --ca --cert --key --passphrase --execute --wait --show-ping-pong --slash --location --max-redirects --proxy --no-color --connect-timeout --binary --binary-format --ping-interval --ping-timeout --reconnect --pretty --timestamps --jsonl --one-message --max-messages --max-frame-size --profile --region --user-pool-id --client-id --domain --redirect-uri --idp-endpoint --issuer --issuer-type --identity-pool-id --jwks --jwks-uri --jwks-max-age --ca-file --verbose --help --version"
+            opts="-c -H -s -o -n -x -w -P -L -1 -v -h -V --connect --id-token --auth-header --auth-scheme --auth-query --token --no-auth --iam --iam-query --credentials-from --role-arn --aws-profile --header --subprotocol --origin --host --no-check --ca --cert --key --passphrase --execute --wait --show-ping-pong --slash --location --max-redirects --proxy --no-color --connect-timeout --binary --binary-format --ping-interval --ping-timeout --reconnect --pretty --timestamps --jsonl --one-message --max-messages --max-frame-size --profile --region --user-pool-id --client-id --domain --redirect-uri --idp-endpoint --issuer --issuer-type --identity-pool-id --jwks --jwks-uri --jwks-max-age --ca-file --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -259,6 +277,18 @@ _cwsauth() {
                     return 0
                     ;;
                 --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --credentials-from)
+                    COMPREPLY=($(compgen -W "identity-pool aws" -- "${cur}"))
+                    return 0
+                    ;;
+                --role-arn)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --aws-profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -417,6 +447,88 @@ _cwsauth() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        cwsauth__subcmd__credentials)
+            opts="-v -h -V --json --credentials-from --role-arn --aws-profile --profile --region --user-pool-id --client-id --domain --redirect-uri --idp-endpoint --issuer --issuer-type --identity-pool-id --jwks --jwks-uri --jwks-max-age --ca-file --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --credentials-from)
+                    COMPREPLY=($(compgen -W "identity-pool aws" -- "${cur}"))
+                    return 0
+                    ;;
+                --role-arn)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --aws-profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -W "$(cwsauth completions --profiles 2>/dev/null)" -- "${cur}"))
+                    return 0
+                    ;;
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --user-pool-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --client-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --domain)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --redirect-uri)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --idp-endpoint)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --issuer)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --issuer-type)
+                    COMPREPLY=($(compgen -W "original updated" -- "${cur}"))
+                    return 0
+                    ;;
+                --identity-pool-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jwks-uri)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jwks)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jwks-max-age)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         cwsauth__subcmd__decode)
             opts="-v -h -V --json --now --profile --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -458,7 +570,7 @@ _cwsauth() {
             return 0
             ;;
         cwsauth__subcmd__help)
-            opts="configure decode verify login token status logout signup mfa connect demo local completions help"
+            opts="configure decode verify login token status logout signup mfa sign verify-signature credentials connect demo local completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -500,6 +612,20 @@ _cwsauth() {
             return 0
             ;;
         cwsauth__subcmd__help__subcmd__connect)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cwsauth__subcmd__help__subcmd__credentials)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -625,6 +751,20 @@ _cwsauth() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        cwsauth__subcmd__help__subcmd__sign)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         cwsauth__subcmd__help__subcmd__signup)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -668,6 +808,20 @@ _cwsauth() {
             return 0
             ;;
         cwsauth__subcmd__help__subcmd__verify)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cwsauth__subcmd__help__subcmd__verify__subcmd__signature)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1113,6 +1267,100 @@ _cwsauth() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        cwsauth__subcmd__sign)
+            opts="-v -h -V --iam --query --expires --signing-time --signing-region --json --credentials-from --role-arn --aws-profile --profile --region --user-pool-id --client-id --domain --redirect-uri --idp-endpoint --issuer --issuer-type --identity-pool-id --jwks --jwks-uri --jwks-max-age --ca-file --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --expires)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --signing-time)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --signing-region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --credentials-from)
+                    COMPREPLY=($(compgen -W "identity-pool aws" -- "${cur}"))
+                    return 0
+                    ;;
+                --role-arn)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --aws-profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -W "$(cwsauth completions --profiles 2>/dev/null)" -- "${cur}"))
+                    return 0
+                    ;;
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --user-pool-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --client-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --domain)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --redirect-uri)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --idp-endpoint)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --issuer)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --issuer-type)
+                    COMPREPLY=($(compgen -W "original updated" -- "${cur}"))
+                    return 0
+                    ;;
+                --identity-pool-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jwks-uri)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jwks)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jwks-max-age)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         cwsauth__subcmd__signup)
             opts="-v -h -V --username --email --otp-command --timeout --profile --region --user-pool-id --client-id --domain --redirect-uri --idp-endpoint --issuer --issuer-type --identity-pool-id --jwks --jwks-uri --jwks-max-age --ca-file --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -1416,6 +1664,100 @@ _cwsauth() {
                     ;;
                 --issuer-type)
                     COMPREPLY=($(compgen -W "original updated" -- "${cur}"))
+                    return 0
+                    ;;
+                --jwks-uri)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jwks)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jwks-max-age)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cwsauth__subcmd__verify__subcmd__signature)
+            opts="-v -h -V --canonical-request --signing-region --service --credentials-from --role-arn --aws-profile --profile --region --user-pool-id --client-id --domain --redirect-uri --idp-endpoint --issuer --issuer-type --identity-pool-id --jwks --jwks-uri --jwks-max-age --ca-file --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --canonical-request)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --signing-region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --service)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --credentials-from)
+                    COMPREPLY=($(compgen -W "identity-pool aws" -- "${cur}"))
+                    return 0
+                    ;;
+                --role-arn)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --aws-profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -W "$(cwsauth completions --profiles 2>/dev/null)" -- "${cur}"))
+                    return 0
+                    ;;
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --user-pool-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --client-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --domain)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --redirect-uri)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --idp-endpoint)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --issuer)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --issuer-type)
+                    COMPREPLY=($(compgen -W "original updated" -- "${cur}"))
+                    return 0
+                    ;;
+                --identity-pool-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --jwks-uri)

@@ -36,6 +36,9 @@ complete -c cwsauth -n "__fish_cwsauth_needs_command" -f -a "status" -d 'Show wh
 complete -c cwsauth -n "__fish_cwsauth_needs_command" -f -a "logout" -d 'Revoke the refresh token and delete the stored tokens'
 complete -c cwsauth -n "__fish_cwsauth_needs_command" -f -a "signup" -d 'Make a new user of the pool headless (SignUp, then ConfirmSignUp with the code it sent)'
 complete -c cwsauth -n "__fish_cwsauth_needs_command" -f -a "mfa" -d 'Multi-factor authentication of the logged-in user: `mfa setup` enrolls a software token'
+complete -c cwsauth -n "__fish_cwsauth_needs_command" -f -a "sign" -d 'Print a request signed with SigV4 for an AWS_IAM route: its headers, or a presigned URL'
+complete -c cwsauth -n "__fish_cwsauth_needs_command" -f -a "verify-signature" -d 'Check a captured SigV4-signed request against your credentials, naming what differs'
+complete -c cwsauth -n "__fish_cwsauth_needs_command" -f -a "credentials" -d 'Print the AWS credentials IAM signing uses (none of their secrets unless --json)'
 complete -c cwsauth -n "__fish_cwsauth_needs_command" -f -a "connect" -d 'Open an authenticated WebSocket session, with wscat\'s flags and habits'
 complete -c cwsauth -n "__fish_cwsauth_needs_command" -f -a "demo" -d 'The whole loop on 127.0.0.1: local user pool, hosted-UI login, verify, WebSocket'
 complete -c cwsauth -n "__fish_cwsauth_needs_command" -f -a "local" -d 'Run a local Cognito user pool and API Gateway WebSocket API on 127.0.0.1'
@@ -244,11 +247,88 @@ complete -c cwsauth -n "__fish_cwsauth_using_subcommand mfa; and __fish_seen_sub
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand mfa; and __fish_seen_subcommand_from setup" -s V -l version -d 'Print version'
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand mfa; and __fish_seen_subcommand_from help" -f -a "setup" -d 'Enroll a software token (TOTP) for the logged-in user and make it the preferred MFA'
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand mfa; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand sign" -l expires -d 'How long a presigned URL is valid, in seconds (at most 604800, a week)' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand sign" -l signing-time -d 'Sign as of this time (RFC 3339, or X-Amz-Date\'s 20261207T120000Z) instead of now, to reproduce another signer\'s signature' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand sign" -l signing-region -d 'The region signed for; default the execute-api host\'s, else AWS_REGION, the profile\'s' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand sign" -l credentials-from -d 'The source of AWS credentials: the profile\'s identity pool (the default when it has one), or the AWS chain (AWS_ACCESS_KEY_ID…, then --aws-profile/AWS_PROFILE in ~/.aws)' -r -f -a "identity-pool\t'The profile\'s Cognito identity pool, for the logged-in user\'s ID token'
+aws\t'The standard AWS chain: the environment, then a shared profile of ~/.aws'"
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand sign" -l role-arn -d 'A role of the identity pool\'s role choice (CustomRoleArn), instead of its default role' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand sign" -l aws-profile -d 'A profile of ~/.aws/credentials and ~/.aws/config (keys, credential_process or SSO)' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand sign" -l profile -d 'The profile to use from the config file' -r -f -a "(cwsauth completions --profiles 2>/dev/null)"
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand sign" -l region -d 'AWS region of the user pool (derived from the pool id when absent).' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand sign" -l user-pool-id -d 'Cognito user pool id, e.g. us-east-1_AbCdEf123.' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand sign" -l client-id -d 'App client id.' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand sign" -l domain -d 'Hosted UI domain: a prefix (with region), abc.auth.us-east-1.amazoncognito.com, a custom domain, or a URL.' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand sign" -l redirect-uri -d 'Callback URL registered on the app client (repeatable; a taken port moves to the next).' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand sign" -l idp-endpoint -d 'Base URL of the Cognito JSON API; default https://cognito-idp.{region}.amazonaws.com.' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand sign" -l issuer -d 'Issuer (iss) to pin; default https://cognito-idp.{region}.amazonaws.com/{pool}.' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand sign" -l issuer-type -d 'The pool\'s issuer format (IssuerConfiguration.Type): original (https://cognito-idp.{region}.amazonaws.com/{pool}) or updated (https://issuer-cognito-idp.…); decides the derived issuer.' -r -f -a "original\t''
+updated\t''"
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand sign" -l identity-pool-id -d 'Cognito identity pool (region:uuid) whose credentials `connect --iam` signs with, for the user\'s ID token.' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand sign" -l jwks-uri -l jwks -d 'JWKS URL or file; default {issuer}/.well-known/jwks.json.' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand sign" -l jwks-max-age -d 'Refetch a cached JWKS older than this, so a removed key stops verifying.' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand sign" -l ca-file -d 'Extra CA certificates (PEM) to trust for Cognito and JWKS calls, e.g. a TLS-inspecting proxy\'s.' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand sign" -l iam -d 'Signs with SigV4 (execute-api); the default and, for now, the only way'
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand sign" -l query -d 'A presigned URL (X-Amz-* in the query) instead of headers'
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand sign" -l json -d 'Print {"method", "url", "headers"} as JSON'
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand sign" -s v -l verbose -d 'Log what happens on stderr (-v: steps and HTTP exchanges, -vv: more); secrets redacted'
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand sign" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand sign" -s V -l version -d 'Print version'
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand verify-signature" -l canonical-request -d 'Your client\'s canonical request (from its debug log): the first line that differs from the server\'s is named' -r -F
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand verify-signature" -l signing-region -d 'The region the API is in; default the execute-api host\'s, else the request\'s own' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand verify-signature" -l service -d 'The service signed for' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand verify-signature" -l credentials-from -d 'The source of AWS credentials: the profile\'s identity pool (the default when it has one), or the AWS chain (AWS_ACCESS_KEY_ID…, then --aws-profile/AWS_PROFILE in ~/.aws)' -r -f -a "identity-pool\t'The profile\'s Cognito identity pool, for the logged-in user\'s ID token'
+aws\t'The standard AWS chain: the environment, then a shared profile of ~/.aws'"
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand verify-signature" -l role-arn -d 'A role of the identity pool\'s role choice (CustomRoleArn), instead of its default role' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand verify-signature" -l aws-profile -d 'A profile of ~/.aws/credentials and ~/.aws/config (keys, credential_process or SSO)' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand verify-signature" -l profile -d 'The profile to use from the config file' -r -f -a "(cwsauth completions --profiles 2>/dev/null)"
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand verify-signature" -l region -d 'AWS region of the user pool (derived from the pool id when absent).' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand verify-signature" -l user-pool-id -d 'Cognito user pool id, e.g. us-east-1_AbCdEf123.' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand verify-signature" -l client-id -d 'App client id.' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand verify-signature" -l domain -d 'Hosted UI domain: a prefix (with region), abc.auth.us-east-1.amazoncognito.com, a custom domain, or a URL.' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand verify-signature" -l redirect-uri -d 'Callback URL registered on the app client (repeatable; a taken port moves to the next).' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand verify-signature" -l idp-endpoint -d 'Base URL of the Cognito JSON API; default https://cognito-idp.{region}.amazonaws.com.' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand verify-signature" -l issuer -d 'Issuer (iss) to pin; default https://cognito-idp.{region}.amazonaws.com/{pool}.' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand verify-signature" -l issuer-type -d 'The pool\'s issuer format (IssuerConfiguration.Type): original (https://cognito-idp.{region}.amazonaws.com/{pool}) or updated (https://issuer-cognito-idp.…); decides the derived issuer.' -r -f -a "original\t''
+updated\t''"
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand verify-signature" -l identity-pool-id -d 'Cognito identity pool (region:uuid) whose credentials `connect --iam` signs with, for the user\'s ID token.' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand verify-signature" -l jwks-uri -l jwks -d 'JWKS URL or file; default {issuer}/.well-known/jwks.json.' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand verify-signature" -l jwks-max-age -d 'Refetch a cached JWKS older than this, so a removed key stops verifying.' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand verify-signature" -l ca-file -d 'Extra CA certificates (PEM) to trust for Cognito and JWKS calls, e.g. a TLS-inspecting proxy\'s.' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand verify-signature" -s v -l verbose -d 'Log what happens on stderr (-v: steps and HTTP exchanges, -vv: more); secrets redacted'
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand verify-signature" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand verify-signature" -s V -l version -d 'Print version'
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand credentials" -l credentials-from -d 'The source of AWS credentials: the profile\'s identity pool (the default when it has one), or the AWS chain (AWS_ACCESS_KEY_ID…, then --aws-profile/AWS_PROFILE in ~/.aws)' -r -f -a "identity-pool\t'The profile\'s Cognito identity pool, for the logged-in user\'s ID token'
+aws\t'The standard AWS chain: the environment, then a shared profile of ~/.aws'"
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand credentials" -l role-arn -d 'A role of the identity pool\'s role choice (CustomRoleArn), instead of its default role' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand credentials" -l aws-profile -d 'A profile of ~/.aws/credentials and ~/.aws/config (keys, credential_process or SSO)' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand credentials" -l profile -d 'The profile to use from the config file' -r -f -a "(cwsauth completions --profiles 2>/dev/null)"
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand credentials" -l region -d 'AWS region of the user pool (derived from the pool id when absent).' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand credentials" -l user-pool-id -d 'Cognito user pool id, e.g. us-east-1_AbCdEf123.' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand credentials" -l client-id -d 'App client id.' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand credentials" -l domain -d 'Hosted UI domain: a prefix (with region), abc.auth.us-east-1.amazoncognito.com, a custom domain, or a URL.' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand credentials" -l redirect-uri -d 'Callback URL registered on the app client (repeatable; a taken port moves to the next).' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand credentials" -l idp-endpoint -d 'Base URL of the Cognito JSON API; default https://cognito-idp.{region}.amazonaws.com.' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand credentials" -l issuer -d 'Issuer (iss) to pin; default https://cognito-idp.{region}.amazonaws.com/{pool}.' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand credentials" -l issuer-type -d 'The pool\'s issuer format (IssuerConfiguration.Type): original (https://cognito-idp.{region}.amazonaws.com/{pool}) or updated (https://issuer-cognito-idp.…); decides the derived issuer.' -r -f -a "original\t''
+updated\t''"
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand credentials" -l identity-pool-id -d 'Cognito identity pool (region:uuid) whose credentials `connect --iam` signs with, for the user\'s ID token.' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand credentials" -l jwks-uri -l jwks -d 'JWKS URL or file; default {issuer}/.well-known/jwks.json.' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand credentials" -l jwks-max-age -d 'Refetch a cached JWKS older than this, so a removed key stops verifying.' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand credentials" -l ca-file -d 'Extra CA certificates (PEM) to trust for Cognito and JWKS calls, e.g. a TLS-inspecting proxy\'s.' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand credentials" -l json -d 'Print them in the AWS CLI\'s credential_process format, secrets included, on purpose'
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand credentials" -s v -l verbose -d 'Log what happens on stderr (-v: steps and HTTP exchanges, -vv: more); secrets redacted'
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand credentials" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand credentials" -s V -l version -d 'Print version'
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -s c -l connect -d 'The URL, as wscat takes it (-c/--connect)' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -l auth-header -d 'Header that carries the token (sent with the name as typed)' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -l auth-scheme -d 'Scheme before the token; empty sends the raw token' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -l auth-query -d 'Put the token in this query parameter instead of a header' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -l token -d 'Use this token instead of the stored one' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -l credentials-from -d 'The source of AWS credentials: the profile\'s identity pool (the default when it has one), or the AWS chain (AWS_ACCESS_KEY_ID…, then --aws-profile/AWS_PROFILE in ~/.aws)' -r -f -a "identity-pool\t'The profile\'s Cognito identity pool, for the logged-in user\'s ID token'
+aws\t'The standard AWS chain: the environment, then a shared profile of ~/.aws'"
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -l role-arn -d 'A role of the identity pool\'s role choice (CustomRoleArn), instead of its default role' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -l aws-profile -d 'A profile of ~/.aws/credentials and ~/.aws/config (keys, credential_process or SSO)' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -s H -l header -d 'Extra header `Name: value` (repeatable), sent with the name as typed' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -s s -l subprotocol -d 'Subprotocol to offer (repeatable)' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -s o -l origin -d 'Origin header' -r
@@ -284,7 +364,7 @@ complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -l jwks-max-age
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -l ca-file -d 'Extra CA certificates (PEM) to trust for Cognito and JWKS calls, e.g. a TLS-inspecting proxy\'s.' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -l id-token -d 'Send the ID token instead of the access token'
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -l no-auth -d 'Send no token'
-complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -l iam -d 'Sign the upgrade with SigV4 (execute-api) instead of sending a token, for AWS_IAM routes; credentials from AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN)'
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -l iam -d 'Sign the upgrade with SigV4 (execute-api) instead of sending a token, for AWS_IAM routes; credentials from the profile\'s identity pool, else the AWS chain (see --credentials-from)'
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -l iam-query -d 'With --iam: a presigned URL (X-Amz-* in the query, as browsers must) instead of headers'
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -s n -l no-check -d 'Do not check the server\'s TLS certificate'
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand connect" -s P -l show-ping-pong -d 'Show pings and pongs'
@@ -345,18 +425,21 @@ complete -c cwsauth -n "__fish_cwsauth_using_subcommand completions" -l profiles
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand completions" -s v -l verbose -d 'Log what happens on stderr (-v: steps and HTTP exchanges, -vv: more); secrets redacted'
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c cwsauth -n "__fish_cwsauth_using_subcommand help; and not __fish_seen_subcommand_from configure decode verify login token status logout signup mfa connect demo local completions help" -f -a "configure" -d 'Write a profile (asks on a terminal), fill it by discovery, or show it resolved'
-complete -c cwsauth -n "__fish_cwsauth_using_subcommand help; and not __fish_seen_subcommand_from configure decode verify login token status logout signup mfa connect demo local completions help" -f -a "decode" -d 'Print a token\'s header and claims without verifying it'
-complete -c cwsauth -n "__fish_cwsauth_using_subcommand help; and not __fish_seen_subcommand_from configure decode verify login token status logout signup mfa connect demo local completions help" -f -a "verify" -d 'Verify a token exactly as a Cognito JWT authorizer does'
-complete -c cwsauth -n "__fish_cwsauth_using_subcommand help; and not __fish_seen_subcommand_from configure decode verify login token status logout signup mfa connect demo local completions help" -f -a "login" -d 'Log in through the hosted UI (browser), or headless with --password, --srp or --client-credentials'
-complete -c cwsauth -n "__fish_cwsauth_using_subcommand help; and not __fish_seen_subcommand_from configure decode verify login token status logout signup mfa connect demo local completions help" -f -a "token" -d 'Print a usable token (refreshed when it is about to expire) and nothing else'
-complete -c cwsauth -n "__fish_cwsauth_using_subcommand help; and not __fish_seen_subcommand_from configure decode verify login token status logout signup mfa connect demo local completions help" -f -a "status" -d 'Show who is logged in with the profile, and until when'
-complete -c cwsauth -n "__fish_cwsauth_using_subcommand help; and not __fish_seen_subcommand_from configure decode verify login token status logout signup mfa connect demo local completions help" -f -a "logout" -d 'Revoke the refresh token and delete the stored tokens'
-complete -c cwsauth -n "__fish_cwsauth_using_subcommand help; and not __fish_seen_subcommand_from configure decode verify login token status logout signup mfa connect demo local completions help" -f -a "signup" -d 'Make a new user of the pool headless (SignUp, then ConfirmSignUp with the code it sent)'
-complete -c cwsauth -n "__fish_cwsauth_using_subcommand help; and not __fish_seen_subcommand_from configure decode verify login token status logout signup mfa connect demo local completions help" -f -a "mfa" -d 'Multi-factor authentication of the logged-in user: `mfa setup` enrolls a software token'
-complete -c cwsauth -n "__fish_cwsauth_using_subcommand help; and not __fish_seen_subcommand_from configure decode verify login token status logout signup mfa connect demo local completions help" -f -a "connect" -d 'Open an authenticated WebSocket session, with wscat\'s flags and habits'
-complete -c cwsauth -n "__fish_cwsauth_using_subcommand help; and not __fish_seen_subcommand_from configure decode verify login token status logout signup mfa connect demo local completions help" -f -a "demo" -d 'The whole loop on 127.0.0.1: local user pool, hosted-UI login, verify, WebSocket'
-complete -c cwsauth -n "__fish_cwsauth_using_subcommand help; and not __fish_seen_subcommand_from configure decode verify login token status logout signup mfa connect demo local completions help" -f -a "local" -d 'Run a local Cognito user pool and API Gateway WebSocket API on 127.0.0.1'
-complete -c cwsauth -n "__fish_cwsauth_using_subcommand help; and not __fish_seen_subcommand_from configure decode verify login token status logout signup mfa connect demo local completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c cwsauth -n "__fish_cwsauth_using_subcommand help; and not __fish_seen_subcommand_from configure decode verify login token status logout signup mfa connect demo local completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand help; and not __fish_seen_subcommand_from configure decode verify login token status logout signup mfa sign verify-signature credentials connect demo local completions help" -f -a "configure" -d 'Write a profile (asks on a terminal), fill it by discovery, or show it resolved'
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand help; and not __fish_seen_subcommand_from configure decode verify login token status logout signup mfa sign verify-signature credentials connect demo local completions help" -f -a "decode" -d 'Print a token\'s header and claims without verifying it'
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand help; and not __fish_seen_subcommand_from configure decode verify login token status logout signup mfa sign verify-signature credentials connect demo local completions help" -f -a "verify" -d 'Verify a token exactly as a Cognito JWT authorizer does'
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand help; and not __fish_seen_subcommand_from configure decode verify login token status logout signup mfa sign verify-signature credentials connect demo local completions help" -f -a "login" -d 'Log in through the hosted UI (browser), or headless with --password, --srp or --client-credentials'
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand help; and not __fish_seen_subcommand_from configure decode verify login token status logout signup mfa sign verify-signature credentials connect demo local completions help" -f -a "token" -d 'Print a usable token (refreshed when it is about to expire) and nothing else'
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand help; and not __fish_seen_subcommand_from configure decode verify login token status logout signup mfa sign verify-signature credentials connect demo local completions help" -f -a "status" -d 'Show who is logged in with the profile, and until when'
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand help; and not __fish_seen_subcommand_from configure decode verify login token status logout signup mfa sign verify-signature credentials connect demo local completions help" -f -a "logout" -d 'Revoke the refresh token and delete the stored tokens'
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand help; and not __fish_seen_subcommand_from configure decode verify login token status logout signup mfa sign verify-signature credentials connect demo local completions help" -f -a "signup" -d 'Make a new user of the pool headless (SignUp, then ConfirmSignUp with the code it sent)'
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand help; and not __fish_seen_subcommand_from configure decode verify login token status logout signup mfa sign verify-signature credentials connect demo local completions help" -f -a "mfa" -d 'Multi-factor authentication of the logged-in user: `mfa setup` enrolls a software token'
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand help; and not __fish_seen_subcommand_from configure decode verify login token status logout signup mfa sign verify-signature credentials connect demo local completions help" -f -a "sign" -d 'Print a request signed with SigV4 for an AWS_IAM route: its headers, or a presigned URL'
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand help; and not __fish_seen_subcommand_from configure decode verify login token status logout signup mfa sign verify-signature credentials connect demo local completions help" -f -a "verify-signature" -d 'Check a captured SigV4-signed request against your credentials, naming what differs'
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand help; and not __fish_seen_subcommand_from configure decode verify login token status logout signup mfa sign verify-signature credentials connect demo local completions help" -f -a "credentials" -d 'Print the AWS credentials IAM signing uses (none of their secrets unless --json)'
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand help; and not __fish_seen_subcommand_from configure decode verify login token status logout signup mfa sign verify-signature credentials connect demo local completions help" -f -a "connect" -d 'Open an authenticated WebSocket session, with wscat\'s flags and habits'
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand help; and not __fish_seen_subcommand_from configure decode verify login token status logout signup mfa sign verify-signature credentials connect demo local completions help" -f -a "demo" -d 'The whole loop on 127.0.0.1: local user pool, hosted-UI login, verify, WebSocket'
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand help; and not __fish_seen_subcommand_from configure decode verify login token status logout signup mfa sign verify-signature credentials connect demo local completions help" -f -a "local" -d 'Run a local Cognito user pool and API Gateway WebSocket API on 127.0.0.1'
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand help; and not __fish_seen_subcommand_from configure decode verify login token status logout signup mfa sign verify-signature credentials connect demo local completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand help; and not __fish_seen_subcommand_from configure decode verify login token status logout signup mfa sign verify-signature credentials connect demo local completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand help; and __fish_seen_subcommand_from mfa" -f -a "setup" -d 'Enroll a software token (TOTP) for the logged-in user and make it the preferred MFA'

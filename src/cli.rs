@@ -56,6 +56,15 @@ pub enum Command {
     /// Multi-factor authentication of the logged-in user: `mfa setup` enrolls a software token.
     #[command(after_help = EXAMPLES_MFA)]
     Mfa(MfaArgs),
+    /// Print a request signed with SigV4 for an AWS_IAM route: its headers, or a presigned URL.
+    #[command(after_help = EXAMPLES_SIGN)]
+    Sign(SignArgs),
+    /// Check a captured SigV4-signed request against your credentials, naming what differs.
+    #[command(name = "verify-signature", after_help = EXAMPLES_VERIFY_SIGNATURE)]
+    VerifySignature(VerifySignatureArgs),
+    /// Print the AWS credentials IAM signing uses (none of their secrets unless --json).
+    #[command(after_help = EXAMPLES_CREDENTIALS)]
+    Credentials(CredentialsArgs),
     /// Open an authenticated WebSocket session, with wscat's flags and habits.
     #[command(after_help = EXAMPLES_CONNECT)]
     Connect(Box<ConnectArgs>),
@@ -76,6 +85,21 @@ Examples:
   cwsauth configure --user-pool-id us-east-1_AbC123 --client-id 1a2b3c --domain myapp
   cwsauth configure --profile staging --issuer https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_X --discover
   cwsauth configure --show --json";
+const EXAMPLES_SIGN: &str = "\
+Examples:
+  cwsauth sign wss://abc123.execute-api.eu-west-1.amazonaws.com/prod
+  cwsauth sign --query --expires 60 wss://abc123.execute-api.eu-west-1.amazonaws.com/prod
+  cwsauth sign --aws-profile dev --json wss://abc123.execute-api.eu-west-1.amazonaws.com/prod";
+const EXAMPLES_VERIFY_SIGNATURE: &str = "\
+Examples:
+  cwsauth verify-signature request.txt         # GET /prod HTTP/1.1, then its headers
+  cwsauth sign --query | cwsauth verify-signature
+  cwsauth verify-signature --canonical-request mine.txt request.txt";
+const EXAMPLES_CREDENTIALS: &str = "\
+Examples:
+  cwsauth credentials                      # where they come from, until when
+  cwsauth credentials --json               # credential_process format, secrets included
+  # ~/.aws/config: [profile ws]  credential_process = cwsauth credentials --json --profile prod";
 const EXAMPLES_DECODE: &str = "\
 Examples:
   cwsauth decode \"$TOKEN\"
@@ -142,6 +166,37 @@ pub struct ProfileSelect {
         help_heading = "Profile"
     )]
     pub profile: String,
+}
+
+/// Where IAM signing takes its AWS credentials from.
+#[derive(Debug, Clone, Args)]
+pub struct CredentialArgs {
+    /// The source of AWS credentials: the profile's identity pool (the default when it has
+    /// one), or the AWS chain (AWS_ACCESS_KEY_ID…, then --aws-profile/AWS_PROFILE in ~/.aws).
+    #[arg(
+        long,
+        value_enum,
+        value_name = "SOURCE",
+        help_heading = "AWS credentials"
+    )]
+    pub credentials_from: Option<crate::iam::Source>,
+    /// A role of the identity pool's role choice (CustomRoleArn), instead of its default role.
+    #[arg(long, value_name = "ARN", help_heading = "AWS credentials")]
+    pub role_arn: Option<String>,
+    /// A profile of ~/.aws/credentials and ~/.aws/config (keys, credential_process or SSO).
+    #[arg(long, value_name = "NAME", help_heading = "AWS credentials")]
+    pub aws_profile: Option<String>,
+}
+
+impl CredentialArgs {
+    pub fn ask(&self, timeout: std::time::Duration) -> crate::iam::Ask {
+        crate::iam::Ask {
+            from: self.credentials_from,
+            role_arn: self.role_arn.clone(),
+            aws_profile: self.aws_profile.clone(),
+            timeout,
+        }
+    }
 }
 
 /// Flags of profile keys acting on verification (`verify`).
@@ -479,6 +534,76 @@ pub struct TokenArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct SignArgs {
+    /// The WebSocket URL (wss://…/stage); default the profile's ws_url.
+    #[arg(value_name = "URL")]
+    pub url: Option<String>,
+    /// Signs with SigV4 (execute-api); the default and, for now, the only way.
+    #[arg(long)]
+    pub iam: bool,
+    /// A presigned URL (X-Amz-* in the query) instead of headers.
+    #[arg(long)]
+    pub query: bool,
+    /// How long a presigned URL is valid, in seconds (at most 604800, a week).
+    #[arg(long, default_value_t = 300, value_name = "SECS", requires = "query",
+          value_parser = clap::value_parser!(u64).range(1..=604_800))]
+    pub expires: u64,
+    /// Sign as of this time (RFC 3339, or X-Amz-Date's 20261207T120000Z) instead of now, to
+    /// reproduce another signer's signature.
+    #[arg(long, value_name = "TIME", value_parser = crate::timefmt::parse_signing_time)]
+    pub signing_time: Option<std::time::SystemTime>,
+    /// The region signed for; default the execute-api host's, else AWS_REGION, the profile's.
+    #[arg(long, value_name = "REGION")]
+    pub signing_region: Option<String>,
+    /// Print {"method", "url", "headers"} as JSON.
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub credentials: CredentialArgs,
+    #[command(flatten)]
+    pub select: ProfileSelect,
+    #[command(flatten)]
+    pub keys: ProfileFlags<CLIENT_KEYS>,
+}
+
+#[derive(Debug, Args)]
+pub struct VerifySignatureArgs {
+    /// The captured request: its head (request line and headers, as a proxy or `curl -v`
+    /// shows it) or a presigned URL; `-` or none reads stdin.
+    #[arg(value_name = "FILE")]
+    pub request: Option<std::path::PathBuf>,
+    /// Your client's canonical request (from its debug log): the first line that differs from
+    /// the server's is named.
+    #[arg(long, value_name = "FILE")]
+    pub canonical_request: Option<std::path::PathBuf>,
+    /// The region the API is in; default the execute-api host's, else the request's own.
+    #[arg(long, value_name = "REGION")]
+    pub signing_region: Option<String>,
+    /// The service signed for.
+    #[arg(long, default_value = "execute-api", value_name = "NAME")]
+    pub service: String,
+    #[command(flatten)]
+    pub credentials: CredentialArgs,
+    #[command(flatten)]
+    pub select: ProfileSelect,
+    #[command(flatten)]
+    pub keys: ProfileFlags<CLIENT_KEYS>,
+}
+
+#[derive(Debug, Args)]
+pub struct CredentialsArgs {
+    /// Print them in the AWS CLI's credential_process format, secrets included, on purpose.
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub credentials: CredentialArgs,
+    #[command(flatten)]
+    pub select: ProfileSelect,
+    #[command(flatten)]
+    pub keys: ProfileFlags<CLIENT_KEYS>,
+}
+
+#[derive(Debug, Args)]
 pub struct StatusArgs {
     /// Print one JSON object (also when logged out).
     #[arg(long)]
@@ -609,12 +734,14 @@ pub struct ConnectArgs {
     #[arg(long, conflicts_with_all = ["token", "id_token", "auth_query"], help_heading = "Authentication")]
     pub no_auth: bool,
     /// Sign the upgrade with SigV4 (execute-api) instead of sending a token, for AWS_IAM routes;
-    /// credentials from AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN).
+    /// credentials from the profile's identity pool, else the AWS chain (see --credentials-from).
     #[arg(long, conflicts_with_all = ["token", "id_token", "auth_query", "no_auth"], help_heading = "Authentication")]
     pub iam: bool,
     /// With --iam: a presigned URL (X-Amz-* in the query, as browsers must) instead of headers.
     #[arg(long, requires = "iam", help_heading = "Authentication")]
     pub iam_query: bool,
+    #[command(flatten)]
+    pub credentials: CredentialArgs,
 
     /// Extra header `Name: value` (repeatable), sent with the name as typed.
     #[arg(short = 'H', long, value_name = "HEADER", help_heading = "wscat")]

@@ -74,6 +74,22 @@ pub const ENVIRONMENT: &[(&str, &str)] = &[
         "seconds a command waits for another cwsauth refreshing the same profile's tokens (default 30)",
     ),
     (
+        "AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN",
+        "AWS credentials for IAM signing (`connect --iam`, `sign`, `credentials`) when the profile has no identity pool",
+    ),
+    (
+        "AWS_PROFILE, AWS_SHARED_CREDENTIALS_FILE, AWS_CONFIG_FILE",
+        "the shared AWS profile (keys, `credential_process` or SSO) and its files, as the AWS CLI reads them",
+    ),
+    (
+        "AWS_REGION, AWS_DEFAULT_REGION",
+        "the region signed for when the URL's host does not name one",
+    ),
+    (
+        "AWS_ENDPOINT_URL_SSO",
+        "the SSO portal an SSO profile's cached token is traded at, instead of AWS's",
+    ),
+    (
         "HTTPS_PROXY, NO_PROXY",
         "the proxy for `connect` (and which hosts bypass it), as curl reads them",
     ),
@@ -98,6 +114,10 @@ pub const FILES: &[(&str, &str)] = &[
     (
         "$CWSAUTH_HOME/cache/jwks/",
         "the pools' key sets, one file per URL, refetched past `jwks_max_age`",
+    ),
+    (
+        "~/.aws/credentials, ~/.aws/config, ~/.aws/sso/cache/",
+        "read only: the AWS chain's shared profiles and the SSO logins `aws sso login` cached",
     ),
     (
         "$CWSAUTH_HOME/data/local-keys.json, local-ca.pem",

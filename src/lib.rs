@@ -10,6 +10,7 @@ pub mod connect;
 pub mod docs;
 pub mod error;
 pub mod exit_codes;
+pub mod external;
 pub mod fsutil;
 #[doc(hidden)]
 pub mod fuzzing;
@@ -17,6 +18,7 @@ pub mod hardening;
 pub mod headers;
 pub mod home;
 pub mod http;
+pub mod iam;
 pub mod jwks;
 pub mod local;
 pub mod login;

@@ -13,6 +13,47 @@ pub fn now_epoch() -> i64 {
         .unwrap_or(0)
 }
 
+/// `2026-12-07T12:00:00Z` (or with an offset, or `UTC` as the AWS CLI's SSO cache writes it).
+pub fn parse_rfc3339(text: &str) -> Option<SystemTime> {
+    let text = text.trim();
+    let normal = text
+        .strip_suffix("UTC")
+        .map_or(text.to_string(), |t| format!("{t}Z"));
+    let t = chrono::DateTime::parse_from_rfc3339(&normal).ok()?;
+    let secs = u64::try_from(t.timestamp()).ok()?;
+    Some(UNIX_EPOCH + std::time::Duration::from_secs(secs))
+}
+
+/// SigV4's `X-Amz-Date`, `20261207T123456Z`, as a time.
+pub fn parse_amz_date(text: &str) -> Option<SystemTime> {
+    let t = chrono::NaiveDateTime::parse_from_str(text, "%Y%m%dT%H%M%SZ").ok()?;
+    let secs = u64::try_from(t.and_utc().timestamp()).ok()?;
+    Some(UNIX_EPOCH + std::time::Duration::from_secs(secs))
+}
+
+/// A time as SigV4's `X-Amz-Date`.
+pub fn amz_date(t: SystemTime) -> String {
+    let secs = t
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    chrono::DateTime::from_timestamp(i64::try_from(secs).unwrap_or(0), 0)
+        .map(|d| d.format("%Y%m%dT%H%M%SZ").to_string())
+        .unwrap_or_default()
+}
+
+/// `--signing-time`: RFC 3339 or `X-Amz-Date`'s form.
+pub fn parse_signing_time(text: &str) -> Result<SystemTime, String> {
+    parse_amz_date(text.trim())
+        .or_else(|| parse_rfc3339(text))
+        .ok_or_else(|| {
+            format!(
+                "{:?} is not a time such as 2026-12-07T12:00:00Z or 20261207T120000Z",
+                crate::sanitize::excerpt(text, 40)
+            )
+        })
+}
+
 /// Parses `90`, `90s`, `5m`, `1h`, `2d` or `500ms`.
 pub fn parse_duration(text: &str) -> Result<std::time::Duration, String> {
     let text = text.trim();

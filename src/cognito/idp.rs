@@ -46,6 +46,21 @@ pub enum Step {
     },
 }
 
+/// What is asked of an identity pool.
+pub struct IdentityAsk<'a> {
+    pub identity_pool: &'a str,
+    /// The `Logins` key (`cognito-idp.{region}.amazonaws.com/{pool}`, or the UPDATED form).
+    pub provider: &'a str,
+    /// A role of the pool's role choice (`CustomRoleArn`).
+    pub role_arn: Option<&'a str>,
+}
+
+/// An identity pool's answer: whose credentials, and the credentials.
+pub struct IdentityCredentials {
+    pub identity_id: String,
+    pub credentials: crate::sigv4::Credentials,
+}
+
 impl Idp {
     /// The profile's app client on its JSON API endpoint.
     pub fn for_profile(profile: &crate::profile::Profile) -> Result<Idp, crate::Error> {
@@ -67,33 +82,38 @@ impl Idp {
     }
 
     /// The identity pool's temporary credentials for the user's ID token: `GetId`, then
-    /// `GetCredentialsForIdentity` (the enhanced flow), at Cognito's identity endpoint for the
-    /// region, or at the profile's own endpoint when it is not AWS's (an emulator serves both).
+    /// `GetCredentialsForIdentity` (the enhanced flow; `CustomRoleArn` when a role is chosen),
+    /// at Cognito's identity endpoint for the region, or at the profile's own endpoint when it
+    /// is not AWS's (an emulator serves both). `provider` is the `Logins` key: the pool's
+    /// issuer without its scheme, in the format the pool issues.
     pub fn identity_credentials(
         &self,
-        identity_pool: &str,
+        ask: &IdentityAsk<'_>,
         id_token: &Secret,
-    ) -> Result<crate::sigv4::Credentials, CognitoError> {
+    ) -> Result<IdentityCredentials, CognitoError> {
         let region = self.user_pool_id.split('_').next().unwrap_or("");
         let endpoint = if self.endpoint.ends_with(".amazonaws.com") {
             format!("https://cognito-identity.{region}.amazonaws.com")
         } else {
             self.endpoint.clone()
         };
-        let provider = format!("cognito-idp.{region}.amazonaws.com/{}", self.user_pool_id);
-        let logins = json!({ provider: id_token.expose() });
+        let logins = json!({ ask.provider: id_token.expose() });
         let id = self.call_at(
             &endpoint,
             "AWSCognitoIdentityService.GetId",
             "GetId",
-            json!({"IdentityPoolId": identity_pool, "Logins": logins}),
+            json!({"IdentityPoolId": ask.identity_pool, "Logins": logins}),
         )?;
         let identity = id["IdentityId"].as_str().unwrap_or("").to_string();
+        let mut body = json!({"IdentityId": identity, "Logins": logins});
+        if let Some(role) = ask.role_arn {
+            body["CustomRoleArn"] = json!(role);
+        }
         let answer = self.call_at(
             &endpoint,
             "AWSCognitoIdentityService.GetCredentialsForIdentity",
             "GetCredentialsForIdentity",
-            json!({"IdentityId": identity, "Logins": logins}),
+            body,
         )?;
         let c = &answer["Credentials"];
         let field = |k: &str| {
@@ -104,13 +124,16 @@ impl Idp {
                     why: format!("no {k} in the credentials"),
                 })
         };
-        Ok(crate::sigv4::Credentials {
-            access_key_id: field("AccessKeyId")?,
-            secret_access_key: Secret::new(field("SecretKey")?),
-            session_token: Some(Secret::new(field("SessionToken")?)),
-            expiration: c["Expiration"]
-                .as_f64()
-                .map(|s| std::time::UNIX_EPOCH + std::time::Duration::from_secs_f64(s.max(0.0))),
+        Ok(IdentityCredentials {
+            identity_id: identity,
+            credentials: crate::sigv4::Credentials {
+                access_key_id: field("AccessKeyId")?,
+                secret_access_key: Secret::new(field("SecretKey")?),
+                session_token: Some(Secret::new(field("SessionToken")?)),
+                expiration: c["Expiration"].as_f64().map(|s| {
+                    std::time::UNIX_EPOCH + std::time::Duration::from_secs_f64(s.max(0.0))
+                }),
+            },
         })
     }
 

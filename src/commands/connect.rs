@@ -45,8 +45,8 @@ pub fn run(home: &Home, args: ConnectArgs, verbose: bool) -> Result<ExitCode> {
     }
     let auth = if args.iam {
         Auth::Iam {
-            credentials: iam_credentials(home, &profile)?,
-            region: iam_region(&url, profile.get(Key::Region)),
+            credentials: iam_source(home, &profile, &args)?,
+            region: crate::iam::region_for(&url, profile.get(Key::Region)),
             query: args.iam_query,
         }
     } else if args.no_auth || header_token {
@@ -137,6 +137,7 @@ pub fn run(home: &Home, args: ConnectArgs, verbose: bool) -> Result<ExitCode> {
         profile: profile_flag,
         header_token,
         header: args.auth_header.clone(),
+        iam: args.iam,
     };
     connect::run(options, renderer, interactive, token).map_err(|e| match e {
         Error::Refused(refused) => refused_line(&refused, verbose, &hints),
@@ -152,6 +153,8 @@ struct Hints {
     header_token: bool,
     /// The token's header name.
     header: String,
+    /// The request was signed with SigV4 (--iam).
+    iam: bool,
 }
 
 /// One line for a refused handshake, with a hint for 401 and 403.
@@ -192,6 +195,7 @@ fn refused_line(refused: &connect::Refused, verbose: bool, hints: &Hints) -> Err
                 hints.profile
             ));
         }
+        403 if hints.iam => line.push_str(&iam_hint(&body, &hints.profile)),
         403 => {
             let principal = claims
                 .map(cwsauth_verify::authorizer::principal_of)
@@ -217,50 +221,43 @@ fn refused_line(refused: &connect::Refused, verbose: bool, hints: &Hints) -> Err
     Error::HandshakeRejected(line)
 }
 
-/// The credentials `--iam` signs with: the standard environment variables, else the profile's
-/// Cognito identity pool for the logged-in user's ID token.
-fn iam_credentials(
-    home: &Home,
-    profile: &crate::profile::Profile,
-) -> Result<crate::sigv4::Credentials> {
-    let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
-    if let (Some(key), Some(secret)) = (var("AWS_ACCESS_KEY_ID"), var("AWS_SECRET_ACCESS_KEY")) {
-        return Ok(crate::sigv4::Credentials {
-            access_key_id: key,
-            secret_access_key: crate::redacted::Secret::new(secret),
-            session_token: var("AWS_SESSION_TOKEN").map(crate::redacted::Secret::new),
-            expiration: None,
-        });
+/// What to do about an `AWS_IAM` route's 403, from API Gateway's message.
+fn iam_hint(body: &str, profile: &str) -> String {
+    if body.contains("Signature expired") || body.contains("Signature not yet current") {
+        "; the signature's time is more than 5 minutes off the server's clock: set this machine's clock right (NTP)".into()
+    } else if body.contains("security token included in the request is expired") {
+        format!(
+            "; the AWS credentials have expired: `cwsauth credentials{profile}` shows them, and a new run gets fresh ones"
+        )
+    } else if body.contains("security token included in the request is invalid") {
+        format!(
+            "; the server does not know these AWS credentials: `cwsauth credentials{profile}` shows which were used"
+        )
+    } else if body.contains("signature we calculated does not match") {
+        format!("; the signature does not match: `cwsauth sign{profile}` shows what was signed")
+    } else if body.contains("scoped to") {
+        "; the signature is for another region or service: set AWS_REGION, or check the URL's host"
+            .into()
+    } else {
+        "; the caller's IAM policy does not allow execute-api:Invoke on this route".into()
     }
-    let Some(pool) = profile.get(Key::IdentityPoolId) else {
-        return Err(Error::Usage(format!(
-            "--iam needs AWS credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN for temporary ones), or an identity pool with `cwsauth configure{} --identity-pool-id REGION:ID`",
-            profile.flag()
-        )));
-    };
-    let session = Session::open(home, profile, &super::TerminalReporter)?;
-    let tokens = session.usable(60)?;
-    let id_token = tokens.pick(TokenKind::Id, &profile.name)?;
-    let idp = crate::cognito::idp::Idp::for_profile(profile)?;
-    Ok(idp.identity_credentials(pool, id_token)?)
 }
 
-/// The region a signature is for: an execute-api host's own
-/// (`{api}.execute-api.{region}.amazonaws.com`), else AWS_REGION, AWS_DEFAULT_REGION, the
-/// profile's region, or us-east-1 (the emulator's).
-fn iam_region(url: &str, profile_region: Option<&str>) -> String {
-    let from_host = url::Url::parse(url).ok().and_then(|u| {
-        let host = u.host_str()?.to_string();
-        let rest = host.split_once(".execute-api.")?.1;
-        rest.strip_suffix(".amazonaws.com").map(str::to_string)
-    });
-    from_host
-        .or_else(|| std::env::var("AWS_REGION").ok().filter(|r| !r.is_empty()))
-        .or_else(|| {
-            std::env::var("AWS_DEFAULT_REGION")
-                .ok()
-                .filter(|r| !r.is_empty())
-        })
-        .or_else(|| profile_region.map(str::to_string))
-        .unwrap_or_else(|| crate::local::ids::REGION.to_string())
+/// The credentials `--iam` signs with, asked before each attempt (the first time now, so a
+/// setup error is said before anything connects): see [`crate::iam::credentials`].
+fn iam_source(
+    home: &Home,
+    profile: &crate::profile::Profile,
+    args: &ConnectArgs,
+) -> Result<connect::CredentialSource> {
+    let first = super::aws_credentials(home, profile, &args.credentials)?;
+    tracing::debug!("AWS credentials from {}", first.from);
+    let first = std::sync::Mutex::new(Some(first.credentials));
+    let (home, profile, flags) = (home.clone(), profile.clone(), args.credentials.clone());
+    Ok(connect::CredentialSource(std::sync::Arc::new(move || {
+        if let Some(c) = first.lock().map_or(None, |mut f| f.take()) {
+            return Ok(c);
+        }
+        Ok(super::aws_credentials(&home, &profile, &flags)?.credentials)
+    })))
 }

@@ -5,16 +5,19 @@
 mod completions;
 mod configure;
 mod connect;
+mod credentials;
 mod decode;
 mod demo;
 mod local;
 mod login;
 mod logout;
 mod mfa;
+mod sign;
 mod signup;
 mod status;
 mod token;
 mod verify;
+mod verify_signature;
 
 use std::io::{BufRead, IsTerminal, Read, Write};
 
@@ -67,6 +70,9 @@ fn dispatch(home: &Home, cli: Cli, verbose: bool) -> Result<ExitCode> {
         Command::Logout(args) => logout::run(&home, args),
         Command::Mfa(args) => mfa::run(&home, args),
         Command::Signup(args) => signup::run(&home, args),
+        Command::Sign(args) => sign::run(&home, args),
+        Command::Credentials(args) => credentials::run(&home, args),
+        Command::VerifySignature(args) => verify_signature::run(&home, args),
         Command::Connect(args) => connect::run(&home, *args, verbose),
         Command::Local(args) => local::run(&home, *args),
         Command::Demo(args) => demo::run(args),
@@ -88,6 +94,21 @@ pub(crate) fn profile(
             .map(std::path::Path::new),
     );
     Ok(profile)
+}
+
+/// The AWS credentials the command line and the profile point at (see [`crate::iam`]); a
+/// credential_process may take up to 30 s.
+pub(crate) fn aws_credentials(
+    home: &Home,
+    profile: &Profile,
+    args: &crate::cli::CredentialArgs,
+) -> Result<crate::iam::Resolved> {
+    crate::iam::credentials(
+        home,
+        profile,
+        &args.ask(std::time::Duration::from_secs(30)),
+        &TerminalReporter,
+    )
 }
 
 /// Words the domain's events on stderr.
@@ -245,18 +266,22 @@ pub(crate) fn stored_token(home: &Home, profile: &Profile, kind: TokenKind) -> R
     Ok(tokens.pick(kind, &profile.name)?.expose().to_string())
 }
 
-fn read_stdin() -> Result<String> {
+/// What is on stdin (`what`, e.g. "the token"), at most [`MAX_STDIN`] bytes of UTF-8 text.
+pub(crate) fn read_stdin_as(what: &str) -> Result<String> {
     let mut bytes = Vec::new();
     std::io::stdin()
         .lock()
         .take(MAX_STDIN as u64 + 1)
         .read_to_end(&mut bytes)
-        .map_err(|e| Error::Usage(format!("cannot read the token from stdin: {e}")))?;
+        .map_err(|e| Error::Usage(format!("cannot read {what} from stdin: {e}")))?;
     if bytes.len() > MAX_STDIN {
         return Err(Error::Usage(format!(
-            "stdin holds more than {MAX_STDIN} bytes; a token is 1-2 KiB"
+            "stdin holds more than {MAX_STDIN} bytes, too much for {what}"
         )));
     }
-    String::from_utf8(bytes)
-        .map_err(|_| Error::Usage("the token on stdin is not UTF-8 text".into()))
+    String::from_utf8(bytes).map_err(|_| Error::Usage(format!("{what} on stdin is not UTF-8 text")))
+}
+
+fn read_stdin() -> Result<String> {
+    read_stdin_as("the token")
 }

@@ -152,16 +152,10 @@ impl View {
                 .and_then(Value::as_str)
                 .unwrap_or("")
                 .to_string(),
-            groups: claims
-                .get("cognito:groups")
-                .and_then(Value::as_array)
-                .map(|g| {
-                    g.iter()
-                        .filter_map(Value::as_str)
-                        .map(str::to_string)
-                        .collect()
-                })
-                .unwrap_or_default(),
+            groups: cwsauth_verify::groups(&claims)
+                .into_iter()
+                .map(str::to_string)
+                .collect(),
             id_exp: tokens
                 .id_token
                 .as_ref()

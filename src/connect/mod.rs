@@ -44,9 +44,10 @@ pub enum Auth {
         scheme: String,
     },
     Query(String),
-    /// SigV4 for execute-api, signed again before each attempt.
+    /// SigV4 for execute-api, signed again before each attempt with credentials asked again
+    /// (kept ones while they last, fresh ones after).
     Iam {
-        credentials: crate::sigv4::Credentials,
+        credentials: CredentialSource,
         region: String,
         /// A presigned URL instead of headers.
         query: bool,
@@ -113,6 +114,16 @@ impl Options {
 /// Where a token comes from before each attempt (blocking: a refresh is an HTTP call, so it
 /// runs off the async runtime).
 pub type TokenSource = Arc<dyn Fn() -> Result<Option<String>> + Send + Sync>;
+
+/// Where AWS credentials come from before each attempt (blocking, like [`TokenSource`]).
+#[derive(Clone)]
+pub struct CredentialSource(pub Arc<dyn Fn() -> Result<crate::sigv4::Credentials> + Send + Sync>);
+
+impl std::fmt::Debug for CredentialSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("CredentialSource")
+    }
+}
 
 /// How one connection ended.
 pub enum End {
@@ -211,7 +222,20 @@ async fn connections(shared: &mut Shared<'_>, token: TokenSource) -> Result<Exit
                 .map_err(|e| Error::Local(format!("the token lookup failed: {e}")))??,
             _ = shared.interrupts.any() => return Ok(ExitCode::Interrupted),
         };
-        let request = build_request(options, token.as_deref())?;
+        let aws = match &options.auth {
+            Auth::Iam { credentials, .. } => {
+                let source = credentials.0.clone();
+                let lookup = tokio::task::spawn_blocking(move || source());
+                tokio::select! {
+                    got = lookup => Some(got.map_err(|e| {
+                        Error::Local(format!("the credentials lookup failed: {e}"))
+                    })??),
+                    _ = shared.interrupts.any() => return Ok(ExitCode::Interrupted),
+                }
+            }
+            _ => None,
+        };
+        let request = build_request(options, token.as_deref(), aws.as_ref())?;
         let opened = tokio::select! {
             opened = handshake::open(&request, &connection) => opened,
             _ = shared.interrupts.any() => return Ok(ExitCode::Interrupted),
@@ -263,8 +287,9 @@ async fn connections(shared: &mut Shared<'_>, token: TokenSource) -> Result<Exit
         // 1, 2, 4, … seconds, at most 30.
         let delay = Duration::from_secs(1u64 << (attempt - 1).min(5)).min(Duration::from_secs(30));
         shared.renderer.info(&format!(
-            "reconnecting in {}s (attempt {attempt}) with a fresh token",
-            delay.as_secs()
+            "reconnecting in {}s (attempt {attempt}) with a fresh {}",
+            delay.as_secs(),
+            if aws.is_some() { "signature" } else { "token" }
         ));
         shared.renderer.flush();
         tokio::select! {
@@ -281,7 +306,7 @@ pub async fn open(
     token: Option<&str>,
 ) -> std::result::Result<Ws, HandshakeError> {
     let connection = Connection::for_session(options)?;
-    let request = build_request(options, token)?;
+    let request = build_request(options, token, None)?;
     handshake::open(&request, &connection)
         .await
         .map(|(ws, _)| ws)

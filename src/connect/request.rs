@@ -37,46 +37,23 @@ fn sign(
     region: &str,
     query: bool,
 ) -> Result<()> {
-    use crate::sigv4::{Location, Scope, Signable, sign_request};
-    // The signer takes an http(s) URL; a WebSocket's canonical request is the same.
-    let mut as_http = url.clone();
-    let _ = as_http.set_scheme(if url.scheme() == "wss" {
-        "https"
+    use crate::sigv4::{Location, sign_upgrade};
+    let location = if query {
+        Location::Query(std::time::Duration::from_secs(300))
     } else {
-        "http"
-    });
-    let headers: Vec<(String, String)> = host
-        .map(|h| vec![("host".to_string(), h.to_string())])
-        .unwrap_or_default();
-    let signed = sign_request(
-        &Signable {
-            method: "GET",
-            url: as_http.as_str(),
-            headers: &headers,
-            body: b"",
-        },
-        &Scope {
-            service: "execute-api",
-            region,
-            time: std::time::SystemTime::now(),
-        },
+        Location::Headers
+    };
+    let signed = sign_upgrade(
+        url,
+        host,
         credentials,
-        if query {
-            Location::Query(std::time::Duration::from_secs(300))
-        } else {
-            Location::Headers
-        },
+        region,
+        std::time::SystemTime::now(),
+        location,
     )
     .map_err(|e| Error::Usage(e.to_string()))?;
     if query {
-        let mut presigned = url.clone();
-        {
-            let mut pairs = presigned.query_pairs_mut();
-            for (k, v) in &signed.params {
-                pairs.append_pair(k, v);
-            }
-        }
-        request.url = presigned.to_string();
+        request.url = signed.url;
         request.credential_query = Some("X-Amz-Signature".into());
     } else {
         for (name, value) in signed.headers {
@@ -91,7 +68,12 @@ fn sign(
     Ok(())
 }
 
-pub fn build_request(options: &Options, token: Option<&str>) -> Result<Request> {
+/// `aws`: the credentials an [`Auth::Iam`] request is signed with (it is refused without).
+pub fn build_request(
+    options: &Options,
+    token: Option<&str>,
+    aws: Option<&crate::sigv4::Credentials>,
+) -> Result<Request> {
     let url = parse_url(&options.url)?;
     let mut request = Request {
         url: options.url.clone(),
@@ -131,12 +113,9 @@ pub fn build_request(options: &Options, token: Option<&str>) -> Result<Request> 
     if let Auth::Header { name, .. } = &options.auth {
         request.credential_headers.push(name.clone());
     }
-    if let Auth::Iam {
-        credentials,
-        region,
-        query,
-    } = &options.auth
-    {
+    if let Auth::Iam { region, query, .. } = &options.auth {
+        let credentials = aws
+            .ok_or_else(|| Error::Usage("an IAM-signed connection needs AWS credentials".into()))?;
         sign(
             &mut request,
             &url,
@@ -200,7 +179,7 @@ pub fn parse_url(text: &str) -> Result<url::Url> {
         "ws" | "wss" => {}
         other => {
             return Err(Error::Usage(format!(
-                "{} is a {other}:// URL; connect needs ws:// or wss://",
+                "{} is a {other}:// URL; a WebSocket URL is ws:// or wss://",
                 crate::sanitize::excerpt(text, 200)
             )));
         }

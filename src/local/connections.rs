@@ -1,7 +1,8 @@
 //! The `@connections` management API on the emulator's port, as the AWS SDKs call it:
 //! `POST|GET|DELETE /{stage}/@connections/{id}` (the `@` and the id's `=` percent-encoded or
-//! not). Requests must carry a SigV4 `Authorization` of the right shape; any credentials are
-//! accepted (the signature itself is not checked: there are no secrets to check it against).
+//! not). Requests must carry a SigV4 `Authorization` of the right shape; when the credentials
+//! are the emulator's own (its functions', `--iam-credentials`, its identity pool's), the
+//! signature is checked for real; other keys are accepted on their shape.
 //! Errors carry AWS's types (`x-amzn-ErrorType`), so the SDKs raise `GoneException`,
 //! `PayloadTooLargeException`, `ForbiddenException`.
 
@@ -49,9 +50,9 @@ fn aws_error(status: u16, error_type: &str, message: Option<&str>) -> Response<B
 }
 
 /// Why a request's signature has the wrong shape, if it does.
-fn signature_problem(req: &Request<Incoming>) -> Option<(&'static str, &'static str)> {
+fn signature_problem(req: &hyper::http::request::Parts) -> Option<(&'static str, &'static str)> {
     let Some(auth) = req
-        .headers()
+        .headers
         .get("authorization")
         .and_then(|v| v.to_str().ok())
     else {
@@ -90,7 +91,7 @@ fn signature_problem(req: &Request<Incoming>) -> Option<(&'static str, &'static 
         && signature.len() == 64
         && signature.bytes().all(|b| b.is_ascii_hexdigit());
     let dated = req
-        .headers()
+        .headers
         .get("x-amz-date")
         .and_then(|v| v.to_str().ok())
         .is_some_and(|d| d.len() == 16 && d.as_bytes()[8] == b'T' && d.ends_with('Z'));
@@ -98,6 +99,64 @@ fn signature_problem(req: &Request<Incoming>) -> Option<(&'static str, &'static 
         return incomplete;
     }
     None
+}
+
+/// The refusal of a request signed with the emulator's own credentials whose signature is
+/// wrong (or expired), with AWS's error types; the reason goes to the log.
+fn signature_refused(
+    emu: &Emulator,
+    parts: &hyper::http::request::Parts,
+    body: &[u8],
+) -> Option<Response<Body>> {
+    use crate::sigv4::verify::{Expected, Received, verify};
+    let headers: Vec<(String, String)> = parts
+        .headers
+        .iter()
+        .map(|(k, v)| {
+            (
+                k.as_str().to_string(),
+                String::from_utf8_lossy(v.as_bytes()).into_owned(),
+            )
+        })
+        .collect();
+    let target = parts
+        .uri
+        .path_and_query()
+        .map_or("/", |p| p.as_str())
+        .to_string();
+    let received = Received {
+        method: parts.method.as_str(),
+        target: &target,
+        headers: &headers,
+        body,
+    };
+    let expected = Expected {
+        region: super::ids::REGION,
+        service: "execute-api",
+        now: std::time::SystemTime::now(),
+    };
+    // Keys the emulator does not know are taken on their shape, as before.
+    let access_key = crate::headers::header(&headers, "authorization")
+        .and_then(|a| a.split("Credential=").nth(1))
+        .and_then(|c| c.split('/').next())
+        .unwrap_or("");
+    if !emu.owns_access_key(access_key) {
+        return None;
+    }
+    let refused = verify(&received, &expected, &|k, t| emu.aws_secret(k, t)).err()?;
+    let error_type = if refused.message.contains("security token") {
+        "UnrecognizedClientException"
+    } else {
+        "InvalidSignatureException"
+    };
+    let mut response = aws_error(403, error_type, Some(&refused.message));
+    response
+        .extensions_mut()
+        .insert(respond::LogNote(crate::sanitize::excerpt(
+            &refused.note,
+            160,
+        )));
+    Some(response)
 }
 
 /// Most of an oversized body read (and dropped) before answering 413, so that the client,
@@ -144,8 +203,26 @@ pub async fn handle(
     stage: Option<String>,
     id: String,
 ) -> Response<Body> {
-    if let Some((error_type, message)) = signature_problem(&req) {
+    let (parts, body) = req.into_parts();
+    if let Some((error_type, message)) = signature_problem(&parts) {
         return aws_error(403, error_type, Some(message));
+    }
+    let body = if parts.method == Method::POST {
+        match read_message(body).await {
+            Some(body) => body,
+            None => {
+                return aws_error(
+                    413,
+                    "PayloadTooLargeException",
+                    Some(&format!("Message too long: over {MAX_MESSAGE} bytes")),
+                );
+            }
+        }
+    } else {
+        Vec::new()
+    };
+    if let Some(refused) = signature_refused(emu, &parts, &body) {
+        return refused;
     }
     // A connection whose close was asked for is gone for every later call.
     let known = emu
@@ -163,15 +240,8 @@ pub async fn handle(
                 c.closing.clone(),
             )
         });
-    match *req.method() {
+    match parts.method {
         Method::POST => {
-            let Some(body) = read_message(req.into_body()).await else {
-                return aws_error(
-                    413,
-                    "PayloadTooLargeException",
-                    Some(&format!("Message too long: over {MAX_MESSAGE} bytes")),
-                );
-            };
             let Some((outgoing, _, last_active, _, _)) = known else {
                 return aws_error(410, "GoneException", None);
             };

@@ -436,6 +436,30 @@ impl Emulator {
     }
 
     /// Signs access-token claims with the emulator's key (the demo's expired token).
+    /// What the emulator knows of AWS credentials: its `--iam-credentials`, the ones its
+    /// functions get, and what its identity pool vended.
+    pub(crate) fn aws_secret(
+        &self,
+        key: &str,
+        token: Option<&str>,
+    ) -> crate::sigv4::verify::KeyLookup {
+        use crate::sigv4::verify::KeyLookup;
+        if let Some((_, secret)) = self.options.iam_credentials.iter().find(|(k, _)| k == key) {
+            return KeyLookup::Known(secret.expose().to_string());
+        }
+        if key == services::ACCESS_KEY_ID {
+            return KeyLookup::Known(services::SECRET_ACCESS_KEY.to_string());
+        }
+        identity_pool::vended_secret(self, key, token)
+    }
+
+    /// Whether `key` is an access key of the emulator's own (its secret is known).
+    pub(crate) fn owns_access_key(&self, key: &str) -> bool {
+        self.options.iam_credentials.iter().any(|(k, _)| k == key)
+            || key == services::ACCESS_KEY_ID
+            || self.state().vended.contains_key(key)
+    }
+
     pub fn sign_access_claims(&self, claims: &serde_json::Value) -> String {
         self.access_key.sign(claims)
     }

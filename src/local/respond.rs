@@ -175,3 +175,7 @@ fn form_decode(text: &str) -> String {
         })
         .unwrap_or_default()
 }
+
+/// Why a request was answered as it was, for the request's log line (a response extension).
+#[derive(Clone)]
+pub struct LogNote(pub String);

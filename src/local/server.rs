@@ -227,8 +227,13 @@ async fn handle(emu: Arc<Emulator>, req: Request<Incoming>) -> Response<Body> {
             &serde_json::json!({"message": "Bad Request: unknown Host"}),
         )
     };
+    let note = response
+        .extensions()
+        .get::<respond::LogNote>()
+        .map(|n| format!(" ({})", crate::sanitize::for_terminal(&n.0)))
+        .unwrap_or_default();
     emu.log(&format!(
-        "{method} {} {} {}ms{operation}",
+        "{method} {} {} {}ms{operation}{note}",
         crate::sanitize::for_terminal(&crate::redacted::redact_params(&path_and_query)),
         response.status().as_u16(),
         started.elapsed().as_millis()

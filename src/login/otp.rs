@@ -2,8 +2,6 @@
 //! in scripts (run once the code is sent; its first line is the code, as `credential_process`
 //! gives the AWS CLI its credentials), else asked on a terminal.
 
-use std::io::Read;
-use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use serde_json::{Map, Value};
@@ -70,9 +68,8 @@ pub fn code_from(
         .map_err(|e| Failed(e.to_string()))
 }
 
-/// Runs the command (through the shell, in a process group of its own) with the challenge in
-/// its environment and takes the first line it prints; the whole run, its exit included, is
-/// bounded by `timeout`, and the group is ended afterwards (nothing it started lives on).
+/// Runs the command with the challenge in its environment and takes the first line it prints
+/// (see [`crate::external::run`]: bounded by `timeout`, its process group ended afterwards).
 fn run(
     command: &str,
     challenge: &str,
@@ -80,62 +77,21 @@ fn run(
     username: &str,
     timeout: Duration,
 ) -> Result<Secret, CodeError> {
-    let deadline = std::time::Instant::now() + timeout;
-    let mut cmd = if cfg!(windows) {
-        let mut c = Command::new("cmd");
-        c.args(["/C", command]);
-        c
-    } else {
-        let mut c = Command::new("sh");
-        c.args(["-c", command]);
-        c
-    };
-    #[cfg(unix)]
-    std::os::unix::process::CommandExt::process_group(&mut cmd, 0);
-    let mut child = cmd
-        .env("CWSAUTH_OTP_CHALLENGE", challenge)
-        .env("CWSAUTH_OTP_DESTINATION", destination)
-        .env("CWSAUTH_USERNAME", username)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .map_err(|e| {
-            Failed(format!(
-                "cannot run --otp-command: {}",
-                crate::cause::io_cause(&e)
-            ))
-        })?;
-    let pid = child.id();
-    let stdout = child.stdout.take();
-    // The first line (bounded), then the exit: both from one thread, so neither can hang us.
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let mut text = Vec::new();
-        if let Some(out) = stdout {
-            let mut reader = std::io::BufReader::new(out.take(MAX_OUTPUT));
-            let _ = std::io::BufRead::read_until(&mut reader, b'\n', &mut text);
-        }
-        let _ = tx.send(child.wait().map(|status| (text, status)));
-    });
-    let left = deadline.saturating_duration_since(std::time::Instant::now());
-    let outcome = rx.recv_timeout(left);
-    crate::local::functions::end_group(Some(pid));
-    let (text, status) = match outcome {
-        Ok(Ok(done)) => done,
-        Ok(Err(e)) => {
-            return Err(Failed(format!(
-                "--otp-command: {}",
-                crate::cause::io_cause(&e)
-            )));
-        }
-        Err(_) => {
-            return Err(Failed(format!(
+    let env = [
+        ("CWSAUTH_OTP_CHALLENGE", challenge),
+        ("CWSAUTH_OTP_DESTINATION", destination),
+        ("CWSAUTH_USERNAME", username),
+    ];
+    let (text, status) =
+        crate::external::run(command, &env, timeout, MAX_OUTPUT, true).map_err(|e| match e {
+            crate::external::RunError::Start(why) => {
+                Failed(format!("cannot run --otp-command: {why}"))
+            }
+            crate::external::RunError::TimedOut => Failed(format!(
                 "--otp-command gave no code within {} (--timeout)",
                 crate::timefmt::Span(timeout)
-            )));
-        }
-    };
+            )),
+        })?;
     if !status.success() {
         return Err(Failed(format!(
             "--otp-command failed ({status}); no code was sent to Cognito"

@@ -36,6 +36,8 @@ struct Meta {
     logged_in_at: i64,
     has_id: bool,
     has_refresh: bool,
+    #[serde(default)]
+    has_aws: bool,
 }
 
 /// Runs a keyring call on its own thread and gives up after [`TIMEOUT`].
@@ -142,7 +144,7 @@ impl KeyringStore {
     }
 
     fn remove_generation(&self, generation: u64) -> Result<(), StoreError> {
-        for part in ["access", "id", "refresh"] {
+        for part in ["access", "id", "refresh", "aws"] {
             self.remove(&format!("g{generation}/{part}"))?;
         }
         Ok(())
@@ -173,6 +175,15 @@ impl TokenStore for KeyringStore {
         let access = part("access")?;
         let id = meta.has_id.then(|| part("id")).transpose()?;
         let refresh = meta.has_refresh.then(|| part("refresh")).transpose()?;
+        let aws = match meta.has_aws.then(|| part("aws")).transpose()? {
+            Some(text) => Some(
+                serde_json::from_str(&text).map_err(|e| StoreError::Corrupt {
+                    what: self.what(&format!("g{g}/aws")),
+                    why: e.to_string(),
+                })?,
+            ),
+            None => None,
+        };
         Ok(Some(TokenSet {
             access_token: Secret::new(access),
             id_token: id.map(Secret::new),
@@ -182,6 +193,7 @@ impl TokenStore for KeyringStore {
             client_id: meta.client_id,
             username: meta.username,
             logged_in_at: meta.logged_in_at,
+            aws_credentials: aws,
         }))
     }
 
@@ -197,6 +209,13 @@ impl TokenStore for KeyringStore {
         if let Some(r) = &t.refresh_token {
             self.set(&format!("{g}/refresh"), r.expose().to_string())?;
         }
+        if let Some(aws) = &t.aws_credentials {
+            let text = serde_json::to_string(aws).map_err(|e| StoreError::Unwritable {
+                what: self.what(&format!("{g}/aws")),
+                why: e.to_string(),
+            })?;
+            self.set(&format!("{g}/aws"), text)?;
+        }
         let meta = Meta {
             generation,
             expires_at: t.expires_at,
@@ -206,6 +225,7 @@ impl TokenStore for KeyringStore {
             logged_in_at: t.logged_in_at,
             has_id: t.id_token.is_some(),
             has_refresh: t.refresh_token.is_some(),
+            has_aws: t.aws_credentials.is_some(),
         };
         let meta = serde_json::to_string(&meta).map_err(|e| StoreError::Unwritable {
             what: self.what("meta"),

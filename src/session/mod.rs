@@ -68,6 +68,23 @@ pub struct TokenSet {
     pub username: Option<String>,
     /// When the login happened (refreshes keep it).
     pub logged_in_at: i64,
+    /// An identity pool's temporary credentials for this login, kept until they expire.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub aws_credentials: Option<CachedCredentials>,
+}
+
+/// Temporary AWS credentials an identity pool gave for a login's ID token, and what for.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CachedCredentials {
+    pub identity_pool_id: String,
+    #[serde(default)]
+    pub role_arn: Option<String>,
+    pub identity_id: String,
+    pub access_key_id: String,
+    pub secret_access_key: Secret,
+    pub session_token: Secret,
+    /// When they expire (seconds since the epoch).
+    pub expires_at: i64,
 }
 
 /// Which token a command wants.
@@ -315,6 +332,26 @@ impl<'a> Session<'a> {
         Ok(())
     }
 
+    /// Keeps an identity pool's credentials with the login whose ID token they were made
+    /// for, under the profile's lock; a login replaced meanwhile (or logged out) is left alone.
+    pub fn store_credentials(
+        &self,
+        made_from: &TokenSet,
+        credentials: CachedCredentials,
+    ) -> Result<()> {
+        let _lock = lock(self.home, &self.profile.name, lock_timeout(), self.reporter)?;
+        let Some(mut current) = self.store.load(self.reporter)? else {
+            return Ok(());
+        };
+        if current.logged_in_at != made_from.logged_in_at || current.username != made_from.username
+        {
+            return Ok(());
+        }
+        current.aws_credentials = Some(credentials);
+        self.store.save(&current, self.reporter)?;
+        Ok(())
+    }
+
     /// Before a login: a store that cannot be read is replaced (and said so), never silently.
     pub fn prepare_login(&self) -> Result<()> {
         match self.store.load(self.reporter) {
@@ -468,6 +505,7 @@ pub fn verify_fresh(
         client_id,
         username: username.or_else(|| previous.and_then(|p| p.username.clone())),
         logged_in_at: previous.map_or(now, |p| p.logged_in_at),
+        aws_credentials: previous.and_then(|p| p.aws_credentials.clone()),
     })
 }
 

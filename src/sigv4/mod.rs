@@ -122,6 +122,66 @@ pub fn sign_request(
     })
 }
 
+/// A signed WebSocket upgrade: the URL to open (presigned, or as given) and the headers to add.
+pub struct Upgrade {
+    pub url: String,
+    pub headers: Vec<(String, String)>,
+}
+
+/// Signs the `GET` of a WebSocket upgrade for execute-api in `region`. The canonical request
+/// is the one of the same URL over http(s) (the signer takes no ws scheme); `host` is the
+/// `Host` header when one is sent instead of the URL's.
+pub fn sign_upgrade(
+    url: &url::Url,
+    host: Option<&str>,
+    credentials: &Credentials,
+    region: &str,
+    time: SystemTime,
+    location: Location,
+) -> Result<Upgrade, SignError> {
+    let mut as_http = url.clone();
+    let _ = as_http.set_scheme(match url.scheme() {
+        "wss" | "https" => "https",
+        _ => "http",
+    });
+    let headers: Vec<(String, String)> = host
+        .map(|h| vec![("host".to_string(), h.to_string())])
+        .unwrap_or_default();
+    let query = matches!(location, Location::Query(_));
+    let signed = sign_request(
+        &Signable {
+            method: "GET",
+            url: as_http.as_str(),
+            headers: &headers,
+            body: b"",
+        },
+        &Scope {
+            service: "execute-api",
+            region,
+            time,
+        },
+        credentials,
+        location,
+    )?;
+    if !query {
+        return Ok(Upgrade {
+            url: url.to_string(),
+            headers: signed.headers,
+        });
+    }
+    let mut presigned = url.clone();
+    {
+        let mut pairs = presigned.query_pairs_mut();
+        for (k, v) in &signed.params {
+            pairs.append_pair(k, v);
+        }
+    }
+    Ok(Upgrade {
+        url: presigned.to_string(),
+        headers: Vec::new(),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,6 +5,8 @@
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use crate::timefmt::{amz_date, parse_amz_date};
+
 use aws_sigv4::http_request::{
     SessionTokenMode, SignableBody, SignableRequest, SignatureLocation, SigningSettings, sign,
 };
@@ -21,6 +23,8 @@ pub struct Received<'a> {
     /// The request target as sent (`/stage?query`).
     pub target: &'a str,
     pub headers: &'a [(String, String)],
+    /// The body as received (empty for an upgrade).
+    pub body: &'a [u8],
 }
 
 /// What the signature must be for.
@@ -65,41 +69,43 @@ struct Claim {
     expires: Option<u64>,
 }
 
-/// Checks `request`; `secret_for(access key, session token)` gives the key's secret when the
-/// pair is known.
+/// What the server knows of an access key (and its session token).
+pub enum KeyLookup {
+    Known(String),
+    /// Temporary credentials that were good and have expired.
+    Expired,
+    Unknown,
+}
+
+/// Checks `request`; `secret_for(access key, session token)` says what is known of the pair.
 pub fn verify(
     request: &Received<'_>,
     expected: &Expected<'_>,
-    secret_for: &dyn Fn(&str, Option<&str>) -> Option<String>,
+    secret_for: &dyn Fn(&str, Option<&str>) -> KeyLookup,
 ) -> Result<Signer, Refused> {
-    let header = |name: &str| crate::headers::header(request.headers, name);
-    let (path, query) = request
-        .target
-        .split_once('?')
-        .unwrap_or((request.target, ""));
-    let pairs: Vec<(String, String)> = url::form_urlencoded::parse(query.as_bytes())
-        .into_owned()
-        .collect();
-    let claim = match header("authorization") {
-        Some(value) => header_claim(value, header("x-amz-date"), header("x-amz-security-token"))?,
-        None if pairs.iter().any(|(k, _)| k == "X-Amz-Signature") => query_claim(&pairs)?,
-        None => {
-            return Err(refused(
-                "Missing Authentication Token",
-                "no Authorization header and no presigned query",
-            ));
-        }
-    };
+    let (claim, path, query) = read_claim(request)?;
     check_scope(&claim, expected)?;
     check_time(&claim, expected.now)?;
-    let Some(secret) = secret_for(&claim.access_key, claim.token.as_deref()) else {
-        return Err(refused(
-            "The security token included in the request is invalid.",
-            format!(
-                "access key {} (or its token) is not one this emulator issued",
-                claim.access_key
-            ),
-        ));
+    let secret = match secret_for(&claim.access_key, claim.token.as_deref()) {
+        KeyLookup::Known(secret) => secret,
+        KeyLookup::Expired => {
+            return Err(refused(
+                "The security token included in the request is expired",
+                format!(
+                    "the credentials of access key {} have expired",
+                    claim.access_key
+                ),
+            ));
+        }
+        KeyLookup::Unknown => {
+            return Err(refused(
+                "The security token included in the request is invalid.",
+                format!(
+                    "access key {} (or its token) is not one this emulator issued",
+                    claim.access_key
+                ),
+            ));
+        }
     };
     if !claim.signed_headers.iter().any(|h| h == "host") {
         return Err(refused(
@@ -127,6 +133,148 @@ pub fn verify(
         access_key: claim.access_key,
         session_token: claim.token,
     })
+}
+
+/// The claim of `request` (its `Authorization` header, or its presigned query), and its path
+/// and query.
+fn read_claim<'a>(request: &Received<'a>) -> Result<(Claim, &'a str, &'a str), Refused> {
+    let header = |name: &str| crate::headers::header(request.headers, name);
+    let (path, query) = request
+        .target
+        .split_once('?')
+        .unwrap_or((request.target, ""));
+    let pairs: Vec<(String, String)> = url::form_urlencoded::parse(query.as_bytes())
+        .into_owned()
+        .collect();
+    let claim = match header("authorization") {
+        Some(value) => header_claim(value, header("x-amz-date"), header("x-amz-security-token"))?,
+        None if pairs.iter().any(|(k, _)| k == "X-Amz-Signature") => query_claim(&pairs)?,
+        None => {
+            return Err(refused(
+                "Missing Authentication Token",
+                "no Authorization header and no presigned query",
+            ));
+        }
+    };
+    Ok((claim, path, query))
+}
+
+/// What a signed request says of itself, read without checking it.
+#[derive(Debug, Clone)]
+pub struct Claimed {
+    pub access_key: String,
+    pub region: String,
+    pub service: String,
+    pub signed_at: SystemTime,
+    pub signed_headers: Vec<String>,
+    /// A presigned URL's lifetime in seconds; None for the header form.
+    pub expires: Option<u64>,
+}
+
+/// What `request` claims: who signed it, for what scope, when.
+pub fn claimed(request: &Received<'_>) -> Result<Claimed, Refused> {
+    let (claim, ..) = read_claim(request)?;
+    let signed_at = parse_amz_date(&claim.amz_date).ok_or_else(|| {
+        refused(
+            format!(
+                "Invalid X-Amz-Date {}",
+                crate::sanitize::excerpt(&claim.amz_date, 30)
+            ),
+            "an X-Amz-Date that is not YYYYMMDDTHHMMSSZ",
+        )
+    })?;
+    Ok(Claimed {
+        access_key: claim.access_key,
+        region: claim.region,
+        service: claim.service,
+        signed_at,
+        signed_headers: claim.signed_headers,
+        expires: claim.expires,
+    })
+}
+
+/// Why API Gateway would refuse `request` at `now` for its time alone (the 5-minute window of
+/// a header signature, a presigned URL's expiry).
+pub fn time_refusal(request: &Received<'_>, now: SystemTime) -> Option<Refused> {
+    let (claim, ..) = read_claim(request).ok()?;
+    check_time(&claim, now).err()
+}
+
+/// The canonical request the official signer builds for `request` with `secret` (as its trace
+/// shows it, the session token redacted): what the signature should have been made of.
+pub fn canonical_request(request: &Received<'_>, secret: &str) -> Result<String, Refused> {
+    let (claim, path, query) = read_claim(request)?;
+    let capture = std::sync::Arc::new(Capture::default());
+    let dispatch = tracing::Dispatch::new(CaptureSubscriber(capture.clone()));
+    tracing::dispatcher::with_default(&dispatch, || resign(request, path, query, &claim, secret))?;
+    let text = capture
+        .0
+        .lock()
+        .ok()
+        .and_then(|c| c.clone())
+        .ok_or_else(|| refused("Forbidden", "the signer showed no canonical request"))?;
+    Ok(redact_token(&text))
+}
+
+/// The session token's value in a canonical request (its header's and its query's), redacted
+/// as the signer redacts its header: only its length is left.
+pub fn redact_token(text: &str) -> String {
+    text.lines()
+        .map(|line| line.trim_end_matches('\r'))
+        .map(|line| {
+            if let Some(value) = line.strip_prefix("x-amz-security-token:")
+                && !value.starts_with("** redacted")
+            {
+                return format!(
+                    "x-amz-security-token:** redacted (length={}) **",
+                    value.len()
+                );
+            }
+            line.split('&')
+                .map(|p| match p.split_once('=') {
+                    Some(("X-Amz-Security-Token", v)) => {
+                        format!("X-Amz-Security-Token=** redacted (length={}) **", v.len())
+                    }
+                    _ => p.to_string(),
+                })
+                .collect::<Vec<_>>()
+                .join("&")
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The `canonical_request` field of aws-sigv4's trace event.
+#[derive(Default)]
+struct Capture(std::sync::Mutex<Option<String>>);
+
+/// A subscriber that sees only aws-sigv4's events and keeps the canonical request.
+struct CaptureSubscriber(std::sync::Arc<Capture>);
+
+impl tracing::field::Visit for &Capture {
+    fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
+        if field.name() == "canonical_request"
+            && let Ok(mut slot) = self.0.lock()
+        {
+            *slot = Some(format!("{value:?}"));
+        }
+    }
+}
+
+impl tracing::Subscriber for CaptureSubscriber {
+    fn enabled(&self, metadata: &tracing::Metadata<'_>) -> bool {
+        metadata.target().starts_with("aws_sigv4")
+    }
+    fn new_span(&self, _: &tracing::span::Attributes<'_>) -> tracing::span::Id {
+        tracing::span::Id::from_u64(1)
+    }
+    fn record(&self, _: &tracing::span::Id, _: &tracing::span::Record<'_>) {}
+    fn record_follows_from(&self, _: &tracing::span::Id, _: &tracing::span::Id) {}
+    fn event(&self, event: &tracing::Event<'_>) {
+        event.record(&mut &*self.0);
+    }
+    fn enter(&self, _: &tracing::span::Id) {}
+    fn exit(&self, _: &tracing::span::Id) {}
 }
 
 /// `AWS4-HMAC-SHA256 Credential=AK/DATE/REGION/SERVICE/aws4_request, SignedHeaders=…, Signature=…`.
@@ -399,26 +547,68 @@ fn resign(
         request.method,
         uri,
         listed.iter().map(|(k, v)| (k.as_str(), v.as_str())),
-        SignableBody::Bytes(b""),
+        SignableBody::Bytes(request.body),
     )
     .map_err(|e| failed(e.to_string()))?;
     let output = sign(signable, &params).map_err(|e| failed(e.to_string()))?;
     Ok(output.signature().to_string())
 }
 
-/// `20261207T123456Z` as a time.
-fn parse_amz_date(text: &str) -> Option<SystemTime> {
-    let t = chrono::NaiveDateTime::parse_from_str(text, "%Y%m%dT%H%M%SZ").ok()?;
-    let secs = u64::try_from(t.and_utc().timestamp()).ok()?;
-    Some(UNIX_EPOCH + Duration::from_secs(secs))
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-fn amz_date(t: SystemTime) -> String {
-    let secs = t
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0);
-    chrono::DateTime::from_timestamp(i64::try_from(secs).unwrap_or(0), 0)
-        .map(|d| d.format("%Y%m%dT%H%M%SZ").to_string())
-        .unwrap_or_default()
+    /// A URL presigned by botocore (and the JavaScript SDK, which agree) for AKIDEXAMPLE with a
+    /// session token at 2024-01-02T03:04:05Z.
+    const PRESIGNED: &str = "/prod?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIDEXAMPLE%2F20240102%2Fus-east-1%2Fexecute-api%2Faws4_request&X-Amz-Date=20240102T030405Z&X-Amz-Expires=300&X-Amz-SignedHeaders=host&X-Amz-Security-Token=TOKEN%2Fwith%2Bchars%3D&X-Amz-Signature=2a12edfa5c0ba05cb527b07feab61a4ecf3acd9a161fdb1190082c422fb06dea";
+    const SECRET: &str = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
+
+    fn received<'a>(target: &'a str, headers: &'a [(String, String)]) -> Received<'a> {
+        Received {
+            method: "GET",
+            target,
+            headers,
+            body: b"",
+        }
+    }
+
+    #[test]
+    fn another_signers_presigned_url_checks_out_and_shows_its_canonical_request() {
+        let headers = [(
+            "host".to_string(),
+            "abc123.execute-api.us-east-1.amazonaws.com".to_string(),
+        )];
+        let request = received(PRESIGNED, &headers);
+        let claim = claimed(&request).unwrap();
+        assert_eq!(
+            (
+                claim.access_key.as_str(),
+                claim.region.as_str(),
+                claim.expires
+            ),
+            ("AKIDEXAMPLE", "us-east-1", Some(300))
+        );
+        let expected = Expected {
+            region: "us-east-1",
+            service: "execute-api",
+            now: claim.signed_at,
+        };
+        let known = |_: &str, _: Option<&str>| KeyLookup::Known(SECRET.into());
+        let signer = verify(&request, &expected, &known).unwrap();
+        assert_eq!(signer.session_token.as_deref(), Some("TOKEN/with+chars="));
+        // botocore's canonical request for it, its token redacted.
+        assert_eq!(
+            canonical_request(&request, SECRET).unwrap(),
+            "GET\n/prod\nX-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIDEXAMPLE%2F20240102%2Fus-east-1%2Fexecute-api%2Faws4_request&X-Amz-Date=20240102T030405Z&X-Amz-Expires=300&X-Amz-Security-Token=** redacted (length=23) **&X-Amz-SignedHeaders=host\nhost:abc123.execute-api.us-east-1.amazonaws.com\n\nhost\ne3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+        );
+        // A second after its 300 s, the URL has expired.
+        let later = claim.signed_at + Duration::from_secs(301);
+        assert!(
+            time_refusal(&request, later)
+                .unwrap()
+                .message
+                .starts_with("Signature expired: 20240102T030905Z is now earlier than ")
+        );
+        assert!(time_refusal(&request, claim.signed_at).is_none());
+    }
 }

@@ -519,7 +519,7 @@ fn servers_that_misbehave() {
         &["connect", "--no-auth", "http://127.0.0.1/x"],
         "",
         2,
-        "connect needs ws:// or wss://",
+        "a WebSocket URL is ws:// or wss://",
     );
     // A CA file that cannot be read is said before any connection is tried (exit 2, not the
     // refused connection's 3); a ws:// session has no TLS to configure.

@@ -33,10 +33,14 @@ impl Cli {
     pub fn command(&self, args: &[&str]) -> Command {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_cwsauth"));
         for (key, _) in std::env::vars() {
-            if key.starts_with("CWSAUTH_") || key == "NO_COLOR" {
+            if key.starts_with("CWSAUTH_") || key.starts_with("AWS_") || key == "NO_COLOR" {
                 cmd.env_remove(key);
             }
         }
+        // Not the machine's own ~/.aws either: files of the test's home, absent unless written.
+        let aws = self.home.path().join("aws");
+        cmd.env("AWS_SHARED_CREDENTIALS_FILE", aws.join("credentials"))
+            .env("AWS_CONFIG_FILE", aws.join("config"));
         cmd.env("CWSAUTH_HOME", self.home.path()).args(args);
         cmd
     }
@@ -610,6 +614,16 @@ impl Local {
 }
 
 impl Local {
+    /// `connect --profile local --iam EXTRA -x hi` to the echo route: the event it saw.
+    pub fn iam_echo(&self, extra: &[&str]) -> Value {
+        let mut args = vec!["connect", "--profile", "local", "--iam"];
+        args.extend_from_slice(extra);
+        args.extend(["-x", "hi", "--wait", "5", "-1"]);
+        let run = self.cli.cmd(&args).run();
+        run.expect(0);
+        serde_json::from_str(run.stdout().trim()).unwrap()
+    }
+
     /// `cwsauth login --profile local --store STORE FLAG --username USER` (FLAG `--password`
     /// or `--srp`), the password in CWSAUTH_PASSWORD, plus `extra`.
     pub fn password_login(
@@ -1085,5 +1099,91 @@ pub fn wait_for_output(child: &mut std::process::Child, needle: &str, what: &str
         if line.contains(needle) {
             return;
         }
+    }
+}
+
+/// moto (PyPI, installed by .ci/run; `MOTO_SERVER` names `moto_server`) on a free port.
+pub struct Moto {
+    child: std::process::Child,
+    pub base: String,
+}
+
+impl Drop for Moto {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Moto {
+    pub fn start() -> Option<Moto> {
+        let bin = tool("MOTO_SERVER")?;
+        let port = free_port();
+        let mut child = std::process::Command::new(bin)
+            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("start moto_server");
+        wait_for_output(&mut child, "Running on http://127.0.0.1", "moto_server");
+        Some(Moto {
+            child,
+            base: format!("http://127.0.0.1:{port}"),
+        })
+    }
+
+    pub fn call(&self, op: &str, body: Value) -> Value {
+        cognito_call(&self.base, op, body)
+    }
+
+    /// A user pool with a password client and user mia, a profile for it (plus `extra`
+    /// configure flags) with the file store, and mia logged in with her password.
+    pub fn logged_in_cli(&self, extra: &[&str]) -> Cli {
+        let pool =
+            self.call("CreateUserPool", json!({"PoolName": "cwsauth-moto"}))["UserPool"]["Id"]
+                .as_str()
+                .unwrap()
+                .to_string();
+        let client = self.call(
+            "CreateUserPoolClient",
+            json!({"UserPoolId": pool, "ClientName": "cwsauth",
+                "ExplicitAuthFlows": ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]}),
+        )["UserPoolClient"]["ClientId"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        self.call(
+            "AdminCreateUser",
+            json!({"UserPoolId": pool, "Username": "mia", "MessageAction": "SUPPRESS"}),
+        );
+        self.call(
+            "AdminSetUserPassword",
+            json!({"UserPoolId": pool, "Username": "mia", "Password": "Mia-Passw0rd!", "Permanent": true}),
+        );
+        let cli = Cli::new();
+        let jwks = format!("{}/{pool}/.well-known/jwks.json", self.base);
+        let mut args = vec![
+            "configure",
+            "--user-pool-id",
+            &pool,
+            "--client-id",
+            &client,
+            "--domain",
+            &self.base,
+            "--idp-endpoint",
+            &self.base,
+            "--jwks-uri",
+            &jwks,
+            "--store",
+            "file",
+        ];
+        args.extend_from_slice(extra);
+        cli.run(&args).expect(0);
+        cli.cmd(&["login", "--password", "--username", "mia"])
+            .env("CWSAUTH_PASSWORD", "Mia-Passw0rd!")
+            .run()
+            .expect(0);
+        cli
     }
 }

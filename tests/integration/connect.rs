@@ -135,7 +135,7 @@ fn refused_handshakes_exit_4_with_a_hint() {
     run.expect(2);
     assert_eq!(
         run.stderr(),
-        "cwsauth: error: https://example.com/x is a https:// URL; connect needs ws:// or wss://\n"
+        "cwsauth: error: https://example.com/x is a https:// URL; a WebSocket URL is ws:// or wss://\n"
     );
     let run = connect(&local, &["-H", "NoColonHere"], "");
     run.expect(2);

@@ -417,7 +417,7 @@ pub(crate) fn sigv4_shaped(
     req.header("X-Amz-Date", "20261201T010203Z").header(
         "Authorization",
         format!(
-            "AWS4-HMAC-SHA256 Credential=AKIDLOCAL/20261201/us-east-1/execute-api/aws4_request, SignedHeaders=host;x-amz-date, Signature={}",
+            "AWS4-HMAC-SHA256 Credential=AKIDSOMEONEELSE/20261201/us-east-1/execute-api/aws4_request, SignedHeaders=host;x-amz-date, Signature={}",
             "0".repeat(64)
         ),
     )

@@ -255,7 +255,7 @@ fn connect_iam_signs_with_the_environments_credentials() {
     run.expect(2);
     assert_eq!(
         run.stderr(),
-        "cwsauth: error: --iam needs AWS credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN for temporary ones), or an identity pool with `cwsauth configure --identity-pool-id REGION:ID`\n"
+        "cwsauth: error: no AWS credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN for temporary ones), name a profile of ~/.aws with --aws-profile or AWS_PROFILE, or give the cwsauth profile an identity pool with `cwsauth configure --identity-pool-id REGION:ID`\n"
     );
 }
 
@@ -368,24 +368,7 @@ fn the_identity_pool_vends_credentials_an_iam_route_accepts() {
     local
         .password_login("file", "--password", ("demo", "Demo-Passw0rd!"), &[])
         .expect(0);
-    let run = local
-        .cli
-        .cmd(&[
-            "connect",
-            "--profile",
-            "local",
-            "--iam",
-            "-x",
-            "hello",
-            "--wait",
-            "5",
-            "-1",
-        ])
-        .env("AWS_ACCESS_KEY_ID", "")
-        .env("AWS_SECRET_ACCESS_KEY", "")
-        .run();
-    run.expect(0);
-    let reply: Value = serde_json::from_str(run.stdout().trim()).unwrap();
+    let reply = local.iam_echo(&[]);
     let fields = &reply["requestContext"]["identity"];
     assert_eq!(
         fields["cognitoIdentityPoolId"],
@@ -401,4 +384,41 @@ fn the_identity_pool_vends_credentials_an_iam_route_accepts() {
         fields["accessKey"].as_str().unwrap().starts_with("ASIA"),
         "{fields}"
     );
+}
+
+#[test]
+fn connections_api_calls_with_the_emulators_keys_have_their_signatures_checked() {
+    let Some(python) = tool("CWSAUTH_TEST_PYTHON_RIC") else {
+        return;
+    };
+    let local = Local::start(&[]);
+    let script = r#"
+import json, sys, boto3, botocore.config, botocore.exceptions
+port = sys.argv[1]
+for key, secret in [("AKIDLOCAL", "local-secret"), ("AKIDLOCAL", "wrong"), ("AKIASOMEONEELSE", "any")]:
+    c = boto3.client("apigatewaymanagementapi", endpoint_url="http://127.0.0.1:%s/production" % port,
+                     region_name="us-east-1", aws_access_key_id=key, aws_secret_access_key=secret,
+                     config=botocore.config.Config(retries={"max_attempts": 1}))
+    try:
+        c.post_to_connection(ConnectionId="Ab1=", Data=b"hello")
+        print(json.dumps(["ok"]))
+    except botocore.exceptions.ClientError as e:
+        print(json.dumps([e.response["Error"]["Code"], e.response["ResponseMetadata"]["HTTPStatusCode"]]))
+"#;
+    let answers = python_json_lines(&python, script, &[&local.port.to_string()]);
+    assert_eq!(
+        answers,
+        vec![
+            json!(["GoneException", 410]),
+            json!(["InvalidSignatureException", 403]),
+            json!(["GoneException", 410]),
+        ]
+    );
+    let log = local.wait_for_log("(signature mismatch for access key AKIDLOCAL");
+    assert!(
+        log.contains("POST /production/@connections/Ab1%3D 403 "),
+        "{log}"
+    );
+    assert_eq!(log.matches(" 403 ").count(), 1, "{log}");
+    assert!(!log.contains("local-secret"), "{log}");
 }

@@ -11,6 +11,7 @@ mod function_faults;
 mod functions;
 mod generated;
 mod iam;
+mod iam_client;
 mod keyring;
 mod lifecycle;
 mod local;

@@ -162,88 +162,12 @@ fn password_logins_stay_logged_in_on_a_rotating_client() {
     );
 }
 
-/// moto (PyPI, installed by .ci/run; `MOTO_SERVER` names `moto_server`) on a free port.
-struct Moto {
-    child: std::process::Child,
-    base: String,
-}
-
-impl Drop for Moto {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Moto {
-    fn start() -> Option<Moto> {
-        let bin = tool("MOTO_SERVER")?;
-        let port = free_port();
-        let mut child = std::process::Command::new(bin)
-            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
-            .stdin(std::process::Stdio::null())
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .expect("start moto_server");
-        wait_for_output(&mut child, "Running on http://127.0.0.1", "moto_server");
-        Some(Moto {
-            child,
-            base: format!("http://127.0.0.1:{port}"),
-        })
-    }
-
-    fn call(&self, op: &str, body: Value) -> Value {
-        cognito_call(&self.base, op, body)
-    }
-}
-
 #[test]
 fn an_endpoint_without_the_operation_gets_refresh_token_auth() {
     let Some(moto) = Moto::start() else {
         return;
     };
-    let pool = moto.call("CreateUserPool", json!({"PoolName": "cwsauth-moto"}))["UserPool"]["Id"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let client = moto.call(
-        "CreateUserPoolClient",
-        json!({"UserPoolId": pool, "ClientName": "cwsauth",
-            "ExplicitAuthFlows": ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]}),
-    )["UserPoolClient"]["ClientId"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    moto.call(
-        "AdminCreateUser",
-        json!({"UserPoolId": pool, "Username": "mia", "MessageAction": "SUPPRESS"}),
-    );
-    moto.call(
-        "AdminSetUserPassword",
-        json!({"UserPoolId": pool, "Username": "mia", "Password": "Mia-Passw0rd!", "Permanent": true}),
-    );
-    let cli = Cli::new();
-    cli.run(&[
-        "configure",
-        "--user-pool-id",
-        &pool,
-        "--client-id",
-        &client,
-        "--domain",
-        &moto.base,
-        "--idp-endpoint",
-        &moto.base,
-        "--jwks-uri",
-        &format!("{}/{pool}/.well-known/jwks.json", moto.base),
-        "--store",
-        "file",
-    ])
-    .expect(0);
-    cli.cmd(&["login", "--password", "--username", "mia"])
-        .env("CWSAUTH_PASSWORD", "Mia-Passw0rd!")
-        .run()
-        .expect(0);
+    let cli = moto.logged_in_cli(&[]);
     let run = cli.run(&["token", "--min-ttl", "99999", "-v"]);
     run.expect(0);
     assert!(

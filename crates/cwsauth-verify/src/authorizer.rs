@@ -292,12 +292,7 @@ pub fn decide(
 ) -> Decision {
     match result {
         Ok(verified) => {
-            let groups = verified
-                .claims
-                .get("cognito:groups")
-                .and_then(Value::as_array)
-                .map(|g| g.iter().filter_map(Value::as_str).collect::<Vec<_>>())
-                .unwrap_or_default();
+            let groups = crate::groups(&verified.claims);
             if !required_groups.is_empty()
                 && !groups
                     .iter()

@@ -425,6 +425,16 @@ pub fn number(claims: &Map<String, Value>, name: &str) -> Option<i64> {
     })
 }
 
+/// The user's groups (`cognito:groups`, an array of strings); none when the claim is missing
+/// or is not such an array.
+pub fn groups(claims: &Map<String, Value>) -> Vec<&str> {
+    claims
+        .get("cognito:groups")
+        .and_then(Value::as_array)
+        .map(|g| g.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default()
+}
+
 fn shown(value: Option<&Value>) -> String {
     match value {
         None => "absent".to_string(),

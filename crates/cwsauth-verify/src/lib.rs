@@ -46,7 +46,7 @@ pub mod signing;
 pub mod time;
 mod token;
 
-pub use checks::{Checks, ClientIds, Rejection, TokenUse, Verified, number, verify};
+pub use checks::{Checks, ClientIds, Rejection, TokenUse, Verified, groups, number, verify};
 pub use error::{ErrorKind, VerifyError};
 pub use keys::{KeySet, KeySource, MAX_JWKS_BYTES, PublicKey, kid_not_found};
 pub use token::{Decoded, MAX_TOKEN_BYTES, decode, strip_token};

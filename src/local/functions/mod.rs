@@ -18,7 +18,6 @@ use std::time::Instant;
 
 use serde_json::Value;
 
-pub(crate) use process::end_group;
 pub use spec::{DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT, FunctionSpec, Source};
 
 /// Largest response a function may post (Lambda's 6 MB, plus the RIE's 100 bytes).

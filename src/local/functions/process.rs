@@ -109,16 +109,3 @@ pub fn describe_exit(status: std::process::ExitStatus) -> String {
     }
     "ended".to_string()
 }
-
-/// The group of a process that ended by itself may live on (a child it left behind): end it.
-pub fn end_group(pid: Option<u32>) {
-    #[cfg(unix)]
-    if let Some(pid) = pid.and_then(|p| i32::try_from(p).ok()) {
-        // SAFETY: as in `end`; a group with no process left makes killpg fail harmlessly.
-        unsafe {
-            libc::killpg(pid, libc::SIGKILL);
-        }
-    }
-    #[cfg(not(unix))]
-    let _ = pid;
-}

@@ -63,21 +63,16 @@ fn iam(emu: &Emulator, head: &Head) -> Authorized {
         method: &head.method,
         target: &head.target,
         headers: &head.headers,
+        body: b"",
     };
     let expected = Expected {
         region: crate::local::ids::REGION,
         service: "execute-api",
         now: std::time::SystemTime::now(),
     };
-    let secret_for = |key: &str, token: Option<&str>| {
-        emu.options
-            .iam_credentials
-            .iter()
-            .find(|(k, _)| k == key)
-            .map(|(_, s)| s.expose().to_string())
-            .or_else(|| crate::local::identity_pool::vended_secret(emu, key, token))
-    };
-    match verify(&received, &expected, &secret_for) {
+    match verify(&received, &expected, &|key, token| {
+        emu.aws_secret(key, token)
+    }) {
         Ok(signer) => {
             if let Some(identity) =
                 crate::local::identity_pool::identity_fields(emu, &signer.access_key)

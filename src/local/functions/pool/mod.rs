@@ -241,7 +241,9 @@ impl Host {
                 }
             };
             // What it started may outlive it: its group goes with it.
-            process::end_group(pid);
+            if let Some(pid) = pid {
+                crate::external::end_group(pid);
+            }
             host.ended(number, status);
         });
         Ok(())
@@ -319,7 +321,9 @@ impl Host {
         let mut state = self.state();
         state.stopped = true;
         for process in state.processes.values_mut() {
-            process::end_group(process.pid);
+            if let Some(pid) = process.pid {
+                crate::external::end_group(pid);
+            }
             if let Some(kill) = process.kill.take() {
                 let _ = kill.send(());
             }
