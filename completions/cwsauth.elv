@@ -479,6 +479,7 @@ set edit:completion:arg-completer[cwsauth] = {|@words|
             cand --code-ttl 'Lifetime of authorization codes (Cognito: 5m); shorter only to test expiry'
             cand --auth-flows 'The InitiateAuth flows the app clients allow, comma-separated (Cognito''s ExplicitAuthFlows; default all: USER_PASSWORD_AUTH, USER_SRP_AUTH, USER_AUTH, REFRESH_TOKEN_AUTH)'
             cand --refresh-token-grace 'Seconds a rotated-away refresh token is still taken (Cognito''s RetryGracePeriodSeconds)'
+            cand --issuer-format 'Issue AWS''s `iss` (https://cognito-idp.… or, updated, https://issuer-cognito-idp.…) instead of the emulator''s URL; its keys stay on the emulator (jwks_uri)'
             cand --write-profile 'Write profile NAME (public client) and NAME-m2m (confidential client) for this instance'
             cand --function 'A Lambda function: NAME=COMMAND (started with the Lambda Runtime API) or NAME=http://HOST:PORT[#FUNCTION] (a running emulator''s Invoke API). Repeatable'
             cand --function-env 'An environment variable of a function (repeatable)'

@@ -399,6 +399,8 @@ complete -c cwsauth -n "__fish_cwsauth_using_subcommand local" -l max-connection
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand local" -l code-ttl -d 'Lifetime of authorization codes (Cognito: 5m); shorter only to test expiry' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand local" -l auth-flows -d 'The InitiateAuth flows the app clients allow, comma-separated (Cognito\'s ExplicitAuthFlows; default all: USER_PASSWORD_AUTH, USER_SRP_AUTH, USER_AUTH, REFRESH_TOKEN_AUTH)' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand local" -l refresh-token-grace -d 'Seconds a rotated-away refresh token is still taken (Cognito\'s RetryGracePeriodSeconds)' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand local" -l issuer-format -d 'Issue AWS\'s `iss` (https://cognito-idp.… or, updated, https://issuer-cognito-idp.…) instead of the emulator\'s URL; its keys stay on the emulator (jwks_uri)' -r -f -a "original\t''
+updated\t''"
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand local" -l write-profile -d 'Write profile NAME (public client) and NAME-m2m (confidential client) for this instance' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand local" -l function -d 'A Lambda function: NAME=COMMAND (started with the Lambda Runtime API) or NAME=http://HOST:PORT[#FUNCTION] (a running emulator\'s Invoke API). Repeatable' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand local" -l function-env -d 'An environment variable of a function (repeatable)' -r

@@ -925,6 +925,10 @@ pub struct LocalArgs {
     /// Keep the signing keys under CWSAUTH_HOME so tokens stay valid across restarts.
     #[arg(long)]
     pub persist: bool,
+    /// Issue AWS's `iss` (https://cognito-idp.… or, updated, https://issuer-cognito-idp.…)
+    /// instead of the emulator's URL; its keys stay on the emulator (jwks_uri).
+    #[arg(long, value_name = "FORMAT", value_parser = ["original", "updated"])]
+    pub issuer_format: Option<String>,
     /// Write profile NAME (public client) and NAME-m2m (confidential client) for this instance.
     #[arg(long, value_name = "NAME")]
     pub write_profile: Option<String>,

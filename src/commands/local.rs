@@ -50,6 +50,10 @@ pub fn run(home: &Home, args: LocalArgs) -> Result<ExitCode> {
         } else {
             args.iam_credentials.clone()
         },
+        issuer_format: args
+            .issuer_format
+            .as_deref()
+            .and_then(|f| cwsauth_verify::issuer::IssuerType::parse(f).ok()),
         log: Some(log_writer()),
         api: resolved.api,
         aws_endpoint: args.aws_endpoint.clone(),
@@ -209,10 +213,7 @@ fn banner(emu: &Emulator, profile: Option<&str>, show_secrets: bool) -> String {
     text.push_str(&format!("  hosted UI      {base}/oauth2/authorize\n"));
     text.push_str(&format!("  token endpoint {base}/oauth2/token\n"));
     text.push_str(&format!("  JSON API       {base}/\n"));
-    text.push_str(&format!(
-        "  JWKS           {}/.well-known/jwks.json\n",
-        emu.issuer
-    ));
+    text.push_str(&format!("  JWKS           {}\n", local::jwks_uri(base)));
     text.push_str(&format!("  WebSocket API  {}\n", emu.ws_url));
     text.push_str(&format!(
         "  TLS CA         {} (wss:// and https:// on the same port)\n",
@@ -265,8 +266,8 @@ fn banner(emu: &Emulator, profile: Option<&str>, show_secrets: bool) -> String {
             "Wrote profiles {name} and {name}-m2m. Next, in another terminal:\n  cwsauth login --profile {name}\n  cwsauth connect --profile {name}\n"
         )),
         None => text.push_str(&format!(
-            "Next, in another terminal (or restart with --write-profile local):\n  cwsauth configure --profile local --user-pool-id {} --client-id {} --domain {base} --idp-endpoint {base} --issuer {} --ws-url '{}'\n  cwsauth login --profile local\n  cwsauth connect --profile local\n",
-            local::POOL_ID, emu.public_client.client_id, emu.issuer, emu.ws_url
+            "Next, in another terminal (or restart with --write-profile local):\n  cwsauth configure --profile local --user-pool-id {} --client-id {} --domain {base} --idp-endpoint {base} --issuer {} --jwks-uri {} --ws-url '{}'\n  cwsauth login --profile local\n  cwsauth connect --profile local\n",
+            local::POOL_ID, emu.public_client.client_id, emu.issuer, local::jwks_uri(base), emu.ws_url
         )),
     }
     text.push_str("Press Ctrl-C to stop.");

@@ -124,7 +124,7 @@ fn identity_pool(
     }
     let id_token = tokens.pick(TokenKind::Id, &profile.name)?;
     let idp = Idp::for_profile(profile)?;
-    let provider = provider_name(profile, &idp.user_pool_id);
+    let provider = provider_name(profile.get(Key::IssuerType), &idp.user_pool_id);
     let got = idp.identity_credentials(
         &IdentityAsk {
             identity_pool: pool,
@@ -165,12 +165,11 @@ fn identity_pool(
     })
 }
 
-/// The `Logins` key of the profile's user pool: its issuer without the scheme, in the format
-/// the profile says the pool issues (`issuer_type`).
-fn provider_name(profile: &Profile, user_pool_id: &str) -> String {
+/// The `Logins` key of a user pool: its issuer without the scheme, in the format the profile
+/// says the pool issues (`issuer_type`).
+fn provider_name(issuer_type: Option<&str>, user_pool_id: &str) -> String {
     let region = user_pool_id.split('_').next().unwrap_or("");
-    let kind = profile
-        .get(Key::IssuerType)
+    let kind = issuer_type
         .and_then(|t| cwsauth_verify::issuer::IssuerType::parse(t).ok())
         .unwrap_or_default();
     let issuer = cwsauth_verify::issuer::cognito_issuer(region, user_pool_id, kind);
@@ -204,4 +203,21 @@ pub fn region_for(url: &str, profile_region: Option<&str>) -> String {
         })
         .or_else(|| profile_region.map(str::to_string))
         .unwrap_or_else(|| crate::local::ids::REGION.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn logins_names_the_pool_in_the_format_it_issues() {
+        assert_eq!(
+            provider_name(None, "eu-west-1_AbC"),
+            "cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbC"
+        );
+        assert_eq!(
+            provider_name(Some("updated"), "eu-west-1_AbC"),
+            "issuer-cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbC"
+        );
+    }
 }

@@ -45,7 +45,7 @@ pub use ids::{CONFIDENTIAL_CLIENT_ID, M2M_SCOPE, POOL_ID, PUBLIC_CLIENT_ID};
 pub use respond::Body;
 pub use server::{Running, start};
 use user_pool::User;
-pub use user_pool::{AppClient, AuthFlows, UserSpec, write_profiles};
+pub use user_pool::{AppClient, AuthFlows, UserSpec, jwks_uri, write_profiles};
 
 /// What a template's `UserPool.ProviderURL` stands for until the emulator's port is known
 /// (`https://` + it is the issuer); replaced in functions' environments at start.
@@ -89,6 +89,8 @@ pub struct Options {
     pub auth_flows: user_pool::AuthFlows,
     /// The credentials an `AWS_IAM` route accepts (access key, secret).
     pub iam_credentials: Vec<(String, Secret)>,
+    /// Issue AWS's `iss` of this format instead of the emulator's own URL.
+    pub issuer_format: Option<cwsauth_verify::issuer::IssuerType>,
     /// Where the log lines go (one per request, the functions' output): none is silent.
     pub log: Option<functions::Log>,
     /// The developer's functions, routes and authorizer (none: the built-in ones).
@@ -123,6 +125,7 @@ impl Default for Options {
                 api::DEFAULT_IAM_CREDENTIALS.0.to_string(),
                 Secret::new(api::DEFAULT_IAM_CREDENTIALS.1),
             )],
+            issuer_format: None,
             log: None,
             api: api::ApiConfig::default(),
             aws_endpoint: None,
@@ -270,7 +273,7 @@ impl Emulator {
             .tempdir()
             .map_err(|e| LocalError::Ca(format!("cannot make the emulator's folder: {e}")))?;
         let tls = ca::generate(options.persist_dir.as_deref().unwrap_or(work.path()))?;
-        let issuer = format!("{base_url}/{POOL_ID}");
+        let issuer = user_pool::issuer(&base_url, options.issuer_format);
         options.api.check()?;
         let log: functions::Log = options
             .log
@@ -289,6 +292,10 @@ impl Emulator {
             ("CLIENT_IDS".into(), clients),
             ("CWSAUTH_LOCAL_ISSUER".into(), issuer.clone()),
             ("CWSAUTH_LOCAL_POOL_ID".into(), POOL_ID.into()),
+            (
+                "CWSAUTH_LOCAL_JWKS_URI".into(),
+                user_pool::jwks_uri(&base_url),
+            ),
             ("CWSAUTH_LOCAL_CLIENT_ID".into(), PUBLIC_CLIENT_ID.into()),
         ];
         if let Some(endpoint) = &options.aws_endpoint {

@@ -253,6 +253,20 @@ pub fn load_keys(dir: Option<&std::path::Path>) -> Result<(SigningKey, SigningKe
 
 /// Writes profile `name` (the public client) and `name-m2m` (the confidential one) pointing
 /// at this instance.
+/// The pool's `iss`: the emulator's own URL, or AWS's in the format asked (for profiles and
+/// verifiers that must see exactly what a real pool issues).
+pub fn issuer(base_url: &str, format: Option<cwsauth_verify::issuer::IssuerType>) -> String {
+    match format {
+        None => format!("{base_url}/{POOL_ID}"),
+        Some(kind) => cwsauth_verify::issuer::cognito_issuer(ids::REGION, POOL_ID, kind),
+    }
+}
+
+/// Where the pool's keys are, whatever its issuer.
+pub fn jwks_uri(base_url: &str) -> String {
+    format!("{base_url}/{POOL_ID}/.well-known/jwks.json")
+}
+
 pub fn write_profiles(
     home: &crate::home::Home,
     name: &str,
@@ -268,9 +282,16 @@ pub fn write_profiles(
             (Key::Domain, vec![emu.base_url.clone()]),
             (Key::Issuer, vec![emu.issuer.clone()]),
             (
-                Key::JwksUri,
-                vec![format!("{}/.well-known/jwks.json", emu.issuer)],
+                Key::IssuerType,
+                vec![
+                    emu.options
+                        .issuer_format
+                        .unwrap_or_default()
+                        .name()
+                        .to_string(),
+                ],
             ),
+            (Key::JwksUri, vec![jwks_uri(&emu.base_url)]),
             (Key::IdpEndpoint, vec![emu.base_url.clone()]),
             (
                 Key::IdentityPoolId,
@@ -299,7 +320,7 @@ pub fn openid_configuration(emu: &Emulator) -> serde_json::Value {
         "userinfo_endpoint": format!("{base}/oauth2/userInfo"),
         "revocation_endpoint": format!("{base}/oauth2/revoke"),
         "end_session_endpoint": format!("{base}/logout"),
-        "jwks_uri": format!("{}/.well-known/jwks.json", emu.issuer),
+        "jwks_uri": jwks_uri(base),
         "response_types_supported": ["code"],
         "grant_types_supported": ["authorization_code", "refresh_token", "client_credentials"],
         "scopes_supported": ["openid", "email", "phone", "profile"],

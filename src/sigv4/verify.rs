@@ -610,5 +610,18 @@ mod tests {
                 .starts_with("Signature expired: 20240102T030905Z is now earlier than ")
         );
         assert!(time_refusal(&request, claim.signed_at).is_none());
+        // Temporary credentials the server knows to have expired are refused as such.
+        let expired = |_: &str, _: Option<&str>| KeyLookup::Expired;
+        let refusal = verify(&request, &expected, &expired).unwrap_err();
+        assert_eq!(
+            refusal.message,
+            "The security token included in the request is expired"
+        );
+        let unknown = |_: &str, _: Option<&str>| KeyLookup::Unknown;
+        let refusal = verify(&request, &expected, &unknown).unwrap_err();
+        assert_eq!(
+            refusal.message,
+            "The security token included in the request is invalid."
+        );
     }
 }

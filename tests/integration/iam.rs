@@ -272,26 +272,42 @@ fn route_auth_values_are_checked_when_read() {
     }
 }
 
-/// boto3's cognito-identity client against the emulator: GetId and GetCredentialsForIdentity
-/// for `id_token` (or a refusal's code and message).
-fn identity_pool_calls(python: &std::path::Path, endpoint: &str, id_token: &str) -> Value {
+/// boto3's cognito-identity client against the emulator: GetId, GetCredentialsForIdentity and
+/// GetOpenIdToken for `id_token` under the `Logins` name `provider` (or a refusal's code and
+/// message).
+fn identity_pool_calls_as(
+    python: &std::path::Path,
+    endpoint: &str,
+    id_token: &str,
+    provider: &str,
+) -> Value {
     let script = r#"
-import json, sys, boto3, botocore.config, botocore.exceptions
-endpoint, token = sys.argv[1], sys.argv[2]
+import json, sys, time, boto3, botocore.config, botocore.exceptions
+endpoint, token, provider = sys.argv[1], sys.argv[2], sys.argv[3]
 ci = boto3.client("cognito-identity", endpoint_url=endpoint, region_name="us-east-1",
                   aws_access_key_id="x", aws_secret_access_key="x",
                   config=botocore.config.Config(retries={"max_attempts": 1}))
-logins = {"cognito-idp.us-east-1.amazonaws.com/us-east-1_cwsLocal1": token}
+logins = {provider: token}
 try:
     identity = ci.get_id(IdentityPoolId="us-east-1:0c57a7c1-0000-4000-8000-00000000c0de", Logins=logins)["IdentityId"]
     creds = ci.get_credentials_for_identity(IdentityId=identity, Logins=logins)["Credentials"]
+    openid = ci.get_open_id_token(IdentityId=identity, Logins=logins)
     print(json.dumps({"identity": identity, "key": creds["AccessKeyId"], "secret": creds["SecretKey"],
-                      "token": creds["SessionToken"], "expires_in": (creds["Expiration"].timestamp()
-                      - __import__("time").time())}))
+                      "token": creds["SessionToken"], "expires_in": creds["Expiration"].timestamp() - time.time(),
+                      "openid": openid["Token"], "openid_identity": openid["IdentityId"]}))
 except botocore.exceptions.ClientError as e:
     print(json.dumps({"error": [e.response["Error"]["Code"], e.response["Error"]["Message"]]}))
 "#;
-    python_json_lines(python, script, &[endpoint, id_token]).remove(0)
+    python_json_lines(python, script, &[endpoint, id_token, provider]).remove(0)
+}
+
+fn identity_pool_calls(python: &std::path::Path, endpoint: &str, id_token: &str) -> Value {
+    identity_pool_calls_as(
+        python,
+        endpoint,
+        id_token,
+        "cognito-idp.us-east-1.amazonaws.com/us-east-1_cwsLocal1",
+    )
 }
 
 #[test]
@@ -360,6 +376,34 @@ fn the_identity_pool_vends_credentials_an_iam_route_accepts() {
             "The security token included in the request is invalid."
         ])
     );
+    // GetOpenIdToken: the identity's own token, ten minutes, signed with the pool's keys.
+    assert_eq!(vended["openid_identity"], identity.as_str());
+    let openid = cwsauth_verify::decode(vended["openid"].as_str().unwrap()).unwrap();
+    let c = &openid.claims;
+    assert_eq!(c["iss"], "https://cognito-identity.amazonaws.com");
+    assert_eq!(c["aud"], "us-east-1:0c57a7c1-0000-4000-8000-00000000c0de");
+    assert_eq!(c["sub"], identity.as_str());
+    assert_eq!(c["amr"][0], "authenticated");
+    assert_eq!(
+        c["amr"][1],
+        "cognito-idp.us-east-1.amazonaws.com/us-east-1_cwsLocal1"
+    );
+    assert!(
+        c["amr"][2]
+            .as_str()
+            .unwrap()
+            .starts_with("cognito-idp.us-east-1.amazonaws.com/us-east-1_cwsLocal1:CognitoSignIn:"),
+        "{c:?}"
+    );
+    assert_eq!(c["exp"].as_i64().unwrap() - c["iat"].as_i64().unwrap(), 600);
+    // The UPDATED issuer's Logins name is the same provider, the same identity.
+    let updated = identity_pool_calls_as(
+        &python,
+        &local.base,
+        &id_token,
+        "issuer-cognito-idp.us-east-1.amazonaws.com/us-east-1_cwsLocal1",
+    );
+    assert_eq!(updated["identity"], identity.as_str(), "{updated}");
     // A token that is not the pool's is refused as Cognito refuses it.
     let refused = identity_pool_calls(&python, &local.base, "not.a.token");
     assert_eq!(refused["error"][0], "NotAuthorizedException", "{refused}");

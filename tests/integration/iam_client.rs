@@ -763,3 +763,43 @@ fn verify_signature_checks_a_capture_and_names_the_first_difference() {
         "cwsauth: error: the first line is not a request line (GET /stage HTTP/1.1): hello\n"
     );
 }
+
+#[test]
+fn identity_pool_refusals_are_one_line_and_the_updated_issuer_is_spoken() {
+    let local = Local::start(&["--route-auth", "$connect=AWS_IAM"]);
+    // Not logged in: the login is what is missing.
+    let run = credentials_json(&local, &[]);
+    run.expect(1);
+    assert_eq!(
+        run.stderr(),
+        "cwsauth: error: not logged in with profile local: run `cwsauth login --profile local`\n"
+    );
+    logged_in(&local);
+    let configure = |extra: &[&str]| {
+        let mut args = vec!["configure", "--profile", "local", "--identity-pool-id"];
+        args.extend_from_slice(extra);
+        local.cli.run(&args).expect(0);
+    };
+    // A pool the endpoint does not have: Cognito's answer, named.
+    configure(&["us-east-1:00000000-0000-4000-8000-000000000000"]);
+    let run = credentials_json(&local, &[]);
+    run.expect(1);
+    assert_eq!(
+        run.stderr(),
+        "cwsauth: error: GetId failed: ResourceNotFoundException: IdentityPool 'us-east-1:00000000-0000-4000-8000-000000000000' not found.\n"
+    );
+    // A pool that issues the UPDATED issuer: Logins under its name, which the pool accepts.
+    configure(&[
+        "us-east-1:0c57a7c1-0000-4000-8000-00000000c0de",
+        "--issuer-type",
+        "updated",
+    ]);
+    let run = local.cli.cmd(&["credentials", "--profile", "local"]).run();
+    run.expect(0);
+    assert!(
+        run.stdout()
+            .starts_with("from:        identity pool us-east-1:0c57a7c1-"),
+        "{}",
+        run.stdout()
+    );
+}

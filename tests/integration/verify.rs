@@ -904,3 +904,44 @@ fn the_updated_issuer_format() {
         "cwsauth: error: issuer_type \"new\" is not valid: \"new\" is not original or updated\n"
     );
 }
+
+#[test]
+fn the_emulators_updated_issuer_is_verified_for_a_profile_set_to_it_only() {
+    let local = Local::start(&["--issuer-format", "updated"]);
+    local
+        .password_login("file", "--password", ("demo", "Demo-Passw0rd!"), &[])
+        .expect(0);
+    let run = local.cli.run(&["token", "--profile", "local"]);
+    run.expect(0);
+    let token = run.stdout().trim().to_string();
+    let claims = cwsauth_verify::decode(&token).unwrap().claims;
+    assert_eq!(
+        claims["iss"],
+        "https://issuer-cognito-idp.us-east-1.amazonaws.com/us-east-1_cwsLocal1"
+    );
+    local
+        .cli
+        .run(&["verify", "--profile", "local", &token])
+        .expect(0);
+    // The same pool, set to the original format (its issuer derived, its keys the emulator's).
+    let jwks = format!("{}/us-east-1_cwsLocal1/.well-known/jwks.json", local.base);
+    local
+        .cli
+        .run(&[
+            "configure",
+            "--profile",
+            "original",
+            "--user-pool-id",
+            LOCAL_POOL,
+            "--client-id",
+            cwsauth::local::PUBLIC_CLIENT_ID,
+            "--issuer-type",
+            "original",
+            "--jwks-uri",
+            &jwks,
+        ])
+        .expect(0);
+    let run = local.cli.run(&["verify", "--profile", "original", &token]);
+    run.expect(1);
+    assert!(run.stderr().contains("updated"), "{}", run.stderr());
+}
