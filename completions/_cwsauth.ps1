@@ -151,6 +151,7 @@ Register-ArgumentCompleter -Native -CommandName 'cwsauth' -ScriptBlock {
             [CompletionResult]::new('--client-credentials', '--client-credentials', [CompletionResultType]::ParameterName, 'Machine to machine: client_credentials with the client secret; no refresh token')
             [CompletionResult]::new('--email-otp', '--email-otp', [CompletionResultType]::ParameterName, 'Passwordless: a one-time code by email (USER_AUTH with EMAIL_OTP)')
             [CompletionResult]::new('--sms-otp', '--sms-otp', [CompletionResultType]::ParameterName, 'Passwordless: a one-time code by SMS (USER_AUTH with SMS_OTP)')
+            [CompletionResult]::new('--enroll-totp', '--enroll-totp', [CompletionResultType]::ParameterName, 'When the pool requires MFA and the user has none (MFA_SETUP): enroll a software token without an app and keep its secret in the profile''s store (as `mfa setup --keep-secret`)')
             [CompletionResult]::new('--no-browser', '--no-browser', [CompletionResultType]::ParameterName, 'Only print the URL (wins over --browser-command and CWSAUTH_BROWSER)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log what happens on stderr (-v: steps and HTTP exchanges, -vv: more); secrets redacted')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log what happens on stderr (-v: steps and HTTP exchanges, -vv: more); secrets redacted')
@@ -274,6 +275,7 @@ Register-ArgumentCompleter -Native -CommandName 'cwsauth' -ScriptBlock {
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('setup', 'setup', [CompletionResultType]::ParameterValue, 'Enroll a software token (TOTP) for the logged-in user and make it the preferred MFA')
+            [CompletionResult]::new('forget', 'forget', [CompletionResultType]::ParameterValue, 'Delete the TOTP secret `mfa setup --keep-secret` kept (the enrollment stays)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -294,6 +296,30 @@ Register-ArgumentCompleter -Native -CommandName 'cwsauth' -ScriptBlock {
             [CompletionResult]::new('--jwks-max-age', '--jwks-max-age', [CompletionResultType]::ParameterName, 'Refetch a cached JWKS older than this, so a removed key stops verifying.')
             [CompletionResult]::new('--ca-file', '--ca-file', [CompletionResultType]::ParameterName, 'Extra CA certificates (PEM) to trust for Cognito and JWKS calls, e.g. a TLS-inspecting proxy''s.')
             [CompletionResult]::new('--print-secret', '--print-secret', [CompletionResultType]::ParameterName, 'Enroll without an app: compute the first code and print the secret on stdout (for a test user''s CWSAUTH_TOTP_SECRET; whoever holds it passes the second factor)')
+            [CompletionResult]::new('--keep-secret', '--keep-secret', [CompletionResultType]::ParameterName, 'Keep the secret in the profile''s store (keyring, or a 0600 file), so password and SRP logins answer the code themselves: this machine becomes the second factor')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log what happens on stderr (-v: steps and HTTP exchanges, -vv: more); secrets redacted')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log what happens on stderr (-v: steps and HTTP exchanges, -vv: more); secrets redacted')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'cwsauth;mfa;forget' {
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'The profile to use from the config file')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region of the user pool (derived from the pool id when absent).')
+            [CompletionResult]::new('--user-pool-id', '--user-pool-id', [CompletionResultType]::ParameterName, 'Cognito user pool id, e.g. us-east-1_AbCdEf123.')
+            [CompletionResult]::new('--client-id', '--client-id', [CompletionResultType]::ParameterName, 'App client id.')
+            [CompletionResult]::new('--domain', '--domain', [CompletionResultType]::ParameterName, 'Hosted UI domain: a prefix (with region), abc.auth.us-east-1.amazoncognito.com, a custom domain, or a URL.')
+            [CompletionResult]::new('--redirect-uri', '--redirect-uri', [CompletionResultType]::ParameterName, 'Callback URL registered on the app client (repeatable; a taken port moves to the next).')
+            [CompletionResult]::new('--idp-endpoint', '--idp-endpoint', [CompletionResultType]::ParameterName, 'Base URL of the Cognito JSON API; default https://cognito-idp.{region}.amazonaws.com.')
+            [CompletionResult]::new('--issuer', '--issuer', [CompletionResultType]::ParameterName, 'Issuer (iss) to pin; default https://cognito-idp.{region}.amazonaws.com/{pool}.')
+            [CompletionResult]::new('--issuer-type', '--issuer-type', [CompletionResultType]::ParameterName, 'The pool''s issuer format (IssuerConfiguration.Type): original (https://cognito-idp.{region}.amazonaws.com/{pool}) or updated (https://issuer-cognito-idp.…); decides the derived issuer.')
+            [CompletionResult]::new('--identity-pool-id', '--identity-pool-id', [CompletionResultType]::ParameterName, 'Cognito identity pool (region:uuid) whose credentials `connect --iam` signs with, for the user''s ID token.')
+            [CompletionResult]::new('--jwks-uri', '--jwks-uri', [CompletionResultType]::ParameterName, 'JWKS URL or file; default {issuer}/.well-known/jwks.json.')
+            [CompletionResult]::new('--jwks', '--jwks', [CompletionResultType]::ParameterName, 'JWKS URL or file; default {issuer}/.well-known/jwks.json.')
+            [CompletionResult]::new('--jwks-max-age', '--jwks-max-age', [CompletionResultType]::ParameterName, 'Refetch a cached JWKS older than this, so a removed key stops verifying.')
+            [CompletionResult]::new('--ca-file', '--ca-file', [CompletionResultType]::ParameterName, 'Extra CA certificates (PEM) to trust for Cognito and JWKS calls, e.g. a TLS-inspecting proxy''s.')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log what happens on stderr (-v: steps and HTTP exchanges, -vv: more); secrets redacted')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log what happens on stderr (-v: steps and HTTP exchanges, -vv: more); secrets redacted')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
@@ -304,10 +330,14 @@ Register-ArgumentCompleter -Native -CommandName 'cwsauth' -ScriptBlock {
         }
         'cwsauth;mfa;help' {
             [CompletionResult]::new('setup', 'setup', [CompletionResultType]::ParameterValue, 'Enroll a software token (TOTP) for the logged-in user and make it the preferred MFA')
+            [CompletionResult]::new('forget', 'forget', [CompletionResultType]::ParameterValue, 'Delete the TOTP secret `mfa setup --keep-secret` kept (the enrollment stays)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
         'cwsauth;mfa;help;setup' {
+            break
+        }
+        'cwsauth;mfa;help;forget' {
             break
         }
         'cwsauth;mfa;help;help' {
@@ -519,6 +549,7 @@ Register-ArgumentCompleter -Native -CommandName 'cwsauth' -ScriptBlock {
             [CompletionResult]::new('--template', '--template', [CompletionResultType]::ParameterName, 'Read routes, authorizer and functions from a CloudFormation or SAM template (JSON): Python and Node functions run from their code as deployed; --function overrides')
             [CompletionResult]::new('--rotate-refresh-tokens', '--rotate-refresh-tokens', [CompletionResultType]::ParameterName, 'Rotate refresh tokens: each refresh returns a new one and retires the old (REFRESH_TOKEN_AUTH is then refused: GetTokensFromRefreshToken or /oauth2/token)')
             [CompletionResult]::new('--persist', '--persist', [CompletionResultType]::ParameterName, 'Keep the signing keys under CWSAUTH_HOME so tokens stay valid across restarts')
+            [CompletionResult]::new('--mfa-required', '--mfa-required', [CompletionResultType]::ParameterName, 'Require MFA (Cognito''s MfaConfiguration ON): a user without one enrolls a software token at sign-in (MFA_SETUP), in the JSON API and the hosted UI')
             [CompletionResult]::new('--show-secrets', '--show-secrets', [CompletionResultType]::ParameterName, 'Print the confidential client''s secret in the banner (otherwise it goes only into the NAME-m2m profile that --write-profile writes)')
             [CompletionResult]::new('--cold-starts', '--cold-starts', [CompletionResultType]::ParameterName, 'Start each function''s first process at its first invocation, as Lambda does, to see real cold starts (by default every function starts one when the emulator starts)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log what happens on stderr (-v: steps and HTTP exchanges, -vv: more); secrets redacted')
@@ -585,9 +616,13 @@ Register-ArgumentCompleter -Native -CommandName 'cwsauth' -ScriptBlock {
         }
         'cwsauth;help;mfa' {
             [CompletionResult]::new('setup', 'setup', [CompletionResultType]::ParameterValue, 'Enroll a software token (TOTP) for the logged-in user and make it the preferred MFA')
+            [CompletionResult]::new('forget', 'forget', [CompletionResultType]::ParameterValue, 'Delete the TOTP secret `mfa setup --keep-secret` kept (the enrollment stays)')
             break
         }
         'cwsauth;help;mfa;setup' {
+            break
+        }
+        'cwsauth;help;mfa;forget' {
             break
         }
         'cwsauth;help;sign' {

@@ -118,14 +118,23 @@ _cwsauth() {
             cwsauth__subcmd__help,verify-signature)
                 cmd="cwsauth__subcmd__help__subcmd__verify__subcmd__signature"
                 ;;
+            cwsauth__subcmd__help__subcmd__mfa,forget)
+                cmd="cwsauth__subcmd__help__subcmd__mfa__subcmd__forget"
+                ;;
             cwsauth__subcmd__help__subcmd__mfa,setup)
                 cmd="cwsauth__subcmd__help__subcmd__mfa__subcmd__setup"
+                ;;
+            cwsauth__subcmd__mfa,forget)
+                cmd="cwsauth__subcmd__mfa__subcmd__forget"
                 ;;
             cwsauth__subcmd__mfa,help)
                 cmd="cwsauth__subcmd__mfa__subcmd__help"
                 ;;
             cwsauth__subcmd__mfa,setup)
                 cmd="cwsauth__subcmd__mfa__subcmd__setup"
+                ;;
+            cwsauth__subcmd__mfa__subcmd__help,forget)
+                cmd="cwsauth__subcmd__mfa__subcmd__help__subcmd__forget"
                 ;;
             cwsauth__subcmd__mfa__subcmd__help,help)
                 cmd="cwsauth__subcmd__mfa__subcmd__help__subcmd__help"
@@ -724,8 +733,22 @@ _cwsauth() {
             return 0
             ;;
         cwsauth__subcmd__help__subcmd__mfa)
-            opts="setup"
+            opts="setup forget"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cwsauth__subcmd__help__subcmd__mfa__subcmd__forget)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -836,7 +859,7 @@ _cwsauth() {
             return 0
             ;;
         cwsauth__subcmd__local)
-            opts="-v -h -V --port --bind --user --token-ttl --callback-url --identity-source --require-group --idle-timeout --max-connection-time --code-ttl --rotate-refresh-tokens --auth-flows --refresh-token-grace --persist --issuer-format --write-profile --show-secrets --function --function-env --function-timeout --function-concurrency --function-dir --route --two-way --authorizer --route-auth --iam-credentials --route-selection --trigger --cold-starts --aws-endpoint --template --verbose --help --version"
+            opts="-v -h -V --port --bind --user --token-ttl --callback-url --identity-source --require-group --idle-timeout --max-connection-time --code-ttl --rotate-refresh-tokens --auth-flows --refresh-token-grace --persist --mfa-required --issuer-format --write-profile --show-secrets --function --function-env --function-timeout --function-concurrency --function-dir --route --two-way --authorizer --route-auth --iam-credentials --route-selection --trigger --cold-starts --aws-endpoint --template --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -962,7 +985,7 @@ _cwsauth() {
             return 0
             ;;
         cwsauth__subcmd__login)
-            opts="-v -h -V --password --srp --client-credentials --email-otp --sms-otp --otp-command --username --scope --identity-provider --prompt --login-hint --timeout --store --browser-command --no-browser --profile --region --user-pool-id --client-id --domain --redirect-uri --idp-endpoint --issuer --issuer-type --identity-pool-id --jwks --jwks-uri --jwks-max-age --ca-file --verbose --help --version"
+            opts="-v -h -V --password --srp --client-credentials --email-otp --sms-otp --otp-command --enroll-totp --username --scope --identity-provider --prompt --login-hint --timeout --store --browser-command --no-browser --profile --region --user-pool-id --client-id --domain --redirect-uri --idp-endpoint --issuer --issuer-type --identity-pool-id --jwks --jwks-uri --jwks-max-age --ca-file --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1142,7 +1165,7 @@ _cwsauth() {
             return 0
             ;;
         cwsauth__subcmd__mfa)
-            opts="-v -h -V --verbose --help --version setup help"
+            opts="-v -h -V --verbose --help --version setup forget help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1155,9 +1178,93 @@ _cwsauth() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cwsauth__subcmd__mfa__subcmd__help)
-            opts="setup help"
+        cwsauth__subcmd__mfa__subcmd__forget)
+            opts="-v -h -V --profile --region --user-pool-id --client-id --domain --redirect-uri --idp-endpoint --issuer --issuer-type --identity-pool-id --jwks --jwks-uri --jwks-max-age --ca-file --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --profile)
+                    COMPREPLY=($(compgen -W "$(cwsauth completions --profiles 2>/dev/null)" -- "${cur}"))
+                    return 0
+                    ;;
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --user-pool-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --client-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --domain)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --redirect-uri)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --idp-endpoint)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --issuer)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --issuer-type)
+                    COMPREPLY=($(compgen -W "original updated" -- "${cur}"))
+                    return 0
+                    ;;
+                --identity-pool-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jwks-uri)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jwks)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jwks-max-age)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cwsauth__subcmd__mfa__subcmd__help)
+            opts="setup forget help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cwsauth__subcmd__mfa__subcmd__help__subcmd__forget)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1198,7 +1305,7 @@ _cwsauth() {
             return 0
             ;;
         cwsauth__subcmd__mfa__subcmd__setup)
-            opts="-v -h -V --print-secret --device-name --profile --region --user-pool-id --client-id --domain --redirect-uri --idp-endpoint --issuer --issuer-type --identity-pool-id --jwks --jwks-uri --jwks-max-age --ca-file --verbose --help --version"
+            opts="-v -h -V --print-secret --keep-secret --device-name --profile --region --user-pool-id --client-id --domain --redirect-uri --idp-endpoint --issuer --issuer-type --identity-pool-id --jwks --jwks-uri --jwks-max-age --ca-file --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -144,6 +144,7 @@ set edit:completion:arg-completer[cwsauth] = {|@words|
             cand --client-credentials 'Machine to machine: client_credentials with the client secret; no refresh token'
             cand --email-otp 'Passwordless: a one-time code by email (USER_AUTH with EMAIL_OTP)'
             cand --sms-otp 'Passwordless: a one-time code by SMS (USER_AUTH with SMS_OTP)'
+            cand --enroll-totp 'When the pool requires MFA and the user has none (MFA_SETUP): enroll a software token without an app and keep its secret in the profile''s store (as `mfa setup --keep-secret`)'
             cand --no-browser 'Only print the URL (wins over --browser-command and CWSAUTH_BROWSER)'
             cand -v 'Log what happens on stderr (-v: steps and HTTP exchanges, -vv: more); secrets redacted'
             cand --verbose 'Log what happens on stderr (-v: steps and HTTP exchanges, -vv: more); secrets redacted'
@@ -262,6 +263,7 @@ set edit:completion:arg-completer[cwsauth] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
             cand setup 'Enroll a software token (TOTP) for the logged-in user and make it the preferred MFA'
+            cand forget 'Delete the TOTP secret `mfa setup --keep-secret` kept (the enrollment stays)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'cwsauth;mfa;setup'= {
@@ -281,6 +283,29 @@ set edit:completion:arg-completer[cwsauth] = {|@words|
             cand --jwks-max-age 'Refetch a cached JWKS older than this, so a removed key stops verifying.'
             cand --ca-file 'Extra CA certificates (PEM) to trust for Cognito and JWKS calls, e.g. a TLS-inspecting proxy''s.'
             cand --print-secret 'Enroll without an app: compute the first code and print the secret on stdout (for a test user''s CWSAUTH_TOTP_SECRET; whoever holds it passes the second factor)'
+            cand --keep-secret 'Keep the secret in the profile''s store (keyring, or a 0600 file), so password and SRP logins answer the code themselves: this machine becomes the second factor'
+            cand -v 'Log what happens on stderr (-v: steps and HTTP exchanges, -vv: more); secrets redacted'
+            cand --verbose 'Log what happens on stderr (-v: steps and HTTP exchanges, -vv: more); secrets redacted'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'cwsauth;mfa;forget'= {
+            cand --profile 'The profile to use from the config file'
+            cand --region 'AWS region of the user pool (derived from the pool id when absent).'
+            cand --user-pool-id 'Cognito user pool id, e.g. us-east-1_AbCdEf123.'
+            cand --client-id 'App client id.'
+            cand --domain 'Hosted UI domain: a prefix (with region), abc.auth.us-east-1.amazoncognito.com, a custom domain, or a URL.'
+            cand --redirect-uri 'Callback URL registered on the app client (repeatable; a taken port moves to the next).'
+            cand --idp-endpoint 'Base URL of the Cognito JSON API; default https://cognito-idp.{region}.amazonaws.com.'
+            cand --issuer 'Issuer (iss) to pin; default https://cognito-idp.{region}.amazonaws.com/{pool}.'
+            cand --issuer-type 'The pool''s issuer format (IssuerConfiguration.Type): original (https://cognito-idp.{region}.amazonaws.com/{pool}) or updated (https://issuer-cognito-idp.…); decides the derived issuer.'
+            cand --identity-pool-id 'Cognito identity pool (region:uuid) whose credentials `connect --iam` signs with, for the user''s ID token.'
+            cand --jwks-uri 'JWKS URL or file; default {issuer}/.well-known/jwks.json.'
+            cand --jwks 'JWKS URL or file; default {issuer}/.well-known/jwks.json.'
+            cand --jwks-max-age 'Refetch a cached JWKS older than this, so a removed key stops verifying.'
+            cand --ca-file 'Extra CA certificates (PEM) to trust for Cognito and JWKS calls, e.g. a TLS-inspecting proxy''s.'
             cand -v 'Log what happens on stderr (-v: steps and HTTP exchanges, -vv: more); secrets redacted'
             cand --verbose 'Log what happens on stderr (-v: steps and HTTP exchanges, -vv: more); secrets redacted'
             cand -h 'Print help (see more with ''--help'')'
@@ -290,9 +315,12 @@ set edit:completion:arg-completer[cwsauth] = {|@words|
         }
         &'cwsauth;mfa;help'= {
             cand setup 'Enroll a software token (TOTP) for the logged-in user and make it the preferred MFA'
+            cand forget 'Delete the TOTP secret `mfa setup --keep-secret` kept (the enrollment stays)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'cwsauth;mfa;help;setup'= {
+        }
+        &'cwsauth;mfa;help;forget'= {
         }
         &'cwsauth;mfa;help;help'= {
         }
@@ -497,6 +525,7 @@ set edit:completion:arg-completer[cwsauth] = {|@words|
             cand --template 'Read routes, authorizer and functions from a CloudFormation or SAM template (JSON): Python and Node functions run from their code as deployed; --function overrides'
             cand --rotate-refresh-tokens 'Rotate refresh tokens: each refresh returns a new one and retires the old (REFRESH_TOKEN_AUTH is then refused: GetTokensFromRefreshToken or /oauth2/token)'
             cand --persist 'Keep the signing keys under CWSAUTH_HOME so tokens stay valid across restarts'
+            cand --mfa-required 'Require MFA (Cognito''s MfaConfiguration ON): a user without one enrolls a software token at sign-in (MFA_SETUP), in the JSON API and the hosted UI'
             cand --show-secrets 'Print the confidential client''s secret in the banner (otherwise it goes only into the NAME-m2m profile that --write-profile writes)'
             cand --cold-starts 'Start each function''s first process at its first invocation, as Lambda does, to see real cold starts (by default every function starts one when the emulator starts)'
             cand -v 'Log what happens on stderr (-v: steps and HTTP exchanges, -vv: more); secrets redacted'
@@ -552,8 +581,11 @@ set edit:completion:arg-completer[cwsauth] = {|@words|
         }
         &'cwsauth;help;mfa'= {
             cand setup 'Enroll a software token (TOTP) for the logged-in user and make it the preferred MFA'
+            cand forget 'Delete the TOTP secret `mfa setup --keep-secret` kept (the enrollment stays)'
         }
         &'cwsauth;help;mfa;setup'= {
+        }
+        &'cwsauth;help;mfa;forget'= {
         }
         &'cwsauth;help;sign'= {
         }

@@ -135,6 +135,7 @@ complete -c cwsauth -n "__fish_cwsauth_using_subcommand login" -l srp -d 'Headle
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand login" -l client-credentials -d 'Machine to machine: client_credentials with the client secret; no refresh token'
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand login" -l email-otp -d 'Passwordless: a one-time code by email (USER_AUTH with EMAIL_OTP)'
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand login" -l sms-otp -d 'Passwordless: a one-time code by SMS (USER_AUTH with SMS_OTP)'
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand login" -l enroll-totp -d 'When the pool requires MFA and the user has none (MFA_SETUP): enroll a software token without an app and keep its secret in the profile\'s store (as `mfa setup --keep-secret`)'
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand login" -l no-browser -d 'Only print the URL (wins over --browser-command and CWSAUTH_BROWSER)'
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand login" -s v -l verbose -d 'Log what happens on stderr (-v: steps and HTTP exchanges, -vv: more); secrets redacted'
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand login" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -221,11 +222,12 @@ complete -c cwsauth -n "__fish_cwsauth_using_subcommand signup" -l ca-file -d 'E
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand signup" -s v -l verbose -d 'Log what happens on stderr (-v: steps and HTTP exchanges, -vv: more); secrets redacted'
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand signup" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand signup" -s V -l version -d 'Print version'
-complete -c cwsauth -n "__fish_cwsauth_using_subcommand mfa; and not __fish_seen_subcommand_from setup help" -s v -l verbose -d 'Log what happens on stderr (-v: steps and HTTP exchanges, -vv: more); secrets redacted'
-complete -c cwsauth -n "__fish_cwsauth_using_subcommand mfa; and not __fish_seen_subcommand_from setup help" -s h -l help -d 'Print help'
-complete -c cwsauth -n "__fish_cwsauth_using_subcommand mfa; and not __fish_seen_subcommand_from setup help" -s V -l version -d 'Print version'
-complete -c cwsauth -n "__fish_cwsauth_using_subcommand mfa; and not __fish_seen_subcommand_from setup help" -f -a "setup" -d 'Enroll a software token (TOTP) for the logged-in user and make it the preferred MFA'
-complete -c cwsauth -n "__fish_cwsauth_using_subcommand mfa; and not __fish_seen_subcommand_from setup help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand mfa; and not __fish_seen_subcommand_from setup forget help" -s v -l verbose -d 'Log what happens on stderr (-v: steps and HTTP exchanges, -vv: more); secrets redacted'
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand mfa; and not __fish_seen_subcommand_from setup forget help" -s h -l help -d 'Print help'
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand mfa; and not __fish_seen_subcommand_from setup forget help" -s V -l version -d 'Print version'
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand mfa; and not __fish_seen_subcommand_from setup forget help" -f -a "setup" -d 'Enroll a software token (TOTP) for the logged-in user and make it the preferred MFA'
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand mfa; and not __fish_seen_subcommand_from setup forget help" -f -a "forget" -d 'Delete the TOTP secret `mfa setup --keep-secret` kept (the enrollment stays)'
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand mfa; and not __fish_seen_subcommand_from setup forget help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand mfa; and __fish_seen_subcommand_from setup" -l device-name -d 'The name the pool keeps for the device' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand mfa; and __fish_seen_subcommand_from setup" -l profile -d 'The profile to use from the config file' -r -f -a "(cwsauth completions --profiles 2>/dev/null)"
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand mfa; and __fish_seen_subcommand_from setup" -l region -d 'AWS region of the user pool (derived from the pool id when absent).' -r
@@ -242,10 +244,29 @@ complete -c cwsauth -n "__fish_cwsauth_using_subcommand mfa; and __fish_seen_sub
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand mfa; and __fish_seen_subcommand_from setup" -l jwks-max-age -d 'Refetch a cached JWKS older than this, so a removed key stops verifying.' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand mfa; and __fish_seen_subcommand_from setup" -l ca-file -d 'Extra CA certificates (PEM) to trust for Cognito and JWKS calls, e.g. a TLS-inspecting proxy\'s.' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand mfa; and __fish_seen_subcommand_from setup" -l print-secret -d 'Enroll without an app: compute the first code and print the secret on stdout (for a test user\'s CWSAUTH_TOTP_SECRET; whoever holds it passes the second factor)'
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand mfa; and __fish_seen_subcommand_from setup" -l keep-secret -d 'Keep the secret in the profile\'s store (keyring, or a 0600 file), so password and SRP logins answer the code themselves: this machine becomes the second factor'
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand mfa; and __fish_seen_subcommand_from setup" -s v -l verbose -d 'Log what happens on stderr (-v: steps and HTTP exchanges, -vv: more); secrets redacted'
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand mfa; and __fish_seen_subcommand_from setup" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand mfa; and __fish_seen_subcommand_from setup" -s V -l version -d 'Print version'
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand mfa; and __fish_seen_subcommand_from forget" -l profile -d 'The profile to use from the config file' -r -f -a "(cwsauth completions --profiles 2>/dev/null)"
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand mfa; and __fish_seen_subcommand_from forget" -l region -d 'AWS region of the user pool (derived from the pool id when absent).' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand mfa; and __fish_seen_subcommand_from forget" -l user-pool-id -d 'Cognito user pool id, e.g. us-east-1_AbCdEf123.' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand mfa; and __fish_seen_subcommand_from forget" -l client-id -d 'App client id.' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand mfa; and __fish_seen_subcommand_from forget" -l domain -d 'Hosted UI domain: a prefix (with region), abc.auth.us-east-1.amazoncognito.com, a custom domain, or a URL.' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand mfa; and __fish_seen_subcommand_from forget" -l redirect-uri -d 'Callback URL registered on the app client (repeatable; a taken port moves to the next).' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand mfa; and __fish_seen_subcommand_from forget" -l idp-endpoint -d 'Base URL of the Cognito JSON API; default https://cognito-idp.{region}.amazonaws.com.' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand mfa; and __fish_seen_subcommand_from forget" -l issuer -d 'Issuer (iss) to pin; default https://cognito-idp.{region}.amazonaws.com/{pool}.' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand mfa; and __fish_seen_subcommand_from forget" -l issuer-type -d 'The pool\'s issuer format (IssuerConfiguration.Type): original (https://cognito-idp.{region}.amazonaws.com/{pool}) or updated (https://issuer-cognito-idp.…); decides the derived issuer.' -r -f -a "original\t''
+updated\t''"
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand mfa; and __fish_seen_subcommand_from forget" -l identity-pool-id -d 'Cognito identity pool (region:uuid) whose credentials `connect --iam` signs with, for the user\'s ID token.' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand mfa; and __fish_seen_subcommand_from forget" -l jwks-uri -l jwks -d 'JWKS URL or file; default {issuer}/.well-known/jwks.json.' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand mfa; and __fish_seen_subcommand_from forget" -l jwks-max-age -d 'Refetch a cached JWKS older than this, so a removed key stops verifying.' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand mfa; and __fish_seen_subcommand_from forget" -l ca-file -d 'Extra CA certificates (PEM) to trust for Cognito and JWKS calls, e.g. a TLS-inspecting proxy\'s.' -r
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand mfa; and __fish_seen_subcommand_from forget" -s v -l verbose -d 'Log what happens on stderr (-v: steps and HTTP exchanges, -vv: more); secrets redacted'
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand mfa; and __fish_seen_subcommand_from forget" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand mfa; and __fish_seen_subcommand_from forget" -s V -l version -d 'Print version'
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand mfa; and __fish_seen_subcommand_from help" -f -a "setup" -d 'Enroll a software token (TOTP) for the logged-in user and make it the preferred MFA'
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand mfa; and __fish_seen_subcommand_from help" -f -a "forget" -d 'Delete the TOTP secret `mfa setup --keep-secret` kept (the enrollment stays)'
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand mfa; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand sign" -l expires -d 'How long a presigned URL is valid, in seconds (at most 604800, a week)' -r
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand sign" -l signing-time -d 'Sign as of this time (RFC 3339, or X-Amz-Date\'s 20261207T120000Z) instead of now, to reproduce another signer\'s signature' -r
@@ -418,6 +439,7 @@ complete -c cwsauth -n "__fish_cwsauth_using_subcommand local" -l aws-endpoint -
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand local" -l template -d 'Read routes, authorizer and functions from a CloudFormation or SAM template (JSON): Python and Node functions run from their code as deployed; --function overrides' -r -F
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand local" -l rotate-refresh-tokens -d 'Rotate refresh tokens: each refresh returns a new one and retires the old (REFRESH_TOKEN_AUTH is then refused: GetTokensFromRefreshToken or /oauth2/token)'
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand local" -l persist -d 'Keep the signing keys under CWSAUTH_HOME so tokens stay valid across restarts'
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand local" -l mfa-required -d 'Require MFA (Cognito\'s MfaConfiguration ON): a user without one enrolls a software token at sign-in (MFA_SETUP), in the JSON API and the hosted UI'
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand local" -l show-secrets -d 'Print the confidential client\'s secret in the banner (otherwise it goes only into the NAME-m2m profile that --write-profile writes)'
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand local" -l cold-starts -d 'Start each function\'s first process at its first invocation, as Lambda does, to see real cold starts (by default every function starts one when the emulator starts)'
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand local" -s v -l verbose -d 'Log what happens on stderr (-v: steps and HTTP exchanges, -vv: more); secrets redacted'
@@ -445,3 +467,4 @@ complete -c cwsauth -n "__fish_cwsauth_using_subcommand help; and not __fish_see
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand help; and not __fish_seen_subcommand_from configure decode verify login token status logout signup mfa sign verify-signature credentials connect demo local completions help" -f -a "completions" -d 'Print a shell completion script'
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand help; and not __fish_seen_subcommand_from configure decode verify login token status logout signup mfa sign verify-signature credentials connect demo local completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c cwsauth -n "__fish_cwsauth_using_subcommand help; and __fish_seen_subcommand_from mfa" -f -a "setup" -d 'Enroll a software token (TOTP) for the logged-in user and make it the preferred MFA'
+complete -c cwsauth -n "__fish_cwsauth_using_subcommand help; and __fish_seen_subcommand_from mfa" -f -a "forget" -d 'Delete the TOTP secret `mfa setup --keep-secret` kept (the enrollment stays)'

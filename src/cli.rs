@@ -85,6 +85,9 @@ Examples:
   cwsauth configure --user-pool-id us-east-1_AbC123 --client-id 1a2b3c --domain myapp
   cwsauth configure --profile staging --issuer https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_X --discover
   cwsauth configure --show --json";
+const EXAMPLES_MFA_FORGET: &str = "\
+Examples:
+  cwsauth mfa forget --profile dev     # logins ask for the code again (or CWSAUTH_TOTP_SECRET)";
 const EXAMPLES_SIGN: &str = "\
 Examples:
   cwsauth sign wss://abc123.execute-api.eu-west-1.amazonaws.com/prod
@@ -473,6 +476,10 @@ pub struct LoginArgs {
     /// (CWSAUTH_OTP_CHALLENGE, CWSAUTH_OTP_DESTINATION and CWSAUTH_USERNAME in its environment).
     #[arg(long, value_name = "CMD")]
     pub otp_command: Option<String>,
+    /// When the pool requires MFA and the user has none (MFA_SETUP): enroll a software token
+    /// without an app and keep its secret in the profile's store (as `mfa setup --keep-secret`).
+    #[arg(long)]
+    pub enroll_totp: bool,
     /// User name for --password and --srp (asked on a terminal otherwise).
     #[arg(long, value_name = "USER")]
     pub username: Option<String>,
@@ -662,6 +669,17 @@ pub enum MfaCommand {
     /// Enroll a software token (TOTP) for the logged-in user and make it the preferred MFA.
     #[command(after_help = EXAMPLES_MFA)]
     Setup(MfaSetupArgs),
+    /// Delete the TOTP secret `mfa setup --keep-secret` kept (the enrollment stays).
+    #[command(after_help = EXAMPLES_MFA_FORGET)]
+    Forget(MfaForgetArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct MfaForgetArgs {
+    #[command(flatten)]
+    pub select: ProfileSelect,
+    #[command(flatten)]
+    pub keys: ProfileFlags<CLIENT_KEYS>,
 }
 
 #[derive(Debug, Args)]
@@ -670,6 +688,10 @@ pub struct MfaSetupArgs {
     /// test user's CWSAUTH_TOTP_SECRET; whoever holds it passes the second factor).
     #[arg(long)]
     pub print_secret: bool,
+    /// Keep the secret in the profile's store (keyring, or a 0600 file), so password and SRP
+    /// logins answer the code themselves: this machine becomes the second factor.
+    #[arg(long)]
+    pub keep_secret: bool,
     /// The name the pool keeps for the device.
     #[arg(long, default_value = "cwsauth", value_name = "NAME")]
     pub device_name: String,
@@ -925,6 +947,10 @@ pub struct LocalArgs {
     /// Keep the signing keys under CWSAUTH_HOME so tokens stay valid across restarts.
     #[arg(long)]
     pub persist: bool,
+    /// Require MFA (Cognito's MfaConfiguration ON): a user without one enrolls a software token
+    /// at sign-in (MFA_SETUP), in the JSON API and the hosted UI.
+    #[arg(long)]
+    pub mfa_required: bool,
     /// Issue AWS's `iss` (https://cognito-idp.… or, updated, https://issuer-cognito-idp.…)
     /// instead of the emulator's URL; its keys stay on the emulator (jwks_uri).
     #[arg(long, value_name = "FORMAT", value_parser = ["original", "updated"])]

@@ -24,6 +24,7 @@ pub mod local;
 pub mod login;
 pub mod output;
 pub mod profile;
+pub mod qr;
 pub mod quotas;
 pub mod random;
 pub mod redacted;

@@ -43,6 +43,8 @@ pub enum Event<'a> {
     ThroughUserAuth { flow: &'static str },
     /// The pool took this step's TOTP code already; the next step's is sent after `wait`.
     TotpStepWait { wait: std::time::Duration },
+    /// A software token to add to an authenticator app (sign-in's `MFA_SETUP`).
+    TotpSetup { uri: &'a str, key: &'a str },
 }
 
 /// Receives events; `Sync` because logins report from listener threads.

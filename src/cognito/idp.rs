@@ -497,6 +497,38 @@ impl Idp {
             })
     }
 
+    /// `AssociateSoftwareToken` inside a sign-in's `MFA_SETUP` session: the new secret, and
+    /// the session to verify it in.
+    pub fn associate_in_session(&self, session: &str) -> Result<(Secret, String), CognitoError> {
+        let answer = self.call("AssociateSoftwareToken", json!({"Session": session}))?;
+        let missing = |what: &str| CognitoError::Protocol {
+            endpoint: "AssociateSoftwareToken".into(),
+            why: format!("no {what} in the answer"),
+        };
+        let secret = answer["SecretCode"]
+            .as_str()
+            .ok_or_else(|| missing("SecretCode"))?;
+        let next = answer["Session"]
+            .as_str()
+            .ok_or_else(|| missing("Session"))?;
+        Ok((Secret::new(secret), next.to_string()))
+    }
+
+    /// `VerifySoftwareToken` inside the sign-in: the session that answers `MFA_SETUP`.
+    pub fn verify_in_session(&self, session: &str, code: &str) -> Result<String, CognitoError> {
+        let answer = self.call(
+            "VerifySoftwareToken",
+            json!({"Session": session, "UserCode": code, "FriendlyDeviceName": "cwsauth"}),
+        )?;
+        match (answer["Status"].as_str(), answer["Session"].as_str()) {
+            (Some("SUCCESS"), Some(next)) => Ok(next.to_string()),
+            _ => Err(CognitoError::Protocol {
+                endpoint: "VerifySoftwareToken".into(),
+                why: "no SUCCESS status and session in the answer".into(),
+            }),
+        }
+    }
+
     /// `VerifySoftwareToken` with a code of the associated secret, then
     /// `SetUserMFAPreference` making the software token enabled and preferred.
     pub fn enable_software_token(

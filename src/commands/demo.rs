@@ -174,6 +174,8 @@ fn run_in(home: &Home, options: &DemoArgs) -> Result<ExitCode> {
             timeout: std::time::Duration::from_secs(if options.browser { 300 } else { 20 }),
             paste: false,
             otp_command: None,
+            totp_secret: None,
+            enroll_totp: false,
         };
         // With a real browser the person needs the address, and to hear when none started.
         let logged_in = if matches!(options.browser, Browser::Scripted { .. }) {

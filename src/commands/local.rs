@@ -50,6 +50,7 @@ pub fn run(home: &Home, args: LocalArgs) -> Result<ExitCode> {
         } else {
             args.iam_credentials.clone()
         },
+        mfa_required: args.mfa_required,
         issuer_format: args
             .issuer_format
             .as_deref()

@@ -33,6 +33,11 @@ pub fn run(home: &Home, args: LoginArgs) -> Result<ExitCode> {
     // Open the store first: a broken store should fail before the user signs in.
     let session = Session::for_login(home, &profile, store, &reporter)?;
     session.prepare_login()?;
+    // A software token's secret kept by `mfa setup --keep-secret` answers SOFTWARE_TOKEN_MFA.
+    let totp_secret = match method {
+        LoginMethod::Password | LoginMethod::Srp => session.store.load_secret("totp")?,
+        _ => None,
+    };
     let options = LoginOptions {
         method,
         username: args.username,
@@ -46,6 +51,8 @@ pub fn run(home: &Home, args: LoginArgs) -> Result<ExitCode> {
         timeout: args.timeout,
         paste: true,
         otp_command: args.otp_command,
+        totp_secret,
+        enroll_totp: args.enroll_totp,
     };
     let logged_in = crate::login::login(&profile, &options, &reporter, &TerminalPrompter)?;
     let now = crate::timefmt::now_epoch();
@@ -59,6 +66,14 @@ pub fn run(home: &Home, args: LoginArgs) -> Result<ExitCode> {
         None,
     )?;
     session.store_login(&tokens)?;
+    if let Some(secret) = &logged_in.enrolled_totp {
+        session.store.save_secret("totp", secret)?;
+        crate::output::info(&format!(
+            "Enrolled a software token (MFA_SETUP); its secret is kept in {} for the next logins (`cwsauth mfa forget{}` deletes it)",
+            session.store.location(),
+            profile.flag()
+        ));
+    }
     crate::output::info(&format!(
         "Logged in{} with profile {} ({}); tokens in the {} store, access token {}",
         tokens

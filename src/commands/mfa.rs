@@ -3,27 +3,50 @@
 //! authenticator app on a terminal, or headless with `--print-secret`.
 
 use super::{TerminalPrompter, TerminalReporter};
-use crate::cli::{MfaArgs, MfaCommand, MfaSetupArgs};
+use crate::cli::{MfaArgs, MfaCommand, MfaForgetArgs, MfaSetupArgs};
 use crate::cognito::idp::Idp;
 use crate::cognito::totp;
 use crate::home::Home;
 use crate::profile::Key;
-use crate::report::Prompter;
+use crate::report::{Prompter, Reporter};
 use crate::session::Session;
 use crate::{Error, ExitCode, Result, output};
+
+/// The name of the kept secret in the profile's store.
+const TOTP: &str = "totp";
 
 pub fn run(home: &Home, args: MfaArgs) -> Result<ExitCode> {
     match args.command {
         MfaCommand::Setup(args) => setup(home, args),
+        MfaCommand::Forget(args) => forget(home, args),
     }
+}
+
+fn forget(home: &Home, args: MfaForgetArgs) -> Result<ExitCode> {
+    let profile = super::profile(home, &args.select, args.keys.overrides())?;
+    let session = Session::open(home, &profile, &TerminalReporter)?;
+    if session.store.delete_secret(TOTP)? {
+        output::info(&format!(
+            "Deleted the TOTP secret kept for profile {} ({})",
+            profile.name,
+            session.store.location()
+        ));
+    } else {
+        output::info(&format!(
+            "No TOTP secret was kept for profile {}",
+            profile.name
+        ));
+    }
+    Ok(ExitCode::Success)
 }
 
 fn setup(home: &Home, args: MfaSetupArgs) -> Result<ExitCode> {
     let profile = super::profile(home, &args.select, args.keys.overrides())?;
     let prompter = TerminalPrompter;
-    if !args.print_secret && !prompter.interactive() {
+    let headless = args.print_secret || args.keep_secret;
+    if !headless && !prompter.interactive() {
         return Err(Error::Usage(
-            "no terminal to type the first code on: pass --print-secret to enroll without an authenticator app (cwsauth computes the code and prints the secret for CWSAUTH_TOTP_SECRET)".into(),
+            "no terminal to type the first code on: pass --keep-secret (logins answer the code from the profile's store) or --print-secret (for CWSAUTH_TOTP_SECRET) to enroll without an authenticator app".into(),
         ));
     }
     let session = Session::open(home, &profile, &TerminalReporter)?;
@@ -36,26 +59,35 @@ fn setup(home: &Home, args: MfaSetupArgs) -> Result<ExitCode> {
             "AssociateSoftwareToken answered a secret that is not base32: {why}"
         ))
     })?;
-    let code = if args.print_secret {
+    let code = if headless {
         let now = u64::try_from(crate::timefmt::now_epoch()).unwrap_or(0);
         totp::code_now(&key, now)
     } else {
         let issuer = profile.get(Key::UserPoolId).unwrap_or("cognito");
-        output::info(&format!(
-            "Add this account to your authenticator app (scan or paste the address, or type the key):\n  {}\n  key: {}",
-            totp::otpauth_uri(issuer, &username, &secret),
-            secret.expose()
-        ));
+        let uri = totp::otpauth_uri(issuer, &username, &secret);
+        TerminalReporter.report(crate::report::Event::TotpSetup {
+            uri: &uri,
+            key: secret.expose(),
+        });
         prompter.line("code the app shows now")?
     };
     idp.enable_software_token(&tokens.access_token, code.trim(), &args.device_name)?;
+    if args.keep_secret {
+        session.store.save_secret(TOTP, &secret)?;
+    }
     output::info(&format!(
         "Software token MFA is on for {}: every sign-in now asks for a code{}",
         crate::sanitize::for_terminal(&username),
-        if args.print_secret {
-            " (CWSAUTH_TOTP_SECRET answers it in scripts)"
+        if args.keep_secret {
+            format!(
+                " (password and SRP logins of profile {} answer it from {}; `cwsauth mfa forget` deletes it)",
+                profile.name,
+                session.store.location()
+            )
+        } else if args.print_secret {
+            " (CWSAUTH_TOTP_SECRET answers it in scripts)".to_string()
         } else {
-            ""
+            String::new()
         }
     ));
     if args.print_secret {

@@ -183,6 +183,14 @@ impl Reporter for TerminalReporter {
                 "the pool took this 30 s step's code already; answering with the next one in {} s",
                 wait.as_secs()
             )),
+            Event::TotpSetup { uri, key } => {
+                output::info(&format!(
+                    "The pool requires MFA: add this account to your authenticator app (scan the code, paste the address, or type the key):\n  {uri}\n  key: {key}"
+                ));
+                if let Some(code) = crate::qr::terminal_lines(uri) {
+                    output::info(&code);
+                }
+            }
         }
     }
 }

@@ -1,8 +1,8 @@
 //! The steps of a sign-in besides the password, as Cognito does them: a temporary password's
 //! `NEW_PASSWORD_REQUIRED`, software-token MFA (`SOFTWARE_TOKEN_MFA`, real TOTP checks),
 //! choice-based sign-in's `SELECT_CHALLENGE` and one-time codes (`EMAIL_OTP`, `SMS_OTP`, sent to
-//! the local outbox), their 3-minute sessions, and TOTP enrollment (`AssociateSoftwareToken`,
-//! `VerifySoftwareToken`, `SetUserMFAPreference`). The JSON API and the hosted UI both ask here.
+//! the local outbox), a required MFA's `MFA_SETUP` (enrollment in `enrollment.rs`), and their
+//! 3-minute sessions. The JSON API and the hosted UI both ask here.
 
 use std::time::{Duration, Instant};
 
@@ -56,6 +56,22 @@ impl Account {
     }
 }
 
+/// The challenges answered in the session they were asked in (`RespondToAuthChallenge`).
+pub(crate) const IN_SESSION: [&str; 5] = [
+    "NEW_PASSWORD_REQUIRED",
+    "SOFTWARE_TOKEN_MFA",
+    "EMAIL_OTP",
+    "SMS_OTP",
+    "MFA_SETUP",
+];
+
+/// The user a sign-in's session is for, while it lives.
+pub(crate) fn session_user(emu: &Emulator, session: &str) -> Option<String> {
+    let state = emu.state();
+    let s = state.challenge_sessions.get(session)?;
+    (s.expires > Instant::now()).then(|| s.username.clone())
+}
+
 /// The step a sign-in waits at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Waiting {
@@ -64,6 +80,8 @@ pub(crate) enum Waiting {
     Select,
     EmailOtp,
     SmsOtp,
+    /// The pool requires MFA and the user has none: enroll a software token first.
+    MfaSetup,
 }
 
 impl Waiting {
@@ -74,6 +92,7 @@ impl Waiting {
             Waiting::Select => "SELECT_CHALLENGE",
             Waiting::EmailOtp => "EMAIL_OTP",
             Waiting::SmsOtp => "SMS_OTP",
+            Waiting::MfaSetup => "MFA_SETUP",
         }
     }
 }
@@ -87,6 +106,8 @@ pub(crate) struct ChallengeSession {
     pub wrong_codes: u32,
     /// The one-time code sent for this session.
     pub code: Option<Secret>,
+    /// `MFA_SETUP`: the software token was verified in this session.
+    pub enrolled: bool,
 }
 
 /// Why an answer was not taken: Cognito's error type and message.
@@ -132,6 +153,8 @@ pub(crate) fn after_password(
         Waiting::NewPassword
     } else if account.totp.is_some() {
         Waiting::SoftwareToken
+    } else if emu.options.mfa_required {
+        Waiting::MfaSetup
     } else {
         return None;
     };
@@ -160,6 +183,7 @@ pub(crate) fn start(
             expires: now + SESSION_TTL,
             wrong_codes: 0,
             code,
+            enrolled: false,
         },
     );
     session
@@ -257,6 +281,7 @@ pub(crate) fn challenge_answer(
                 "userAttributes": json!({"email": email}).to_string(),
             })
         }
+        Waiting::MfaSetup => json!({"MFAS_CAN_SETUP": "[\"SOFTWARE_TOKEN_MFA\"]"}),
         _ => json!({
             "USER_ID_FOR_SRP": username,
             "FRIENDLY_DEVICE_NAME": "TOTP device",
@@ -280,14 +305,14 @@ pub(crate) fn answer(
             "Invalid session for the user, session is expired.".to_string(),
         )
     };
-    let (username, waiting) = {
+    let (username, waiting, enrolled) = {
         let mut state = emu.state();
         let s = state.challenge_sessions.get(session).ok_or_else(expired)?;
         if s.expires <= Instant::now() || s.client_id != client_id {
             state.challenge_sessions.remove(session);
             return Err(expired());
         }
-        (s.username.clone(), s.waiting)
+        (s.username.clone(), s.waiting, s.enrolled)
     };
     if name != waiting.name() {
         return Err((
@@ -297,6 +322,17 @@ pub(crate) fn answer(
     }
     let field = |k: &str| responses.get(k).and_then(Value::as_str).unwrap_or("");
     match waiting {
+        // The token verified in this session (VerifySoftwareToken) ends the sign-in.
+        Waiting::MfaSetup if enrolled => {
+            emu.state().challenge_sessions.remove(session);
+            return Ok((username, None));
+        }
+        Waiting::MfaSetup => {
+            return Err((
+                "InvalidParameterException",
+                "Software token MFA has not been verified: AssociateSoftwareToken and VerifySoftwareToken with this session first.".into(),
+            ));
+        }
         Waiting::Select => {
             return Err((
                 "InvalidParameterException",
@@ -420,68 +456,4 @@ pub(crate) fn check_password_policy(password: &str) -> Result<(), Refusal> {
         )),
         None => Ok(()),
     }
-}
-
-/// `AssociateSoftwareToken` for the user of an access token: a new secret, pending until a
-/// code from it is verified.
-pub(crate) fn associate(emu: &Emulator, username: &str) -> Result<Value, Refusal> {
-    let secret = totp::new_secret();
-    let bytes =
-        totp::decode_secret(secret.expose()).map_err(|why| ("InternalErrorException", why))?;
-    let mut state = emu.state();
-    let account = state.accounts.get_mut(username).ok_or_else(no_user)?;
-    account.pending_totp = Some(bytes);
-    Ok(json!({"SecretCode": secret.expose()}))
-}
-
-/// `VerifySoftwareToken`: a code of the pending secret enrolls it (and enables it, preferred).
-pub(crate) fn verify(emu: &Emulator, username: &str, code: &str) -> Result<Value, Refusal> {
-    if code.len() != 6 {
-        return Err((
-            "InvalidParameterException",
-            "1 validation error detected: Value at 'userCode' failed to satisfy constraint: Member must have length equal to 6".into(),
-        ));
-    }
-    let now = u64::try_from(crate::timefmt::now_epoch()).unwrap_or(0);
-    let mut state = emu.state();
-    let account = state.accounts.get_mut(username).ok_or_else(no_user)?;
-    let Some(pending) = account.pending_totp.clone() else {
-        return Err((
-            "SoftwareTokenMFANotFoundException",
-            "No software token MFA has been associated for verification.".into(),
-        ));
-    };
-    let Some(step) = totp::matching_step(&pending, code, now) else {
-        return Err(("EnableSoftwareTokenMFAException", "Code mismatch".into()));
-    };
-    account.totp = Some(pending);
-    account.pending_totp = None;
-    account.used_step = Some(step);
-    Ok(json!({"Status": "SUCCESS"}))
-}
-
-/// `SetUserMFAPreference` for the software token: enabled needs an enrolled token;
-/// disabled forgets it.
-pub(crate) fn set_preference(
-    emu: &Emulator,
-    username: &str,
-    settings: &Value,
-) -> Result<Value, Refusal> {
-    let mut state = emu.state();
-    let account = state.accounts.get_mut(username).ok_or_else(no_user)?;
-    match settings["SoftwareTokenMfaSettings"]["Enabled"].as_bool() {
-        Some(true) if account.totp.is_none() => Err((
-            "InvalidParameterException",
-            "User has not verified software token mfa".into(),
-        )),
-        Some(false) => {
-            account.totp = None;
-            Ok(json!({}))
-        }
-        _ => Ok(json!({})),
-    }
-}
-
-fn no_user() -> Refusal {
-    ("UserNotFoundException", "User does not exist.".into())
 }

@@ -224,9 +224,46 @@ pub fn login_submit(
         return form_page(query, Some(username), Some("User is not confirmed."));
     }
     match challenges::after_password(emu, username, &request.client_id) {
+        Some((Waiting::MfaSetup, session)) => mfa_setup_page(emu, query, &session, username),
         Some((waiting, session)) => challenge_page(query, waiting, &session, None),
         None => signed_in(emu, &request, username),
     }
+}
+
+/// A required MFA's enrollment: a new secret for the sign-in's session, shown as its key and
+/// `otpauth://` address, and a field for the first code.
+fn mfa_setup_page(emu: &Emulator, query: &str, session: &str, username: &str) -> Response<Body> {
+    use super::enrollment::{Enrolling, associate};
+    match associate(emu, &Enrolling::Session(session)) {
+        Ok(answer) => {
+            let secret = answer["SecretCode"].as_str().unwrap_or("");
+            let next = answer["Session"].as_str().unwrap_or("");
+            setup_form(query, (next, username), secret, None)
+        }
+        Err((_, message)) => form_page(query, None, Some(&message)),
+    }
+}
+
+/// The enrollment form of `mfa_setup_page`, again with an error after a wrong code.
+fn setup_form(
+    query: &str,
+    (session, username): (&str, &str),
+    secret: &str,
+    error: Option<&str>,
+) -> Response<Body> {
+    let uri = crate::cognito::totp::otpauth_uri(
+        super::ids::POOL_ID,
+        username,
+        &crate::redacted::Secret::new(secret),
+    );
+    let extra = format!(
+        "<p>Add this account to your authenticator app: key <code id=\"secretCode\">{k}</code>, \
+         or <a id=\"otpauthUri\" href=\"{u}\">its address</a>.</p>\
+         <input name=\"mfa_setup\" type=\"hidden\" value=\"{k}\">",
+        k = html(secret),
+        u = html(&uri)
+    );
+    challenge_page_with(query, Waiting::MfaSetup, session, error, &extra)
 }
 
 /// Takes a challenge page's answer: the next page, the redirect with a code, or the sign-in
@@ -238,6 +275,9 @@ fn continue_sign_in(
     session: &str,
     form_fields: &[(String, String)],
 ) -> Response<Body> {
+    if let (Some(secret), Some(code)) = (get(form_fields, "mfa_setup"), get(form_fields, "code")) {
+        return finish_mfa_setup(emu, query, request, session, secret, code);
+    }
     let (waiting, key, value) = match (get(form_fields, "new_password"), get(form_fields, "code")) {
         (Some(p), _) => (Waiting::NewPassword, "NEW_PASSWORD", p),
         (None, Some(c)) => (Waiting::SoftwareToken, "SOFTWARE_TOKEN_MFA_CODE", c),
@@ -257,12 +297,49 @@ fn continue_sign_in(
     }
 }
 
+/// The first code of a required MFA's enrollment: verified in the sign-in's session, which
+/// then ends with the redirect; a wrong code shows the form again.
+fn finish_mfa_setup(
+    emu: &Emulator,
+    query: &str,
+    request: &AuthorizeRequest,
+    session: &str,
+    secret: &str,
+    code: &str,
+) -> Response<Body> {
+    use super::enrollment::{Enrolling, verify};
+    let username = challenges::session_user(emu, session).unwrap_or_default();
+    let next = match verify(emu, &Enrolling::Session(session), code.trim()) {
+        Ok(answer) => answer["Session"].as_str().unwrap_or("").to_string(),
+        Err((kind, message)) if kind != "NotAuthorizedException" => {
+            return setup_form(query, (session, &username), secret, Some(&message));
+        }
+        Err((_, message)) => return form_page(query, None, Some(&message)),
+    };
+    let none = serde_json::Map::new();
+    match challenges::answer(emu, &next, &request.client_id, "MFA_SETUP", &none) {
+        Ok((user, _)) => signed_in(emu, request, &user),
+        Err((_, message)) => form_page(query, None, Some(&message)),
+    }
+}
+
 /// A page that asks for a new password or a code, in the sign-in's session.
 fn challenge_page(
     query: &str,
     waiting: Waiting,
     session: &str,
     error: Option<&str>,
+) -> Response<Body> {
+    challenge_page_with(query, waiting, session, error, "")
+}
+
+/// [`challenge_page`] with more of the form (`extra`, HTML) before its field.
+fn challenge_page_with(
+    query: &str,
+    waiting: Waiting,
+    session: &str,
+    error: Option<&str>,
+    extra: &str,
 ) -> Response<Body> {
     let token = super::ids::random_token(32);
     let error = error
@@ -278,8 +355,12 @@ fn challenge_page(
             "Change your password",
             "<label>New password <input id=\"newPassword\" name=\"new_password\" type=\"password\" autocomplete=\"new-password\"></label>",
         ),
-        _ => (
-            "Enter the code from your authenticator app",
+        other => (
+            if other == Waiting::MfaSetup {
+                "Set up multi-factor authentication"
+            } else {
+                "Enter the code from your authenticator app"
+            },
             "<label>Code <input id=\"totpCode\" name=\"code\" type=\"text\" inputmode=\"numeric\" autocomplete=\"one-time-code\"></label>",
         ),
     };
@@ -287,7 +368,7 @@ fn challenge_page(
         "<h1>{title}</h1>{error}\
          <form name=\"cognitoChallengeForm\" method=\"post\" action=\"/login?{q}\">\
          <input name=\"_csrf\" type=\"hidden\" value=\"{x}\">\
-         <input name=\"session\" type=\"hidden\" value=\"{s}\">{field}\
+         <input name=\"session\" type=\"hidden\" value=\"{s}\">{extra}{field}\
          <input name=\"challengeSubmitButton\" type=\"submit\" value=\"Continue\">\
          </form>",
         q = html(query),

@@ -12,6 +12,7 @@ mod ca;
 mod challenges;
 pub mod config;
 mod connections;
+mod enrollment;
 pub mod error;
 pub mod functions;
 pub(crate) mod gateway;
@@ -45,23 +46,7 @@ pub use ids::{CONFIDENTIAL_CLIENT_ID, M2M_SCOPE, POOL_ID, PUBLIC_CLIENT_ID};
 pub use respond::Body;
 pub use server::{Running, start};
 use user_pool::User;
-pub use user_pool::{AppClient, AuthFlows, UserSpec, jwks_uri, write_profiles};
-
-/// What a template's `UserPool.ProviderURL` stands for until the emulator's port is known
-/// (`https://` + it is the issuer); replaced in functions' environments at start.
-pub const ISSUER_PLACEHOLDER: &str = "http://cwsauth-local-issuer.invalid";
-
-/// `value` with the issuer placeholder (with any scheme, or none) made the real issuer.
-fn with_issuer(value: &str, issuer: &str) -> String {
-    let host = ISSUER_PLACEHOLDER.trim_start_matches("http://");
-    let bare = issuer
-        .trim_start_matches("https://")
-        .trim_start_matches("http://");
-    value
-        .replace(&format!("https://{host}"), issuer)
-        .replace(&format!("http://{host}"), issuer)
-        .replace(host, bare)
-}
+pub use user_pool::{AppClient, AuthFlows, ISSUER_PLACEHOLDER, UserSpec, jwks_uri, write_profiles};
 
 /// How to run the emulator.
 #[derive(Clone)]
@@ -91,6 +76,8 @@ pub struct Options {
     pub iam_credentials: Vec<(String, Secret)>,
     /// Issue AWS's `iss` of this format instead of the emulator's own URL.
     pub issuer_format: Option<cwsauth_verify::issuer::IssuerType>,
+    /// MFA is required (`MfaConfiguration: ON`): users without one enroll at sign-in.
+    pub mfa_required: bool,
     /// Where the log lines go (one per request, the functions' output): none is silent.
     pub log: Option<functions::Log>,
     /// The developer's functions, routes and authorizer (none: the built-in ones).
@@ -126,6 +113,7 @@ impl Default for Options {
                 Secret::new(api::DEFAULT_IAM_CREDENTIALS.1),
             )],
             issuer_format: None,
+            mfa_required: false,
             log: None,
             api: api::ApiConfig::default(),
             aws_endpoint: None,
@@ -317,7 +305,7 @@ impl Emulator {
                 spec.env = prepared.env.into_iter().chain(spec.env).collect();
             }
             for (_, value) in &mut spec.env {
-                *value = with_issuer(value, &issuer);
+                *value = user_pool::with_issuer(value, &issuer);
                 // The API's own endpoint, as a deployed function would reach it: here.
                 *value = value.replace(&template::api_host(), &api_base);
             }
@@ -478,23 +466,5 @@ impl Emulator {
             .values()
             .map(|c| c.item.clone())
             .collect()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_issuer_placeholder_becomes_the_issuer_in_every_form() {
-        let issuer = "http://127.0.0.1:4000/us-east-1_cwsLocal1";
-        let host = ISSUER_PLACEHOLDER.trim_start_matches("http://");
-        assert_eq!(with_issuer(&format!("https://{host}"), issuer), issuer);
-        assert_eq!(with_issuer(ISSUER_PLACEHOLDER, issuer), issuer);
-        assert_eq!(
-            with_issuer(&format!("{host}/x"), issuer),
-            "127.0.0.1:4000/us-east-1_cwsLocal1/x"
-        );
-        assert_eq!(with_issuer("unrelated", issuer), "unrelated");
     }
 }

@@ -253,6 +253,22 @@ pub fn load_keys(dir: Option<&std::path::Path>) -> Result<(SigningKey, SigningKe
 
 /// Writes profile `name` (the public client) and `name-m2m` (the confidential one) pointing
 /// at this instance.
+/// What a template's `UserPool.ProviderURL` stands for until the emulator's port is known
+/// (`https://` + it is the issuer); replaced in functions' environments at start.
+pub const ISSUER_PLACEHOLDER: &str = "http://cwsauth-local-issuer.invalid";
+
+/// `value` with the issuer placeholder (with any scheme, or none) made the real issuer.
+pub(crate) fn with_issuer(value: &str, issuer: &str) -> String {
+    let host = ISSUER_PLACEHOLDER.trim_start_matches("http://");
+    let bare = issuer
+        .trim_start_matches("https://")
+        .trim_start_matches("http://");
+    value
+        .replace(&format!("https://{host}"), issuer)
+        .replace(&format!("http://{host}"), issuer)
+        .replace(host, bare)
+}
+
 /// The pool's `iss`: the emulator's own URL, or AWS's in the format asked (for profiles and
 /// verifiers that must see exactly what a real pool issues).
 pub fn issuer(base_url: &str, format: Option<cwsauth_verify::issuer::IssuerType>) -> String {
@@ -329,4 +345,22 @@ pub fn openid_configuration(emu: &Emulator) -> serde_json::Value {
         "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
         "code_challenge_methods_supported": ["S256"],
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_issuer_placeholder_becomes_the_issuer_in_every_form() {
+        let issuer = "http://127.0.0.1:4000/us-east-1_cwsLocal1";
+        let host = ISSUER_PLACEHOLDER.trim_start_matches("http://");
+        assert_eq!(with_issuer(&format!("https://{host}"), issuer), issuer);
+        assert_eq!(with_issuer(ISSUER_PLACEHOLDER, issuer), issuer);
+        assert_eq!(
+            with_issuer(&format!("{host}/x"), issuer),
+            "127.0.0.1:4000/us-east-1_cwsLocal1/x"
+        );
+        assert_eq!(with_issuer("unrelated", issuer), "unrelated");
+    }
 }

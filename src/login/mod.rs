@@ -36,6 +36,11 @@ pub struct LoginOptions {
     pub paste: bool,
     /// Gives a passwordless sign-in's one-time code (`--otp-command`).
     pub otp_command: Option<String>,
+    /// The software token's secret `mfa setup --keep-secret` kept for this profile.
+    pub totp_secret: Option<Secret>,
+    /// A required MFA's enrollment (`MFA_SETUP`) may be done without an app: the first code
+    /// computed, the secret handed back to be kept (`--enroll-totp`).
+    pub enroll_totp: bool,
 }
 
 /// What a login brought back, not yet verified.
@@ -43,6 +48,8 @@ pub struct LoggedIn {
     pub tokens: Tokens,
     /// The ID token must carry it (hosted UI logins).
     pub nonce: Option<Secret>,
+    /// The software token enrolled on the way (`MFA_SETUP` with `enroll_totp`), to keep.
+    pub enrolled_totp: Option<Secret>,
 }
 
 /// Checks that the profile has what `method` needs (and what verifying its tokens needs),
@@ -81,9 +88,12 @@ pub fn login(
     match options.method {
         LoginMethod::HostedUi => hosted_ui(profile, options, reporter),
         LoginMethod::Password | LoginMethod::Srp | LoginMethod::EmailOtp | LoginMethod::SmsOtp => {
+            let mut enrolled_totp = None;
+            let tokens = headless(profile, options, reporter, prompter, &mut enrolled_totp)?;
             Ok(LoggedIn {
-                tokens: headless(profile, options, reporter, prompter)?,
+                tokens,
                 nonce: None,
+                enrolled_totp,
             })
         }
         LoginMethod::ClientCredentials => {
@@ -97,6 +107,7 @@ pub fn login(
             Ok(LoggedIn {
                 tokens: ui.client_credentials(&scopes)?,
                 nonce: None,
+                enrolled_totp: None,
             })
         }
     }
@@ -183,6 +194,7 @@ fn hosted_ui(
     Ok(LoggedIn {
         tokens,
         nonce: Some(request.nonce),
+        enrolled_totp: None,
     })
 }
 
@@ -329,12 +341,18 @@ fn env_secret(name: &str) -> Result<Option<Secret>> {
 }
 
 /// The current code of the TOTP secret in CWSAUTH_TOTP_SECRET, when it is set.
-fn totp_from_env() -> Result<Option<String>> {
-    let Some(secret) = env_secret("CWSAUTH_TOTP_SECRET")? else {
-        return Ok(None);
+/// The code of the software token: from CWSAUTH_TOTP_SECRET, else from the secret
+/// `mfa setup --keep-secret` kept; None when there is neither.
+fn totp_code(options: &LoginOptions) -> Result<Option<String>> {
+    let (secret, what) = match env_secret("CWSAUTH_TOTP_SECRET")? {
+        Some(secret) => (secret, "CWSAUTH_TOTP_SECRET"),
+        None => match &options.totp_secret {
+            Some(kept) => (kept.clone(), "the kept TOTP secret"),
+            None => return Ok(None),
+        },
     };
     let key = crate::cognito::totp::decode_secret(secret.expose())
-        .map_err(|why| Error::Usage(format!("CWSAUTH_TOTP_SECRET: {why}")))?;
+        .map_err(|why| Error::Usage(format!("{what}: {why}")))?;
     let now = u64::try_from(crate::timefmt::now_epoch()).unwrap_or(0);
     Ok(Some(crate::cognito::totp::code_now(&key, now)))
 }
@@ -358,6 +376,40 @@ fn is_used_code(e: &crate::cognito::CognitoError) -> bool {
     matches!(e, crate::cognito::CognitoError::Api { message, .. } if message.contains("already been used"))
 }
 
+/// The first code of a software token enrolled at sign-in: computed (`--enroll-totp`), or
+/// from the user's app once they added it (the address and a QR code shown on a terminal).
+fn enrollment_code(
+    profile: &Profile,
+    options: &LoginOptions,
+    reporter: &dyn Reporter,
+    prompter: &dyn Prompter,
+    username: &str,
+    secret: &Secret,
+) -> Result<String> {
+    let key = crate::cognito::totp::decode_secret(secret.expose()).map_err(|why| {
+        Error::Network(format!(
+            "AssociateSoftwareToken answered a secret that is not base32: {why}"
+        ))
+    })?;
+    if options.enroll_totp {
+        let now = u64::try_from(crate::timefmt::now_epoch()).unwrap_or(0);
+        return Ok(crate::cognito::totp::code_now(&key, now));
+    }
+    if !prompter.interactive() {
+        return Err(Error::Rejected(format!(
+            "the pool requires MFA and {username} has none (MFA_SETUP): pass --enroll-totp to enroll a software token whose secret the profile's store keeps, or run `cwsauth login{}` on a terminal to add it to an authenticator app",
+            profile.flag()
+        )));
+    }
+    let issuer = profile.get(Key::UserPoolId).unwrap_or("cognito");
+    let uri = crate::cognito::totp::otpauth_uri(issuer, username, secret);
+    reporter.report(Event::TotpSetup {
+        uri: &uri,
+        key: secret.expose(),
+    });
+    prompter.line("code the app shows now")
+}
+
 /// A challenge off a terminal with nothing to answer it from.
 fn needs_env(profile: &Profile, challenge: &str, var: &str) -> Error {
     Error::Rejected(format!(
@@ -371,6 +423,7 @@ fn headless(
     options: &LoginOptions,
     reporter: &dyn Reporter,
     prompter: &dyn Prompter,
+    enrolled: &mut Option<Secret>,
 ) -> Result<Tokens> {
     let idp = Idp::for_profile(profile)?;
     let username = match &options.username {
@@ -415,7 +468,7 @@ fn headless(
     };
     // Challenges: from the environment or a command in scripts, else asked on a terminal.
     for _ in 0..5 {
-        let (name, session, parameters, available) = match step {
+        let (name, mut session, parameters, available) = match step {
             Step::Tokens(tokens) => return Ok(tokens),
             Step::Challenge {
                 name,
@@ -487,7 +540,7 @@ fn headless(
                 responses["NEW_PASSWORD"] = serde_json::json!(new.expose());
             }
             "SOFTWARE_TOKEN_MFA" => {
-                let code = match totp_from_env()? {
+                let code = match totp_code(options)? {
                     Some(code) => code,
                     None if prompter.interactive() => {
                         prompter.line("code from your authenticator app")?
@@ -504,6 +557,20 @@ fn headless(
                     },
                 )?;
                 responses[format!("{name}_CODE")] = serde_json::json!(code.expose());
+            }
+            "MFA_SETUP" => {
+                let Some(current) = session.as_deref() else {
+                    return Err(Error::Rejected(
+                        "Cognito asks for MFA_SETUP without a session".into(),
+                    ));
+                };
+                let (secret, next) = idp.associate_in_session(current)?;
+                let code =
+                    enrollment_code(profile, options, reporter, prompter, &username, &secret)?;
+                session = Some(idp.verify_in_session(&next, code.trim())?);
+                if options.enroll_totp {
+                    *enrolled = Some(secret);
+                }
             }
             "SMS_MFA" => {
                 let code = otp::code(options, prompter, "SMS_OTP", &parameters, &username)
@@ -534,14 +601,14 @@ fn headless(
             Err(e)
                 if name == "SOFTWARE_TOKEN_MFA"
                     && is_used_code(&e)
-                    && totp_from_env()?.is_some() =>
+                    && totp_code(options)?.is_some() =>
             {
                 let now = u64::try_from(crate::timefmt::now_epoch()).unwrap_or(0);
                 let wait = crate::cognito::totp::STEP - now % crate::cognito::totp::STEP;
                 let wait = std::time::Duration::from_secs(wait);
                 reporter.report(Event::TotpStepWait { wait });
                 std::thread::sleep(wait);
-                responses["SOFTWARE_TOKEN_MFA_CODE"] = serde_json::json!(totp_from_env()?);
+                responses["SOFTWARE_TOKEN_MFA_CODE"] = serde_json::json!(totp_code(options)?);
                 idp.respond(&name, session.as_deref(), responses)?
             }
             other => other?,

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use super::store::{StoreKind, TokenStore};
 use super::{StoreError, TokenSet};
 use crate::home::{Home, profile_file_stem};
+use crate::redacted::Secret;
 use crate::report::{Event, Reporter};
 
 /// Most a token file may be (a set is a few KiB).
@@ -96,6 +97,44 @@ impl TokenStore for FileStore {
             .map_err(|e| unwritable(e.to_string()))?;
         report(reporter, &repairs);
         Ok(())
+    }
+
+    fn load_secret(&self, name: &str) -> Result<Option<Secret>, StoreError> {
+        let path = self.path.with_extension(name);
+        match crate::fsutil::read_private(&path, 4096) {
+            Ok((bytes, _)) => Ok(Some(Secret::new(
+                String::from_utf8_lossy(&bytes).trim().to_string(),
+            ))),
+            Err(e) if e.is_not_found() => Ok(None),
+            Err(e) => Err(StoreError::Unreadable {
+                what: path.display().to_string(),
+                why: e.to_string(),
+            }),
+        }
+    }
+
+    fn save_secret(&self, name: &str, value: &Secret) -> Result<(), StoreError> {
+        let path = self.path.with_extension(name);
+        crate::fsutil::write_atomic(&path, value.expose().as_bytes(), 0o600)
+            .map(|_| ())
+            .map_err(|e| StoreError::Unwritable {
+                what: path.display().to_string(),
+                why: e.to_string(),
+            })
+    }
+
+    fn delete_secret(&self, name: &str) -> Result<bool, StoreError> {
+        let path = self.path.with_extension(name);
+        let failed = |why: String| StoreError::Unwritable {
+            what: path.display().to_string(),
+            why,
+        };
+        crate::fsutil::refuse_symlink(&path).map_err(|e| failed(e.to_string()))?;
+        match std::fs::remove_file(&path) {
+            Ok(()) => Ok(true),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
+            Err(e) => Err(failed(e.to_string())),
+        }
     }
 
     fn delete(&self) -> Result<(), StoreError> {

@@ -240,6 +240,20 @@ impl TokenStore for KeyringStore {
         Ok(())
     }
 
+    fn load_secret(&self, name: &str) -> Result<Option<Secret>, StoreError> {
+        Ok(self.get(name)?.map(Secret::new))
+    }
+
+    fn save_secret(&self, name: &str, value: &Secret) -> Result<(), StoreError> {
+        self.set(name, value.expose().to_string())
+    }
+
+    fn delete_secret(&self, name: &str) -> Result<bool, StoreError> {
+        let had = self.get(name)?.is_some();
+        self.remove(name)?;
+        Ok(had)
+    }
+
     fn delete(&self) -> Result<(), StoreError> {
         if let Ok(Some(meta)) = self.meta() {
             self.remove_generation(meta.generation)?;

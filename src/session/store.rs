@@ -2,6 +2,7 @@
 //! `choice.rs`.
 
 use super::{StoreError, TokenSet};
+use crate::redacted::Secret;
 use crate::report::Reporter;
 
 /// Where a profile's tokens are kept.
@@ -16,6 +17,12 @@ pub trait TokenStore: Send + Sync {
     fn save(&self, tokens: &TokenSet, reporter: &dyn Reporter) -> Result<(), StoreError>;
     /// Deletes whatever is stored, readable or not.
     fn delete(&self) -> Result<(), StoreError>;
+    /// A secret kept beside the tokens under `name` (`totp`: the software token's secret that
+    /// `mfa setup --keep-secret` enrolled), which a logout leaves.
+    fn load_secret(&self, name: &str) -> Result<Option<Secret>, StoreError>;
+    fn save_secret(&self, name: &str, value: &Secret) -> Result<(), StoreError>;
+    /// Whether there was one.
+    fn delete_secret(&self, name: &str) -> Result<bool, StoreError>;
 }
 
 /// The two stores.

@@ -212,15 +212,12 @@ fn mfa_setup_enrolls_and_later_logins_ask() {
     local
         .password_login("file", "--password", ("demo", "Demo-Passw0rd!"), &[])
         .expect(0);
-    // No terminal and no --print-secret: nobody could type the first code.
+    // No terminal and neither --keep-secret nor --print-secret: nobody could type the code.
     let run = local.cli.run(&["mfa", "setup", "--profile", "local"]);
     run.expect(2);
-    assert!(
-        run.stderr().starts_with(
-            "cwsauth: error: no terminal to type the first code on: pass --print-secret"
-        ),
-        "{}",
-        run.stderr()
+    assert_eq!(
+        run.stderr(),
+        "cwsauth: error: no terminal to type the first code on: pass --keep-secret (logins answer the code from the profile's store) or --print-secret (for CWSAUTH_TOTP_SECRET) to enroll without an authenticator app\n"
     );
     let run = local
         .cli
@@ -335,4 +332,196 @@ fn the_hosted_ui_asks_for_a_new_password_then_a_code() {
         location.starts_with("http://localhost:3000?code=") && location.ends_with("&state=s1"),
         "{location}"
     );
+}
+
+#[test]
+fn a_pool_that_requires_mfa_enrolls_at_sign_in_as_cognito_does_for_botocore() {
+    let Some(python) = tool("CWSAUTH_TEST_PYTHON_RIC") else {
+        return;
+    };
+    let local = Local::start(&["--mfa-required", "--user", "bob:Bob-Passw0rd1!"]);
+    let setup = |extra: Value| {
+        let mut call = json!(["respond_to_auth_challenge", {"ClientId": PUBLIC_CLIENT,
+            "ChallengeName": "MFA_SETUP", "Session": "$S", "ChallengeResponses": {"USERNAME": "bob"}}]);
+        if let Some(o) = extra.as_object() {
+            for (k, v) in o {
+                call[1][k] = v.clone();
+            }
+        }
+        call
+    };
+    let calls = json!([
+        initiate("bob", "Bob-Passw0rd1!"),
+        ["associate_software_token", {"Session": "$S"}],
+        // Not verified yet: the sign-in cannot end.
+        setup(json!({})),
+        ["verify_software_token", {"Session": "$S", "UserCode": "$TOTP_WRONG:$SECRET"}],
+        ["verify_software_token", {"Session": "$S", "UserCode": "$TOTP:$SECRET"}],
+        setup(json!({})),
+        // Enrolled: the next sign-in asks for a code.
+        initiate("bob", "Bob-Passw0rd1!"),
+        ["associate_software_token", {"Session": "not-a-session-of-this-pool"}],
+    ]);
+    assert_eq!(
+        boto3(&python, &local.base, &calls),
+        vec![
+            challenge(
+                "MFA_SETUP",
+                json!({"MFAS_CAN_SETUP": "[\"SOFTWARE_TOKEN_MFA\"]"})
+            ),
+            json!({"SecretCode": "(secret)", "Session": "(session)"}),
+            api_error(
+                "InvalidParameterException",
+                "Software token MFA has not been verified: AssociateSoftwareToken and VerifySoftwareToken with this session first."
+            ),
+            api_error("EnableSoftwareTokenMFAException", "Code mismatch"),
+            json!({"Status": "SUCCESS", "Session": "(session)"}),
+            token_answer(0),
+            challenge(
+                "SOFTWARE_TOKEN_MFA",
+                json!({"USER_ID_FOR_SRP": "bob", "FRIENDLY_DEVICE_NAME": "TOTP device"})
+            ),
+            api_error(
+                "NotAuthorizedException",
+                "Invalid session for the user, session is expired."
+            ),
+        ]
+    );
+}
+
+#[test]
+fn a_kept_secret_answers_the_code_until_it_is_forgotten() {
+    let local = Local::start(&["--mfa-required", "--user", "bob:Bob-Passw0rd1!"]);
+    let login = |extra: &[&str]| {
+        local.password_login("file", "--password", ("bob", "Bob-Passw0rd1!"), extra)
+    };
+    // Off a terminal, MFA_SETUP needs --enroll-totp.
+    let run = login(&[]);
+    run.expect(1);
+    assert_eq!(
+        run.stderr(),
+        "cwsauth: error: the pool requires MFA and bob has none (MFA_SETUP): pass --enroll-totp to enroll a software token whose secret the profile's store keeps, or run `cwsauth login --profile local` on a terminal to add it to an authenticator app\n"
+    );
+    let run = login(&["--enroll-totp"]);
+    run.expect(0);
+    assert!(
+        run.stderr()
+            .contains("Enrolled a software token (MFA_SETUP); its secret is kept in "),
+        "{}",
+        run.stderr()
+    );
+    let kept = local.cli.home.path().join("data/tokens/local.totp");
+    let secret = std::fs::read_to_string(&kept).unwrap();
+    assert!(
+        cwsauth::cognito::totp::decode_secret(&secret).is_ok(),
+        "{secret}"
+    );
+    use std::os::unix::fs::PermissionsExt;
+    assert_eq!(
+        std::fs::metadata(&kept).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
+    // A logout keeps it; the next login answers SOFTWARE_TOKEN_MFA from it.
+    local.cli.run(&["logout", "--profile", "local"]).expect(0);
+    assert!(kept.exists());
+    login(&[]).expect(0);
+    // Forgotten: the code must come from somewhere else again.
+    let run = local.cli.run(&["mfa", "forget", "--profile", "local"]);
+    run.expect(0);
+    assert!(!kept.exists());
+    let run = login(&[]);
+    run.expect(1);
+    assert_eq!(
+        run.stderr(),
+        "cwsauth: error: Cognito asks for SOFTWARE_TOKEN_MFA: set CWSAUTH_TOTP_SECRET to answer it in a script, or run `cwsauth login --profile local` on a terminal\n"
+    );
+    // mfa setup --keep-secret does the same for a user who enrolls after signing in.
+    let other = Local::start(&["--user", "ann:Ann-Passw0rd1!"]);
+    other
+        .password_login("file", "--password", ("ann", "Ann-Passw0rd1!"), &[])
+        .expect(0);
+    other
+        .cli
+        .run(&["mfa", "setup", "--profile", "local", "--keep-secret"])
+        .expect(0);
+    other.cli.run(&["logout", "--profile", "local"]).expect(0);
+    other
+        .password_login("file", "--password", ("ann", "Ann-Passw0rd1!"), &[])
+        .expect(0);
+}
+
+#[test]
+fn the_hosted_ui_enrolls_a_user_of_a_pool_that_requires_mfa() {
+    let local = Local::start(&["--mfa-required", "--user", "bob:Bob-Passw0rd1!"]);
+    let query = local.authorize_query("s2", &[]);
+    let page = FormPage::read(local.sign_in(&query, "bob", "Bob-Passw0rd1!"));
+    assert_eq!(page.status, 200);
+    assert!(
+        page.text
+            .contains("<h1>Set up multi-factor authentication</h1>"),
+        "{}",
+        page.text
+    );
+    let secret = page
+        .text
+        .split("id=\"secretCode\">")
+        .nth(1)
+        .and_then(|r| r.split('<').next())
+        .unwrap()
+        .to_string();
+    assert!(page.text.contains("otpauth://totp/"), "{}", page.text);
+    let key = cwsauth::cognito::totp::decode_secret(&secret).unwrap();
+    let now = u64::try_from(cwsauth::timefmt::now_epoch()).unwrap();
+    let code = cwsauth::cognito::totp::code_now(&key, now);
+    let wrong = format!("{:06}", (code.parse::<u32>().unwrap() + 1) % 1_000_000);
+    let page = FormPage::read(local.submit(&query, &page, &[("code", &wrong)]));
+    assert_eq!(page.status, 200);
+    assert!(page.text.contains("Code mismatch"), "{}", page.text);
+    assert!(
+        page.text.contains(&secret),
+        "the same secret is shown again"
+    );
+    let answer = local.submit(&query, &page, &[("code", &code)]);
+    assert_eq!(answer.status(), 302);
+    let location = answer.headers()["location"].to_str().unwrap().to_string();
+    assert!(
+        location.starts_with("http://localhost:3000?code=") && location.ends_with("&state=s2"),
+        "{location}"
+    );
+}
+
+#[test]
+fn on_a_terminal_the_enrollment_shows_a_qr_code_and_asks_the_first_code() {
+    let local = Local::start(&["--mfa-required", "--user", "bob:Bob-Passw0rd1!"]);
+    let Some(tty) = Tmux::start(&format!(
+        "CWSAUTH_HOME={} CWSAUTH_PASSWORD=Bob-Passw0rd1! NO_COLOR=1 {} login --profile local --store file --password --username bob",
+        local.cli.home.path().display(),
+        env!("CARGO_BIN_EXE_cwsauth")
+    )) else {
+        return;
+    };
+    let screen = tty.wait_for("code the app shows now");
+    let secret = screen
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("key: "))
+        .unwrap()
+        .trim()
+        .to_string();
+    assert!(
+        screen.contains("otpauth://totp/us-east-1_cwsLocal1:bob?secret="),
+        "{screen}"
+    );
+    assert!(
+        screen
+            .lines()
+            .filter(|l| l.contains('█') || l.contains('▀'))
+            .count()
+            > 10,
+        "no QR code drawn:\n{screen}"
+    );
+    let key = cwsauth::cognito::totp::decode_secret(&secret).unwrap();
+    let now = u64::try_from(cwsauth::timefmt::now_epoch()).unwrap();
+    tty.send(&["-l", &cwsauth::cognito::totp::code_now(&key, now)]);
+    tty.send(&["Enter"]);
+    tty.wait_for("Logged in as bob with profile local");
 }

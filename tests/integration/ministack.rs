@@ -261,3 +261,93 @@ fn login_refresh_and_verify_against_ministack() {
     ])
     .expect(0);
 }
+
+#[test]
+fn the_same_pre_token_trigger_shapes_ministacks_tokens_as_the_emulators() {
+    let (Some(ms), Some(python)) = (
+        Ministack::start("cognito-idp,lambda,iam", true),
+        tool("CWSAUTH_TEST_PYTHON_RIC"),
+    ) else {
+        return;
+    };
+    // The fixture's V2 function (the one triggers.rs runs in cwsauth local), deployed to
+    // ministack's Lambda, made the pool's trigger; carol in groups admin and ops.
+    let script = r#"
+import io, json, sys, zipfile, boto3
+endpoint, source = sys.argv[1], sys.argv[2]
+kw = dict(endpoint_url=endpoint, region_name="us-east-1", aws_access_key_id="test", aws_secret_access_key="test")
+buf = io.BytesIO()
+with zipfile.ZipFile(buf, "w") as z:
+    z.write(source, "app.py")
+trust = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
+    "Principal": {"Service": "lambda.amazonaws.com"}}]}
+role = boto3.client("iam", **kw).create_role(RoleName="pretoken",
+    AssumeRolePolicyDocument=json.dumps(trust))["Role"]["Arn"]
+fn = boto3.client("lambda", **kw).create_function(FunctionName="pretoken", Runtime="python3.11",
+    Handler="app.pre_token", Role=role, Code={"ZipFile": buf.getvalue()})
+idp = boto3.client("cognito-idp", **kw)
+pool = idp.create_user_pool(PoolName="cwsauth-trigger", LambdaConfig={"PreTokenGenerationConfig":
+    {"LambdaVersion": "V2_0", "LambdaArn": fn["FunctionArn"]}})["UserPool"]["Id"]
+client = idp.create_user_pool_client(UserPoolId=pool, ClientName="cwsauth",
+    ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"])["UserPoolClient"]["ClientId"]
+idp.admin_create_user(UserPoolId=pool, Username="carol", MessageAction="SUPPRESS")
+idp.admin_set_user_password(UserPoolId=pool, Username="carol", Password="Car0l-Passw0rd!", Permanent=True)
+for group in ("admin", "ops"):
+    idp.create_group(UserPoolId=pool, GroupName=group)
+    idp.admin_add_user_to_group(UserPoolId=pool, Username="carol", GroupName=group)
+print(json.dumps({"pool": pool, "client": client}))
+"#;
+    let source = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/functions/python/app.py");
+    let made = python_json_lines(&python, script, &[&ms.base, source.to_str().unwrap()]).remove(0);
+    let pool = made["pool"].as_str().unwrap();
+    let cli = Cli::new();
+    cli.run(&[
+        "configure",
+        "--profile",
+        "ms",
+        "--user-pool-id",
+        pool,
+        "--client-id",
+        made["client"].as_str().unwrap(),
+        "--domain",
+        &ms.base,
+        "--idp-endpoint",
+        &ms.base,
+        "--jwks-uri",
+        &format!("{}/{pool}/.well-known/jwks.json", ms.base),
+        "--store",
+        "file",
+    ])
+    .expect(0);
+    cli.cmd(&[
+        "login",
+        "--profile",
+        "ms",
+        "--password",
+        "--username",
+        "carol",
+    ])
+    .env("CWSAUTH_PASSWORD", "Car0l-Passw0rd!")
+    .run()
+    .expect(0);
+    let run = cli.run(&["token", "--profile", "ms"]);
+    run.expect(0);
+    let verified = cli.run(&["verify", "--profile", "ms", "--json", run.stdout().trim()]);
+    verified.expect(0);
+    let claims = &verified.json()["claims"];
+    // What triggers.rs asserts of the emulator's tokens, claim for claim.
+    assert_eq!(claims["tier"], "gold", "{claims}");
+    assert_eq!(claims["roles"], json!(["reader", "writer"]));
+    assert_eq!(claims["meta"]["team"].as_array().map(Vec::len), Some(2));
+    assert_eq!(claims["trigger"], "TokenGeneration_Authentication");
+    assert!(
+        claims["scope"]
+            .as_str()
+            .unwrap()
+            .split(' ')
+            .any(|s| s == "chat/write"),
+        "{claims}"
+    );
+    assert_eq!(claims.get("event_id"), None);
+}

@@ -285,13 +285,13 @@ fn respond_to_auth_challenge(emu: &Emulator, body: &Map<String, Value>) -> Respo
     let r = params(body, "ChallengeResponses");
     match str_field(body, "ChallengeName") {
         Some("PASSWORD_VERIFIER") => {}
-        Some(name @ ("NEW_PASSWORD_REQUIRED" | "SOFTWARE_TOKEN_MFA" | "EMAIL_OTP" | "SMS_OTP")) => {
+        Some(name) if challenges::IN_SESSION.contains(&name) => {
             return answer_challenge(emu, client, name, body, &r);
         }
         Some("SELECT_CHALLENGE") => return user_auth::select(emu, client, body, &r),
         _ => {
             return invalid(
-                "Only the PASSWORD_VERIFIER, SELECT_CHALLENGE, EMAIL_OTP, SMS_OTP, NEW_PASSWORD_REQUIRED and SOFTWARE_TOKEN_MFA challenges are supported",
+                "Only the PASSWORD_VERIFIER, SELECT_CHALLENGE, EMAIL_OTP, SMS_OTP, NEW_PASSWORD_REQUIRED, SOFTWARE_TOKEN_MFA and MFA_SETUP challenges are supported",
             );
         }
     }

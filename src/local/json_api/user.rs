@@ -1,10 +1,12 @@
 //! The operations a signed-in user calls on themselves with an access token: GetUser and
-//! TOTP enrollment (AssociateSoftwareToken, VerifySoftwareToken, SetUserMFAPreference).
+//! TOTP enrollment (AssociateSoftwareToken, VerifySoftwareToken, SetUserMFAPreference), the
+//! first two also inside an `MFA_SETUP` sign-in with its session.
 
 use serde_json::{Map, Value, json};
 
+use super::super::Emulator;
+use super::super::enrollment::{self, Enrolling};
 use super::super::respond::Body;
-use super::super::{Emulator, challenges};
 use super::{ADMIN_SCOPE, error, invalid, ok, str_field};
 use hyper::Response;
 
@@ -49,23 +51,31 @@ pub(super) fn get_user(emu: &Emulator, body: &Map<String, Value>) -> Response<Bo
     }))
 }
 
-/// TOTP enrollment by the signed-in user: `AssociateSoftwareToken`, `VerifySoftwareToken`,
-/// `SetUserMFAPreference`.
+/// TOTP enrollment: `AssociateSoftwareToken` and `VerifySoftwareToken` by the signed-in user
+/// (AccessToken) or inside an `MFA_SETUP` sign-in (Session), `SetUserMFAPreference`.
 pub(super) fn software_token(
     emu: &Emulator,
     op: &str,
     body: &Map<String, Value>,
 ) -> Response<Body> {
-    let username = match signed_in_user(emu, body) {
-        Ok(u) => u,
-        Err(resp) => return resp,
+    let session = str_field(body, "Session").filter(|_| op != "SetUserMFAPreference");
+    let username = match session {
+        Some(_) => String::new(),
+        None => match signed_in_user(emu, body) {
+            Ok(u) => u,
+            Err(resp) => return resp,
+        },
+    };
+    let who = match session {
+        Some(s) => Enrolling::Session(s),
+        None => Enrolling::User(&username),
     };
     let result = match op {
-        "AssociateSoftwareToken" => challenges::associate(emu, &username),
+        "AssociateSoftwareToken" => enrollment::associate(emu, &who),
         "VerifySoftwareToken" => {
-            challenges::verify(emu, &username, str_field(body, "UserCode").unwrap_or(""))
+            enrollment::verify(emu, &who, str_field(body, "UserCode").unwrap_or(""))
         }
-        _ => challenges::set_preference(emu, &username, &Value::Object(body.clone())),
+        _ => enrollment::set_preference(emu, &username, &Value::Object(body.clone())),
     };
     match result {
         Ok(answer) => ok(answer),
