@@ -17,7 +17,7 @@ use crate::redacted::Secret;
 const SESSION_TTL: Duration = Duration::from_secs(180);
 
 /// Wrong codes a session takes before it ends (Cognito ends it too).
-const MAX_WRONG_CODES: u32 = 5;
+pub(crate) const MAX_WRONG_CODES: u32 = 5;
 
 /// A user's credentials as they change while the emulator runs.
 pub(crate) struct Account {
@@ -35,6 +35,8 @@ pub(crate) struct Account {
     pub unconfirmed: Option<(Secret, Instant)>,
     /// A password reset asked for (ForgotPassword): its code and when it was sent.
     pub reset: Option<(Secret, Instant)>,
+    /// Wrong confirmation or reset codes since the last one was sent.
+    pub wrong_codes: u32,
 }
 
 impl Account {
@@ -52,24 +54,26 @@ impl Account {
             used_step: None,
             unconfirmed: None,
             reset: None,
+            wrong_codes: 0,
         }
     }
 }
 
 /// The challenges answered in the session they were asked in (`RespondToAuthChallenge`).
-pub(crate) const IN_SESSION: [&str; 5] = [
+pub(crate) const IN_SESSION: [&str; 6] = [
     "NEW_PASSWORD_REQUIRED",
+    "SMS_MFA",
     "SOFTWARE_TOKEN_MFA",
     "EMAIL_OTP",
     "SMS_OTP",
     "MFA_SETUP",
 ];
 
-/// The user a sign-in's session is for, while it lives.
-pub(crate) fn session_user(emu: &Emulator, session: &str) -> Option<String> {
+/// The user a sign-in's session is for and what it waits for, while it lives.
+pub(crate) fn session_of(emu: &Emulator, session: &str) -> Option<(String, Waiting)> {
     let state = emu.state();
     let s = state.challenge_sessions.get(session)?;
-    (s.expires > Instant::now()).then(|| s.username.clone())
+    (s.expires > Instant::now()).then(|| (s.username.clone(), s.waiting))
 }
 
 /// The step a sign-in waits at.
@@ -82,6 +86,8 @@ pub(crate) enum Waiting {
     SmsOtp,
     /// The pool requires MFA and the user has none: enroll a software token first.
     MfaSetup,
+    /// A code by SMS as the second factor.
+    SmsMfa,
 }
 
 impl Waiting {
@@ -93,6 +99,7 @@ impl Waiting {
             Waiting::EmailOtp => "EMAIL_OTP",
             Waiting::SmsOtp => "SMS_OTP",
             Waiting::MfaSetup => "MFA_SETUP",
+            Waiting::SmsMfa => "SMS_MFA",
         }
     }
 }
@@ -153,6 +160,16 @@ pub(crate) fn after_password(
         Waiting::NewPassword
     } else if account.totp.is_some() {
         Waiting::SoftwareToken
+    } else if let Some(factor) = emu.user(username).and_then(|u| u.spec.code_mfa) {
+        drop(state);
+        let answer = send_code(emu, username, client_id, factor);
+        let session = answer["Session"].as_str().unwrap_or("").to_string();
+        let waiting = if factor == "SMS_MFA" {
+            Waiting::SmsMfa
+        } else {
+            Waiting::EmailOtp
+        };
+        return Some((waiting, session));
     } else if emu.options.mfa_required {
         Waiting::MfaSetup
     } else {
@@ -210,34 +227,31 @@ pub(crate) fn first_factors(emu: &Emulator, username: &str) -> Vec<&'static str>
 
 /// Sends a one-time code (`EMAIL_OTP` or `SMS_OTP`) to the outbox and answers its challenge.
 pub(crate) fn send_code(emu: &Emulator, username: &str, client_id: &str, factor: &str) -> Value {
-    let (waiting, medium) = if factor == "SMS_OTP" {
-        (Waiting::SmsOtp, "SMS")
-    } else {
-        (Waiting::EmailOtp, "EMAIL")
+    let waiting = match factor {
+        "SMS_OTP" => Waiting::SmsOtp,
+        "SMS_MFA" => Waiting::SmsMfa,
+        _ => Waiting::EmailOtp,
     };
-    let destination = emu
-        .user(username)
-        .map(|u| {
-            if medium == "SMS" {
-                u.spec.phone.clone().unwrap_or_default()
-            } else {
-                u.email.clone()
-            }
-        })
-        .unwrap_or_default();
+    let (medium, destination) = delivery(emu, username, waiting);
     let mut digits = [0u8; 8];
     crate::random::fill(&mut digits);
     let code: String = digits.iter().map(|b| char::from(b'0' + b % 10)).collect();
     super::outbox::send(emu, username, medium, &destination, &code, "sign-in");
     let session = start(emu, username, client_id, waiting, Some(Secret::new(code)));
-    json!({
-        "ChallengeName": factor,
-        "Session": session,
-        "ChallengeParameters": {
-            "CODE_DELIVERY_DELIVERY_MEDIUM": medium,
-            "CODE_DELIVERY_DESTINATION": super::outbox::masked(&destination),
-        },
-    })
+    challenge_answer(emu, username, waiting, &session)
+}
+
+/// Where a code challenge's code goes: SMS to the user's phone, else email.
+fn delivery(emu: &Emulator, username: &str, waiting: Waiting) -> (&'static str, String) {
+    let user = emu.user(username);
+    if waiting == Waiting::EmailOtp {
+        ("EMAIL", user.map(|u| u.email.clone()).unwrap_or_default())
+    } else {
+        (
+            "SMS",
+            user.and_then(|u| u.spec.phone.clone()).unwrap_or_default(),
+        )
+    }
 }
 
 /// Takes a `SELECT_CHALLENGE` session: the user who chooses.
@@ -282,6 +296,13 @@ pub(crate) fn challenge_answer(
             })
         }
         Waiting::MfaSetup => json!({"MFAS_CAN_SETUP": "[\"SOFTWARE_TOKEN_MFA\"]"}),
+        Waiting::EmailOtp | Waiting::SmsOtp | Waiting::SmsMfa => {
+            let (medium, destination) = delivery(emu, username, waiting);
+            json!({
+                "CODE_DELIVERY_DELIVERY_MEDIUM": medium,
+                "CODE_DELIVERY_DESTINATION": super::outbox::masked(&destination),
+            })
+        }
         _ => json!({
             "USER_ID_FOR_SRP": username,
             "FRIENDLY_DEVICE_NAME": "TOTP device",
@@ -339,7 +360,7 @@ pub(crate) fn answer(
                 "SELECT_CHALLENGE is answered with ANSWER.".to_string(),
             ));
         }
-        Waiting::EmailOtp | Waiting::SmsOtp => {
+        Waiting::EmailOtp | Waiting::SmsOtp | Waiting::SmsMfa => {
             let given = field(&format!("{}_CODE", waiting.name()));
             let mut state = emu.state();
             let right = state

@@ -278,13 +278,18 @@ fn continue_sign_in(
     if let (Some(secret), Some(code)) = (get(form_fields, "mfa_setup"), get(form_fields, "code")) {
         return finish_mfa_setup(emu, query, request, session, secret, code);
     }
+    // A code answers what the session waits for: the app's, or one sent by SMS or email.
     let (waiting, key, value) = match (get(form_fields, "new_password"), get(form_fields, "code")) {
-        (Some(p), _) => (Waiting::NewPassword, "NEW_PASSWORD", p),
-        (None, Some(c)) => (Waiting::SoftwareToken, "SOFTWARE_TOKEN_MFA_CODE", c),
+        (Some(p), _) => (Waiting::NewPassword, "NEW_PASSWORD".to_string(), p),
+        (None, Some(c)) => {
+            let waiting =
+                challenges::session_of(emu, session).map_or(Waiting::SoftwareToken, |(_, w)| w);
+            (waiting, format!("{}_CODE", waiting.name()), c)
+        }
         (None, None) => return form_page(query, None, Some("Sign in again.")),
     };
     let mut responses = serde_json::Map::new();
-    responses.insert(key.into(), serde_json::Value::String(value.into()));
+    responses.insert(key, serde_json::Value::String(value.into()));
     match challenges::answer(emu, session, &request.client_id, waiting.name(), &responses) {
         Ok((user, None)) => signed_in(emu, request, &user),
         Ok((_, Some((next, session)))) => challenge_page(query, next, &session, None),
@@ -308,7 +313,9 @@ fn finish_mfa_setup(
     code: &str,
 ) -> Response<Body> {
     use super::enrollment::{Enrolling, verify};
-    let username = challenges::session_user(emu, session).unwrap_or_default();
+    let username = challenges::session_of(emu, session)
+        .map(|(user, _)| user)
+        .unwrap_or_default();
     let next = match verify(emu, &Enrolling::Session(session), code.trim()) {
         Ok(answer) => answer["Session"].as_str().unwrap_or("").to_string(),
         Err((kind, message)) if kind != "NotAuthorizedException" => {
@@ -356,10 +363,11 @@ fn challenge_page_with(
             "<label>New password <input id=\"newPassword\" name=\"new_password\" type=\"password\" autocomplete=\"new-password\"></label>",
         ),
         other => (
-            if other == Waiting::MfaSetup {
-                "Set up multi-factor authentication"
-            } else {
-                "Enter the code from your authenticator app"
+            match other {
+                Waiting::MfaSetup => "Set up multi-factor authentication",
+                Waiting::SmsMfa | Waiting::SmsOtp => "Enter the code we sent by SMS",
+                Waiting::EmailOtp => "Enter the code we sent by email",
+                _ => "Enter the code from your authenticator app",
             },
             "<label>Code <input id=\"totpCode\" name=\"code\" type=\"text\" inputmode=\"numeric\" autocomplete=\"one-time-code\"></label>",
         ),

@@ -63,17 +63,26 @@ fn send(
     let code: String = digits.iter().map(|b| char::from(b'0' + b % 10)).collect();
     if let Some(account) = emu.state().accounts.get_mut(username) {
         keep(account, Secret::new(code.clone()));
+        account.wrong_codes = 0;
     }
     outbox::send(emu, username, "EMAIL", email, &code, purpose);
     json!({"Destination": outbox::masked(email), "DeliveryMedium": "EMAIL", "AttributeName": "email"})
 }
 
-/// A code checked against what was sent: its age, then its value.
+/// A code checked against what was sent: the wrong ones before it (five, then a new code must
+/// be sent), its age, then its value.
 fn check_code(
     sent: &Option<(Secret, Instant)>,
     given: &str,
     ttl: Duration,
+    wrong_codes: &mut u32,
 ) -> Result<(), challenges::Refusal> {
+    if *wrong_codes >= challenges::MAX_WRONG_CODES {
+        return Err((
+            "LimitExceededException",
+            "Attempt limit exceeded, please try after some time.".into(),
+        ));
+    }
     let Some((code, at)) = sent else {
         return Err((
             "ExpiredCodeException",
@@ -92,6 +101,7 @@ fn check_code(
     )
     .is_err()
     {
+        *wrong_codes += 1;
         return Err((
             "CodeMismatchException",
             "Invalid verification code provided, please try again.".into(),
@@ -109,7 +119,12 @@ pub(crate) fn confirm_sign_up(emu: &Emulator, username: &str, code: &str) -> Ans
             "User cannot be confirmed. Current status is CONFIRMED".into(),
         ));
     }
-    check_code(&account.unconfirmed, code, CONFIRMATION_TTL)?;
+    check_code(
+        &account.unconfirmed,
+        code,
+        CONFIRMATION_TTL,
+        &mut account.wrong_codes,
+    )?;
     account.unconfirmed = None;
     Ok(json!({}))
 }
@@ -144,7 +159,7 @@ pub(crate) fn forgot(emu: &Emulator, username: &str) -> Answer {
 pub(crate) fn confirm_forgot(emu: &Emulator, username: &str, code: &str, password: &str) -> Answer {
     let mut state = emu.state();
     let account = state.accounts.get_mut(username).ok_or_else(no_user)?;
-    check_code(&account.reset, code, RESET_TTL)?;
+    check_code(&account.reset, code, RESET_TTL, &mut account.wrong_codes)?;
     challenges::check_password_policy(password)?;
     account.reset = None;
     account.password = Secret::new(password);

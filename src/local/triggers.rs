@@ -52,6 +52,7 @@ pub(crate) struct TriggerFailed {
 pub(crate) enum Source {
     HostedAuth,
     Authentication,
+    NewPasswordChallenge,
     RefreshTokens,
     ClientCredentials,
 }
@@ -61,6 +62,7 @@ impl Source {
         match self {
             Source::HostedAuth => "TokenGeneration_HostedAuth",
             Source::Authentication => "TokenGeneration_Authentication",
+            Source::NewPasswordChallenge => "TokenGeneration_NewPasswordChallenge",
             Source::RefreshTokens => "TokenGeneration_RefreshTokens",
             Source::ClientCredentials => "TokenGeneration_ClientCredentials",
         }

@@ -21,12 +21,14 @@ pub struct UserSpec {
     pub temporary: bool,
     /// A phone number for SMS codes (`phone=+15555550100`).
     pub phone: Option<String>,
+    /// A second factor by code (`mfa=sms`: `SMS_MFA`, `mfa=email`: `EMAIL_OTP`).
+    pub code_mfa: Option<&'static str>,
 }
 
 impl UserSpec {
     /// `NAME:PASSWORD[:GROUP,…[:OPTION,…]]`; options: `totp=BASE32` (software-token MFA with
     /// that secret), `temporary` (the password must be changed at the first sign-in),
-    /// `phone=+DIGITS` (SMS one-time codes).
+    /// `phone=+DIGITS` (SMS one-time codes), `mfa=sms|email` (a code as the second factor).
     pub fn parse(text: &str) -> Result<UserSpec, SetupError> {
         let mut parts = text.splitn(4, ':');
         let (Some(username), Some(password)) = (parts.next(), parts.next()) else {
@@ -57,6 +59,7 @@ impl UserSpec {
             totp: None,
             temporary: false,
             phone: None,
+            code_mfa: None,
         };
         for option in parts.next().into_iter().flat_map(|o| o.split(',')) {
             let bad = |why: String| SetupError::Value {
@@ -79,15 +82,23 @@ impl UserSpec {
                     }
                     spec.phone = Some(number.to_string());
                 }
+                Some(("mfa", "sms")) => spec.code_mfa = Some("SMS_MFA"),
+                Some(("mfa", "email")) => spec.code_mfa = Some("EMAIL_OTP"),
                 None if option == "temporary" => spec.temporary = true,
                 None if option.is_empty() => {}
                 _ => {
                     return Err(bad(format!(
-                        "unknown option {:?} (known: totp=BASE32SECRET, temporary, phone=+DIGITS)",
+                        "unknown option {:?} (known: totp=BASE32SECRET, temporary, phone=+DIGITS, mfa=sms, mfa=email)",
                         crate::sanitize::excerpt(option, 40)
                     )));
                 }
             }
+        }
+        if spec.code_mfa == Some("SMS_MFA") && spec.phone.is_none() {
+            return Err(SetupError::Value {
+                setting: format!("user {username:?}"),
+                why: "option mfa=sms needs a phone=+DIGITS to send the codes to".into(),
+            });
         }
         Ok(spec)
     }
@@ -101,6 +112,7 @@ impl UserSpec {
             totp: None,
             temporary: false,
             phone: None,
+            code_mfa: None,
         }
     }
 }

@@ -633,6 +633,18 @@ impl Local {
         (user, password): (&str, &str),
         extra: &[&str],
     ) -> Run {
+        self.password_login_cmd(store, flag, (user, password), extra)
+            .run()
+    }
+
+    /// [`Local::password_login`] not run yet, for more environment.
+    pub fn password_login_cmd(
+        &self,
+        store: &str,
+        flag: &str,
+        (user, password): (&str, &str),
+        extra: &[&str],
+    ) -> CliCmd {
         let mut args = vec![
             "login",
             "--profile",
@@ -644,7 +656,7 @@ impl Local {
             user,
         ];
         args.extend_from_slice(extra);
-        self.cli.cmd(&args).env("CWSAUTH_PASSWORD", password).run()
+        self.cli.cmd(&args).env("CWSAUTH_PASSWORD", password)
     }
 
     /// The emulator's JWKS document.

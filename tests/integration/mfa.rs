@@ -110,7 +110,7 @@ fn user_options_are_checked_when_read() {
         ),
         (
             "mia:Pw::sms",
-            "user \"mia\": unknown option \"sms\" (known: totp=BASE32SECRET, temporary, phone=+DIGITS)",
+            "user \"mia\": unknown option \"sms\" (known: totp=BASE32SECRET, temporary, phone=+DIGITS, mfa=sms, mfa=email)",
         ),
     ] {
         let run = cli.run(&["local", "--user", user]);

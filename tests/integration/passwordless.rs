@@ -265,3 +265,101 @@ fn passwords_go_through_user_auth_where_the_client_allows_only_it() {
         "cwsauth: error: the pool offers demo PASSWORD, PASSWORD_SRP, EMAIL_OTP to sign in, not SMS_OTP: choose one of those\n"
     );
 }
+
+#[test]
+fn a_code_by_sms_or_email_as_the_second_factor_on_every_side() {
+    let Some(python) = tool("CWSAUTH_TEST_PYTHON_RIC") else {
+        return;
+    };
+    let local = Local::start(&[
+        "--user",
+        "sam:Sam-Passw0rd1!::phone=+15555550123,mfa=sms",
+        "--user",
+        "eli:Eli-Passw0rd1!::mfa=email",
+    ]);
+    let password = |user: &str, pw: &str| {
+        json!(["initiate_auth", {"AuthFlow": "USER_PASSWORD_AUTH", "ClientId": PUBLIC_CLIENT,
+            "AuthParameters": {"USERNAME": user, "PASSWORD": pw}}])
+    };
+    let calls = json!([
+        password("sam", "Sam-Passw0rd1!"),
+        respond(
+            "SMS_MFA",
+            "sam",
+            json!({"SMS_MFA_CODE": "$OUTBOX_WRONG:sam"})
+        ),
+        respond("SMS_MFA", "sam", json!({"SMS_MFA_CODE": "$OUTBOX:sam"})),
+        password("eli", "Eli-Passw0rd1!"),
+        respond("EMAIL_OTP", "eli", json!({"EMAIL_OTP_CODE": "$OUTBOX:eli"})),
+    ]);
+    assert_eq!(
+        boto3(&python, &local.base, &calls),
+        vec![
+            code_sent("SMS_MFA", "SMS", "+*******0123"),
+            api_error(
+                "CodeMismatchException",
+                "Invalid code or auth state for the user."
+            ),
+            token_answer(0),
+            code_sent("EMAIL_OTP", "EMAIL", "e***@e***"),
+            token_answer(1),
+        ]
+    );
+    // login --password: the code from --otp-command, or a clear line without one.
+    let login = |user: &str, pw: &str, otp: Option<&str>| {
+        let extra = otp
+            .map(|cmd| vec!["--otp-command", cmd])
+            .unwrap_or_default();
+        local.password_login("file", "--password", (user, pw), &extra)
+    };
+    let run = login("sam", "Sam-Passw0rd1!", None);
+    run.expect(1);
+    assert_eq!(
+        run.stderr(),
+        "cwsauth: error: Cognito sent a code (SMS_MFA): pass --otp-command CMD to read it in a script, or run `cwsauth login --profile local` on a terminal\n"
+    );
+    login(
+        "sam",
+        "Sam-Passw0rd1!",
+        Some(&outbox_command(&local, "sam")),
+    )
+    .expect(0);
+    login(
+        "eli",
+        "Eli-Passw0rd1!",
+        Some(&outbox_command(&local, "eli")),
+    )
+    .expect(0);
+    // The hosted UI asks for the code it sent.
+    let query = local.authorize_query("s3", &[]);
+    let page = FormPage::read(local.sign_in(&query, "sam", "Sam-Passw0rd1!"));
+    assert!(
+        page.text.contains("<h1>Enter the code we sent by SMS</h1>"),
+        "{}",
+        page.text
+    );
+    let code: Value = http()
+        .get(format!("{}/_local/messages?username=sam", local.base))
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    let code = code["messages"].as_array().unwrap().last().unwrap()["code"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let answer = local.submit(&query, &page, &[("code", &code)]);
+    assert_eq!(answer.status(), 302);
+}
+
+#[test]
+fn an_sms_second_factor_needs_a_phone() {
+    let run = Cli::new().run(&["local", "--user", "sam:Sam-Passw0rd1!::mfa=sms"]);
+    run.expect(2);
+    assert!(
+        run.stderr()
+            .contains("user \"sam\": option mfa=sms needs a phone=+DIGITS to send the codes to"),
+        "{}",
+        run.stderr()
+    );
+}

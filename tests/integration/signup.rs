@@ -31,6 +31,10 @@ fn the_emulator_signs_up_and_resets_passwords_as_cognito_does_for_botocore() {
         "UserAttributes": [{"Name": "email", "Value": "zoe@example.org"}]});
     let delivered =
         json!({"Destination": "z***@e***", "DeliveryMedium": "EMAIL", "AttributeName": "email"});
+    let wrong_reset = call(
+        "confirm_forgot_password",
+        json!({"Username": "zoe", "ConfirmationCode": "$OUTBOX_WRONG:zoe", "Password": "Third-Passw0rd1!"}),
+    );
     let calls = json!([
         call(
             "sign_up",
@@ -65,7 +69,28 @@ fn the_emulator_signs_up_and_resets_passwords_as_cognito_does_for_botocore() {
         initiate("zoe", "Zoe-Passw0rd1!"),
         initiate("zoe", "New-Passw0rd1!"),
         call("forgot_password", json!({"Username": "nobody"})),
+        // Five wrong codes: the sixth try is refused even with the right code, until a new
+        // code is sent.
+        call("forgot_password", json!({"Username": "zoe"})),
+        wrong_reset.clone(),
+        wrong_reset.clone(),
+        wrong_reset.clone(),
+        wrong_reset.clone(),
+        wrong_reset,
+        call(
+            "confirm_forgot_password",
+            json!({"Username": "zoe", "ConfirmationCode": "$OUTBOX:zoe", "Password": "Third-Passw0rd1!"})
+        ),
+        call("forgot_password", json!({"Username": "zoe"})),
+        call(
+            "confirm_forgot_password",
+            json!({"Username": "zoe", "ConfirmationCode": "$OUTBOX:zoe", "Password": "Third-Passw0rd1!"})
+        ),
     ]);
+    let mismatch = api_error(
+        "CodeMismatchException",
+        "Invalid verification code provided, please try again.",
+    );
     let answers = boto3(&python, &local.base, &calls);
     // The new user's id is a fresh uuid: checked, then set aside.
     assert_eq!(answers[1]["UserSub"].as_str().map(str::len), Some(36));
@@ -104,6 +129,18 @@ fn the_emulator_signs_up_and_resets_passwords_as_cognito_does_for_botocore() {
                 "UserNotFoundException",
                 "Username/client id combination not found."
             ),
+            json!({"CodeDeliveryDetails": delivered}),
+            mismatch.clone(),
+            mismatch.clone(),
+            mismatch.clone(),
+            mismatch.clone(),
+            mismatch,
+            api_error(
+                "LimitExceededException",
+                "Attempt limit exceeded, please try after some time."
+            ),
+            json!({"CodeDeliveryDetails": delivered}),
+            json!({}),
         ]
     );
     let log = local.log();

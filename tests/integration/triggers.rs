@@ -25,6 +25,8 @@ fn a_v2_trigger_shapes_tokens_and_the_authorizer_shows_what_api_gateway_delivers
             "bob:B0b-pass",
             "--user",
             "eve:Eve-pass",
+            "--user",
+            "tim:Temp-Passw0rd1!::temporary",
         ]
         .map(String::from),
     );
@@ -80,6 +82,21 @@ fn a_v2_trigger_shapes_tokens_and_the_authorizer_shows_what_api_gateway_delivers
     assert_eq!(
         run.json()["claims"]["trigger"],
         "TokenGeneration_RefreshTokens"
+    );
+
+    // Tokens issued by the answer to NEW_PASSWORD_REQUIRED have their own source too.
+    local
+        .password_login_cmd("file", "--password", ("tim", "Temp-Passw0rd1!"), &[])
+        .env("CWSAUTH_NEW_PASSWORD", "New-Passw0rd1!")
+        .run()
+        .expect(0);
+    let token = local.cli.run(&["token", "--profile", "local"]).stdout();
+    let run = local
+        .cli
+        .run(&["verify", "--profile", "local", "--json", token.trim()]);
+    assert_eq!(
+        run.json()["claims"]["trigger"],
+        "TokenGeneration_NewPasswordChallenge"
     );
 
     // A trigger that throws fails the sign-in with Cognito's words; one that answers garbage too.

@@ -14,6 +14,7 @@ use serde_json::{Map, Value, json};
 
 use super::respond::{self, Body};
 use super::tokens::{self, Grant};
+use super::triggers::Source;
 use super::{AppClient, Emulator, POOL_ID, challenges};
 use crate::cognito::srp;
 
@@ -177,8 +178,9 @@ fn authentication_result(issued: tokens::Issued, refresh_token: Option<String>) 
     ok(json!({"AuthenticationResult": result, "ChallengeParameters": {}}))
 }
 
-/// Tokens and a refresh token for a user signed in through the JSON API.
-fn sign_in(emu: &Emulator, client: &AppClient, username: &str) -> Response<Body> {
+/// Tokens and a refresh token for a user signed in through the JSON API (`source`: what the
+/// pre-token-generation trigger is told led to them).
+fn sign_in(emu: &Emulator, client: &AppClient, username: &str, source: Source) -> Response<Body> {
     let Some(user) = emu.user(username) else {
         return error("UserNotFoundException", "User does not exist.");
     };
@@ -196,7 +198,7 @@ fn sign_in(emu: &Emulator, client: &AppClient, username: &str) -> Response<Body>
             origin_jti: &origin_jti,
             nonce: None,
             with_id_token: true,
-            source: super::triggers::Source::Authentication,
+            source,
         },
         true,
     );
@@ -406,7 +408,7 @@ fn next_step(emu: &Emulator, client: &AppClient, username: &str) -> Response<Bod
         Some((waiting, session)) => ok(challenges::challenge_answer(
             emu, username, waiting, &session,
         )),
-        None => sign_in(emu, client, username),
+        None => sign_in(emu, client, username, Source::Authentication),
     }
 }
 
@@ -429,7 +431,10 @@ fn answer_challenge(
         Ok((user, Some((waiting, session)))) => {
             ok(challenges::challenge_answer(emu, &user, waiting, &session))
         }
-        Ok((user, None)) => sign_in(emu, client, &user),
+        Ok((user, None)) if name == "NEW_PASSWORD_REQUIRED" => {
+            sign_in(emu, client, &user, Source::NewPasswordChallenge)
+        }
+        Ok((user, None)) => sign_in(emu, client, &user, Source::Authentication),
         Err((kind, message)) => error(kind, &message),
     }
 }
