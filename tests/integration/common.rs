@@ -912,7 +912,8 @@ pub fn browser() -> String {
 /// secret now (`$SECRET` the last SecretCode), `$TOTP_WRONG:…` a code that is not it,
 /// `$TOTP_LAST` the last code sent, `$OUTBOX:NAME` the newest one-time code the emulator sent
 /// NAME (`$OUTBOX_WRONG:NAME` one that is not it). Answers show tokens as `(token)`, sessions as
-/// `(session)`, secrets as `(secret)`.
+/// `(session)`, secrets as `(secret)`. `["$sleep", SECONDS]` lets time pass (for an emulator
+/// whose clock runs faster, see [`faketime_env`]) and prints nothing.
 pub fn boto3(python: &std::path::Path, endpoint: &str, calls: &Value) -> Vec<Value> {
     let script = r#"
 import base64, hashlib, hmac, json, struct, sys, time, urllib.request
@@ -948,6 +949,9 @@ def fill(v):
     seen["TOTP_LAST"] = code
     return code
 for op, params in calls:
+    if op == "$sleep":
+        time.sleep(params)
+        continue
     try:
         answer = getattr(idp, op)(**fill(params))
         answer.pop("ResponseMetadata", None)
@@ -971,6 +975,25 @@ for op, params in calls:
         print(json.dumps({"error": [e.response["Error"]["Code"], e.response["Error"]["Message"]]}))
 "#;
     python_json_lines(python, script, &[endpoint, &calls.to_string()])
+}
+
+/// The environment that runs a program's clocks (wall and monotonic) `speed` times as fast
+/// under libfaketime (.ci/run installs it), or None when it is missing outside CI.
+pub fn faketime_env(speed: u32) -> Option<Vec<(&'static str, String)>> {
+    let lib = [
+        "/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1",
+        "/usr/lib/aarch64-linux-gnu/faketime/libfaketime.so.1",
+        "/usr/lib/faketime/libfaketime.so.1",
+    ]
+    .into_iter()
+    .find(|p| std::path::Path::new(p).exists());
+    if !present(lib.is_some(), "libfaketime (.ci/run installs faketime)") {
+        return None;
+    }
+    Some(vec![
+        ("LD_PRELOAD", lib.unwrap_or_default().to_string()),
+        ("FAKETIME", format!("+0 x{speed}")),
+    ])
 }
 
 /// Runs a Python `script` with `args`; each line it prints is a JSON value. It must succeed.

@@ -109,3 +109,52 @@ fn tokens_live_in_the_secret_service_one_entry_each() {
     local.cli.run(&["logout", "--profile", "local"]).expect(0);
     local.cli.run(&["status", "--profile", "local"]).expect(1);
 }
+
+#[test]
+fn identity_credentials_and_a_kept_totp_secret_live_in_the_keyring_too() {
+    let local = Local::start(&[]);
+    let login = |extra: &[&str]| {
+        local.password_login("keyring", "--password", ("demo", "Demo-Passw0rd!"), extra)
+    };
+    let first = login(&[]);
+    let here = !(first.code() != 0 && first.stderr().contains("the OS keyring is not available"));
+    if !present(
+        here,
+        &format!("a Secret Service ({})", first.stderr().trim()),
+    ) {
+        return;
+    }
+    first.expect(0);
+    // The identity pool's credentials are kept with the tokens, in the keyring.
+    local
+        .cli
+        .run(&["credentials", "--profile", "local"])
+        .expect(0);
+    let again = local.cli.run(&["credentials", "--profile", "local"]);
+    assert!(
+        again.stdout().contains("kept:        yes"),
+        "{}",
+        again.stdout()
+    );
+    // So is the TOTP secret of `mfa setup --keep-secret`, across a logout.
+    local
+        .cli
+        .run(&["mfa", "setup", "--profile", "local", "--keep-secret"])
+        .expect(0);
+    local.cli.run(&["logout", "--profile", "local"]).expect(0);
+    login(&[]).expect(0);
+    let on_disk: Vec<String> = std::fs::read_dir(local.cli.home.path().join("data/tokens"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(on_disk, ["local.store"], "nothing secret on disk");
+    let forget = local.cli.run(&["mfa", "forget", "--profile", "local"]);
+    forget.expect(0);
+    assert!(
+        forget
+            .stderr()
+            .starts_with("Deleted the TOTP secret kept for profile local (keyring service cwsauth"),
+        "{}",
+        forget.stderr()
+    );
+}
