@@ -803,3 +803,49 @@ fn identity_pool_refusals_are_one_line_and_the_updated_issuer_is_spoken() {
         run.stdout()
     );
 }
+
+#[test]
+fn a_reconnect_signs_again() {
+    // The server ends each connection after 1 s; the reconnect's presigned URL is new.
+    let local = Local::start(&[
+        "--route-auth",
+        "$connect=AWS_IAM",
+        "--max-connection-time",
+        "1s",
+    ]);
+    let url = format!("ws://127.0.0.1:{}/$default", local.port);
+    let run = local
+        .cli
+        .cmd(&[
+            "connect",
+            "--iam",
+            "--iam-query",
+            "--reconnect",
+            "-x",
+            "again",
+            "-w",
+            "-1",
+            "--max-messages",
+            "2",
+            &url,
+        ])
+        .env("AWS_ACCESS_KEY_ID", "AKIACWSAUTHLOCAL0001")
+        .env("AWS_SECRET_ACCESS_KEY", "cwsauth-local-iam-secret")
+        .run();
+    run.expect(0);
+    let replies: Vec<Value> = run
+        .stdout()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(replies.len(), 2, "{}", run.stdout());
+    let date = |i: usize| replies[i]["item"]["queryStringParameters"]["X-Amz-Date"].clone();
+    assert!(date(0).is_string(), "{}", replies[0]);
+    assert_ne!(date(0), date(1), "the second connection was signed again");
+    assert!(
+        run.stderr()
+            .contains("reconnecting in 1s (attempt 1) with a fresh signature"),
+        "{}",
+        run.stderr()
+    );
+}
