@@ -53,7 +53,7 @@ pub enum Command {
     /// Make a new user of the pool headless (SignUp, then ConfirmSignUp with the code it sent).
     #[command(after_help = EXAMPLES_SIGNUP)]
     Signup(SignupArgs),
-    /// Multi-factor authentication of the logged-in user: `mfa setup` enrolls a software token.
+    /// Multi-factor authentication: `mfa setup` enrolls a software token, `mfa forget` deletes a kept secret.
     #[command(after_help = EXAMPLES_MFA)]
     Mfa(MfaArgs),
     /// Print a request signed with SigV4 for an AWS_IAM route: its headers, or a presigned URL.
