@@ -1,6 +1,7 @@
 //! The user's own commands that cwsauth runs for an answer (`--otp-command`, a shared AWS
-//! profile's `credential_process`): through the shell, in a process group of their own, the
-//! output read up to a cap and the whole run, exit included, bounded by one deadline.
+//! profile's `credential_process`): through the shell, in a process group of their own (ended
+//! as a group, and killed if cwsauth dies first), the output read up to a cap and the whole
+//! run, exit included, bounded by one deadline.
 
 use std::io::Read;
 use std::process::{Command, ExitStatus, Stdio};
@@ -37,6 +38,16 @@ pub fn run(
     };
     #[cfg(unix)]
     std::os::unix::process::CommandExt::process_group(&mut cmd, 0);
+    // In a group of its own the command gets no Ctrl-C from the terminal: it ends when
+    // cwsauth does, however cwsauth ends.
+    #[cfg(target_os = "linux")]
+    // SAFETY: prctl is async-signal-safe and touches only the child being started.
+    unsafe {
+        std::os::unix::process::CommandExt::pre_exec(&mut cmd, || {
+            libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL, 0, 0, 0);
+            Ok(())
+        });
+    }
     for (k, v) in env {
         cmd.env(k, v);
     }

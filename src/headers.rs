@@ -17,3 +17,9 @@ pub fn has_token(headers: &[(String, String)], name: &str, token: &str) -> bool 
         .filter(|(n, _)| n.eq_ignore_ascii_case(name))
         .any(|(_, v)| v.split(',').any(|t| t.trim().eq_ignore_ascii_case(token)))
 }
+
+/// The `Host` a URL asks for: its host and any port it names (`[::1]:9911`; a default port is
+/// not named).
+pub fn host_of(url: &url::Url) -> &str {
+    &url[url::Position::BeforeHost..url::Position::AfterPort]
+}

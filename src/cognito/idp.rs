@@ -78,7 +78,7 @@ impl Idp {
 
     fn call(&self, operation: &str, body: Value) -> Result<Value, CognitoError> {
         let target = format!("AWSCognitoIdentityProviderService.{operation}");
-        self.call_at(&self.endpoint.clone(), &target, operation, body)
+        self.call_at(&self.endpoint, &target, operation, body)
     }
 
     /// The identity pool's temporary credentials for the user's ID token: `GetId`, then
@@ -91,7 +91,8 @@ impl Idp {
         ask: &IdentityAsk<'_>,
         id_token: &Secret,
     ) -> Result<IdentityCredentials, CognitoError> {
-        let region = self.user_pool_id.split('_').next().unwrap_or("");
+        // The identity pool's own region (`REGION:GUID`), which may not be the user pool's.
+        let region = ask.identity_pool.split(':').next().unwrap_or("");
         let endpoint = if self.endpoint.ends_with(".amazonaws.com") {
             format!("https://cognito-identity.{region}.amazonaws.com")
         } else {
@@ -104,7 +105,13 @@ impl Idp {
             "GetId",
             json!({"IdentityPoolId": ask.identity_pool, "Logins": logins}),
         )?;
-        let identity = id["IdentityId"].as_str().unwrap_or("").to_string();
+        let identity = id["IdentityId"]
+            .as_str()
+            .ok_or_else(|| CognitoError::Protocol {
+                endpoint: "GetId".into(),
+                why: "no IdentityId in the answer".into(),
+            })?
+            .to_string();
         let mut body = json!({"IdentityId": identity, "Logins": logins});
         if let Some(role) = ask.role_arn {
             body["CustomRoleArn"] = json!(role);

@@ -50,6 +50,14 @@ pub fn code_now(secret: &[u8], now: u64) -> String {
     code_at(secret, now / STEP)
 }
 
+/// The code for this machine's clock now.
+pub fn current_code(secret: &[u8]) -> String {
+    code_now(
+        secret,
+        u64::try_from(crate::timefmt::now_epoch()).unwrap_or(0),
+    )
+}
+
 /// The step a typed code belongs to, among the current one and one either side (clocks
 /// drift; ministack and authenticator servers allow the same), compared in constant time.
 pub fn matching_step(secret: &[u8], code: &str, now: u64) -> Option<u64> {

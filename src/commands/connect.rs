@@ -33,6 +33,7 @@ pub fn run(home: &Home, args: ConnectArgs, verbose: bool) -> Result<ExitCode> {
         .collect::<Result<Vec<_>>>()?;
     // `-H Authorization: …` is the token then: the stored one is not read, and the hints say so.
     let header_token = !args.no_auth
+        && !args.iam
         && args.auth_query.is_none()
         && headers
             .iter()
@@ -234,7 +235,9 @@ fn iam_hint(body: &str, profile: &str) -> String {
             "; the server does not know these AWS credentials: `cwsauth credentials{profile}` shows which were used"
         )
     } else if body.contains("signature we calculated does not match") {
-        format!("; the signature does not match: `cwsauth sign{profile}` shows what was signed")
+        format!(
+            "; the signature does not match: `cwsauth verify-signature{profile}` checks a captured request and shows the canonical request the server builds"
+        )
     } else if body.contains("scoped to") {
         "; the signature is for another region or service: set AWS_REGION, or check the URL's host"
             .into()

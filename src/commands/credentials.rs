@@ -11,13 +11,11 @@ pub fn run(home: &Home, args: CredentialsArgs) -> Result<ExitCode> {
     let profile = super::profile(home, &args.select, args.keys.overrides())?;
     let resolved = super::aws_credentials(home, &profile, &args.credentials)?;
     let c = &resolved.credentials;
-    let expiration = c.expiration.map(|t| {
-        let secs = t
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_secs())
-            .unwrap_or(0);
-        crate::timefmt::rfc3339(i64::try_from(secs).unwrap_or(0))
+    let expires_at = c.expiration.map(|t| {
+        t.duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
     });
+    let expiration = expires_at.map(crate::timefmt::rfc3339);
     if args.json {
         // The AWS CLI's credential_process format: printed on purpose, secrets included.
         let mut doc = json!({
@@ -38,14 +36,11 @@ pub fn run(home: &Home, args: CredentialsArgs) -> Result<ExitCode> {
         format!("from:        {}", resolved.from),
         format!("access key:  {}", c.access_key_id),
     ];
-    if let (Some(e), Some(left)) = (&expiration, crate::iam::seconds_left(c)) {
+    if let (Some(e), Some(at)) = (&expiration, expires_at) {
+        let now = crate::timefmt::now_epoch();
         lines.push(format!(
             "expires:     {e} ({})",
-            crate::timefmt::relative(
-                "exp",
-                crate::timefmt::now_epoch() + left,
-                crate::timefmt::now_epoch()
-            )
+            crate::timefmt::relative("exp", at, now)
         ));
     }
     if resolved.kept {

@@ -35,7 +35,9 @@ pub fn run(home: &Home, args: LoginArgs) -> Result<ExitCode> {
     session.prepare_login()?;
     // A software token's secret kept by `mfa setup --keep-secret` answers SOFTWARE_TOKEN_MFA.
     let totp_secret = match method {
-        LoginMethod::Password | LoginMethod::Srp => session.store.load_secret("totp")?,
+        LoginMethod::Password | LoginMethod::Srp => {
+            session.store.load_secret(crate::session::TOTP_SECRET)?
+        }
         _ => None,
     };
     let options = LoginOptions {
@@ -67,7 +69,9 @@ pub fn run(home: &Home, args: LoginArgs) -> Result<ExitCode> {
     )?;
     session.store_login(&tokens)?;
     if let Some(secret) = &logged_in.enrolled_totp {
-        session.store.save_secret("totp", secret)?;
+        session
+            .store
+            .save_secret(crate::session::TOTP_SECRET, secret)?;
         crate::output::info(&format!(
             "Enrolled a software token (MFA_SETUP); its secret is kept in {} for the next logins (`cwsauth mfa forget{}` deletes it)",
             session.store.location(),

@@ -5,15 +5,13 @@
 use super::{TerminalPrompter, TerminalReporter};
 use crate::cli::{MfaArgs, MfaCommand, MfaForgetArgs, MfaSetupArgs};
 use crate::cognito::idp::Idp;
-use crate::cognito::totp;
 use crate::home::Home;
-use crate::profile::Key;
-use crate::report::{Prompter, Reporter};
+use crate::report::Prompter;
 use crate::session::Session;
 use crate::{Error, ExitCode, Result, output};
 
 /// The name of the kept secret in the profile's store.
-const TOTP: &str = "totp";
+use crate::session::TOTP_SECRET as TOTP;
 
 pub fn run(home: &Home, args: MfaArgs) -> Result<ExitCode> {
     match args.command {
@@ -54,23 +52,13 @@ fn setup(home: &Home, args: MfaSetupArgs) -> Result<ExitCode> {
     let username = tokens.username.clone().unwrap_or_default();
     let idp = Idp::for_profile(&profile)?;
     let secret = idp.associate_software_token(&tokens.access_token)?;
-    let key = totp::decode_secret(secret.expose()).map_err(|why| {
-        Error::Network(format!(
-            "AssociateSoftwareToken answered a secret that is not base32: {why}"
-        ))
-    })?;
-    let code = if headless {
-        let now = u64::try_from(crate::timefmt::now_epoch()).unwrap_or(0);
-        totp::code_now(&key, now)
-    } else {
-        let issuer = profile.get(Key::UserPoolId).unwrap_or("cognito");
-        let uri = totp::otpauth_uri(issuer, &username, &secret);
-        TerminalReporter.report(crate::report::Event::TotpSetup {
-            uri: &uri,
-            key: secret.expose(),
-        });
-        prompter.line("code the app shows now")?
-    };
+    let code = crate::login::first_code(
+        &profile,
+        headless,
+        (&TerminalReporter, &prompter),
+        &username,
+        &secret,
+    )?;
     idp.enable_software_token(&tokens.access_token, code.trim(), &args.device_name)?;
     if args.keep_secret {
         session.store.save_secret(TOTP, &secret)?;

@@ -35,10 +35,7 @@ pub fn run(home: &Home, args: SignArgs) -> Result<ExitCode> {
     let time = args.signing_time.unwrap_or_else(std::time::SystemTime::now);
     let signed = sign_upgrade(&url, None, &resolved.credentials, &region, time, location)
         .map_err(|e| Error::Usage(e.to_string()))?;
-    let host = match url.port() {
-        Some(port) => format!("{}:{port}", url.host_str().unwrap_or("")),
-        None => url.host_str().unwrap_or("").to_string(),
-    };
+    let host = crate::headers::host_of(&url);
     if args.json {
         let mut headers = serde_json::Map::new();
         headers.insert("host".into(), json!(host));
@@ -50,10 +47,7 @@ pub fn run(home: &Home, args: SignArgs) -> Result<ExitCode> {
     } else if args.query {
         crate::output::println(&signed.url)?;
     } else {
-        let target = match url.query() {
-            Some(q) => format!("{}?{q}", url.path()),
-            None => url.path().to_string(),
-        };
+        let target = &url[url::Position::BeforePath..url::Position::AfterQuery];
         let mut text = format!("GET {target} HTTP/1.1\nhost: {host}");
         for (k, v) in &signed.headers {
             text.push_str(&format!("\n{k}: {v}"));

@@ -25,6 +25,11 @@ struct Captured {
 pub fn run(home: &Home, args: VerifySignatureArgs) -> Result<ExitCode> {
     let profile = super::profile(home, &args.select, args.keys.overrides())?;
     let text = match args.request.as_deref() {
+        None if std::io::IsTerminal::is_terminal(&std::io::stdin()) => {
+            return Err(Error::Usage(
+                "no request: give a FILE with the captured request (its head, or a presigned URL), or pipe it in".into(),
+            ));
+        }
         None => super::read_stdin_as("the request")?,
         Some(p) if p.as_os_str() == "-" => super::read_stdin_as("the request")?,
         Some(path) => read_file(path)?,
@@ -53,10 +58,9 @@ pub fn run(home: &Home, args: VerifySignatureArgs) -> Result<ExitCode> {
         )));
     }
     let host = crate::headers::header(&captured.headers, "host").unwrap_or("");
-    let region = args
-        .signing_region
-        .clone()
-        .unwrap_or_else(|| region_of_host(host).unwrap_or_else(|| claim.region.clone()));
+    let region = args.signing_region.clone().unwrap_or_else(|| {
+        crate::iam::region_of_host(host).unwrap_or_else(|| claim.region.clone())
+    });
     // The signature at its own time: a capture is checked later than it was sent.
     let expected = Expected {
         region: &region,
@@ -118,12 +122,6 @@ fn read_file(path: &std::path::Path) -> Result<String> {
         .map_err(|_| Error::Usage(format!("{} is not UTF-8 text", path.display())))
 }
 
-/// `{api}.execute-api.{region}.amazonaws.com`'s region.
-fn region_of_host(host: &str) -> Option<String> {
-    let rest = host.split(':').next()?.split_once(".execute-api.")?.1;
-    rest.strip_suffix(".amazonaws.com").map(str::to_string)
-}
-
 /// A request head (`GET /target HTTP/1.1`, then `Name: value` lines, `> ` prefixes as
 /// `curl -v` prints them taken off) or a presigned URL.
 fn parse(text: &str) -> Result<Captured> {
@@ -156,18 +154,10 @@ fn parse(text: &str) -> Result<Captured> {
                 crate::sanitize::excerpt(first, 80)
             ))
         })?;
-        let host = match url.port() {
-            Some(port) => format!("{}:{port}", url.host_str().unwrap_or("")),
-            None => url.host_str().unwrap_or("").to_string(),
-        };
-        let target = match url.query() {
-            Some(q) => format!("{}?{q}", url.path()),
-            None => url.path().to_string(),
-        };
         return Ok(Captured {
             method: "GET".into(),
-            target,
-            headers: vec![("host".into(), host)],
+            target: url[url::Position::BeforePath..url::Position::AfterQuery].to_string(),
+            headers: vec![("host".into(), crate::headers::host_of(&url).to_string())],
         });
     }
     let mut parts = first.split_whitespace();

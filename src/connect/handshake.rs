@@ -203,11 +203,7 @@ fn request_bytes(url: &url::Url, request: &Request, key: &str) -> Vec<u8> {
         None => "/".to_string(),
     };
     let path = path.split('#').next().unwrap_or("/").to_string();
-    let host = match (url.host_str(), url.port()) {
-        (Some(h), Some(p)) => format!("{h}:{p}"),
-        (Some(h), None) => h.to_string(),
-        _ => String::new(),
-    };
+    let host = crate::headers::host_of(url);
     let typed_has = |name: &str| {
         request
             .headers

@@ -67,20 +67,14 @@ struct Files {
 
 impl Files {
     fn read() -> Result<Files> {
-        let home = || {
-            std::env::var_os("HOME")
-                .map(PathBuf::from)
-                .unwrap_or_default()
-                .join(".aws")
+        let path = |var: &str, file: &str| -> Result<PathBuf> {
+            match std::env::var_os(var).filter(|v| !v.is_empty()) {
+                Some(p) => Ok(PathBuf::from(p)),
+                None => Ok(aws_dir()?.join(file)),
+            }
         };
-        let path = |var: &str, file: &str| {
-            std::env::var_os(var)
-                .filter(|v| !v.is_empty())
-                .map(PathBuf::from)
-                .unwrap_or_else(|| home().join(file))
-        };
-        let credentials_path = path("AWS_SHARED_CREDENTIALS_FILE", "credentials");
-        let config_path = path("AWS_CONFIG_FILE", "config");
+        let credentials_path = path("AWS_SHARED_CREDENTIALS_FILE", "credentials")?;
+        let config_path = path("AWS_CONFIG_FILE", "config")?;
         Ok(Files {
             credentials: sections(&credentials_path)?,
             config: sections(&config_path)?,
@@ -105,6 +99,18 @@ impl Files {
         merged.extend(from_credentials.cloned().unwrap_or_default());
         Some(merged)
     }
+}
+
+/// `~/.aws`; never a relative path (a folder's own `.aws` is not the user's).
+fn aws_dir() -> Result<PathBuf> {
+    dirs::home_dir()
+        .filter(|h| h.is_absolute())
+        .map(|h| h.join(".aws"))
+        .ok_or_else(|| {
+            Error::Local(
+                "no home folder to find ~/.aws in: set HOME (or AWS_SHARED_CREDENTIALS_FILE and AWS_CONFIG_FILE)".into(),
+            )
+        })
 }
 
 /// An INI file's sections (`[name]` then `key = value`; `#` and `;` comments; indented lines
@@ -190,7 +196,7 @@ fn process(name: &str, command: &str, timeout: Duration) -> Result<Found> {
         .map_err(|e| match e {
             crate::external::RunError::Start(why) => failed(format!("cannot run: {why}")),
             crate::external::RunError::TimedOut => failed(format!(
-                "gave no credentials within {} (--timeout)",
+                "gave no credentials within {}",
                 crate::timefmt::Span(timeout)
             )),
         })?;
@@ -272,10 +278,7 @@ fn sso(name: &str, settings: &BTreeMap<String, String>, files: &Files) -> Result
         cache_key.as_bytes(),
     );
     let hex: String = digest.as_ref().iter().map(|b| format!("{b:02x}")).collect();
-    let home = std::env::var_os("HOME")
-        .map(PathBuf::from)
-        .unwrap_or_default();
-    let path = home.join(".aws/sso/cache").join(format!("{hex}.json"));
+    let path = aws_dir()?.join("sso/cache").join(format!("{hex}.json"));
     let bytes = match crate::fsutil::read_capped(&path, MAX_FILE) {
         Ok(b) => b,
         Err(e) if e.is_not_found() => return Err(relogin("is not cached")),

@@ -5,7 +5,7 @@
 
 mod aws;
 
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, UNIX_EPOCH};
 
 use crate::cognito::idp::{IdentityAsk, Idp};
 use crate::home::Home;
@@ -45,8 +45,6 @@ pub struct Resolved {
     pub credentials: Credentials,
     /// For messages: "identity pool …", "the environment (…)", "AWS profile dev (keys)".
     pub from: String,
-    /// The identity pool's identity, when they are an identity pool's.
-    pub identity_id: Option<String>,
     /// Whether kept credentials were used (no call was made).
     pub kept: bool,
 }
@@ -65,7 +63,6 @@ pub fn credentials(
             Some(found) => Ok(Resolved {
                 credentials: found.credentials,
                 from: found.from,
-                identity_id: None,
                 kept: false,
             }),
             None => Err(Error::Usage(format!(
@@ -102,7 +99,9 @@ fn identity_pool(
     reporter: &dyn Reporter,
 ) -> Result<Resolved> {
     let session = Session::open(home, profile, reporter)?;
-    let tokens = session.usable(60)?;
+    // Kept credentials need no fresh token: the stored set is read first, refreshed only when
+    // new credentials must be asked for.
+    let tokens = session.tokens()?;
     let now = crate::timefmt::now_epoch();
     let from = |identity: &str| format!("identity pool {pool} (identity {identity})");
     if let Some(kept) = &tokens.aws_credentials
@@ -118,10 +117,10 @@ fn identity_pool(
                 expiration: Some(UNIX_EPOCH + Duration::from_secs(kept.expires_at.max(0) as u64)),
             },
             from: from(&kept.identity_id),
-            identity_id: Some(kept.identity_id.clone()),
             kept: true,
         });
     }
+    let tokens = session.usable(60)?;
     let id_token = tokens.pick(TokenKind::Id, &profile.name)?;
     let idp = Idp::for_profile(profile)?;
     let provider = provider_name(profile.get(Key::IssuerType), &idp.user_pool_id);
@@ -160,7 +159,6 @@ fn identity_pool(
     Ok(Resolved {
         credentials: got.credentials,
         from: from(&got.identity_id),
-        identity_id: Some(got.identity_id),
         kept: false,
     })
 }
@@ -168,7 +166,7 @@ fn identity_pool(
 /// The `Logins` key of a user pool: its issuer without the scheme, in the format the profile
 /// says the pool issues (`issuer_type`).
 fn provider_name(issuer_type: Option<&str>, user_pool_id: &str) -> String {
-    let region = user_pool_id.split('_').next().unwrap_or("");
+    let region = crate::profile::region_of_pool(user_pool_id).unwrap_or("");
     let kind = issuer_type
         .and_then(|t| cwsauth_verify::issuer::IssuerType::parse(t).ok())
         .unwrap_or_default();
@@ -176,24 +174,19 @@ fn provider_name(issuer_type: Option<&str>, user_pool_id: &str) -> String {
     issuer.trim_start_matches("https://").to_string()
 }
 
-/// Seconds until `credentials` expire, when they do.
-pub fn seconds_left(credentials: &Credentials) -> Option<i64> {
-    let at = credentials.expiration?;
-    Some(match at.duration_since(SystemTime::now()) {
-        Ok(d) => i64::try_from(d.as_secs()).unwrap_or(i64::MAX),
-        Err(e) => -i64::try_from(e.duration().as_secs()).unwrap_or(i64::MAX),
-    })
+/// `{api}.execute-api.{region}.amazonaws.com`'s region (a port after the host is ignored).
+pub fn region_of_host(host: &str) -> Option<String> {
+    let rest = host.split(':').next()?.split_once(".execute-api.")?.1;
+    rest.strip_suffix(".amazonaws.com").map(str::to_string)
 }
 
 /// The region a signature is for: an execute-api host's own
 /// (`{api}.execute-api.{region}.amazonaws.com`), else AWS_REGION, AWS_DEFAULT_REGION, the
 /// profile's region, or us-east-1 (the emulator's).
 pub fn region_for(url: &str, profile_region: Option<&str>) -> String {
-    let from_host = url::Url::parse(url).ok().and_then(|u| {
-        let host = u.host_str()?.to_string();
-        let rest = host.split_once(".execute-api.")?.1;
-        rest.strip_suffix(".amazonaws.com").map(str::to_string)
-    });
+    let from_host = url::Url::parse(url)
+        .ok()
+        .and_then(|u| region_of_host(u.host_str()?));
     from_host
         .or_else(|| std::env::var("AWS_REGION").ok().filter(|r| !r.is_empty()))
         .or_else(|| {

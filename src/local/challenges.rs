@@ -14,7 +14,7 @@ use crate::cognito::{srp, totp};
 use crate::redacted::Secret;
 
 /// How long a challenge's session lives (Cognito: 3 minutes).
-const SESSION_TTL: Duration = Duration::from_secs(180);
+pub(crate) const SESSION_TTL: Duration = Duration::from_secs(180);
 
 /// Wrong codes a session takes before it ends (Cognito ends it too).
 pub(crate) const MAX_WRONG_CODES: u32 = 5;
@@ -32,11 +32,26 @@ pub(crate) struct Account {
     /// The last TOTP step used, so a code is taken once.
     pub used_step: Option<u64>,
     /// Signed up and not confirmed yet: the confirmation code and when it was sent.
-    pub unconfirmed: Option<(Secret, Instant)>,
+    pub unconfirmed: Option<SentCode>,
     /// A password reset asked for (ForgotPassword): its code and when it was sent.
-    pub reset: Option<(Secret, Instant)>,
-    /// Wrong confirmation or reset codes since the last one was sent.
-    pub wrong_codes: u32,
+    pub reset: Option<SentCode>,
+}
+
+/// A confirmation or reset code sent, when, and the wrong codes typed for it since.
+pub(crate) struct SentCode {
+    pub code: Secret,
+    pub at: Instant,
+    pub wrong: u32,
+}
+
+impl SentCode {
+    pub fn new(code: Secret) -> SentCode {
+        SentCode {
+            code,
+            at: Instant::now(),
+            wrong: 0,
+        }
+    }
 }
 
 impl Account {
@@ -54,7 +69,6 @@ impl Account {
             used_step: None,
             unconfirmed: None,
             reset: None,
-            wrong_codes: 0,
         }
     }
 }
@@ -154,13 +168,15 @@ pub(crate) fn after_password(
     username: &str,
     client_id: &str,
 ) -> Option<(Waiting, String)> {
+    // The user list before the state: the order every other path takes the two locks in.
+    let code_mfa = emu.user(username).and_then(|u| u.spec.code_mfa);
     let state = emu.state();
     let account = state.accounts.get(username)?;
     let waiting = if account.must_change {
         Waiting::NewPassword
     } else if account.totp.is_some() {
         Waiting::SoftwareToken
-    } else if let Some(factor) = emu.user(username).and_then(|u| u.spec.code_mfa) {
+    } else if let Some(factor) = code_mfa {
         drop(state);
         let answer = send_code(emu, username, client_id, factor);
         let session = answer["Session"].as_str().unwrap_or("").to_string();
@@ -216,7 +232,8 @@ pub(crate) fn first_factors(emu: &Emulator, username: &str) -> Vec<&'static str>
         .is_some_and(|a| a.must_change);
     let phone = emu.user(username).is_some_and(|u| u.spec.phone.is_some());
     let mut factors = vec!["PASSWORD", "PASSWORD_SRP"];
-    if !must_change {
+    // A one-time code is a whole sign-in: a pool that requires MFA does not offer it.
+    if !must_change && !emu.options.mfa_required {
         factors.push("EMAIL_OTP");
         if phone {
             factors.push("SMS_OTP");

@@ -136,11 +136,8 @@ fn signature_refused(
         now: std::time::SystemTime::now(),
     };
     // Keys the emulator does not know are taken on their shape, as before.
-    let access_key = crate::headers::header(&headers, "authorization")
-        .and_then(|a| a.split("Credential=").nth(1))
-        .and_then(|c| c.split('/').next())
-        .unwrap_or("");
-    if !emu.owns_access_key(access_key) {
+    let signer = crate::sigv4::verify::claimed(&received).ok()?;
+    if !emu.owns_access_key(&signer.access_key) {
         return None;
     }
     let refused = verify(&received, &expected, &|k, t| emu.aws_secret(k, t)).err()?;

@@ -292,6 +292,9 @@ fn continue_sign_in(
     responses.insert(key, serde_json::Value::String(value.into()));
     match challenges::answer(emu, session, &request.client_id, waiting.name(), &responses) {
         Ok((user, None)) => signed_in(emu, request, &user),
+        Ok((user, Some((Waiting::MfaSetup, session)))) => {
+            mfa_setup_page(emu, query, &session, &user)
+        }
         Ok((_, Some((next, session)))) => challenge_page(query, next, &session, None),
         Err((kind, message))
             if kind == "CodeMismatchException" || kind == "InvalidPasswordException" =>

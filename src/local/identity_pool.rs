@@ -163,8 +163,14 @@ fn vend(emu: &Emulator, identity_id: &str, sub: String, role: String) -> hyper::
     );
     let secret = super::ids::random_token(30);
     let token = super::ids::random_token(48);
-    let expires = SystemTime::now() + CREDENTIALS_TTL;
-    emu.state().vended.insert(
+    let now = SystemTime::now();
+    let expires = now + CREDENTIALS_TTL;
+    let mut state = emu.state();
+    // Credentials that expired are refused as expired for as long again, then forgotten.
+    state
+        .vended
+        .retain(|_, v| v.expires + CREDENTIALS_TTL > now);
+    state.vended.insert(
         access_key.clone(),
         Vended {
             secret: Secret::new(secret.clone()),
@@ -282,11 +288,12 @@ pub(crate) fn identity_fields(emu: &Emulator, access_key: &str) -> Option<Map<St
     let account = super::ids::ACCOUNT;
     let provider = provider_name();
     let role_name = v.role.rsplit('/').next().unwrap_or("");
+    let caller = "AROACWSAUTHLOCAL00001:CognitoIdentityCredentials";
     let fields = json!({
         "accessKey": access_key,
         "accountId": account,
-        "caller": "AROACWSAUTHLOCAL00001:CognitoIdentityCredentials",
-        "user": "AROACWSAUTHLOCAL00001:CognitoIdentityCredentials",
+        "caller": caller,
+        "user": caller,
         "userArn": format!("arn:aws:sts::{account}:assumed-role/{role_name}/CognitoIdentityCredentials"),
         "cognitoIdentityId": v.identity_id,
         "cognitoIdentityPoolId": IDENTITY_POOL_ID,

@@ -430,7 +430,6 @@ impl Emulator {
             .collect()
     }
 
-    /// Signs access-token claims with the emulator's key (the demo's expired token).
     /// What the emulator knows of AWS credentials: its `--iam-credentials`, the ones its
     /// functions get, and what its identity pool vended.
     pub(crate) fn aws_secret(
@@ -455,6 +454,7 @@ impl Emulator {
             || self.state().vended.contains_key(key)
     }
 
+    /// Signs access-token claims with the emulator's key (the demo's expired token).
     pub fn sign_access_claims(&self, claims: &serde_json::Value) -> String {
         self.access_key.sign(claims)
     }

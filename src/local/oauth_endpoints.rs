@@ -218,7 +218,9 @@ pub(crate) enum RefreshRefused {
 }
 
 /// New tokens for a refresh token. With rotation on, a new refresh token comes too and the
-/// old one is retired: taken again only within the grace period, refused as reused after.
+/// old one is retired: taken again only within the grace period, refused as reused after. The
+/// tokens are made (the trigger run) before anything is rotated: a failing trigger leaves the
+/// refresh token as it was.
 pub(crate) fn refresh_tokens(
     emu: &Emulator,
     client: &AppClient,
@@ -234,13 +236,11 @@ pub(crate) fn refresh_tokens(
         if grant.revoked || grant.client_id != client.client_id {
             return Err(RefreshRefused::Invalid);
         }
-        match grant.retired {
-            Some(at) if at.elapsed() > emu.options.refresh_token_grace => {
-                return Err(RefreshRefused::Reused);
-            }
-            Some(_) => {}
-            None if rotate => grant.retired = Some(Instant::now()),
-            None => {}
+        if grant
+            .retired
+            .is_some_and(|at| at.elapsed() > emu.options.refresh_token_grace)
+        {
+            return Err(RefreshRefused::Reused);
         }
         (
             grant.username.clone(),
@@ -251,17 +251,6 @@ pub(crate) fn refresh_tokens(
         )
     };
     let user = emu.user(&username).ok_or(RefreshRefused::Invalid)?;
-    let rotated = rotate.then(|| {
-        new_refresh_token(
-            emu,
-            client,
-            &username,
-            &scopes,
-            origin_jti.clone(),
-            auth_time,
-            always_id,
-        )
-    });
     let issued = tokens::issue(
         emu,
         &Grant {
@@ -276,6 +265,23 @@ pub(crate) fn refresh_tokens(
         },
     )
     .map_err(RefreshRefused::Trigger)?;
+    if rotate
+        && let Some(grant) = emu.state().refresh_tokens.get_mut(refresh_token)
+        && grant.retired.is_none()
+    {
+        grant.retired = Some(Instant::now());
+    }
+    let rotated = rotate.then(|| {
+        new_refresh_token(
+            emu,
+            client,
+            &username,
+            &scopes,
+            origin_jti.clone(),
+            auth_time,
+            always_id,
+        )
+    });
     Ok((issued, rotated))
 }
 

@@ -3,10 +3,11 @@
 //! ResendConfirmationCode, ForgotPassword, ConfirmForgotPassword) and the hosted UI's pages
 //! both come here.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use serde_json::{Value, json};
 
+use super::challenges::SentCode;
 use super::user_pool::{User, UserSpec};
 use super::{Emulator, challenges, outbox};
 use crate::redacted::Secret;
@@ -45,7 +46,7 @@ pub(crate) fn sign_up(
         return Err(("UsernameExistsException", "User already exists".into()));
     }
     let details = send(emu, username, &email, "confirmation", |a, code| {
-        a.unconfirmed = Some((code, Instant::now()));
+        a.unconfirmed = Some(SentCode::new(code));
     });
     Ok(json!({"UserConfirmed": false, "UserSub": sub, "CodeDeliveryDetails": details}))
 }
@@ -63,7 +64,6 @@ fn send(
     let code: String = digits.iter().map(|b| char::from(b'0' + b % 10)).collect();
     if let Some(account) = emu.state().accounts.get_mut(username) {
         keep(account, Secret::new(code.clone()));
-        account.wrong_codes = 0;
     }
     outbox::send(emu, username, "EMAIL", email, &code, purpose);
     json!({"Destination": outbox::masked(email), "DeliveryMedium": "EMAIL", "AttributeName": "email"})
@@ -72,23 +72,22 @@ fn send(
 /// A code checked against what was sent: the wrong ones before it (five, then a new code must
 /// be sent), its age, then its value.
 fn check_code(
-    sent: &Option<(Secret, Instant)>,
+    sent: &mut Option<SentCode>,
     given: &str,
     ttl: Duration,
-    wrong_codes: &mut u32,
 ) -> Result<(), challenges::Refusal> {
-    if *wrong_codes >= challenges::MAX_WRONG_CODES {
-        return Err((
-            "LimitExceededException",
-            "Attempt limit exceeded, please try after some time.".into(),
-        ));
-    }
-    let Some((code, at)) = sent else {
+    let Some(SentCode { code, at, wrong }) = sent else {
         return Err((
             "ExpiredCodeException",
             "Invalid code provided, please request a code again.".into(),
         ));
     };
+    if *wrong >= challenges::MAX_WRONG_CODES {
+        return Err((
+            "LimitExceededException",
+            "Attempt limit exceeded, please try after some time.".into(),
+        ));
+    }
     if at.elapsed() > ttl {
         return Err((
             "ExpiredCodeException",
@@ -101,7 +100,7 @@ fn check_code(
     )
     .is_err()
     {
-        *wrong_codes += 1;
+        *wrong += 1;
         return Err((
             "CodeMismatchException",
             "Invalid verification code provided, please try again.".into(),
@@ -119,12 +118,7 @@ pub(crate) fn confirm_sign_up(emu: &Emulator, username: &str, code: &str) -> Ans
             "User cannot be confirmed. Current status is CONFIRMED".into(),
         ));
     }
-    check_code(
-        &account.unconfirmed,
-        code,
-        CONFIRMATION_TTL,
-        &mut account.wrong_codes,
-    )?;
+    check_code(&mut account.unconfirmed, code, CONFIRMATION_TTL)?;
     account.unconfirmed = None;
     Ok(json!({}))
 }
@@ -143,7 +137,7 @@ pub(crate) fn resend(emu: &Emulator, username: &str) -> Answer {
         ));
     }
     let details = send(emu, username, &user.email, "confirmation", |a, code| {
-        a.unconfirmed = Some((code, Instant::now()));
+        a.unconfirmed = Some(SentCode::new(code));
     });
     Ok(json!({"CodeDeliveryDetails": details}))
 }
@@ -151,7 +145,7 @@ pub(crate) fn resend(emu: &Emulator, username: &str) -> Answer {
 pub(crate) fn forgot(emu: &Emulator, username: &str) -> Answer {
     let user = emu.user(username).ok_or_else(no_user)?;
     let details = send(emu, username, &user.email, "password reset", |a, code| {
-        a.reset = Some((code, Instant::now()));
+        a.reset = Some(SentCode::new(code));
     });
     Ok(json!({"CodeDeliveryDetails": details}))
 }
@@ -159,7 +153,7 @@ pub(crate) fn forgot(emu: &Emulator, username: &str) -> Answer {
 pub(crate) fn confirm_forgot(emu: &Emulator, username: &str, code: &str, password: &str) -> Answer {
     let mut state = emu.state();
     let account = state.accounts.get_mut(username).ok_or_else(no_user)?;
-    check_code(&account.reset, code, RESET_TTL, &mut account.wrong_codes)?;
+    check_code(&mut account.reset, code, RESET_TTL)?;
     challenges::check_password_policy(password)?;
     account.reset = None;
     account.password = Secret::new(password);

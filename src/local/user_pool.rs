@@ -263,8 +263,6 @@ pub fn load_keys(dir: Option<&std::path::Path>) -> Result<(SigningKey, SigningKe
     }
 }
 
-/// Writes profile `name` (the public client) and `name-m2m` (the confidential one) pointing
-/// at this instance.
 /// What a template's `UserPool.ProviderURL` stands for until the emulator's port is known
 /// (`https://` + it is the issuer); replaced in functions' environments at start.
 pub const ISSUER_PLACEHOLDER: &str = "http://cwsauth-local-issuer.invalid";
@@ -295,6 +293,8 @@ pub fn jwks_uri(base_url: &str) -> String {
     format!("{base_url}/{POOL_ID}/.well-known/jwks.json")
 }
 
+/// Writes profile `name` (the public client) and `name-m2m` (the confidential one) pointing
+/// at this instance.
 pub fn write_profiles(
     home: &crate::home::Home,
     name: &str,

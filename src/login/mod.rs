@@ -340,7 +340,6 @@ fn env_secret(name: &str) -> Result<Option<Secret>> {
     }
 }
 
-/// The current code of the TOTP secret in CWSAUTH_TOTP_SECRET, when it is set.
 /// The code of the software token: from CWSAUTH_TOTP_SECRET, else from the secret
 /// `mfa setup --keep-secret` kept; None when there is neither.
 fn totp_code(options: &LoginOptions) -> Result<Option<String>> {
@@ -353,8 +352,7 @@ fn totp_code(options: &LoginOptions) -> Result<Option<String>> {
     };
     let key = crate::cognito::totp::decode_secret(secret.expose())
         .map_err(|why| Error::Usage(format!("{what}: {why}")))?;
-    let now = u64::try_from(crate::timefmt::now_epoch()).unwrap_or(0);
-    Ok(Some(crate::cognito::totp::code_now(&key, now)))
+    Ok(Some(crate::cognito::totp::current_code(&key)))
 }
 
 /// Cognito's refusal of a flow the app client does not allow.
@@ -377,7 +375,7 @@ fn is_used_code(e: &crate::cognito::CognitoError) -> bool {
 }
 
 /// The first code of a software token enrolled at sign-in: computed (`--enroll-totp`), or
-/// from the user's app once they added it (the address and a QR code shown on a terminal).
+/// from the user's app once they added it (on a terminal only).
 fn enrollment_code(
     profile: &Profile,
     options: &LoginOptions,
@@ -386,20 +384,38 @@ fn enrollment_code(
     username: &str,
     secret: &Secret,
 ) -> Result<String> {
+    if !options.enroll_totp && !prompter.interactive() {
+        return Err(Error::Rejected(format!(
+            "the pool requires MFA and {username} has none (MFA_SETUP): pass --enroll-totp to enroll a software token whose secret the profile's store keeps, or run `cwsauth login{}` on a terminal to add it to an authenticator app",
+            profile.flag()
+        )));
+    }
+    first_code(
+        profile,
+        options.enroll_totp,
+        (reporter, prompter),
+        username,
+        secret,
+    )
+}
+
+/// The first code of a newly associated software token: computed from its secret
+/// (`computed`), or typed from the user's app once they added it (its address, key and a QR
+/// code shown through `reporter`).
+pub fn first_code(
+    profile: &Profile,
+    computed: bool,
+    (reporter, prompter): (&dyn Reporter, &dyn Prompter),
+    username: &str,
+    secret: &Secret,
+) -> Result<String> {
     let key = crate::cognito::totp::decode_secret(secret.expose()).map_err(|why| {
         Error::Network(format!(
             "AssociateSoftwareToken answered a secret that is not base32: {why}"
         ))
     })?;
-    if options.enroll_totp {
-        let now = u64::try_from(crate::timefmt::now_epoch()).unwrap_or(0);
-        return Ok(crate::cognito::totp::code_now(&key, now));
-    }
-    if !prompter.interactive() {
-        return Err(Error::Rejected(format!(
-            "the pool requires MFA and {username} has none (MFA_SETUP): pass --enroll-totp to enroll a software token whose secret the profile's store keeps, or run `cwsauth login{}` on a terminal to add it to an authenticator app",
-            profile.flag()
-        )));
+    if computed {
+        return Ok(crate::cognito::totp::current_code(&key));
     }
     let issuer = profile.get(Key::UserPoolId).unwrap_or("cognito");
     let uri = crate::cognito::totp::otpauth_uri(issuer, username, secret);

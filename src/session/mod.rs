@@ -27,6 +27,10 @@ pub use keyring::KeyringStore;
 pub use lock::{LOCK_TIMEOUT, TokenLock, lock, lock_path, lock_timeout};
 pub use store::{StoreKind, TokenStore};
 
+/// The name a kept TOTP secret has in a profile's store (`mfa setup --keep-secret`,
+/// `login --enroll-totp`).
+pub const TOTP_SECRET: &str = "totp";
+
 /// How a login was made; it decides how to refresh.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]

@@ -12,6 +12,18 @@ use aws_sigv4::http_request::{
 };
 use aws_sigv4::sign::v4;
 
+/// The query parameters a presigned URL's signer adds (the signer adds them again when the
+/// signature is made again); the client's other `X-Amz-*` parameters are its own, and signed.
+const SIGNER_PARAMS: [&str; 7] = [
+    "X-Amz-Algorithm=",
+    "X-Amz-Credential=",
+    "X-Amz-Date=",
+    "X-Amz-Expires=",
+    "X-Amz-SignedHeaders=",
+    "X-Amz-Signature=",
+    "X-Amz-Security-Token=",
+];
+
 /// The clock difference API Gateway allows for a signed header.
 const SKEW: Duration = Duration::from_secs(5 * 60);
 /// The longest a presigned URL may live (a week).
@@ -512,7 +524,7 @@ fn resign(
             settings.expires_in = Some(Duration::from_secs(expires));
             let rest: Vec<&str> = query
                 .split('&')
-                .filter(|p| !p.is_empty() && !p.starts_with("X-Amz-"))
+                .filter(|p| !p.is_empty() && !SIGNER_PARAMS.iter().any(|s| p.starts_with(s)))
                 .collect();
             if rest.is_empty() {
                 path.to_string()

@@ -85,12 +85,8 @@ fn pump(stream: Box<dyn tokio::io::AsyncRead + Unpin + Send>, log: Log, prefix: 
 
 /// Ends the process and every process of its group.
 pub async fn end(child: &mut tokio::process::Child) {
-    #[cfg(unix)]
-    if let Some(pid) = child.id().and_then(|p| i32::try_from(p).ok()) {
-        // SAFETY: killpg only sends a signal; the group is the child's own (process_group(0)).
-        unsafe {
-            libc::killpg(pid, libc::SIGKILL);
-        }
+    if let Some(pid) = child.id() {
+        crate::external::end_group(pid);
     }
     let _ = child.kill().await;
 }

@@ -4,7 +4,7 @@
 //! GetTokensFromRefreshToken (with rotation and its grace period), RevokeToken, GetUser and
 //! TOTP enrollment, with Cognito's `__type` errors.
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
@@ -392,7 +392,7 @@ fn srp_challenge(
             client_id: client.client_id.clone(),
             srp_a: srp_a.into(),
             secret_block,
-            expires: Instant::now() + Duration::from_secs(180),
+            expires: Instant::now() + challenges::SESSION_TTL,
         },
     );
     ok(challenge)
