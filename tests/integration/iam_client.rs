@@ -447,9 +447,19 @@ fn the_aws_chain_reads_shared_profiles_and_credential_processes() {
     );
 }
 
-/// A stand-in for the SSO portal's GetRoleCredentials on 127.0.0.1 (no free emulator of the
-/// portal exists): it answers only the cached token, for the profile's account and role.
-fn sso_portal() -> (std::process::Child, u16) {
+/// A stand-in for the SSO portal's GetRoleCredentials on 127.0.0.1 port 0 (no free emulator of
+/// the portal exists): it answers only the cached token, for the profile's account and role.
+/// Killed when dropped, however the test ends.
+struct SsoPortal(std::process::Child, u16);
+
+impl Drop for SsoPortal {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn sso_portal() -> SsoPortal {
     let script = r#"
 import http.server, json, sys, urllib.parse
 class H(http.server.BaseHTTPRequestHandler):
@@ -481,7 +491,8 @@ s.serve_forever()
         &mut line,
     )
     .unwrap();
-    (child, line.trim().parse().unwrap())
+    let port = line.trim().parse().unwrap();
+    SsoPortal(child, port)
 }
 
 #[test]
@@ -516,7 +527,8 @@ fn an_sso_profile_trades_the_cached_token_for_the_roles_credentials() {
         )
         .unwrap();
     };
-    let (mut portal, port) = sso_portal();
+    let portal = sso_portal();
+    let port = portal.1;
     let run = |args: &[&str]| {
         let mut all = vec!["credentials", "--aws-profile", "sso"];
         all.extend_from_slice(args);
@@ -553,8 +565,6 @@ fn an_sso_profile_trades_the_cached_token_for_the_roles_credentials() {
     );
     std::fs::remove_file(&file).unwrap();
     run(&[]).expect(1);
-    let _ = portal.kill();
-    let _ = portal.wait();
 }
 
 #[test]
@@ -693,7 +703,7 @@ fn verify_signature_checks_a_capture_and_names_the_first_difference() {
     let ok = check(&url, &[], EXAMPLE_KEY);
     ok.expect(0);
     assert!(
-        ok.stdout().starts_with("the signature is right: access key AKIDEXAMPLE, execute-api in eu-west-1, signed headers host, signed at 2026"),
+        ok.stdout().starts_with("the signature is right: access key AKIDEXAMPLE, execute-api in eu-west-1, signed headers host, signed at 20"),
         "{}",
         ok.stdout()
     );

@@ -3,6 +3,14 @@
 
 use crate::common::*;
 
+/// What the file store's folder holds.
+fn on_disk(local: &Local) -> Vec<String> {
+    std::fs::read_dir(local.cli.home.path().join("data/tokens"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect()
+}
+
 #[test]
 fn tokens_live_in_the_secret_service_one_entry_each() {
     let local = Local::start(&[]);
@@ -21,11 +29,7 @@ fn tokens_live_in_the_secret_service_one_entry_each() {
         login.stderr()
     );
     // No token on disk: only the note of which store the login chose.
-    let on_disk: Vec<String> = std::fs::read_dir(local.cli.home.path().join("data/tokens"))
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    assert_eq!(on_disk, ["local.store"]);
+    assert_eq!(on_disk(&local), ["local.store"]);
     assert_eq!(
         std::fs::read_to_string(local.cli.home.path().join("data/tokens/local.store")).unwrap(),
         "keyring\n"
@@ -136,6 +140,7 @@ fn identity_credentials_and_a_kept_totp_secret_live_in_the_keyring_too() {
         "{}",
         again.stdout()
     );
+    assert_eq!(on_disk(&local), ["local.store"], "no credentials on disk");
     // So is the TOTP secret of `mfa setup --keep-secret`, across a logout.
     local
         .cli
@@ -143,11 +148,7 @@ fn identity_credentials_and_a_kept_totp_secret_live_in_the_keyring_too() {
         .expect(0);
     local.cli.run(&["logout", "--profile", "local"]).expect(0);
     login(&[]).expect(0);
-    let on_disk: Vec<String> = std::fs::read_dir(local.cli.home.path().join("data/tokens"))
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    assert_eq!(on_disk, ["local.store"], "nothing secret on disk");
+    assert_eq!(on_disk(&local), ["local.store"], "nothing secret on disk");
     let forget = local.cli.run(&["mfa", "forget", "--profile", "local"]);
     forget.expect(0);
     assert!(

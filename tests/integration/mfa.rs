@@ -452,7 +452,13 @@ fn a_kept_secret_answers_the_code_until_it_is_forgotten() {
 
 #[test]
 fn the_hosted_ui_enrolls_a_user_of_a_pool_that_requires_mfa() {
-    let local = Local::start(&["--mfa-required", "--user", "bob:Bob-Passw0rd1!"]);
+    let local = Local::start(&[
+        "--mfa-required",
+        "--user",
+        "bob:Bob-Passw0rd1!",
+        "--user",
+        "tia:Temp-Passw0rd1!::temporary",
+    ]);
     let query = local.authorize_query("s2", &[]);
     let page = FormPage::read(local.sign_in(&query, "bob", "Bob-Passw0rd1!"));
     assert_eq!(page.status, 200);
@@ -487,6 +493,22 @@ fn the_hosted_ui_enrolls_a_user_of_a_pool_that_requires_mfa() {
     assert!(
         location.starts_with("http://localhost:3000?code=") && location.ends_with("&state=s2"),
         "{location}"
+    );
+    // A temporary password first, then the enrollment the pool requires.
+    let query = local.authorize_query("s4", &[]);
+    let page = FormPage::read(local.sign_in(&query, "tia", "Temp-Passw0rd1!"));
+    assert!(
+        page.text.contains("<h1>Change your password</h1>"),
+        "{}",
+        page.text
+    );
+    let page = FormPage::read(local.submit(&query, &page, &[("new_password", "New-Passw0rd1!")]));
+    assert!(
+        page.text
+            .contains("<h1>Set up multi-factor authentication</h1>")
+            && page.text.contains("id=\"secretCode\">"),
+        "{}",
+        page.text
     );
 }
 
